@@ -1,0 +1,258 @@
+"""Extracted sources + registry + facts -> annotated sentences (citations, dates, mentions) and anchored facts.
+
+No RDF here: this is the part of stage 1 that reviewers diff in data/extracted/. Every
+occurrence keeps code-point offsets into the original file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from tarihkg.curation import Entity, Fact, SourceMeta
+from tarihkg.errors import CurationError
+from tarihkg.text.citations import Citation, find_citations
+from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
+from tarihkg.text.mentions import Lexicon, LexEntry, find_mentions
+from tarihkg.text.model import ExtractedSource, Sentence
+from tarihkg.text.turkish import tr_casefold
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CitationOcc:
+    """An in-text citation in a sentence, with original offsets."""
+
+    start: int
+    end: int
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class DateOcc:
+    """A date expression in a sentence, with original offsets."""
+
+    start: int
+    end: int
+    date: DateExpr
+
+
+@dataclass(frozen=True)
+class MentionOcc:
+    """A mention of a registry entity (or an ambiguous, unlinked one), with original offsets."""
+
+    start: int
+    end: int
+    surface: str
+    entity_id: str | None
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnnotatedSentence:
+    """A sentence with everything found in it."""
+
+    sentence: Sentence
+    citations: tuple[CitationOcc, ...]
+    dates: tuple[DateOcc, ...]
+    mentions: tuple[MentionOcc, ...]
+
+
+@dataclass(frozen=True)
+class AnnotatedSource:
+    """An extracted source with its annotated sentences, in document order."""
+
+    meta: SourceMeta
+    extracted: ExtractedSource
+    sentences: tuple[AnnotatedSentence, ...]
+
+    def to_json(self) -> str:
+        """Deterministic JSON of the annotations (the text layout is in the extract's own JSON)."""
+        rows = []
+        for a in self.sentences:
+            rows.append(
+                {
+                    "sentence": [a.sentence.start, a.sentence.end],
+                    "citations": [[c.start, c.end, c.citation.text] for c in a.citations],
+                    "dates": [[d.start, d.end, d.date.wording, d.date.edtf] for d in a.dates],
+                    "mentions": [[m.start, m.end, m.surface, m.entity_id, list(m.candidates)] for m in a.mentions],
+                }
+            )
+        return json.dumps({"source": self.meta.id, "sentences": rows}, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class AnchoredFact:
+    """A curated fact found in its sentence: the sentence, the citations backing it, its date occurrence."""
+
+    fact: Fact
+    sentence: AnnotatedSentence
+    supported_by: tuple[CitationOcc, ...]
+    citation_from_sentence: bool
+    date: DateOcc | None
+
+
+def build_lexicon(registry: Mapping[str, Entity]) -> Lexicon:
+    """The matcher's lexicon: every non-deprecated entity with its label and aliases."""
+    entries = []
+    for ent in registry.values():
+        if ent.deprecated:
+            continue
+        aliases = tuple(dict.fromkeys((*ent.aliases, ent.label_tr) if not ent.unattested else ent.aliases))
+        entries.append(LexEntry(ent.id, ent.type, aliases, ent.not_in, ent.only_in))
+    return Lexicon.build(entries)
+
+
+def annotate_source(meta: SourceMeta, extracted: ExtractedSource, lexicon: Lexicon) -> AnnotatedSource:
+    """Find citations, dates and mentions in every sentence; resolve year-less and relative dates."""
+    out: list[tuple[Sentence, list[CitationOcc], list[tuple[int, DateExpr]], list[MentionOcc]]] = []
+    for sent in extracted.sentences:
+        def orig(a: int, b: int, s: Sentence = sent) -> tuple[int, int]:
+            span = extracted.original_span(s.clean_start + a, s.clean_start + b)
+            return span.start, span.end
+
+        cits = [CitationOcc(*orig(c.start, c.end), c) for c in find_citations(sent.text)]
+        dates = [(i, d) for i, d in enumerate(find_dates(sent.text))]
+        ments = [
+            MentionOcc(*orig(m.start, m.end), m.surface, m.entity_id, m.candidates)
+            for m in find_mentions(sent.text, lexicon)
+        ]
+        out.append((sent, cits, dates, ments))
+    # Resolve dates in document order (year-less dates take the year of the last full date).
+    flat = [d for _, _, dates, _ in out for _, d in dates]
+    resolved = iter(resolve_dates(flat, period=meta.period))
+    sentences = []
+    for sent, cits, dates, ments in out:
+        occs = []
+        for _, _ in dates:
+            d = next(resolved)
+            span = extracted.original_span(sent.clean_start + d.start, sent.clean_start + d.end)
+            occs.append(DateOcc(span.start, span.end, d))
+        sentences.append(AnnotatedSentence(sent, tuple(cits), tuple(occs), tuple(ments)))
+    log.info(
+        "%s: %d sentences, %d citations, %d dates, %d mentions",
+        meta.id,
+        len(sentences),
+        sum(len(s.citations) for s in sentences),
+        sum(len(s.dates) for s in sentences),
+        sum(len(s.mentions) for s in sentences),
+    )
+    return AnnotatedSource(meta, extracted, tuple(sentences))
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a in b or b in a
+
+
+def find_quote(source: AnnotatedSource, quote: str) -> list[AnnotatedSentence]:
+    """Sentences of `source` whose text contains `quote` (whitespace-insensitive, exact otherwise)."""
+    needle = _squash(quote)
+    return [a for a in source.sentences if needle in _squash(a.sentence.text)]
+
+
+def supporting_citations(source: AnnotatedSource, sent: AnnotatedSentence) -> tuple[tuple[CitationOcc, ...], bool]:
+    """The citations backing a sentence: its own, else the next one in the same paragraph.
+
+    Returns the citations and whether they come from the sentence itself. Scholarly Turkish
+    prose often closes a run of sentences with one citation; a fact stated earlier in the
+    run is backed by that closing citation.
+    """
+    if sent.citations:
+        return sent.citations, True
+    idx = source.sentences.index(sent)
+    for later in source.sentences[idx + 1 :]:
+        if later.sentence.paragraph != sent.sentence.paragraph or later.sentence.zone != sent.sentence.zone:
+            break
+        if later.citations:
+            return later.citations[:1], False
+    return (), False
+
+
+def anchor_facts(
+    facts: Iterable[Fact],
+    sources: Mapping[str, AnnotatedSource],
+    registry: Mapping[str, Entity],
+) -> list[AnchoredFact]:
+    """Check each fact against its text and attach its sentence, citations and date occurrence.
+
+    Refused (CurationError at the fact's file:line): an unknown source, subject or object; a
+    quote found in no sentence or in several; a subject or object not mentioned in the
+    sentence (unless `mention_check: false`); a `date_wording` not in the sentence.
+    """
+    anchored = []
+    for fact in facts:
+        src = sources.get(fact.source)
+        if src is None:
+            raise _refuse(fact, f"unknown source {fact.source!r}")
+        for ref in (fact.subject, *([fact.object] if fact.object else [])):
+            if ref not in registry:
+                raise _refuse(fact, f"{ref!r} is not in the entity registry")
+        hits = find_quote(src, fact.quote)
+        if not hits:
+            raise _refuse(fact, f"quote not found in any sentence of {fact.source}: {fact.quote!r}")
+        if len(hits) > 1:
+            offsets = ", ".join(f"{h.sentence.start}-{h.sentence.end}" for h in hits)
+            raise _refuse(fact, f"quote is in {len(hits)} sentences ({offsets}); quote more words")
+        sent = hits[0]
+        if fact.mention_check:
+            # An ambiguous mention (several candidates) is resolved by the curated fact naming one.
+            mentioned = {m.entity_id for m in sent.mentions}
+            mentioned |= {c for m in sent.mentions for c in m.candidates}
+            for role, ref in (("subject", fact.subject), ("object", fact.object)):
+                if ref is None or ref in mentioned or _anchored_here(registry[ref], fact.source, sent):
+                    continue
+                raise _refuse(
+                    fact,
+                    f"{role} {ref!r} is not mentioned in its sentence "
+                    f"({sent.sentence.start}-{sent.sentence.end}); set mention_check: false "
+                    "with a note if the text refers to it otherwise",
+                )
+        date_occ = None
+        if fact.date_wording:
+            key = tr_casefold(_squash(fact.date_wording))
+            date_occ = next(
+                (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))), None
+            )
+            if date_occ is None and key not in tr_casefold(_squash(sent.sentence.text)):
+                raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
+        cits, own = supporting_citations(src, sent)
+        anchored.append(AnchoredFact(fact, sent, cits, own, date_occ))
+    return anchored
+
+
+def _refuse(fact: Fact, message: str) -> CurationError:
+    return CurationError(f"fact {fact.id}: {message}", path=fact.path, line=fact.line)
+
+
+def _anchored_here(ent: Entity, source: str, sent: AnnotatedSentence) -> bool:
+    """True if one of the entity's `mentioned_in` quotes lies in this sentence (described, not named)."""
+    text = _squash(sent.sentence.text)
+    return any(a.source == source and _squash(a.quote) in text for a in ent.mentioned_in)
+
+
+def check_aliases(registry: Mapping[str, Entity], sources: Mapping[str, AnnotatedSource]) -> list[str]:
+    """Warnings for aliases that no text uses (after suffix-aware matching) and entities never mentioned."""
+    found: set[str] = set()
+    for src in sources.values():
+        for a in src.sentences:
+            found.update(m.entity_id for m in a.mentions if m.entity_id)
+            found.update(c for m in a.mentions for c in m.candidates)
+    problems = []
+    for ent in registry.values():
+        if ent.deprecated or ent.unattested or ent.id in found:
+            continue
+        anchored = any(
+            find_quote(sources[a.source], a.quote) for a in ent.mentioned_in if a.source in sources
+        )
+        if not anchored:
+            problems.append(f"{ent.path}:{ent.line}: {ent.id} is mentioned nowhere in the texts")
+    return problems
+
+

@@ -1,0 +1,223 @@
+"""Command line -> pipeline stages and the server; exit codes 0 ok, 1 data invalid, 2 bad input, 3 internal."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from tarihkg.errors import InputError, TarihkgError, ValidationError
+from tarihkg.iri import DEFAULT_BASE
+
+log = logging.getLogger("tarihkg")
+
+DESCRIPTION = """\
+tarihkg: a linked-open-data knowledge graph of the Caucasus front, 1917-1921, built from
+Turkish-language scholarship. Each subcommand is one stage of the build; `build` runs them all.
+
+exit codes: 0 ok, 1 data invalid (SHACL violation, inconsistent ontology), 2 bad input or usage,
+3 internal error.
+"""
+
+WORK_RDF = "rdfized.nq"
+WORK_INFERRED = "inferred.nt"
+
+
+def _progress(message: str) -> None:
+    print(f"tarihkg: {message}", file=sys.stderr, flush=True)
+
+
+def _project(args: argparse.Namespace):  # noqa: ANN202 - pipeline imported lazily (fast --help)
+    from tarihkg.pipeline import Project
+
+    root = Path(args.root).resolve()
+    if not (root / "data" / "sources").is_dir():
+        raise InputError(f"{root} is not a tarihkg project (no data/sources/); use --root")
+    return Project(root)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Read, clean, segment and annotate the sources; write data/extracted/."""
+    from tarihkg.pipeline import extract_sources, write_extracted
+
+    project = _project(args)
+    t0 = time.perf_counter()
+    inputs = extract_sources(project)
+    for path in write_extracted(project, inputs):
+        _progress(f"wrote {path.relative_to(project.root)}")
+    n = sum(len(s.sentences) for s in inputs.sources.values())
+    _progress(f"extract: {len(inputs.sources)} sources, {n} sentences in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _rdfized(args: argparse.Namespace):  # noqa: ANN202
+    from rdflib import Dataset
+
+    from tarihkg.pipeline import extract_sources, rdfize_project
+
+    project = _project(args)
+    path = project.work_dir / WORK_RDF
+    if getattr(args, "fresh", True) or not path.exists():
+        ds = rdfize_project(project, extract_sources(project), base=args.base)
+        return project, ds
+    ds = Dataset()
+    ds.parse(path, format="nquads")
+    return project, ds
+
+
+def cmd_rdfize(args: argparse.Namespace) -> int:
+    """Turn the annotated sources and curation files into named graphs: data/work/rdfized.nq."""
+    from tarihkg.pipeline import serialize_nquads, write_atomic
+
+    project, ds = _rdfized(args)
+    out = project.work_dir / WORK_RDF
+    write_atomic(out, serialize_nquads(ds))
+    _progress(f"wrote {out.relative_to(project.root)} ({len(ds)} quads)")
+    return 0
+
+
+def cmd_reason(args: argparse.Namespace) -> int:
+    """Check consistency with owlready2 + HermiT; write the inferred triples to data/work/inferred.nt."""
+    from tarihkg.pipeline import load_ontology, reason_stage, write_atomic
+
+    args.fresh = False
+    project, ds = _rdfized(args)
+    t0 = time.perf_counter()
+    inferred = reason_stage(ds, load_ontology(project), base=args.base)
+    out = project.work_dir / WORK_INFERRED
+    write_atomic(out, inferred.serialize(format="nt"))
+    _progress(f"consistent; {len(inferred)} inferred triples in {time.perf_counter() - t0:.1f} s -> {out.relative_to(project.root)}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the SHACL shapes over what would be served; write data/work/shacl-report.txt."""
+    from tarihkg.pipeline import load_ontology, validate_stage, write_atomic
+
+    args.fresh = False
+    project, ds = _rdfized(args)
+    inferred = project.work_dir / WORK_INFERRED
+    if inferred.exists():
+        ds.graph(project_graph(args.base, "inferred")).parse(inferred, format="nt")
+    out = project.work_dir / "shacl-report.txt"
+    try:
+        report = validate_stage(ds, project, load_ontology(project))
+    except ValidationError as exc:
+        write_atomic(out, exc.report)
+        raise
+    write_atomic(out, report)
+    _progress(f"conforms; report in {out.relative_to(project.root)}")
+    return 0
+
+
+def project_graph(base: str, name: str):  # noqa: ANN201
+    from tarihkg.iri import Minter
+
+    return Minter(base).graph(name)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Run every stage and replace data/build/ atomically (a failed build leaves the old one)."""
+    from tarihkg.pipeline import build
+
+    project = _project(args)
+    summary = build(project, base=args.base, progress=_progress)
+    total = sum(summary.triples_per_graph.values())
+    _progress(f"built {total} quads in {len(summary.triples_per_graph)} named graphs -> data/build/")
+    for warning in summary.warnings:
+        _progress(f"warning: {warning}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve data/build/ with a production WSGI server (gunicorn), never the Flask dev server."""
+    from server.serve import serve
+
+    project = _project(args)
+    if not (project.build_dir / "tarihkg.nq").exists():
+        raise InputError("no built dataset in data/build/: run `tarihkg build` first")
+    serve(host=args.host, port=args.port, dataset_dir=project.build_dir, workers=args.workers)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a SPARQL query (text, @file or -) against data/build/ and print the results."""
+    from tarihkg.store import open_store
+
+    project = _project(args)
+    text = args.sparql
+    if text == "-":
+        text = sys.stdin.read()
+    elif text.startswith("@"):
+        text = Path(text[1:]).read_text(encoding="utf-8")
+    st = open_store(project.build_dir)
+    sys.stdout.write(st.query_to_text(text, fmt=args.format))
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tarihkg", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--root", default=os.environ.get("TARIHKG_ROOT", "."), help="project folder (default: .)")
+    parser.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base of minted resources (default: {DEFAULT_BASE})")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, func in (
+        ("extract", cmd_extract),
+        ("rdfize", cmd_rdfize),
+        ("reason", cmd_reason),
+        ("validate", cmd_validate),
+        ("build", cmd_build),
+    ):
+        p = sub.add_parser(name, help=(func.__doc__ or "").strip(), description=func.__doc__)
+        p.set_defaults(func=func)
+    p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")), help="port (default $PORT or 8080)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: sized to the machine)")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("query", help=cmd_query.__doc__, description=cmd_query.__doc__)
+    p.add_argument("sparql", help="the query, @FILE to read it from a file, or - for standard input")
+    p.add_argument("--format", default="tsv", choices=["tsv", "csv", "json", "xml", "ttl", "nt", "nq"], help="output format")
+    p.set_defaults(func=cmd_query)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args))
+    except ValidationError as exc:
+        print(f"tarihkg: error: {exc}", file=sys.stderr)
+        lines = exc.report.splitlines()
+        for line in lines[:50]:
+            print(f"  {line}", file=sys.stderr)
+        if len(lines) > 50:
+            print(f"  ... {len(lines) - 50} more lines (full report: data/work/shacl-report.txt)", file=sys.stderr)
+        return exc.exit_code
+    except TarihkgError as exc:
+        print(f"tarihkg: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last resort maps to exit 3, with the cause
+        log.info("internal error", exc_info=True)
+        print(f"tarihkg: internal error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""Curation files (YAML) -> checked `Entity`, `Fact` and `SourceMeta` records, each knowing its file:line.
+
+The formats are documented in docs/curation.md. Nothing here knows RDF; `rdfize` turns these
+records into triples, and `pipeline` checks them against the texts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tarihkg.errors import CurationError, SourceError
+
+log = logging.getLogger(__name__)
+
+#: Registry type -> the path segment of its IRIs (`resource/{segment}/{slug}`).
+TYPE_SEGMENTS: dict[str, str] = {
+    "Person": "person",
+    "MilitaryUnit": "unit",
+    "Place": "place",
+    "Polity": "polity",
+    "Organization": "organization",
+    **{t: "treaty" for t in ("Treaty", "Armistice", "PeaceTreaty", "Agreement", "Pact")},
+    **{
+        t: "event"
+        for t in (
+            "Event", "Battle", "Capture", "Occupation", "Withdrawal", "Conference", "Declaration",
+            "Appointment", "Plebiscite", "Revolution", "Founding", "Dissolution", "Deployment",
+            "Order", "Signing",
+        )
+    },
+}
+
+ECHELONS = (
+    "armyGroup", "army", "corps", "division", "brigade", "regiment", "battalion", "company",
+    "battery", "detachment", "militia", "front",
+)
+PLACE_KINDS = (
+    "country", "region", "province", "city", "town", "village", "district", "hill", "mountain",
+    "station", "railway", "river", "sea", "lake",
+)
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LINE = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of every mapping under ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[_LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file with line numbers; a syntax error becomes a `CurationError` at its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CurationError(f"not valid UTF-8 (byte {exc.start})", path=path) from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise CurationError(
+            f"YAML syntax error: {getattr(exc, 'problem', exc)}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A place in a source where something is stated: the source id and words of one sentence."""
+
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entry of the entity registry."""
+
+    id: str
+    type: str
+    label_tr: str
+    label_en: str
+    aliases: tuple[str, ...]
+    path: str
+    line: int
+    description_tr: str | None = None
+    description_en: str | None = None
+    echelon: str | None = None
+    place_kind: str | None = None
+    distinct_from: tuple[str, ...] = ()
+    not_in: tuple[str, ...] = ()
+    only_in: tuple[str, ...] = ()
+    note: str | None = None
+    deprecated: bool = False
+    replaced_by: str | None = None
+    unattested: bool = False
+    mentioned_in: tuple[Anchor, ...] = ()
+    wikidata: dict[str, Any] | None = None
+
+    @property
+    def segment(self) -> str:
+        """The IRI path segment of this entity's type (`person`, `unit`, ...)."""
+        return TYPE_SEGMENTS[self.type]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One curated fact, anchored to a sentence of a source."""
+
+    id: str
+    source: str
+    quote: str
+    subject: str
+    property: str
+    path: str
+    line: int
+    object: str | None = None
+    value: Any = None
+    datatype: str | None = None
+    date: str | None = None
+    date_wording: str | None = None
+    conflicts_with: tuple[str, ...] = ()
+    note: dict[str, str] = field(default_factory=dict)
+    mention_check: bool = True
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Metadata of one source article, from data/sources/sources.yaml."""
+
+    id: str
+    file: str
+    language: str
+    licence: str
+    title: str | None = None
+    title_en: str | None = None
+    title_supplied: str | None = None
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    issue: str | None = None
+    year: int | None = None
+    period: tuple[int, int] | None = None
+
+
+def _text_map(value: Any, key: str, where: tuple[Path, int]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"en": value}
+    if not isinstance(value, dict):
+        raise CurationError(f"'{key}' must be a mapping of language to text", path=where[0], line=where[1])
+    return {k: str(v) for k, v in value.items() if k != _LINE}
+
+
+def _strings(value: Any, key: str, where: tuple[Path, int]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise CurationError(f"'{key}' must be a list of strings", path=where[0], line=where[1])
+    return tuple(str(v) for v in value)
+
+
+def _entity(raw: Any, path: Path) -> Entity:
+    if not isinstance(raw, dict):
+        raise CurationError("each registry entry must be a mapping", path=path)
+    line = int(raw.get(_LINE, 0))
+    where = (path, line)
+    for key in ("id", "type", "label"):
+        if key not in raw:
+            raise CurationError(f"entry lacks '{key}'", path=path, line=line)
+    eid, etype = str(raw["id"]), str(raw["type"])
+    if not SLUG_RE.match(eid):
+        raise CurationError(f"id {eid!r} is not a slug ([a-z0-9-])", path=path, line=line)
+    if etype not in TYPE_SEGMENTS:
+        raise CurationError(f"unknown type {etype!r} for {eid}", path=path, line=line)
+    label = _text_map(raw["label"], "label", where)
+    if not label.get("tr") or not label.get("en"):
+        raise CurationError(f"{eid}: label needs both 'tr' and 'en'", path=path, line=line)
+    echelon = raw.get("echelon")
+    if etype == "MilitaryUnit" and echelon not in ECHELONS:
+        raise CurationError(f"{eid}: echelon {echelon!r} is not one of {', '.join(ECHELONS)}", path=path, line=line)
+    place_kind = raw.get("place_kind")
+    if etype == "Place" and place_kind is not None and place_kind not in PLACE_KINDS:
+        raise CurationError(f"{eid}: place_kind {place_kind!r} is not one of {', '.join(PLACE_KINDS)}", path=path, line=line)
+    anchors = []
+    for a in raw.get("mentioned_in") or []:
+        if not isinstance(a, dict) or "source" not in a or "quote" not in a:
+            raise CurationError(f"{eid}: mentioned_in entries need 'source' and 'quote'", path=path, line=line)
+        anchors.append(Anchor(str(a["source"]), str(a["quote"])))
+    desc = _text_map(raw.get("description"), "description", where)
+    note = raw.get("note")
+    if isinstance(note, dict):
+        note = note.get("en") or next((v for k, v in note.items() if k != _LINE), None)
+    for pattern in (*_strings(raw.get("not_in"), "not_in", where), *_strings(raw.get("only_in"), "only_in", where)):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise CurationError(f"{eid}: bad regex {pattern!r}: {exc}", path=path, line=line) from exc
+    wikidata = raw.get("wikidata")
+    if wikidata is not None and not isinstance(wikidata, dict):
+        raise CurationError(f"{eid}: 'wikidata' must be a mapping", path=path, line=line)
+    return Entity(
+        id=eid,
+        type=etype,
+        label_tr=label["tr"].strip(),
+        label_en=label["en"].strip(),
+        aliases=_strings(raw.get("aliases"), "aliases", where),
+        path=str(path),
+        line=line,
+        description_tr=desc.get("tr"),
+        description_en=desc.get("en"),
+        echelon=echelon,
+        place_kind=place_kind,
+        distinct_from=_strings(raw.get("distinct_from"), "distinct_from", where),
+        not_in=_strings(raw.get("not_in"), "not_in", where),
+        only_in=_strings(raw.get("only_in"), "only_in", where),
+        note=str(note) if note is not None else None,
+        deprecated=bool(raw.get("deprecated", False)),
+        replaced_by=raw.get("replaced_by"),
+        unattested=bool(raw.get("unattested", False)),
+        mentioned_in=tuple(anchors),
+        wikidata={k: v for k, v in wikidata.items() if k != _LINE} if wikidata else None,
+    )
+
+
+def load_registry(entities_dir: Path) -> dict[str, Entity]:
+    """Read every `*.yaml` under `entities_dir`; ids must be unique and cross-references resolve."""
+    entities: dict[str, Entity] = {}
+    files = sorted(entities_dir.glob("*.yaml"))
+    if not files:
+        raise CurationError("no registry files (*.yaml) found", path=entities_dir)
+    for path in files:
+        data = load_yaml(path)
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            raise CurationError("a registry file must be a YAML list of entries", path=path)
+        for raw in data:
+            ent = _entity(raw, path)
+            if ent.id in entities:
+                first = entities[ent.id]
+                raise CurationError(
+                    f"duplicate id {ent.id!r} (first at {first.path}:{first.line})", path=path, line=ent.line
+                )
+            entities[ent.id] = ent
+    for ent in entities.values():
+        for ref in (*ent.distinct_from, *([ent.replaced_by] if ent.replaced_by else [])):
+            if ref not in entities:
+                raise CurationError(f"{ent.id}: refers to unknown id {ref!r}", path=ent.path, line=ent.line)
+    log.info("registry: %d entities from %d files", len(entities), len(files))
+    return entities
+
+
+def check_minted(entities: dict[str, Entity], minted_file: Path) -> None:
+    """Every registry id must be listed in the append-only `minted-iris.txt`, and every minted id kept."""
+    if not minted_file.exists():
+        raise CurationError("the append-only list of minted ids is missing", path=minted_file)
+    minted = [
+        line.strip()
+        for line in minted_file.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    known = set(minted)
+    for ent in entities.values():
+        if ent.id not in known:
+            raise CurationError(
+                f"id {ent.id!r} is not in {minted_file.name}: append it there (ids are minted once)",
+                path=ent.path,
+                line=ent.line,
+            )
+    for lineno, mid in enumerate(minted, start=1):
+        if mid not in entities:
+            raise CurationError(
+                f"minted id {mid!r} has no registry entry: a retired id stays, with deprecated: true",
+                path=minted_file,
+                line=lineno,
+            )
+
+
+def _fact(raw: Any, path: Path) -> Fact:
+    if not isinstance(raw, dict):
+        raise CurationError("each fact must be a mapping", path=path)
+    line = int(raw.get(_LINE, 0))
+    for key in ("id", "source", "quote", "subject", "property"):
+        if key not in raw:
+            raise CurationError(f"fact lacks '{key}'", path=path, line=line)
+    if ("object" in raw) == ("value" in raw):
+        raise CurationError(f"fact {raw['id']}: give exactly one of 'object' or 'value'", path=path, line=line)
+    fid = str(raw["id"])
+    if not SLUG_RE.match(fid):
+        raise CurationError(f"fact id {fid!r} is not a slug ([a-z0-9-])", path=path, line=line)
+    return Fact(
+        id=fid,
+        source=str(raw["source"]),
+        quote=str(raw["quote"]),
+        subject=str(raw["subject"]),
+        property=str(raw["property"]),
+        path=str(path),
+        line=line,
+        object=str(raw["object"]) if "object" in raw else None,
+        value=raw.get("value"),
+        datatype=raw.get("datatype"),
+        date=str(raw["date"]) if raw.get("date") is not None else None,
+        date_wording=raw.get("date_wording"),
+        conflicts_with=_strings(raw.get("conflicts_with"), "conflicts_with", (path, line)),
+        note=_text_map(raw.get("note"), "note", (path, line)),
+        mention_check=bool(raw.get("mention_check", True)),
+    )
+
+
+def load_facts(facts_dir: Path) -> list[Fact]:
+    """Read every `*.yaml` under `facts_dir` (absent folder: no facts); fact ids are unique."""
+    facts: list[Fact] = []
+    seen: dict[str, Fact] = {}
+    for path in sorted(facts_dir.glob("*.yaml")) if facts_dir.exists() else []:
+        data = load_yaml(path)
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            raise CurationError("a facts file must be a YAML list", path=path)
+        for raw in data:
+            fact = _fact(raw, path)
+            if fact.id in seen:
+                first = seen[fact.id]
+                raise CurationError(
+                    f"duplicate fact id {fact.id!r} (first at {first.path}:{first.line})", path=path, line=fact.line
+                )
+            seen[fact.id] = fact
+            facts.append(fact)
+    for fact in facts:
+        for other in fact.conflicts_with:
+            if other not in seen:
+                raise CurationError(
+                    f"fact {fact.id}: conflicts_with unknown fact {other!r}", path=fact.path, line=fact.line
+                )
+    return facts
+
+
+def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
+    """Read data/sources/sources.yaml; every source needs id, file, language and a licence note."""
+    if not sources_yaml.exists():
+        raise SourceError("source metadata file is missing", path=sources_yaml)
+    data = load_yaml(sources_yaml)
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise SourceError("expected a mapping with a 'sources' list", path=sources_yaml)
+    metas: dict[str, SourceMeta] = {}
+    for raw in data["sources"]:
+        line = int(raw.get(_LINE, 0)) if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            raise SourceError("each source must be a mapping", path=sources_yaml, line=line)
+        for key in ("id", "file", "language", "licence"):
+            if not raw.get(key):
+                raise SourceError(f"source entry lacks '{key}'", path=sources_yaml, line=line)
+        period = raw.get("period")
+        meta = SourceMeta(
+            id=str(raw["id"]),
+            file=str(raw["file"]),
+            language=str(raw["language"]),
+            licence=" ".join(str(raw["licence"]).split()),
+            title=raw.get("title"),
+            title_en=raw.get("title_en"),
+            title_supplied=raw.get("title_supplied"),
+            authors=tuple(str(a) for a in raw.get("authors") or ()),
+            journal=raw.get("journal"),
+            issue=str(raw["issue"]) if raw.get("issue") is not None else None,
+            year=int(raw["year"]) if raw.get("year") is not None else None,
+            period=(int(period[0]), int(period[1])) if period else None,
+        )
+        if meta.id in metas:
+            raise SourceError(f"duplicate source id {meta.id!r}", path=sources_yaml, line=line)
+        metas[meta.id] = meta
+    return metas

@@ -1,0 +1,79 @@
+"""Errors of the pipeline and the server -> exit codes (0 ok, 1 data invalid, 2 bad input, 3 internal).
+
+Every error names where the problem is (a file and line, a span, an IRI) so the message alone
+is enough to find it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TarihkgError(Exception):
+    """Base error. ``exit_code`` is what the CLI returns for it."""
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        span: tuple[int, int] | None = None,
+        iri: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.span = span
+        self.iri = iri
+
+    def __str__(self) -> str:
+        where = []
+        if self.path:
+            where.append(self.path + (f":{self.line}" if self.line is not None else ""))
+        if self.span is not None:
+            where.append(f"[{self.span[0]}:{self.span[1]}]")
+        if self.iri:
+            where.append(f"<{self.iri}>")
+        return (" ".join(where) + ": " if where else "") + self.message
+
+
+class InputError(TarihkgError):
+    """Bad input: a source that is not UTF-8 or is empty, a malformed curation file, bad usage."""
+
+    exit_code = 2
+
+
+class SourceError(InputError):
+    """A source text or its metadata cannot be used."""
+
+
+class CurationError(InputError):
+    """A curation file is malformed or names something the texts do not support."""
+
+
+class DataInvalidError(TarihkgError):
+    """The built data is invalid: a SHACL violation or an inconsistent ontology."""
+
+    exit_code = 1
+
+
+class ValidationError(DataInvalidError):
+    """SHACL found violations; ``report`` holds the readable report."""
+
+    def __init__(self, message: str, *, report: str = "", path: str | Path | None = None) -> None:
+        super().__init__(message, path=path)
+        self.report = report
+
+
+class InconsistencyError(DataInvalidError):
+    """The reasoner found the ontology plus data inconsistent (or a class unsatisfiable)."""
+
+
+class InternalError(TarihkgError):
+    """A bug or a missing tool (e.g. no Java for the reasoner)."""
+
+    exit_code = 3

@@ -1,0 +1,48 @@
+"""Names -> IRIs: the one place where resource, graph and text-span IRIs are minted (docs/model.md).
+
+>>> m = Minter("https://w3id.org/tarihkg/")
+>>> str(m.resource("person", "nuri-pasa"))
+'https://w3id.org/tarihkg/resource/person/nuri-pasa'
+>>> str(m.span("sentence", "000_539a70a237dcfef4", 10, 42))
+'https://w3id.org/tarihkg/resource/sentence/000_539a70a237dcfef4/10-42'
+>>> str(m.graph("inferred"))
+'https://w3id.org/tarihkg/graph/inferred'
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from tarihkg.text.turkish import slugify
+
+DEFAULT_BASE = "https://w3id.org/tarihkg/"
+
+
+class Minter:
+    """Mints IRIs under one base (configurable, so a mirror can serve its own)."""
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        if not base.endswith("/"):
+            base += "/"
+        self.base = base
+
+    def resource(self, kind: str, slug: str) -> URIRef:
+        """`{base}resource/{kind}/{slug}`."""
+        return URIRef(f"{self.base}resource/{kind}/{slug}")
+
+    def span(self, kind: str, source_id: str, start: int, end: int) -> URIRef:
+        """A span of a source, named by its code-point offsets into the original file."""
+        return URIRef(f"{self.base}resource/{kind}/{source_id}/{start}-{end}")
+
+    def footnote(self, source_id: str, number: int) -> URIRef:
+        return URIRef(f"{self.base}resource/footnote/{source_id}/{number}")
+
+    def work(self, key: str) -> URIRef:
+        return self.resource("work", slugify(key))
+
+    def record(self, key: str) -> URIRef:
+        return self.resource("record", slugify(key))
+
+    def graph(self, name: str) -> URIRef:
+        """`{base}graph/{name}`: a source id, `ontology`, `inferred` or `curation`."""
+        return URIRef(f"{self.base}graph/{name}")

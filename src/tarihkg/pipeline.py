@@ -1,0 +1,291 @@
+"""Project files -> data/build/: extract -> annotate -> rdfize -> reason -> validate -> load, one function each.
+
+`build` runs them all and stops at the first failing stage. The build directory is replaced
+atomically: everything is written to a sibling temp directory which is swapped in only when
+every stage has passed, so a failed build leaves the previous good one in place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Dataset, Graph, URIRef
+
+from tarihkg import store
+from tarihkg.annotate import AnnotatedSource, anchor_facts, annotate_source, build_lexicon, check_aliases
+from tarihkg.curation import Entity, load_facts, load_registry, load_sources_meta
+from tarihkg.errors import SourceError, ValidationError
+from tarihkg.iri import DEFAULT_BASE, Minter
+from tarihkg.rdfize import rdfize_dataset
+from tarihkg.reason import reason_dataset
+from tarihkg.text.extract import extract_source, read_source
+from tarihkg.validate import load_shapes, validate_graph
+
+log = logging.getLogger(__name__)
+
+NQUADS = "tarihkg.nq"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's inputs and outputs live, relative to its root."""
+
+    root: Path
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "data" / "sources"
+
+    @property
+    def sources_yaml(self) -> Path:
+        return self.sources_dir / "sources.yaml"
+
+    @property
+    def entities_dir(self) -> Path:
+        return self.root / "data" / "curation" / "entities"
+
+    @property
+    def facts_dir(self) -> Path:
+        return self.root / "data" / "curation" / "facts"
+
+    @property
+    def minted_file(self) -> Path:
+        return self.root / "data" / "curation" / "minted-iris.txt"
+
+    @property
+    def extracted_dir(self) -> Path:
+        return self.root / "data" / "extracted"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "data" / "build"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.root / "data" / "work"
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.root / "ontology" / "tarihkg.ttl"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+
+@dataclass
+class BuildSummary:
+    """What a build produced and how long each stage took."""
+
+    triples_per_graph: dict[str, int] = field(default_factory=dict)
+    entities_per_class: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "triples_per_graph": self.triples_per_graph,
+                "triples": sum(self.triples_per_graph.values()),
+                "entities_per_class": self.entities_per_class,
+                "counts": self.counts,
+                "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
+                "warnings": self.warnings,
+            },
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+
+
+@contextmanager
+def _stage(name: str, summary: BuildSummary | None, progress: Callable[[str], None]) -> Iterator[None]:
+    progress(f"{name} ...")
+    t0 = time.perf_counter()
+    yield
+    dt = time.perf_counter() - t0
+    if summary is not None:
+        summary.seconds[name] = dt
+    progress(f"{name}: done in {dt:.1f} s")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file through a temp file in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the build reads, loaded and checked."""
+
+    raws: dict[str, str]
+    sources: dict[str, AnnotatedSource]
+    registry: dict[str, Entity]
+
+
+def extract_sources(project: Project) -> Inputs:
+    """Stage 1: read every source (strict UTF-8, with metadata), clean and segment it, annotate it."""
+    metas = load_sources_meta(project.sources_yaml)
+    files = sorted(p for p in project.sources_dir.glob("*.txt"))
+    by_file = {m.file: m for m in metas.values()}
+    for path in files:
+        if path.name not in by_file:
+            raise SourceError(f"no metadata for {path.name} in sources.yaml (id, file, language, licence)", path=path)
+    registry = load_registry(project.entities_dir)
+    lexicon = build_lexicon(registry)
+    raws: dict[str, str] = {}
+    sources: dict[str, AnnotatedSource] = {}
+    for meta in sorted(metas.values(), key=lambda m: m.id):
+        path = project.sources_dir / meta.file
+        if not path.exists():
+            raise SourceError(f"sources.yaml names {meta.file}, which is not in {project.sources_dir}", path=project.sources_yaml)
+        raw = read_source(path)
+        extracted = extract_source(meta.id, raw)
+        if not extracted.sentences:
+            raise SourceError("no sentences found in the text", path=path)
+        raws[meta.id] = raw
+        sources[meta.id] = annotate_source(meta, extracted, lexicon)
+    return Inputs(raws, sources, registry)
+
+
+def write_extracted(project: Project, inputs: Inputs) -> list[Path]:
+    """Stage-1 artefacts for reviewers: data/extracted/{id}.json (layout) and {id}.annotations.json."""
+    written = []
+    for sid, src in inputs.sources.items():
+        for suffix, payload in ((".json", src.extracted.to_json()), (".annotations.json", src.to_json())):
+            out = project.extracted_dir / f"{sid}{suffix}"
+            write_atomic(out, payload + "\n")
+            written.append(out)
+    return written
+
+
+def load_ontology(project: Project) -> Graph:
+    g = Graph()
+    g.parse(project.ontology_file, format="turtle")
+    return g
+
+
+def rdfize_project(project: Project, inputs: Inputs, *, base: str) -> Dataset:
+    """Stage 2: curation files checked against the texts, then everything as named graphs."""
+    facts = load_facts(project.facts_dir)
+    anchored = anchor_facts(facts, inputs.sources, inputs.registry)
+    return rdfize_dataset(
+        inputs.sources, inputs.raws, anchored, inputs.registry, load_ontology(project), minter=Minter(base)
+    )
+
+
+def reason_stage(ds: Dataset, ontology: Graph, *, base: str) -> Graph:
+    """Stage 3: HermiT finds the ontology + data consistent; its inferences go to graph/inferred."""
+    result = reason_dataset(ds, ontology=ontology)
+    inferred = ds.graph(Minter(base).graph("inferred"))
+    inferred += result.inferred
+    return inferred
+
+
+def validate_stage(ds: Dataset, project: Project, ontology: Graph) -> str:
+    """Stage 4: SHACL over exactly what will be served; raises ValidationError on any violation."""
+    report = validate_graph(ds, shapes=load_shapes(project.shapes_dir), ontology=ontology)
+    if not report.conforms:
+        raise ValidationError("SHACL validation failed: the build is refused", report=report.text)
+    return report.text
+
+
+def serialize_nquads(ds: Dataset) -> str:
+    """Sorted N-Quads: the same graph always serialises to the same bytes."""
+    text = ds.serialize(format="nquads")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n"
+
+
+def summarise(ds: Dataset, summary: BuildSummary) -> None:
+    types: Counter[str] = Counter()
+    for ctx in ds.graphs():
+        if len(ctx) == 0:
+            continue
+        summary.triples_per_graph[str(ctx.identifier)] = len(ctx)
+    seen: set[tuple[URIRef, URIRef]] = set()
+    for s, _, o, _ in ds.quads((None, RDF.type, None, None)):
+        if isinstance(o, URIRef) and (s, o) not in seen and "ontology#" in str(o):
+            seen.add((s, o))  # type: ignore[arg-type]
+            types[str(o).split("#")[-1]] += 1
+    summary.entities_per_class = dict(sorted(types.items()))
+
+
+def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSummary) -> Path:
+    """Stage 5: write data/build/ (N-Quads, store, SHACL report, summary) and swap it in atomically."""
+    target = project.build_dir
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        nq = tmp / NQUADS
+        nq.write_text(serialize_nquads(ds), encoding="utf-8")
+        store.build_store(nq, tmp / "store")
+        (tmp / "shacl-report.txt").write_text(report, encoding="utf-8")
+        (tmp / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")
+        if target.exists():
+            os.rename(target, old)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if old.exists():
+                os.rename(old, target)
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def build(project: Project, *, base: str = DEFAULT_BASE, progress: Callable[[str], None] = log.info) -> BuildSummary:
+    """Run every stage; the first failure raises and leaves the previous build untouched."""
+    summary = BuildSummary()
+    with _stage("[1/5] extract", summary, progress):
+        inputs = extract_sources(project)
+        write_extracted(project, inputs)
+        summary.warnings.extend(check_aliases(inputs.registry, inputs.sources))
+    with _stage("[2/5] rdfize", summary, progress):
+        ds = rdfize_project(project, inputs, base=base)
+        ontology = load_ontology(project)
+    with _stage("[3/5] reason (owlready2 + HermiT)", summary, progress):
+        reason_stage(ds, ontology, base=base)
+    with _stage("[4/5] validate (SHACL)", summary, progress):
+        try:
+            report = validate_stage(ds, project, ontology)
+        except ValidationError as exc:
+            write_atomic(project.work_dir / "shacl-report.txt", exc.report)
+            raise
+    summarise(ds, summary)
+    summary.counts = {
+        "sources": len(inputs.sources),
+        "sentences": sum(len(s.sentences) for s in inputs.sources.values()),
+        "footnotes": sum(len(s.extracted.footnotes) for s in inputs.sources.values()),
+        "mentions": sum(len(a.mentions) for s in inputs.sources.values() for a in s.sentences),
+        "citations": sum(len(a.citations) for s in inputs.sources.values() for a in s.sentences),
+        "dates": sum(len(a.dates) for s in inputs.sources.values() for a in s.sentences),
+        "registry_entities": len(inputs.registry),
+    }
+    with _stage("[5/5] load", summary, progress):
+        load_stage(ds, project, report=report, summary=summary)
+    return summary

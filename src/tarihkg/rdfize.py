@@ -1,0 +1,390 @@
+"""Annotated sources + registry + anchored facts -> an RDF dataset, one named graph per source.
+
+Triples follow docs/model.md. No blank nodes: every node has an IRI minted by `iri.Minter`,
+so two builds of the same inputs serialise to the same N-Quads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
+from tarihkg.curation import Entity
+from tarihkg.errors import CurationError
+from tarihkg.iri import Minter
+from tarihkg.namespaces import TKG
+from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
+from tarihkg.text.edtf import edtf_bounds
+from tarihkg.text.model import ExtractedSource
+
+log = logging.getLogger(__name__)
+
+_ZONES = {"body": TKG.zoneBody, "abstract": TKG.zoneAbstract, "footnote": TKG.zoneFootnote}
+_PRECISIONS = {
+    "day": TKG.dayPrecision,
+    "month": TKG.monthPrecision,
+    "year": TKG.yearPrecision,
+    "range": TKG.rangePrecision,
+    "season": TKG.seasonPrecision,
+}
+_DATATYPES = {"integer": XSD.nonNegativeInteger, "string": XSD.string, "decimal": XSD.decimal}
+#: Fact properties whose value is a small structure: it becomes a node of this class.
+_NODE_PROPERTIES = {"strength": TKG.UnitStrength, "signature": TKG.Signature, "article": TKG.TreatyArticle}
+_NODE_SEGMENTS = {"strength": "strength", "signature": "signature", "article": "article"}
+_NODE_FIELDS: dict[str, dict[str, tuple[URIRef, str]]] = {
+    "strength": {
+        "officers": (TKG.officers, "count"),
+        "soldiers": (TKG.soldiers, "count"),
+        "animals": (TKG.animals, "count"),
+        "guns": (TKG.guns, "count"),
+    },
+    "signature": {"signatory": (TKG.signatory, "entity"), "on_behalf_of": (TKG.onBehalfOf, "entity")},
+    "article": {"number": (TKG.articleNumber, "count"), "requirement": (TKG.requirement, "text")},
+}
+
+
+def _lit(value: Any, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
+    if lang:
+        return Literal(str(value), lang=lang)
+    return Literal(value, datatype=datatype)
+
+
+def _int(value: int) -> Literal:
+    return Literal(int(value), datatype=XSD.nonNegativeInteger)
+
+
+def _dt(day: str, *, end: bool = False) -> Literal:
+    return Literal(f"{day}T{'23:59:59' if end else '00:00:00'}", datatype=XSD.dateTime)
+
+
+def entity_iri(minter: Minter, ent: Entity) -> URIRef:
+    """The IRI of a registry entity: `resource/{type segment}/{id}`."""
+    return minter.resource(ent.segment, ent.id)
+
+
+def rdfize_registry(registry: Mapping[str, Entity], *, minter: Minter) -> Graph:
+    """The curated entities: types, labels in tr and en, every spelling, echelons, place kinds."""
+    g = Graph()
+    for ent in sorted(registry.values(), key=lambda e: e.id):
+        s = entity_iri(minter, ent)
+        g.add((s, RDF.type, TKG[ent.type]))
+        g.add((s, TKG.registryId, Literal(ent.id)))
+        g.add((s, RDFS.label, Literal(ent.label_tr, lang="tr")))
+        g.add((s, RDFS.label, Literal(ent.label_en, lang="en")))
+        g.add((s, SKOS.prefLabel, Literal(ent.label_tr, lang="tr")))
+        for alias in ent.aliases:
+            if alias != ent.label_tr:
+                g.add((s, SKOS.altLabel, Literal(alias, lang="tr")))
+        for lang, text in (("tr", ent.description_tr), ("en", ent.description_en)):
+            if text:
+                g.add((s, DCTERMS.description, Literal(text, lang=lang)))
+        if ent.echelon:
+            g.add((s, TKG.echelon, TKG[ent.echelon]))
+        if ent.place_kind:
+            g.add((s, TKG.placeKind, TKG[ent.place_kind]))
+        for other in ent.distinct_from:
+            g.add((s, OWL.differentFrom, entity_iri(minter, registry[other])))
+        if ent.note:
+            g.add((s, SKOS.editorialNote, Literal(ent.note, lang="en")))
+        if ent.deprecated:
+            g.add((s, OWL.deprecated, Literal(True)))
+            if ent.replaced_by:
+                g.add((s, DCTERMS.isReplacedBy, entity_iri(minter, registry[ent.replaced_by])))
+    return g
+
+
+class _SourceGraph:
+    """Builds the named graph of one source."""
+
+    def __init__(self, src: AnnotatedSource, raw: str, registry: Mapping[str, Entity], minter: Minter) -> None:
+        self.src = src
+        self.registry = registry
+        self.raw = raw
+        self.m = minter
+        self.sid = src.meta.id
+        self.g = Graph()
+        self.doc = minter.resource("source", self.sid)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.g.add((s, p, o))
+
+    def span_node(self, node: URIRef, cls: URIRef, start: int, end: int, text: str) -> None:
+        self.add(node, RDF.type, cls)
+        self.add(node, TKG.inSource, self.doc)
+        self.add(node, TKG.startOffset, _int(start))
+        self.add(node, TKG.endOffset, _int(end))
+        self.add(node, TKG.text, Literal(text))
+
+    def document(self) -> None:
+        meta, ex = self.src.meta, self.src.extracted
+        d = self.doc
+        self.add(d, RDF.type, TKG.SourceDocument)
+        title = meta.title or meta.title_supplied
+        if title:
+            self.add(d, DCTERMS.title, Literal(title, lang=meta.language))
+            self.add(d, RDFS.label, Literal(title, lang=meta.language))
+        if meta.title_en:
+            self.add(d, DCTERMS.title, Literal(meta.title_en, lang="en"))
+        if not title:
+            self.add(d, RDFS.label, Literal(meta.id))
+        for author in meta.authors:
+            self.add(d, DCTERMS.creator, Literal(author))
+        if meta.journal:
+            self.add(d, DCTERMS.isPartOf, Literal(meta.journal))
+        if meta.year:
+            self.add(d, TKG.year, Literal(meta.year, datatype=XSD.integer))
+        self.add(d, DCTERMS.language, Literal(meta.language))
+        self.add(d, TKG.licenceNote, Literal(meta.licence, lang="en"))
+        self.add(d, TKG.fileName, Literal(meta.file))
+        self.add(d, TKG.sha256, Literal(hashlib.sha256(self.raw.encode("utf-8")).hexdigest()))
+        self.add(d, TKG.characterCount, _int(ex.length))
+
+    def footnotes(self, ex: ExtractedSource) -> None:
+        for fn in ex.footnotes:
+            node = self.m.footnote(self.sid, fn.number)
+            self.span_node(node, TKG.Footnote, fn.start, fn.end, fn.text)
+            self.add(node, TKG.footnoteNumber, _int(fn.number))
+            if fn.marker_offset is not None:
+                self.add(node, TKG.markerOffset, _int(fn.marker_offset))
+            self._page(node, fn.page_index, fn.page)
+
+    def _page(self, node: URIRef, page_index: int, page: str | None) -> None:
+        self.add(node, TKG.pageIndex, _int(page_index))
+        if page:
+            self.add(node, TKG.page, Literal(page))
+
+    def sentence_iri(self, start: int, end: int) -> URIRef:
+        return self.m.span("sentence", self.sid, start, end)
+
+    def sentences(self) -> None:
+        for a in self.src.sentences:
+            s = a.sentence
+            node = self.sentence_iri(s.start, s.end)
+            self.span_node(node, TKG.Sentence, s.start, s.end, s.text)
+            self.add(node, TKG.sentenceIndex, _int(s.index))
+            self.add(node, TKG.zone, _ZONES[s.zone])
+            self._page(node, s.page_index, s.page)
+            if s.section:
+                self.add(node, TKG.section, Literal(s.section))
+            if s.footnote is not None:
+                self.add(node, TKG.inFootnote, self.m.footnote(self.sid, s.footnote))
+            if len(s.pieces) > 1:
+                for p in s.pieces:
+                    piece = self.m.span("piece", self.sid, p.start, p.end)
+                    self.add(node, TKG.piece, piece)
+                    self.add(piece, RDF.type, TKG.TextPiece)
+                    self.add(piece, TKG.startOffset, _int(p.start))
+                    self.add(piece, TKG.endOffset, _int(p.end))
+            for c in a.citations:
+                self.citation(node, c.start, c.end, c.citation)
+            for d in a.dates:
+                self.date_expression(node, d)
+            for mt in a.mentions:
+                mnode = self.m.span("mention", self.sid, mt.start, mt.end)
+                self.span_node(mnode, TKG.Mention, mt.start, mt.end, mt.surface)
+                self.add(mnode, TKG.inSentence, node)
+                if mt.entity_id:
+                    self.add(mnode, TKG.denotes, self.entity(mt.entity_id))
+                else:
+                    for cand in mt.candidates:
+                        self.add(mnode, TKG.candidateEntity, self.entity(cand))
+
+    def entity(self, eid: str) -> URIRef:
+        return entity_iri(self.m, self.registry[eid])
+
+    def citation(self, sentence: URIRef, start: int, end: int, citation: Any) -> URIRef:
+        node = self.m.span("citation", self.sid, start, end)
+        self.span_node(node, TKG.InTextCitation, start, end, citation.text)
+        self.add(node, TKG.inSentence, sentence)
+        for ref in citation.refs:
+            if isinstance(ref, WorkRef):
+                work = self.m.work(work_key(ref))
+                self.add(node, TKG.citesWork, work)
+                if ref.pages:
+                    self.add(node, TKG.pages, Literal(ref.pages))
+                self.add(work, RDF.type, TKG.CitedWork)
+                self.add(work, TKG.authorString, Literal(ref.authors))
+                self.add(work, TKG.year, Literal(ref.year, datatype=XSD.integer))
+                self.add(work, RDFS.label, Literal(f"{ref.authors}, {ref.year}{ref.year_suffix or ''}"))
+            elif isinstance(ref, RecordRef):
+                rec = self.m.record(record_key(ref))
+                self.add(node, TKG.citesRecord, rec)
+                self.add(rec, RDF.type, TKG.ArchivalRecord)
+                self.add(rec, TKG.archive, Literal(ref.archive))
+                self.add(rec, TKG.shelfmark, Literal(ref.shelfmark))
+                self.add(rec, RDFS.label, Literal(f"{ref.archive}, {ref.shelfmark}"))
+        return node
+
+    def date_expression(self, sentence: URIRef, occ: DateOcc) -> URIRef:
+        d = occ.date
+        node = self.m.span("date-expression", self.sid, occ.start, occ.end)
+        self.span_node(node, TKG.DateExpression, occ.start, occ.end, d.wording)
+        self.add(node, TKG.inSentence, sentence)
+        span = self.m.span("date", self.sid, occ.start, occ.end)
+        self.add(node, TKG.denotesTime, span)
+        self.time_span(
+            span, wording=d.wording, edtf=d.corrected_edtf or d.edtf, printed=d.edtf if d.corrected_edtf else None
+        )
+        if d.year_inferred:
+            self.add(span, TKG.yearInferred, Literal(True))
+        if d.relative:
+            self.add(span, TKG.relativeDate, Literal(True))
+        if d.note:
+            self.add(span, TKG.note, Literal(d.note, lang="en"))
+        return span
+
+    def time_span(self, node: URIRef, *, wording: str | None, edtf: str, printed: str | None = None) -> None:
+        precision, earliest, latest = edtf_bounds(edtf)
+        self.add(node, RDF.type, TKG.TimeSpan)
+        if wording:
+            self.add(node, TKG.originalWording, Literal(wording, lang="tr"))
+        self.add(node, TKG.edtf, Literal(edtf))
+        self.add(node, TKG.precision, _PRECISIONS[precision])
+        self.add(node, TKG.earliest, _dt(earliest))
+        self.add(node, TKG.latest, _dt(latest, end=True))
+        self.add(node, RDFS.label, Literal(edtf))
+        if printed:
+            self.add(node, TKG.printedEdtf, Literal(printed))
+
+
+def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entity]) -> None:
+    """The direct triple (or node) of a fact, and its claim with full provenance."""
+    fact, m = af.fact, sg.m
+    prop = fact.property
+    subject = entity_iri(m, registry[fact.subject])
+    claim = m.resource("claim", fact.id)
+    sentence = sg.sentence_iri(af.sentence.sentence.start, af.sentence.sentence.end)
+    sg.add(claim, RDF.type, TKG.Claim)
+    sg.add(claim, TKG.statedIn, sentence)
+    sg.add(claim, PROV.wasDerivedFrom, sg.doc)
+    sg.add(claim, TKG.quote, Literal(" ".join(fact.quote.split())))
+    sg.add(claim, TKG.reviewStatus, TKG.reviewed)
+    if af.sentence.sentence.footnote is not None:
+        sg.add(claim, TKG.inFootnote, m.footnote(sg.sid, af.sentence.sentence.footnote))
+    for c in af.supported_by:
+        sg.add(claim, TKG.supportedBy, m.span("citation", sg.sid, c.start, c.end))
+    if af.supported_by:
+        sg.add(claim, TKG.citationInSentence, Literal(af.citation_from_sentence))
+    for lang, text in sorted(fact.note.items()):
+        sg.add(claim, TKG.note, Literal(text, lang=lang))
+    for other in fact.conflicts_with:
+        sg.add(claim, TKG.conflictsWith, m.resource("claim", other))
+
+    date_node: URIRef | None = None
+    if fact.date:
+        if af.date is not None and (af.date.date.corrected_edtf or af.date.date.edtf) == fact.date:
+            date_node = m.span("date", sg.sid, af.date.start, af.date.end)
+        else:
+            date_node = m.resource("date", f"claim-{fact.id}")
+            try:
+                sg.time_span(date_node, wording=fact.date_wording, edtf=fact.date)
+            except ValueError as exc:
+                raise CurationError(f"fact {fact.id}: {exc}", path=fact.path, line=fact.line) from exc
+
+    if prop in _NODE_PROPERTIES:
+        node = m.resource(_NODE_SEGMENTS[prop], fact.id)
+        if not isinstance(fact.value, dict):
+            raise CurationError(f"fact {fact.id}: '{prop}' needs a mapping value", path=fact.path, line=fact.line)
+        sg.add(node, RDF.type, _NODE_PROPERTIES[prop])
+        fields = _NODE_FIELDS[prop]
+        for key, val in sorted((k, v) for k, v in fact.value.items() if k != "__line__"):
+            if key not in fields:
+                raise CurationError(
+                    f"fact {fact.id}: unknown field {key!r} for {prop} (known: {', '.join(fields)})",
+                    path=fact.path,
+                    line=fact.line,
+                )
+            p, kind = fields[key]
+            if kind == "count":
+                sg.add(node, p, _int(val))
+            elif kind == "text":
+                sg.add(node, p, Literal(str(val), lang="tr"))
+            else:
+                if val not in registry:
+                    raise CurationError(f"fact {fact.id}: {val!r} is not in the registry", path=fact.path, line=fact.line)
+                sg.add(node, p, entity_iri(m, registry[val]))
+        if prop == "strength":
+            sg.add(node, TKG.ofUnit, subject)
+            if date_node is not None:
+                sg.add(node, TKG.date, date_node)
+            sg.add(claim, TKG.claimSubject, node)
+            sg.add(claim, TKG.claimPredicate, TKG.ofUnit)
+            sg.add(claim, TKG.claimObject, subject)
+        else:
+            link = TKG.signature if prop == "signature" else TKG.article
+            sg.add(subject, link, node)
+            sg.add(claim, TKG.claimSubject, subject)
+            sg.add(claim, TKG.claimPredicate, link)
+            sg.add(claim, TKG.claimObject, node)
+        return
+
+    predicate = TKG[prop]
+    sg.add(claim, TKG.claimSubject, subject)
+    sg.add(claim, TKG.claimPredicate, predicate)
+    if prop == "date":
+        if date_node is None:
+            raise CurationError(f"fact {fact.id}: a 'date' fact needs 'date'", path=fact.path, line=fact.line)
+        sg.add(subject, predicate, date_node)
+        sg.add(claim, TKG.claimObject, date_node)
+        return
+    if fact.object is not None:
+        obj: URIRef | Literal = entity_iri(m, registry[fact.object])
+        sg.add(claim, TKG.claimObject, obj)
+    else:
+        if fact.datatype == "langString":
+            obj = Literal(str(fact.value), lang="tr")
+        else:
+            obj = Literal(fact.value, datatype=_DATATYPES.get(fact.datatype or "", None))
+        sg.add(claim, TKG.claimValue, obj)
+    sg.add(subject, predicate, obj)
+    if date_node is not None:
+        sg.add(claim, TKG.date, date_node)
+
+
+def rdfize_source(
+    src: AnnotatedSource,
+    raw: str,
+    facts: Iterable[AnchoredFact],
+    registry: Mapping[str, Entity],
+    *,
+    minter: Minter,
+) -> Graph:
+    """The named graph of one source: the document, its spans, mentions, citations, dates and facts."""
+    sg = _SourceGraph(src, raw, registry, minter)
+    sg.document()
+    sg.footnotes(src.extracted)
+    sg.sentences()
+    for af in facts:
+        rdfize_fact(sg, af, registry)
+    log.info("%s: %d triples", src.meta.id, len(sg.g))
+    return sg.g
+
+
+def rdfize_dataset(
+    sources: Mapping[str, AnnotatedSource],
+    raws: Mapping[str, str],
+    anchored: Iterable[AnchoredFact],
+    registry: Mapping[str, Entity],
+    ontology: Graph,
+    *,
+    minter: Minter,
+) -> Dataset:
+    """All named graphs: one per source, the curated registry, and the ontology."""
+    ds = Dataset()
+    by_source: dict[str, list[AnchoredFact]] = {sid: [] for sid in sources}
+    for af in anchored:
+        by_source[af.fact.source].append(af)
+    for sid in sorted(sources):
+        g = ds.graph(minter.graph(sid))
+        g += rdfize_source(sources[sid], raws[sid], by_source[sid], registry, minter=minter)
+    curation = ds.graph(minter.graph("curation"))
+    curation += rdfize_registry(registry, minter=minter)
+    onto = ds.graph(minter.graph("ontology"))
+    onto += ontology
+    return ds
