@@ -1,0 +1,166 @@
+"""Configuration + a built dataset directory -> the read-only tarihkg Flask app (`create_app`).
+
+Routes: ``/`` (landing page), ``/sparql`` (SPARQL 1.1 Protocol, query only, CORS open),
+``/health`` (JSON). The opened store and the example queries live in
+``app.extensions["tarihkg"]`` (a `ServerState`). Each request writes one JSON line to the
+``server.access`` logger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from server.errors import register_error_handler, service_unavailable
+from server.negotiation import prefers_html
+from server.pages import Example, Summary, load_examples, summarize
+from server.sparql import FORM, Limits, ProtocolRequest, handle_sparql
+from tarihkg.errors import TarihkgError
+from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS
+from tarihkg.store import Store, open_store
+
+log = logging.getLogger(__name__)
+access_log = logging.getLogger("server.access")
+
+DEFAULTS: dict[str, Any] = {
+    "DATASET_DIR": "data/build",
+    "MAX_QUERY_BYTES": 100_000,
+    "ALLOW_SERVICE": False,
+}
+
+
+@dataclass
+class ServerState:
+    """What the app holds between requests: the store (None if it could not be opened)."""
+
+    store: Store | None
+    load_error: str | None
+    examples: list[Example]
+    summary: Summary | None = field(default=None)
+
+    def get_summary(self) -> Summary | None:
+        """The dataset summary, counted once per process."""
+        if self.summary is None and self.store is not None:
+            self.summary = summarize(self.store)
+        return self.summary
+
+
+def _state() -> ServerState:
+    state: ServerState = current_app.extensions["tarihkg"]
+    return state
+
+
+def _limits() -> Limits:
+    return Limits(
+        max_query_bytes=int(current_app.config["MAX_QUERY_BYTES"]),
+        allow_service=bool(current_app.config["ALLOW_SERVICE"]),
+    )
+
+
+def _open(dataset_dir: Path) -> tuple[Store | None, str | None]:
+    try:
+        return open_store(dataset_dir, read_only=True), None
+    except TarihkgError as exc:
+        log.error("dataset not loaded: %s", exc)
+        return None, str(exc)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The app: defaults, then ``instance/config.py``, then ``TARIHKG_*`` environment
+    variables, then ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TARIHKG")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["DEBUG"] = False
+    if app.config["MAX_CONTENT_LENGTH"] is None:
+        app.config["MAX_CONTENT_LENGTH"] = 3 * int(app.config["MAX_QUERY_BYTES"]) + 4096
+
+    store, error = _open(Path(app.config["DATASET_DIR"]))
+    app.extensions["tarihkg"] = ServerState(store=store, load_error=error,
+                                            examples=load_examples())
+    register_error_handler(app)
+    _register_access_log(app)
+    _register_routes(app)
+    return app
+
+
+def _register_access_log(app: Flask) -> None:
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        if request.path.startswith("/sparql"):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        started = g.get("started", time.perf_counter())
+        entry: dict[str, Any] = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        query = g.get("query")
+        if query is not None:
+            entry["query_sha256"] = hashlib.sha256(query.encode("utf-8")).hexdigest()[:16]
+            entry["query_length"] = len(query)
+        access_log.info(json.dumps(entry))
+        return response
+
+
+def _register_routes(app: Flask) -> None:
+    @app.route(
+        "/sparql",
+        methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"],
+        provide_automatic_options=False,
+    )
+    def sparql() -> Response | str:
+        state = _state()
+        no_query = request.method in ("GET", "HEAD") and "query" not in request.args
+        if no_query and "format" not in request.args and prefers_html(request.accept_mimetypes):
+            return render_template("sparql.html", examples=state.examples,
+                                   results_formats=RESULTS_FORMATS, rdf_formats=RDF_FORMATS)
+        is_form = request.mimetype == FORM
+        proto = ProtocolRequest(
+            method=request.method,
+            args=request.args,
+            accept=request.accept_mimetypes,
+            form=request.form if is_form and request.method == "POST" else MultiDict(),
+            body=b"" if is_form else request.get_data(),
+            content_type=request.headers.get("Content-Type"),
+            endpoint=url_for("sparql", _external=True),
+        )
+        result = handle_sparql(proto, store=state.store, limits=_limits())
+        g.query = result.query
+        response = Response(result.body, status=result.status, headers=result.headers)
+        if result.status == 204:
+            del response.headers["Content-Type"]
+        return response
+
+    @app.get("/")
+    def index() -> str:
+        state = _state()
+        if state.store is None:
+            raise service_unavailable(f"the dataset is not loaded: {state.load_error}")
+        return render_template("index.html", summary=state.get_summary(),
+                               examples=state.examples)
+
+    @app.get("/health")
+    def health() -> tuple[dict[str, Any], int]:
+        state = _state()
+        if state.store is None:
+            return {"status": "unavailable", "error": state.load_error}, 503
+        return {"status": "ok", "triples": state.store.triple_count(),
+                "graphs": len(state.store.graphs())}, 200

@@ -31,7 +31,7 @@ def _progress(message: str) -> None:
 
 
 def _project(args: argparse.Namespace):  # noqa: ANN202 - pipeline imported lazily (fast --help)
-    from tarihkg.pipeline import Project
+    from tarihkg.project import Project
 
     root = Path(args.root).resolve()
     if not (root / "data" / "sources").is_dir():
@@ -41,11 +41,11 @@ def _project(args: argparse.Namespace):  # noqa: ANN202 - pipeline imported lazi
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Read, clean, segment and annotate the sources; write data/extracted/."""
-    from tarihkg.pipeline import extract_sources, write_extracted
+    from tarihkg.annotate import load_inputs, write_extracted
 
     project = _project(args)
     t0 = time.perf_counter()
-    inputs = extract_sources(project)
+    inputs = load_inputs(project)
     for path in write_extracted(project, inputs):
         _progress(f"wrote {path.relative_to(project.root)}")
     n = sum(len(s.sentences) for s in inputs.sources.values())
@@ -56,12 +56,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def _rdfized(args: argparse.Namespace):  # noqa: ANN202
     from rdflib import Dataset
 
-    from tarihkg.pipeline import extract_sources, rdfize_project
+    from tarihkg.annotate import load_inputs
+    from tarihkg.pipeline import rdfize_project
 
     project = _project(args)
     path = project.work_dir / WORK_RDF
     if getattr(args, "fresh", True) or not path.exists():
-        ds = rdfize_project(project, extract_sources(project), base=args.base)
+        ds = rdfize_project(project, load_inputs(project), base=args.base)
         return project, ds
     ds = Dataset()
     ds.parse(path, format="nquads")
@@ -70,7 +71,8 @@ def _rdfized(args: argparse.Namespace):  # noqa: ANN202
 
 def cmd_rdfize(args: argparse.Namespace) -> int:
     """Turn the annotated sources and curation files into named graphs: data/work/rdfized.nq."""
-    from tarihkg.pipeline import serialize_nquads, write_atomic
+    from tarihkg.pipeline import serialize_nquads
+    from tarihkg.project import write_atomic
 
     project, ds = _rdfized(args)
     out = project.work_dir / WORK_RDF
@@ -81,7 +83,8 @@ def cmd_rdfize(args: argparse.Namespace) -> int:
 
 def cmd_reason(args: argparse.Namespace) -> int:
     """Check consistency with owlready2 + HermiT; write the inferred triples to data/work/inferred.nt."""
-    from tarihkg.pipeline import load_ontology, reason_stage, write_atomic
+    from tarihkg.pipeline import load_ontology, reason_stage
+    from tarihkg.project import write_atomic
 
     args.fresh = False
     project, ds = _rdfized(args)
@@ -95,7 +98,8 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Run the SHACL shapes over what would be served; write data/work/shacl-report.txt."""
-    from tarihkg.pipeline import load_ontology, validate_stage, write_atomic
+    from tarihkg.pipeline import load_ontology, validate_stage
+    from tarihkg.project import write_atomic
 
     args.fresh = False
     project, ds = _rdfized(args)

@@ -42,7 +42,7 @@ ECHELONS = (
 )
 PLACE_KINDS = (
     "country", "region", "province", "city", "town", "village", "district", "hill", "mountain",
-    "station", "railway", "river", "sea", "lake",
+    "station", "railway", "road", "building", "river", "sea", "lake",
 )
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LINE = "__line__"
@@ -154,6 +154,7 @@ class SourceMeta:
     issue: str | None = None
     year: int | None = None
     period: tuple[int, int] | None = None
+    sha256: str | None = None
 
 
 def _text_map(value: Any, key: str, where: tuple[Path, int]) -> dict[str, str]:
@@ -381,6 +382,7 @@ def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
             issue=str(raw["issue"]) if raw.get("issue") is not None else None,
             year=int(raw["year"]) if raw.get("year") is not None else None,
             period=(int(period[0]), int(period[1])) if period else None,
+            sha256=str(raw["sha256"]).lower() if raw.get("sha256") else None,
         )
         if meta.id in metas:
             raise SourceError(f"duplicate source id {meta.id!r}", path=sources_yaml, line=line)

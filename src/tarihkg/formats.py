@@ -47,6 +47,7 @@ class Format:
     rdflib_name: str
     w3c_name: str
     aliases: tuple[str, ...] = ()
+    other_names: tuple[str, ...] = ()
 
     @property
     def iri(self) -> str:
@@ -59,24 +60,36 @@ class Format:
         """The canonical media type first, then the aliases."""
         return (self.media_type, *self.aliases)
 
+    def matches(self, token: str) -> bool:
+        """True if ``token`` names this format: its name, extension, a media type or another
+        name clients send as ``format=`` (SPARQLWrapper sends ``rdf+xml``, ``turtle``, ...).
+
+        >>> by_name("rdfxml").matches("RDF+XML"), by_name("rdfxml").matches("ttl")
+        (True, False)
+        """
+        t = token.strip().lower()
+        return t in (self.name, self.extension, *self.media_types, *self.other_names)
+
     @property
     def is_rdf(self) -> bool:
         """True for graph and dataset formats (anything a CONSTRUCT can be written in)."""
         return self.kind is not Kind.RESULTS
 
 
-# name, label, media type, extension, kind, pyoxigraph, rdflib name, W3C name, aliases
+# name, label, media type, extension, kind, pyoxigraph, rdflib name, W3C name, media type
+# aliases, other format= names (a name may be shared by a graph and a results format: the kind
+# of the answer decides, e.g. format=xml is RDF/XML for CONSTRUCT and SPARQL XML for SELECT)
 FORMATS: tuple[Format, ...] = (
     Format("ttl", "Turtle", "text/turtle", "ttl", Kind.RDF_GRAPH, RdfFormat.TURTLE, "turtle",
-           "Turtle", ("application/x-turtle",)),
+           "Turtle", ("application/x-turtle",), ("turtle",)),
     Format("nt", "N-Triples", "application/n-triples", "nt", Kind.RDF_GRAPH, RdfFormat.N_TRIPLES,
-           "nt", "N-Triples"),
+           "nt", "N-Triples", (), ("ntriples", "n-triples")),
     Format("jsonld", "JSON-LD", "application/ld+json", "jsonld", Kind.RDF_GRAPH,
-           RdfFormat.JSON_LD, "json-ld", "JSON-LD"),
+           RdfFormat.JSON_LD, "json-ld", "JSON-LD", (), ("json-ld", "json")),
     Format("rdfxml", "RDF/XML", "application/rdf+xml", "rdf", Kind.RDF_GRAPH, RdfFormat.RDF_XML,
-           "xml", "RDF_XML"),
+           "xml", "RDF_XML", (), ("rdf+xml", "xml")),
     Format("nq", "N-Quads", "application/n-quads", "nq", Kind.RDF_DATASET, RdfFormat.N_QUADS,
-           "nquads", "N-Quads"),
+           "nquads", "N-Quads", (), ("nquads", "n-quads")),
     Format("trig", "TriG", "application/trig", "trig", Kind.RDF_DATASET, RdfFormat.TRIG,
            "trig", "TriG"),
     Format("json", "SPARQL Results JSON", "application/sparql-results+json", "srj", Kind.RESULTS,

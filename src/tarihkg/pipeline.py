@@ -1,4 +1,4 @@
-"""Project files -> data/build/: extract -> annotate -> rdfize -> reason -> validate -> load, one function each.
+"""Project files -> data/build/: extract+annotate -> rdfize -> reason -> validate -> load, one function each.
 
 `build` runs them all and stops at the first failing stage. The build directory is replaced
 atomically: everything is written to a sibling temp directory which is swapped in only when
@@ -21,65 +21,18 @@ from pathlib import Path
 from rdflib import RDF, Dataset, Graph, URIRef
 
 from tarihkg import store
-from tarihkg.annotate import AnnotatedSource, anchor_facts, annotate_source, build_lexicon, check_aliases
-from tarihkg.curation import Entity, load_facts, load_registry, load_sources_meta
-from tarihkg.errors import SourceError, ValidationError
+from tarihkg.annotate import Inputs, anchor_facts, check_aliases, load_inputs, write_extracted
+from tarihkg.curation import load_facts
+from tarihkg.errors import ValidationError
 from tarihkg.iri import DEFAULT_BASE, Minter
+from tarihkg.project import Project, write_atomic
 from tarihkg.rdfize import rdfize_dataset
 from tarihkg.reason import reason_dataset
-from tarihkg.text.extract import extract_source, read_source
 from tarihkg.validate import load_shapes, validate_graph
 
 log = logging.getLogger(__name__)
 
 NQUADS = "tarihkg.nq"
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a project's inputs and outputs live, relative to its root."""
-
-    root: Path
-
-    @property
-    def sources_dir(self) -> Path:
-        return self.root / "data" / "sources"
-
-    @property
-    def sources_yaml(self) -> Path:
-        return self.sources_dir / "sources.yaml"
-
-    @property
-    def entities_dir(self) -> Path:
-        return self.root / "data" / "curation" / "entities"
-
-    @property
-    def facts_dir(self) -> Path:
-        return self.root / "data" / "curation" / "facts"
-
-    @property
-    def minted_file(self) -> Path:
-        return self.root / "data" / "curation" / "minted-iris.txt"
-
-    @property
-    def extracted_dir(self) -> Path:
-        return self.root / "data" / "extracted"
-
-    @property
-    def build_dir(self) -> Path:
-        return self.root / "data" / "build"
-
-    @property
-    def work_dir(self) -> Path:
-        return self.root / "data" / "work"
-
-    @property
-    def ontology_file(self) -> Path:
-        return self.root / "ontology" / "tarihkg.ttl"
-
-    @property
-    def shapes_dir(self) -> Path:
-        return self.root / "shapes"
 
 
 @dataclass
@@ -117,65 +70,6 @@ def _stage(name: str, summary: BuildSummary | None, progress: Callable[[str], No
     if summary is not None:
         summary.seconds[name] = dt
     progress(f"{name}: done in {dt:.1f} s")
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file through a temp file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        if isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            tmp.write_text(data, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything the build reads, loaded and checked."""
-
-    raws: dict[str, str]
-    sources: dict[str, AnnotatedSource]
-    registry: dict[str, Entity]
-
-
-def extract_sources(project: Project) -> Inputs:
-    """Stage 1: read every source (strict UTF-8, with metadata), clean and segment it, annotate it."""
-    metas = load_sources_meta(project.sources_yaml)
-    files = sorted(p for p in project.sources_dir.glob("*.txt"))
-    by_file = {m.file: m for m in metas.values()}
-    for path in files:
-        if path.name not in by_file:
-            raise SourceError(f"no metadata for {path.name} in sources.yaml (id, file, language, licence)", path=path)
-    registry = load_registry(project.entities_dir)
-    lexicon = build_lexicon(registry)
-    raws: dict[str, str] = {}
-    sources: dict[str, AnnotatedSource] = {}
-    for meta in sorted(metas.values(), key=lambda m: m.id):
-        path = project.sources_dir / meta.file
-        if not path.exists():
-            raise SourceError(f"sources.yaml names {meta.file}, which is not in {project.sources_dir}", path=project.sources_yaml)
-        raw = read_source(path)
-        extracted = extract_source(meta.id, raw)
-        if not extracted.sentences:
-            raise SourceError("no sentences found in the text", path=path)
-        raws[meta.id] = raw
-        sources[meta.id] = annotate_source(meta, extracted, lexicon)
-    return Inputs(raws, sources, registry)
-
-
-def write_extracted(project: Project, inputs: Inputs) -> list[Path]:
-    """Stage-1 artefacts for reviewers: data/extracted/{id}.json (layout) and {id}.annotations.json."""
-    written = []
-    for sid, src in inputs.sources.items():
-        for suffix, payload in ((".json", src.extracted.to_json()), (".annotations.json", src.to_json())):
-            out = project.extracted_dir / f"{sid}{suffix}"
-            write_atomic(out, payload + "\n")
-            written.append(out)
-    return written
 
 
 def load_ontology(project: Project) -> Graph:
@@ -262,7 +156,7 @@ def build(project: Project, *, base: str = DEFAULT_BASE, progress: Callable[[str
     """Run every stage; the first failure raises and leaves the previous build untouched."""
     summary = BuildSummary()
     with _stage("[1/5] extract", summary, progress):
-        inputs = extract_sources(project)
+        inputs = load_inputs(project)
         write_extracted(project, inputs)
         summary.warnings.extend(check_aliases(inputs.registry, inputs.sources))
     with _stage("[2/5] rdfize", summary, progress):

@@ -35,8 +35,22 @@ _PRECISIONS = {
 }
 _DATATYPES = {"integer": XSD.nonNegativeInteger, "string": XSD.string, "decimal": XSD.decimal}
 #: Fact properties whose value is a small structure: it becomes a node of this class.
-_NODE_PROPERTIES = {"strength": TKG.UnitStrength, "signature": TKG.Signature, "article": TKG.TreatyArticle}
-_NODE_SEGMENTS = {"strength": "strength", "signature": "signature", "article": "article"}
+_NODE_PROPERTIES = {
+    "strength": TKG.UnitStrength,
+    "signature": TKG.Signature,
+    "article": TKG.TreatyArticle,
+    "casualties": TKG.Casualties,
+    "materiel": TKG.Materiel,
+    "result": TKG.PlebisciteResult,
+}
+#: How a node hangs off the fact's subject: (link from subject to node) or None for `ofUnit` strengths.
+_NODE_LINKS = {
+    "signature": TKG.signature,
+    "article": TKG.article,
+    "casualties": TKG.casualties,
+    "materiel": TKG.materiel,
+    "result": TKG.result,
+}
 _NODE_FIELDS: dict[str, dict[str, tuple[URIRef, str]]] = {
     "strength": {
         "officers": (TKG.officers, "count"),
@@ -46,6 +60,23 @@ _NODE_FIELDS: dict[str, dict[str, tuple[URIRef, str]]] = {
     },
     "signature": {"signatory": (TKG.signatory, "entity"), "on_behalf_of": (TKG.onBehalfOf, "entity")},
     "article": {"number": (TKG.articleNumber, "count"), "requirement": (TKG.requirement, "text")},
+    "casualties": {
+        "unit": (TKG.sufferedBy, "entity"),
+        "killed_officers": (TKG.killedOfficers, "count"),
+        "killed_soldiers": (TKG.killedSoldiers, "count"),
+        "wounded_officers": (TKG.woundedOfficers, "count"),
+        "wounded_soldiers": (TKG.woundedSoldiers, "count"),
+        "captured_officers": (TKG.capturedOfficers, "count"),
+        "captured_soldiers": (TKG.capturedSoldiers, "count"),
+        "dead": (TKG.dead, "count"),
+    },
+    "materiel": {"item": (TKG.item, "text"), "count": (TKG.count, "count"), "captured_by": (TKG.capturedBy, "entity")},
+    "result": {
+        "eligible": (TKG.eligibleVoters, "count"),
+        "yes": (TKG.votesYes, "count"),
+        "no": (TKG.votesNo, "count"),
+        "abstained": (TKG.abstentions, "count"),
+    },
 }
 
 
@@ -221,16 +252,17 @@ class _SourceGraph:
                 self.add(rec, RDFS.label, Literal(f"{ref.archive}, {ref.shelfmark}"))
         return node
 
-    def date_expression(self, sentence: URIRef, occ: DateOcc) -> URIRef:
+    def date_expression(self, sentence: URIRef, occ: DateOcc) -> URIRef | None:
         d = occ.date
         node = self.m.span("date-expression", self.sid, occ.start, occ.end)
         self.span_node(node, TKG.DateExpression, occ.start, occ.end, d.wording)
         self.add(node, TKG.inSentence, sentence)
+        edtf = d.corrected_edtf or d.edtf
+        if edtf is None or "X" in edtf:
+            return None  # a relative or year-less date the text does not let us resolve: kept as words only
         span = self.m.span("date", self.sid, occ.start, occ.end)
         self.add(node, TKG.denotesTime, span)
-        self.time_span(
-            span, wording=d.wording, edtf=d.corrected_edtf or d.edtf, printed=d.edtf if d.corrected_edtf else None
-        )
+        self.time_span(span, wording=d.wording, edtf=edtf, printed=d.edtf if d.corrected_edtf else None)
         if d.year_inferred:
             self.add(span, TKG.yearInferred, Literal(True))
         if d.relative:
@@ -288,7 +320,7 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entit
                 raise CurationError(f"fact {fact.id}: {exc}", path=fact.path, line=fact.line) from exc
 
     if prop in _NODE_PROPERTIES:
-        node = m.resource(_NODE_SEGMENTS[prop], fact.id)
+        node = m.resource(prop, fact.id)
         if not isinstance(fact.value, dict):
             raise CurationError(f"fact {fact.id}: '{prop}' needs a mapping value", path=fact.path, line=fact.line)
         sg.add(node, RDF.type, _NODE_PROPERTIES[prop])
@@ -317,7 +349,7 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entit
             sg.add(claim, TKG.claimPredicate, TKG.ofUnit)
             sg.add(claim, TKG.claimObject, subject)
         else:
-            link = TKG.signature if prop == "signature" else TKG.article
+            link = _NODE_LINKS[prop]
             sg.add(subject, link, node)
             sg.add(claim, TKG.claimSubject, subject)
             sg.add(claim, TKG.claimPredicate, link)

@@ -1,0 +1,103 @@
+"""Accept header (werkzeug's parsed `MIMEAccept`) + optional ``format=`` token -> a `Format`.
+
+Negotiation uses werkzeug's q-value matching (`MIMEAccept.best_match`); a missing or empty
+Accept header and ``*/*`` get the first (default) format of the candidates. Errors are raised
+as ``(status, message)`` pairs by the caller's constructors; this module only decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from tarihkg.formats import FORMATS, Format, by_media_type
+
+
+class NegotiationError(Exception):
+    """No format fits; ``unknown_token`` is True when ``format=`` named no format at all."""
+
+    def __init__(self, message: str, *, unknown_token: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.unknown_token = unknown_token
+
+
+def parse_accept(header: str | None) -> MIMEAccept:
+    """werkzeug's parse of an Accept header (what ``request.accept_mimetypes`` holds).
+
+    >>> parse_accept("text/csv;q=0.5, application/json").best
+    'application/json'
+    """
+    return parse_accept_header(header, MIMEAccept)
+
+
+def choose_format(
+    accept: MIMEAccept, candidates: Sequence[Format], *, token: str | None = None
+) -> tuple[Format, str]:
+    """The format to answer in and the media type to label it with.
+
+    ``token`` (the ``format=`` parameter) wins over the Accept header.
+
+    >>> from tarihkg.formats import RESULTS_FORMATS
+    >>> choose_format(parse_accept(None), RESULTS_FORMATS)[0].name
+    'json'
+    >>> accept = parse_accept("text/csv;q=0.9, text/tab-separated-values")
+    >>> choose_format(accept, RESULTS_FORMATS)[0].name
+    'tsv'
+    >>> choose_format(parse_accept("application/json"), RESULTS_FORMATS)[1]
+    'application/json'
+    >>> choose_format(parse_accept(None), RESULTS_FORMATS, token="xml")[0].label
+    'SPARQL Results XML'
+    """
+    if token:
+        fmt = next((f for f in candidates if f.matches(token)), None)
+        if fmt is not None:
+            return fmt, fmt.media_type
+        names = ", ".join(f.name for f in candidates)
+        if any(f.matches(token) for f in FORMATS):
+            raise NegotiationError(f"format={token} cannot carry this answer; use one of {names}")
+        raise NegotiationError(f"unknown format={token!r}; use one of {names}",
+                               unknown_token=True)
+    if not accept:
+        return candidates[0], candidates[0].media_type
+    offered = [media_type for fmt in candidates for media_type in fmt.media_types]
+    best = accept.best_match(offered)
+    fmt = by_media_type(best) if best else None
+    if best is None or fmt is None:
+        raise NegotiationError(
+            "none of the accepted media types can carry this answer; available: "
+            + ", ".join(f.media_type for f in candidates)
+        )
+    return fmt, best
+
+
+def prefers_html(accept: MIMEAccept) -> bool:
+    """True if the client asks for HTML explicitly (a browser), not just through ``*/*``.
+
+    >>> prefers_html(parse_accept("text/html,application/xhtml+xml,*/*;q=0.8"))
+    True
+    >>> prefers_html(parse_accept("*/*")), prefers_html(parse_accept(None))
+    (False, False)
+    """
+    return accept.best_match(["text/turtle", "text/html"]) == "text/html"
+
+
+def error_media_type(accept: MIMEAccept) -> str:
+    """``application/json`` if the client prefers JSON to plain text, else ``text/plain``.
+
+    >>> error_media_type(parse_accept("application/json")), error_media_type(parse_accept(None))
+    ('application/json', 'text/plain')
+    """
+    best = accept.best_match(["text/plain", "application/json"])
+    return "application/json" if best == "application/json" else "text/plain"
+
+
+def content_type_header(media_type: str) -> str:
+    """The Content-Type value for ``media_type``: text types get ``charset=utf-8``.
+
+    >>> content_type_header("text/turtle"), content_type_header("application/ld+json")
+    ('text/turtle; charset=utf-8', 'application/ld+json')
+    """
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type

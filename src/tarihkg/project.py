@@ -1,0 +1,68 @@
+"""A project folder -> the paths of its inputs and outputs; atomic file writes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's inputs and outputs live, relative to its root."""
+
+    root: Path
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "data" / "sources"
+
+    @property
+    def sources_yaml(self) -> Path:
+        return self.sources_dir / "sources.yaml"
+
+    @property
+    def entities_dir(self) -> Path:
+        return self.root / "data" / "curation" / "entities"
+
+    @property
+    def facts_dir(self) -> Path:
+        return self.root / "data" / "curation" / "facts"
+
+    @property
+    def minted_file(self) -> Path:
+        return self.root / "data" / "curation" / "minted-iris.txt"
+
+    @property
+    def extracted_dir(self) -> Path:
+        return self.root / "data" / "extracted"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "data" / "build"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.root / "data" / "work"
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.root / "ontology" / "tarihkg.ttl"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file through a temp file in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

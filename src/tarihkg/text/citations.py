@@ -1,0 +1,200 @@
+"""Cleaned sentence text -> in-text citations (works and archival records) with parsed references.
+
+Two styles occur: ``(Sürmeli, 2001: 323-324)`` and ``(Ağayey & Ahmedov, 2009, s. 342–345)``;
+archival references name an archive then its shelfmark parts: ``(ATASE A, K.526, D.369, F.43-5)``,
+``(QAPPODAR, F.277, L.2, B.2, Koruma Birimi 64, K.3)``. A parenthesis that parses as neither
+(``(Transkafkasya)``, ``(1910)``, ``(Toydemir)``) is not a citation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from tarihkg.text.turkish import slugify
+
+log = logging.getLogger(__name__)
+
+ARCHIVES = frozenset({"ATASE", "QAPPODAR", "BOA", "BCA"})
+"""Archives whose name opens an archival citation (ATASE: Turkish military archive; QAPPODAR:
+Azerbaijani presidential archive of political documents; BOA/BCA: Ottoman/Republican archives)."""
+
+
+@dataclass(frozen=True)
+class WorkRef:
+    """A cited work: ``authors`` and ``pages`` as printed (whitespace normalised)."""
+
+    authors: str
+    year: int
+    pages: str | None
+    year_suffix: str | None
+    first_page: int | None = None
+    last_page: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """An archival record: ``parts`` are (key, value) pairs, ``("K", "526")``; a bare collection
+    code such as ATASE's ``A`` has the key ``""``."""
+
+    archive: str
+    shelfmark: str
+    parts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One parenthesised citation; ``[start, end)`` covers the parentheses."""
+
+    start: int
+    end: int
+    text: str
+    kind: Literal["work", "record"]
+    refs: tuple[WorkRef | RecordRef, ...]
+
+
+class KnownVariant(NamedTuple):
+    """A printed work key that names the same work as ``canonical``."""
+
+    canonical: str
+    note: str
+
+
+KNOWN_VARIANTS: dict[str, KnownVariant] = {
+    "swietochhowski-1988": KnownVariant(
+        "swietochowski-1988",
+        "000 cites 'Swietochhowski, 1988: 212' and 'Swietochowski, 1988: 215': one work "
+        "(Tadeusz Swietochowski), the first spelling is a misprint.",
+    ),
+    "agayey-ahmedov-2009": KnownVariant(
+        "agayev-ahmedov-2009",
+        "002 prints 'Ağayey & Ahmedov, 2009' throughout; the author's name is Ağayev "
+        "(final v printed as y).",
+    ),
+}
+"""Printed key -> canonical key. Nothing merges them silently; the pipeline may link them."""
+
+_PAREN_RE = re.compile(r"\(([^()]*)\)")
+_YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)(?P<suffix>[a-z])?"
+_PAGES = r"(?P<pages>\d+(?:\s*[-–—]\s*\d+)?)"
+_WORK_RE = re.compile(
+    rf"^(?P<authors>[^\W\d_][^,;:()\d]*?)\s*,\s*{_YEAR}"
+    rf"(?:\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES})?$"
+)
+_ARCHIVE_RE = re.compile(r"^(?P<archive>[A-ZÇĞİÖŞÜ]{3,})(?:\s*,\s*|\s+)(?P<rest>.+)$")
+_PART_RE = re.compile(
+    r"^(?:(?P<key>[A-Z]{1,3})\s*\.\s*(?P<value>\d[\d\s\-–/]*)"
+    r"|(?P<name>[A-ZÇĞİÖŞÜ][a-zçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)*)\s+(?P<number>\d+)"
+    r"|(?P<code>[A-Z]{1,4}))$"
+)
+_DASH_RE = re.compile(r"\s*([-–—])\s*")
+_WS_RE = re.compile(r"\s+")
+_DASHES = str.maketrans({"–": "-", "—": "-"})
+
+
+def _squash(s: str) -> str:
+    return _DASH_RE.sub(r"\1", _WS_RE.sub(" ", s.strip()))
+
+
+def _page_bounds(pages: str) -> tuple[int, int]:
+    first, _, last = pages.translate(_DASHES).partition("-")
+    if not last:
+        return int(first), int(first)
+    if len(last) < len(first) and int(last) < int(first):
+        last = first[: len(first) - len(last)] + last
+    return int(first), int(last)
+
+
+def _parse_work(ref: str) -> WorkRef | None:
+    m = _WORK_RE.match(ref)
+    if m is None:
+        return None
+    pages = _squash(m.group("pages")) if m.group("pages") else None
+    first, last = _page_bounds(pages) if pages else (None, None)
+    return WorkRef(
+        authors=_squash(m.group("authors")),
+        year=int(m.group("year")),
+        pages=pages,
+        year_suffix=m.group("suffix"),
+        first_page=first,
+        last_page=last,
+    )
+
+
+def _parse_record(ref: str) -> RecordRef | None:
+    m = _ARCHIVE_RE.match(ref)
+    if m is None or m.group("archive") not in ARCHIVES:
+        return None
+    parts: list[tuple[str, str]] = []
+    for raw in m.group("rest").split(","):
+        p = _PART_RE.match(_squash(raw))
+        if p is None:
+            return None
+        if p.group("key"):
+            parts.append((p.group("key"), _squash(p.group("value"))))
+        elif p.group("name"):
+            parts.append((p.group("name"), p.group("number")))
+        else:
+            parts.append(("", p.group("code")))
+    if not any(value[:1].isdigit() for _, value in parts):
+        return None
+    shelfmark = ", ".join(f"{k}.{v}" if len(k) <= 3 and k else f"{k} {v}".strip() for k, v in parts)
+    return RecordRef(archive=m.group("archive"), shelfmark=shelfmark, parts=tuple(parts))
+
+
+def parse_reference(ref: str) -> WorkRef | RecordRef | None:
+    """Parse one reference (the inside of a citation, without parentheses).
+
+    >>> parse_reference("Kurat, 1990: 491-492")
+    WorkRef(authors='Kurat', year=1990, pages='491-492', year_suffix=None, first_page=491, \
+last_page=492)
+    >>> parse_reference("ATASE A, K.526, D.369, F.43-5").parts
+    (('', 'A'), ('K', '526'), ('D', '369'), ('F', '43-5'))
+    >>> parse_reference("Toydemir") is None
+    True
+    """
+    ref = _WS_RE.sub(" ", ref.strip())
+    return _parse_work(ref) or _parse_record(ref)
+
+
+def find_citations(text: str) -> list[Citation]:
+    """All parenthesised citations of ``text`` in order; a parenthesis may hold several
+    references separated by ``;`` and counts only if every one of them parses."""
+    found: list[Citation] = []
+    for m in _PAREN_RE.finditer(text):
+        refs = [parse_reference(r) for r in m.group(1).split(";")]
+        if not refs or any(r is None for r in refs):
+            continue
+        parsed = tuple(r for r in refs if r is not None)
+        kind: Literal["work", "record"] = "record" if isinstance(parsed[0], RecordRef) else "work"
+        if any(isinstance(r, RecordRef) != (kind == "record") for r in parsed):
+            log.debug("mixed work and record references in %r", m.group())
+        found.append(Citation(m.start(), m.end(), m.group(), kind, parsed))
+    return found
+
+
+def work_key(ref: WorkRef) -> str:
+    """Stable key of a cited work: slug of authors + year (+ suffix), as printed.
+
+    >>> work_key(WorkRef("Gafarov & Şükürov", 2017, "254", None))
+    'gafarov-sukurov-2017'
+    >>> work_key(WorkRef("Azerbaycan Cumhuriyeti Savunma Bakanlığı", 2018, None, "a"))
+    'azerbaycan-cumhuriyeti-savunma-bakanligi-2018a'
+    """
+    return slugify(f"{ref.authors} {ref.year}{ref.year_suffix or ''}")
+
+
+def record_key(ref: RecordRef) -> str:
+    """Stable key of an archival record: archive and parts, each letter key glued to its value.
+
+    >>> record_key(parse_reference("ATASE A, K.526, D.369, F.43-5"))
+    'atase-a-k526-d369-f43-5'
+    >>> record_key(parse_reference("QAPPODAR, F.277, L.2, B.2, Koruma Birimi 64, K.3"))
+    'qappodar-f277-l2-b2-koruma-birimi-64-k3'
+    """
+    pieces = [ref.archive]
+    for key, value in ref.parts:
+        pieces.append(slugify(f"{key}{value}" if len(key) <= 3 else f"{key} {value}"))
+    return slugify(" ".join(pieces))

@@ -1,0 +1,410 @@
+"""Cleaned sentence text -> Turkish date expressions (EDTF); a document's list -> resolved dates.
+
+``find_dates`` reads one string (offsets are into it) and knows nothing of context: a date
+printed without a year gets ``XXXX`` in its EDTF (``XXXX-08-26``) and no bounds unless the
+caller passes ``default_year``; a relative expression (``iki gün sonra``) gets no value at all.
+``resolve_dates`` walks a document's expressions in order and fills both from the dates before
+them, and flags years that are obvious misprints for the period the document is about.
+
+EDTF written here: day ``1918-09-15``, month ``1918-09``, year ``1918``, season (level 1)
+``1918-22``, intervals ``1918-09-13/1918-09-14`` and ``1918-06/1918-07``. ``earliest`` and
+``latest`` are always ISO days. Text inside citations (``(Sürmeli, 2001: 25-26)``) is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Literal
+
+from tarihkg.text.citations import find_citations
+from tarihkg.text.edtf import edtf_bounds
+from tarihkg.text.turkish import APOSTROPHES, tr_lower
+
+log = logging.getLogger(__name__)
+
+Precision = Literal["day", "month", "year", "range", "season"]
+
+
+@dataclass(frozen=True)
+class DateExpr:
+    """One date expression; ``[start, end)`` covers ``wording`` exactly.
+
+    ``edtf`` is ``None`` only for a relative expression not (yet) resolved; it holds ``XXXX``
+    for a year not known; ``earliest``/``latest`` are ``None`` whenever the value is not known.
+    ``corrected_edtf`` is set when the printed year is an obvious misprint (see
+    ``resolve_dates``). ``offset_days`` is the (min, max) distance in days from the date a
+    relative expression counts from (``iki gün sonra`` = (2, 2), ``4 gün içerisinde`` = (0, 4)).
+    """
+
+    start: int
+    end: int
+    wording: str
+    edtf: str | None
+    precision: Precision
+    earliest: str | None
+    latest: str | None
+    year_inferred: bool = False
+    relative: bool = False
+    corrected_edtf: str | None = None
+    note: str | None = None
+    offset_days: tuple[int, int] | None = None
+
+
+MONTHS: dict[str, int] = {
+    name: i + 1
+    for names in (
+        ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül",
+         "Ekim", "Kasım", "Aralık"),
+        ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+         "October", "November", "December"),
+    )
+    for i, name in enumerate(names)
+}
+"""Turkish month names (and English ones, for the English abstracts) -> month number."""
+
+SEASONS: dict[str, int] = {"ilkbahar": 21, "bahar": 21, "yaz": 22, "sonbahar": 23, "güz": 23,
+                           "kış": 24}
+"""Turkish season words -> EDTF level 1 season code (northern hemisphere)."""
+
+NUMBER_WORDS: dict[str, int] = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6,
+                                "yedi": 7, "sekiz": 8, "dokuz": 9, "on": 10}
+
+_PARTS = {"baş": "early", "orta": "middle", "son": "late"}
+_UNIT_DAYS = {"gün": 1, "hafta": 7}
+_UNKNOWN_YEAR = "XXXX"
+
+_L = r"[a-zçğıöşüâîû]"
+_AP = f"[{APOSTROPHES}]"
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DASH = r"\s*[-–—]\s*"
+_QUAL = (
+    r"yılında|yılı|tarihinde|tarihli|tarihi|tarihlerinde|tarihleri\s+arasında|tarihleri|günü"
+    r"|gecesi(?:ne)?|gece\s+yarısı|sabahı|akşamı(?:nda)?"
+)
+_TAIL = rf"(?:{_AP}?{_L}+)?(?!\w)(?:\s+(?P<qual>{_QUAL})(?!\w))?"
+_PART_WORDS = r"başlarında|başlarından|başında|ortalarında|ortasında|sonlarında|sonlarından|sonunda"
+
+
+def _d(name: str) -> str:
+    return rf"(?<![\d.,])(?P<{name}>[12]\d|3[01]|0?[1-9])(?!\d)"
+
+
+def _m(name: str) -> str:
+    return rf"(?<!\w)(?P<{name}>{_MONTH_ALT})"
+
+
+def _y(name: str) -> str:
+    return rf"(?<![\d.,])(?P<{name}>1[5-9]\d\d|20\d\d)(?!\d|[.,]\d)"
+
+
+_Builder = Callable[[re.Match[str]], "tuple[str, str | None, tuple[int, int] | None] | None"]
+"""A match -> (edtf, note, offset_days) or None to reject it."""
+
+
+def _iso(year: str, month: int, day: int | None = None) -> str:
+    return f"{year}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+
+
+def _year(m: re.Match[str]) -> str:
+    return m.group("y") or _UNKNOWN_YEAR
+
+
+def _at_night(m: re.Match[str]) -> bool:
+    """Whether the qualifier after the date is ``gecesi``/``gece yarısı``."""
+    return (m.group("qual") or "").startswith("gece")
+
+
+def _b_day_range_months(m: re.Match[str]) -> tuple[str, str | None, None]:
+    y = _year(m)
+    first = _iso(y, MONTHS[m["m1"]], int(m["d1"]))
+    return f"{first}/{_iso(y, MONTHS[m['m2']], int(m['d2']))}", None, None
+
+
+def _b_day_range(m: re.Match[str]) -> tuple[str, str | None, None]:
+    y, mo = _year(m), MONTHS[m["m"]]
+    note = "the night between the two days" if _at_night(m) else None
+    return f"{_iso(y, mo, int(m['d1']))}/{_iso(y, mo, int(m['d2']))}", note, None
+
+
+def _b_night(m: re.Match[str]) -> tuple[str, str | None, None]:
+    mo = MONTHS[m["m"]]
+    edtf = f"{_iso(_UNKNOWN_YEAR, mo, int(m['d1']))}/{_iso(_UNKNOWN_YEAR, mo, int(m['d2']))}"
+    return edtf, "the night between the two days", None
+
+
+def _b_day(m: re.Match[str]) -> tuple[str, str | None, None]:
+    note = "at night" if _at_night(m) else None
+    return _iso(_year(m), MONTHS[m["m"]], int(m["d"])), note, None
+
+
+def _b_month(m: re.Match[str]) -> tuple[str, str | None, None]:
+    return _iso(_year(m), MONTHS[m["m"]]), None, None
+
+
+def _b_months(m: re.Match[str]) -> tuple[str, str | None, None]:
+    y = _year(m)
+    if m.group("m2") is None:
+        return _iso(y, MONTHS[m["m1"]]), None, None
+    return f"{_iso(y, MONTHS[m['m1']])}/{_iso(y, MONTHS[m['m2']])}", None, None
+
+
+def _part_note(word: str, whole: str) -> str:
+    part = next(v for k, v in _PARTS.items() if word.startswith(k))
+    return f"{part} part of the {whole}" + (", onwards" if word.endswith("ından") else "")
+
+
+def _b_year_part(m: re.Match[str]) -> tuple[str, str | None, None]:
+    return m["y"], _part_note(m["part"], "year"), None
+
+
+def _b_month_part(m: re.Match[str]) -> tuple[str, str | None, None]:
+    return _iso(_UNKNOWN_YEAR, MONTHS[m["m"]]), _part_note(m["part"], "month"), None
+
+
+def _b_month_from(m: re.Match[str]) -> tuple[str, str | None, None]:
+    note = "from this month onwards" if m.group("from") else None
+    return _iso(_UNKNOWN_YEAR, MONTHS[m["m"]]), note, None
+
+
+def _b_season(m: re.Match[str]) -> tuple[str, str | None, None]:
+    return f"{m['y']}-{SEASONS[m['season']]}", None, None
+
+
+def _b_year(m: re.Match[str]) -> tuple[str, str | None, None] | None:
+    y = int(m["y"])
+    text, start, end = m.string, m.start(), m.end()
+    cued = m.group("cue") is not None
+    in_parens = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+    follows = re.match(
+        r"\s+[A-ZÇĞİÖŞÜ]|\s*[,.;:]|\s+(?:sınır|savaş|harb|ihtilal|devrim)", text[end:]
+    )
+    if not (cued or in_parens or (y >= 1800 and follows)):
+        return None
+    if m.group("y2"):
+        y2 = m["y2"] if len(m["y2"]) == 4 else m["y"][:2] + m["y2"]
+        return f"{y}/{y2}", None, None
+    return m["y"], None, None
+
+
+def _b_relative(m: re.Match[str]) -> tuple[str, str | None, tuple[int, int] | None]:
+    word = tr_lower(m.group(0))
+    if word.startswith("aynı"):
+        return "", "the same day as the date before it", (0, 0)
+    if word.startswith("ertesi"):
+        return "", "the day after the date before it", (1, 1)
+    n = m["n"]
+    amount = int(n) if n.isdigit() else NUMBER_WORDS.get(tr_lower(n))
+    if amount is None:
+        return "", f"a vague amount ({m['n']}) cannot be resolved", None
+    days = amount * _UNIT_DAYS[tr_lower(m["unit"])]
+    within = not tr_lower(m["dir"]).startswith("sonra")
+    return "", None, ((0, days) if within else (days, days))
+
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str], _Builder], ...] = tuple(
+    (name, re.compile(rx), builder)
+    for name, rx, builder in (
+        ("day-range-months",
+         rf"{_d('d1')}\s+{_m('m1')}{_DASH}{_d('d2')}\s+{_m('m2')}\s+{_y('y')}{_TAIL}",
+         _b_day_range_months),
+        ("day-range", rf"{_d('d1')}{_DASH}{_d('d2')}\s+{_m('m')}(?:\s+{_y('y')})?{_TAIL}",
+         _b_day_range),
+        ("night",
+         rf"{_m('m')}\s+ayının\s+{_d('d1')}{_AP}?[dt][ae]n\s+{_d('d2')}{_AP}?{_L}*"
+         rf"\s+geçen\s+gece{_L}*",
+         _b_night),
+        ("day", rf"{_d('d')}\s+{_m('m')}(?:\s+{_y('y')})?{_TAIL}", _b_day),
+        ("month-year", rf"{_m('m')}\s+{_y('y')}{_TAIL}", _b_month),
+        ("year-month", rf"{_y('y')}\s+{_m('m')}(?:{_AP}?{_L}+)?(?!\w)", _b_month),
+        ("year-months",
+         rf"{_y('y')}\s+yılının\s+{_m('m1')}(?:\s*(?:ve|ile|-|–)\s*{_m('m2')})?\s+ay{_L}*",
+         _b_months),
+        ("year-part", rf"{_y('y')}\s+yıl(?:ı|ının)\s+(?P<part>{_PART_WORDS})(?:\s+itibaren)?",
+         _b_year_part),
+        ("season",
+         rf"{_y('y')}\s+(?P<season>ilkbahar|sonbahar|bahar|yaz|güz|kış)"
+         r"(?:ı|ın|ında|ındaki|ından)?(?!\w)",
+         _b_season),
+        ("month-part", rf"{_m('m')}\s+(?:ayı(?:nın)?\s+)?(?P<part>{_PART_WORDS})", _b_month_part),
+        ("month-from", rf"{_m('m')}\s+ayı(?:nda|ndan)?(?!\w)(?P<from>\s+itibaren)?",
+         _b_month_from),
+        ("year",
+         rf"{_y('y')}(?:[-–](?P<y2>\d{{4}}|\d{{2}})(?!\d))?"
+         rf"(?P<cue>{_AP}{_L}+|\s+yıl(?:ı|ında|ından|ına|ının)(?!\w))?",
+         _b_year),
+        ("relative",
+         r"(?<!\w)(?:(?P<n>\d{1,3}|[Bb]irkaç|[Bb]ir|[İi]ki|[Üü]ç|[Dd]ört|[Bb]eş|[Aa]ltı|[Yy]edi"
+         r"|[Ss]ekiz|[Dd]okuz|[Oo]n)\s+(?P<unit>gün|hafta)\s+"
+         r"(?P<dir>sonra|sonrası|içerisinde|içinde|zarfında)"
+         r"|[Aa]ynı\s+gün(?:de|ü)?|[Ee]rtesi\s+gün(?:ü)?)(?!\w)",
+         _b_relative),
+    )
+)
+
+
+def _expr(m: re.Match[str], name: str, built: tuple[str, str | None, tuple[int, int] | None],
+          default_year: int | None) -> DateExpr:
+    """Raises ValueError when the wording names no calendar date (``31 Şubat``)."""
+    edtf, note, offset = built
+    wording = m.group(0)
+    if name == "relative":
+        exact = offset is not None and offset[0] == offset[1]
+        return DateExpr(m.start(), m.end(), wording, None, "day" if exact else "range", None,
+                        None, relative=True, note=note, offset_days=offset)
+    inferred = False
+    if _UNKNOWN_YEAR in edtf and default_year is not None:
+        edtf, inferred = edtf.replace(_UNKNOWN_YEAR, f"{default_year:04d}"), True
+    precision, first, last = edtf_bounds(edtf.replace(_UNKNOWN_YEAR, "2000"))
+    known = _UNKNOWN_YEAR not in edtf
+    return DateExpr(m.start(), m.end(), wording, edtf, _precision(precision),
+                    first if known else None, last if known else None,
+                    year_inferred=inferred, note=note)
+
+
+def find_dates(text: str, *, default_year: int | None = None) -> list[DateExpr]:
+    """Date expressions of ``text`` in order, none overlapping, none inside a citation.
+
+    Where several readings overlap the longest wins (``14 Mart – 14 Nisan 1918`` is one range).
+    ``default_year`` fills a missing year (then ``year_inferred`` is true).
+
+    >>> [(d.wording, d.edtf) for d in find_dates("Bakü, 15 Eylül 1918’de alınmıştır.")]
+    [('15 Eylül 1918’de', '1918-09-15')]
+    >>> d = find_dates("1918 yazında")[0]
+    >>> d.edtf, d.precision, d.earliest, d.latest
+    ('1918-22', 'season', '1918-06-01', '1918-08-31')
+    >>> [d.edtf for d in find_dates("26 Ağustos sabahı", default_year=1918)]
+    ['1918-08-26']
+    """
+    blocked = [(c.start, c.end) for c in find_citations(text)]
+    candidates: list[DateExpr] = []
+    for name, pattern, builder in _PATTERNS:
+        for m in pattern.finditer(text):
+            built = builder(m)
+            if built is None:
+                continue
+            try:
+                candidates.append(_expr(m, name, built, default_year))
+            except ValueError:
+                log.debug("not a calendar date: %r", m.group(0))
+                blocked.append(m.span())
+    chosen: list[DateExpr] = []
+    for c in sorted(candidates, key=lambda d: (d.start - d.end, d.start)):
+        if all(c.end <= s or e <= c.start for s, e in blocked):
+            chosen.append(c)
+            blocked.append((c.start, c.end))
+    return sorted(chosen, key=lambda d: d.start)
+
+
+def correct_year(year: int, period: tuple[int, int]) -> int | None:
+    """The year a misprinted ``year`` most likely stands for, given the period a text is about.
+
+    Rule: a year outside the period is taken for a misprint of its tens digit, the commonest
+    slip (``1938`` for ``1918``): the candidates are the years in the period that differ from it
+    in the tens digit only, and the nearest one wins (a contiguous period cannot hold two at the
+    same distance). No candidate gives ``None``.
+
+    >>> correct_year(1938, (1917, 1921))
+    1918
+    >>> correct_year(1878, (1917, 1921)) is None
+    True
+    >>> correct_year(1919, (1917, 1921)) is None
+    True
+    """
+    lo, hi = period
+    if lo <= year <= hi:
+        return None
+    candidates = [y for y in range(lo, hi + 1) if y % 10 == year % 10 and y // 100 == year // 100]
+    return min(candidates, key=lambda y: abs(y - year)) if candidates else None
+
+
+def _precision(value: str) -> Precision:
+    if value not in ("day", "month", "year", "range", "season"):
+        raise ValueError(f"unknown EDTF precision {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def _with_edtf(expr: DateExpr, edtf: str, **changes: object) -> DateExpr:
+    precision, earliest, latest = edtf_bounds(edtf)
+    return replace(expr, edtf=edtf, precision=_precision(precision), earliest=earliest,
+                   latest=latest, **changes)  # type: ignore[arg-type]
+
+
+_YEAR_IN_EDTF = re.compile(r"(?<![\d-])\d{4}(?=-|/|$)")
+
+
+def _flag_misprint(expr: DateExpr, period: tuple[int, int]) -> DateExpr:
+    if expr.edtf is None or expr.year_inferred or "-" not in expr.edtf:
+        return expr
+    years = {int(y) for y in _YEAR_IN_EDTF.findall(expr.edtf)}
+    fixes = {y: correct_year(y, period) for y in years}
+    fixes = {y: f for y, f in fixes.items() if f is not None}
+    if not fixes:
+        return expr
+    corrected = _YEAR_IN_EDTF.sub(lambda m: str(fixes.get(int(m.group()), m.group())), expr.edtf)
+    note = "; ".join(
+        f"printed year {y} is outside {period[0]}–{period[1]}; read as {f} (tens-digit misprint)"
+        for y, f in sorted(fixes.items())
+    )
+    return replace(expr, corrected_edtf=corrected, note=_join(expr.note, note))
+
+
+def _join(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
+
+
+def _effective(expr: DateExpr) -> str | None:
+    return expr.corrected_edtf or expr.edtf
+
+
+def resolve_dates(
+    exprs_in_document_order: list[DateExpr], *, period: tuple[int, int] | None = None
+) -> list[DateExpr]:
+    """Fill missing years and relative dates from the dates before them; flag misprints.
+
+    * A date without a year takes the year of the most recent date before it that has one
+      (printed, corrected or inferred); ``year_inferred`` becomes true.
+    * A relative expression is resolved against the most recent date before it only when that
+      date is day-precise and the amount is exact; otherwise it stays unresolved, with a note.
+    * With ``period``, a printed day/month date whose year lies outside it keeps its EDTF and
+      gets ``corrected_edtf`` by ``correct_year`` (year-only expressions are left alone: they
+      name background years such as ``1878``). The corrected value is what later dates inherit.
+    """
+    out: list[DateExpr] = []
+    last_year: str | None = None
+    anchor: DateExpr | None = None
+    for expr in exprs_in_document_order:
+        if expr.relative:
+            expr = _resolve_relative(expr, anchor)
+        elif expr.edtf is not None and _UNKNOWN_YEAR in expr.edtf:
+            edtf = expr.edtf
+            if last_year is None:
+                expr = replace(expr, note=_join(expr.note, "no earlier date gives the year"))
+            else:
+                expr = _with_edtf(expr, edtf.replace(_UNKNOWN_YEAR, last_year),
+                                  year_inferred=True,
+                                  note=_join(expr.note, f"year {last_year} from the date before"))
+        elif period is not None:
+            expr = _flag_misprint(expr, period)
+        value = _effective(expr)
+        if value is not None and _UNKNOWN_YEAR not in value:
+            last_year = _YEAR_IN_EDTF.findall(value)[-1]
+            anchor = expr
+        out.append(expr)
+    return out
+
+
+def _resolve_relative(expr: DateExpr, anchor: DateExpr | None) -> DateExpr:
+    if expr.offset_days is None:
+        return expr
+    value = _effective(anchor) if anchor is not None else None
+    if anchor is None or value is None or edtf_bounds(value)[0] != "day":
+        return replace(expr, note=_join(expr.note, "no day-precise date before it to count from"))
+    base = date.fromisoformat(value)
+    lo, hi = (base + timedelta(days=d) for d in expr.offset_days)
+    edtf = lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
+    counted = f"counted from {value} ({anchor.wording!r})"
+    return _with_edtf(expr, edtf, year_inferred=True, note=_join(expr.note, counted))

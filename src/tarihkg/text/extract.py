@@ -1,0 +1,605 @@
+"""A source file -> its text as stored -> pages, headings, footnotes, abstracts and sentences.
+
+The layout rules (all generic, none tied to a file's offsets):
+
+* **Pages.** A line that begins with exactly one space and then a printed character starts a
+  new page (that is how these PDF extractions mark a page break). An isolated running header
+  (two texts far apart on one line, blank lines around it) also starts one, unless its page
+  has no text yet. An isolated line holding only a number is the printed page number of the
+  page it stands on; the other pages are labelled by counting from it (``label_inferred``).
+* **Footnotes.** A line of only spaces (five or more) followed by a line ``N text`` where
+  ``N`` is the next footnote number is a footnote separator; from there to the end of the page
+  every line ``N' text`` with ``N'`` the next number opens a footnote and other lines continue
+  it. Footnote ``N``'s marker is the first ``N`` on the body lines of the footnote's page,
+  after marker ``N-1``, glued to a preceding letter, closing parenthesis or quote and not
+  followed by a letter or digit (``Kerenski’ye1``, ``(Bayur, 1995: 13)5.``); markers are
+  lifted out of the text.
+* **Front matter.** A paragraph opening with ``Öz``/``Özet``/``Abstract``/``Summary`` alone or
+  followed by ``.``/``:`` starts an abstract (its label becomes a heading); a paragraph opening
+  with ``Anahtar Kelimeler:``/``Anahtar Sözcükler:``/``Keywords:``/``Key Words:`` is a keywords
+  block running to the next blank line or page start; an all-capitals paragraph inside the
+  front matter or just before an abstract label is a title. Wherever this block stands, the
+  body text around it joins up (``Gürcistan’la ⟨abstract…⟩ Azerbaycan arasında``).
+* **Headings.** At most three short lines at a paragraph start (after a blank line, at a page
+  start, or first), after text that ended a sentence, every word capitalised or a connective
+  (``ve``, ``ile``, ``of``…), optionally numbered (``2.``), not ending in punctuation.
+* **Paragraphs.** A body line that ends a sentence ends its paragraph when a blank line
+  follows it (lifted material in between or not) or when it is short (under 70 % of the
+  usual line length). A page break alone does not end a paragraph.
+
+Offsets are code-point offsets into the decoded text as stored; a byte order mark is refused
+by ``read_source`` (it would otherwise shift every offset by one against the printed text).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tarihkg.errors import SourceError
+from tarihkg.text.model import (
+    ExtractedSource,
+    Footnote,
+    Heading,
+    Lifted,
+    Page,
+    Sentence,
+    Span,
+)
+from tarihkg.text.normalise import Normalised, normalise_chunks
+from tarihkg.text.segment import split_sentences, turkish_lower
+
+log = logging.getLogger(__name__)
+
+SHORT_LINE = 0.7
+"""A line shorter than this share of the usual (90th-percentile) line length is short."""
+
+HEADING_CONNECTIVES = frozenset(
+    "ve ile veya ya da de ki için gibi göre kadar "
+    "the of and in on at to a an for by from with".split()
+)
+"""Words a heading may leave in lowercase."""
+
+_ABSTRACT = re.compile(r"(?P<label>Özet|Öz|Abstract|Summary)\s*(?:[.:]\s*(?P<rest>\S.*)?)?")
+_KEYWORDS = re.compile(
+    r"(?:Anahtar\s+(?:Kelimeler|Sözcükler)|Key\s*[Ww]ords|Keywords)\s*:", re.IGNORECASE
+)
+_NUMBERING = re.compile(r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+")
+_FOOTNOTE_LINE = re.compile(r"(\d{1,3})[ \t]+(?=\S)")
+_PAGE_HEADER = re.compile(r"\S.*\S {8,}\S.*")
+_SENTENCE_FINAL = re.compile(r"[.!?…][”’\"')\]]*$")
+_OPENERS = "(“‘\"'"
+
+
+def read_source(path: Path) -> str:
+    """The text of ``path`` exactly as stored, decoded as strict UTF-8.
+
+    Raises ``SourceError`` for bytes that are not UTF-8 (naming the byte offset and line),
+    a byte order mark, or a file that is empty or holds only whitespace.
+    """
+    data = Path(path).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise SourceError(
+            "starts with a UTF-8 byte order mark (U+FEFF); offsets are counted on the text "
+            "as stored, so remove the mark rather than have every offset shifted by one",
+            path=path,
+            line=1,
+        )
+    try:
+        text = data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(
+            f"not valid UTF-8: byte {exc.start} (0x{data[exc.start]:02x}) on line {line}: "
+            f"{exc.reason}",
+            path=path,
+            line=line,
+        ) from exc
+    if not text:
+        raise SourceError("file is empty", path=path)
+    if not text.strip():
+        raise SourceError("file holds only whitespace", path=path)
+    return text
+
+
+@dataclass
+class _Line:
+    """One line of the source, with its cleaned text and where its printed characters are."""
+
+    no: int
+    start: int
+    end: int
+    after: int
+    raw: str
+    norm: Normalised
+    page_start: bool
+    kind: str = "content"
+    page: int = 1
+    role: str = ""
+    label_end: int | None = None
+    """For an abstract's first line: where its label (``Öz.``, ``Abstract``) ends in ``text``."""
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    @property
+    def blank(self) -> bool:
+        return not self.norm.text
+
+    @property
+    def first(self) -> int:
+        return self.norm.starts[0] if self.norm.text else self.start
+
+    @property
+    def last(self) -> int:
+        return self.norm.ends[-1] if self.norm.text else self.start
+
+
+@dataclass
+class _Paragraph:
+    zone: str
+    chunks: list[tuple[int, int]]
+    section: str | None
+    footnote: int | None = None
+
+
+@dataclass
+class _Layout:
+    """What the line passes found."""
+
+    raw: str
+    lines: list[_Line]
+    page_starts: list[int] = field(default_factory=lambda: [0])
+    page_numbers: dict[int, str] = field(default_factory=dict)
+    footnote_lines: dict[int, list[int]] = field(default_factory=dict)
+    footnote_pages: dict[int, int] = field(default_factory=dict)
+    footnote_starts: dict[int, int] = field(default_factory=dict)
+    lifted: list[Lifted] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    paragraphs: list[_Paragraph] = field(default_factory=list)
+    markers: dict[int, int] = field(default_factory=dict)
+
+
+def _split_lines(raw: str) -> list[_Line]:
+    lines = []
+    pos = 0
+    for no, piece in enumerate(raw.split("\n"), start=1):
+        end = pos + len(piece)
+        after = min(end + 1, len(raw))
+        lines.append(
+            _Line(
+                no=no,
+                start=pos,
+                end=end,
+                after=after,
+                raw=piece,
+                norm=normalise_chunks(raw, [(pos, end)]),
+                page_start=len(piece) > 1 and piece[0] == " " and not piece[1].isspace(),
+            )
+        )
+        pos = after
+    return lines
+
+
+def _isolated(lines: list[_Line], i: int) -> bool:
+    before = i == 0 or lines[i - 1].blank
+    after = i + 1 == len(lines) or lines[i + 1].blank
+    return before and after
+
+
+def _next_printed(lines: list[_Line], i: int) -> _Line | None:
+    return next((x for x in lines[i + 1 :] if not x.blank), None)
+
+
+def _lift(layout: _Layout, kind: str, start: int, end: int, text: str) -> None:
+    layout.lifted.append(Lifted(kind, start, end, text))
+
+
+def _pages_and_footnotes(layout: _Layout) -> None:
+    """First pass: page breaks, running headers, page numbers, footnote blocks."""
+    lines = layout.lines
+    expected = 1
+    in_footnotes = False
+    current: int | None = None
+    has_text = False
+    for i, line in enumerate(lines):
+        header = not line.blank and _PAGE_HEADER.fullmatch(line.raw.strip()) and _isolated(lines, i)
+        if (line.page_start or header) and has_text:
+            layout.page_starts.append(line.start)
+            in_footnotes = False
+            has_text = False
+        line.page = len(layout.page_starts)
+        if line.blank:
+            nxt = _next_printed(lines, i)
+            if (
+                not in_footnotes
+                and len(line.raw) >= 5
+                and nxt is not None
+                and (m := _FOOTNOTE_LINE.match(nxt.raw))
+                and int(m.group(1)) == expected
+            ):
+                line.kind = "separator"
+                in_footnotes = True
+                _lift(layout, "footnote-separator", line.start, line.end, "")
+            else:
+                line.kind = "blank"
+            continue
+        if in_footnotes:
+            m = _FOOTNOTE_LINE.match(line.raw)
+            if m and int(m.group(1)) == expected:
+                current = expected
+                expected += 1
+                layout.footnote_lines[current] = []
+                layout.footnote_pages[current] = line.page
+                layout.footnote_starts[current] = line.start + m.end()
+            if current is not None:
+                layout.footnote_lines[current].append(i)
+            line.kind = "footnote"
+            continue
+        if header:
+            line.kind = "page-header"
+            _lift(layout, "page-header", line.first, line.last, line.text)
+            continue
+        if re.fullmatch(r"\d{1,4}", line.text) and _isolated(lines, i):
+            line.kind = "page-number"
+            layout.page_numbers[line.page] = line.text
+            _lift(layout, "page-number", line.first, line.last, line.text)
+            continue
+        has_text = True
+
+
+def _title_like(text: str) -> bool:
+    numbering = _NUMBERING.match(text)
+    body = text[numbering.end() :] if numbering else text
+    words = body.split()
+    if not words or len(words) > 12 or body[-1] in ".,;:!?":
+        return False
+    capitals = 0
+    for word in words:
+        core = word.lstrip(_OPENERS)
+        if not core or core[0].isdigit():
+            continue
+        if core[0].isupper():
+            capitals += 1
+        elif turkish_lower(core.rstrip(",;:)”’\"'")) not in HEADING_CONNECTIVES:
+            return False
+    return capitals > 0
+
+
+def _all_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _span_text(layout: _Layout, start: int, end: int) -> str:
+    return normalise_chunks(layout.raw, [(start, end)]).text
+
+
+def _roles(layout: _Layout) -> None:
+    """Second pass: front matter, headings and body/abstract lines, in reading order."""
+    content = [i for i, x in enumerate(layout.lines) if x.kind == "content"]
+    lines = layout.lines
+    state = "body"
+    is_open = {"body": False, "abstract": False}
+    block: list[int] = []
+
+    def close_block() -> None:
+        if block and state in ("keywords", "abstract", "title"):
+            first, last = lines[block[0]], lines[block[-1]]
+            _lift(layout, state, first.first, last.last, _span_text(layout, first.first, last.last))
+        block.clear()
+
+    def para_at(k: int) -> bool:
+        if k == 0:
+            return True
+        i, p = content[k], content[k - 1]
+        return (
+            lines[i].page_start
+            or lines[i].page != lines[p].page
+            or any(lines[j].kind != "content" for j in range(p + 1, i))
+        )
+
+    k = 0
+    while k < len(content):
+        i = content[k]
+        line = lines[i]
+        para = para_at(k)
+        m_abs = _ABSTRACT.fullmatch(line.text) if para else None
+        if m_abs or (para and _KEYWORDS.match(line.text)):
+            close_block()
+            state = "abstract" if m_abs else "keywords"
+            block.append(i)
+            line.role = state
+            if m_abs:
+                label = m_abs.group("label")
+                line.label_end = m_abs.start("rest") if m_abs.group("rest") else len(line.text)
+                layout.headings.append(
+                    Heading(label, line.first, line.norm.ends[m_abs.end("label") - 1], line.page)
+                )
+                is_open["abstract"] = False
+            k += 1
+            continue
+        if state == "keywords" and not para:
+            block.append(i)
+            line.role = "keywords"
+            k += 1
+            continue
+        if para and _all_capitals(line.text):
+            end = k + 1
+            while (
+                end < len(content) and not para_at(end) and _all_capitals(lines[content[end]].text)
+            ):
+                end += 1
+            following = lines[content[end]].text if end < len(content) else ""
+            if state != "body" or _ABSTRACT.fullmatch(following) or _KEYWORDS.match(following):
+                close_block()
+                state = "title"
+                for j in content[k:end]:
+                    lines[j].role = "title"
+                    block.append(j)
+                k = end
+                continue
+        if state in ("keywords", "title"):
+            close_block()
+            state = "body"
+        flow = "abstract" if state == "abstract" else "body"
+        if para and not is_open[flow] and _title_like(line.text):
+            end = k + 1
+            while (
+                end < len(content)
+                and end - k < 3
+                and not para_at(end)
+                and _title_like(lines[content[end]].text)
+            ):
+                end += 1
+            close_block()
+            state = "body"
+            first, last = lines[content[k]], lines[content[end - 1]]
+            layout.headings.append(
+                Heading(
+                    _span_text(layout, first.first, last.last), first.first, last.last, first.page
+                )
+            )
+            for j in content[k:end]:
+                lines[j].role = "heading"
+            is_open["body"] = False
+            k = end
+            continue
+        line.role = state
+        if state == "abstract":
+            block.append(i)
+        is_open[flow] = not _SENTENCE_FINAL.search(line.text)
+        k += 1
+    close_block()
+
+
+def _find_markers(layout: _Layout) -> None:
+    """Footnote markers, in order, each on the body lines of its footnote's page."""
+    after = 0
+    for number in sorted(layout.footnote_lines):
+        page = layout.footnote_pages[number]
+        digits = str(number)
+        found = None
+        for line in layout.lines:
+            if line.role != "body" or line.page != page or line.end <= after:
+                continue
+            for m in re.finditer(rf"(?<!\d){digits}(?!\d)", line.raw):
+                pos = line.start + m.start()
+                if pos < after or m.start() == 0:
+                    continue
+                prev = line.raw[m.start() - 1]
+                nxt = line.raw[m.end() : m.end() + 1]
+                glued = prev.isalpha() or prev in ')”’"]' or unicodedata.combining(prev) != 0
+                if glued and not (nxt.isalpha() or nxt.isdigit()):
+                    found = pos
+                    break
+            if found is not None:
+                break
+        if found is None:
+            log.warning("no marker found for footnote %d on page %d", number, page)
+            continue
+        layout.markers[number] = found
+        after = found + len(digits)
+        _lift(layout, "footnote-marker", found, after, digits)
+
+
+def _width(layout: _Layout) -> float:
+    lengths = sorted(len(x.text) for x in layout.lines if x.role in ("body", "abstract"))
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0.0
+
+
+def _ends_paragraph(layout: _Layout, prev: _Line, line: _Line, width: float) -> bool:
+    if not _SENTENCE_FINAL.search(prev.text):
+        return False
+    blank = any(x.kind in ("blank", "separator") for x in layout.lines[prev.no : line.no - 1])
+    return blank or len(prev.text) < SHORT_LINE * width
+
+
+def _section_at(layout: _Layout, offset: int) -> str | None:
+    best = None
+    for h in layout.headings:
+        if h.start <= offset:
+            best = h
+    return best.text if best else None
+
+
+def _flows(layout: _Layout) -> None:
+    """Third pass: body and abstract paragraphs as chunks of the original, markers cut out."""
+    width = _width(layout)
+    for zone in ("body", "abstract"):
+        lines = [x for x in layout.lines if x.role in (zone, "heading")]
+        para: list[_Line] = []
+        for line in lines + [None]:
+            if para and (
+                line is None
+                or line.role == "heading"
+                or _ends_paragraph(layout, para[-1], line, width)
+                or line.label_end is not None
+            ):
+                _add_paragraph(layout, zone, para)
+                para = []
+            if line is not None and line.role == zone:
+                para.append(line)
+    for number, indices in layout.footnote_lines.items():
+        start = layout.footnote_starts[number]
+        marker = layout.markers.get(number)
+        section = _section_at(layout, marker if marker is not None else start)
+        chunk = (start, layout.lines[indices[-1]].last)
+        layout.paragraphs.append(_Paragraph("footnote", [chunk], section, number))
+
+
+def _add_paragraph(layout: _Layout, zone: str, para: list[_Line]) -> None:
+    chunks: list[tuple[int, int]] = []
+    start = _content_start(para[0])
+    for prev, line in zip(para, para[1:], strict=False):
+        between = layout.lines[prev.no : line.no - 1]
+        if any(x.kind != "blank" for x in between):
+            chunks.append((start, prev.after))
+            start = line.first
+    chunks.append((start, para[-1].last))
+    cuts = sorted((pos, pos + len(str(n))) for n, pos in layout.markers.items())
+    for a, b in cuts:
+        for c, (s, e) in enumerate(chunks):
+            if s <= a and b <= e:
+                chunks[c : c + 1] = [(s, a), (b, e)]
+                break
+    chunks = [(s, e) for s, e in chunks if s < e]
+    section = _section_at(layout, para[0].first)
+    if chunks:
+        layout.paragraphs.append(_Paragraph(zone, chunks, section))
+
+
+def _content_start(line: _Line) -> int:
+    """Where a line's running text starts (after an abstract label on the same line)."""
+    if line.label_end is not None:
+        return line.norm.starts[line.label_end] if line.label_end < len(line.text) else line.last
+    return line.first
+
+
+def _pages(layout: _Layout, length: int) -> tuple[Page, ...]:
+    starts = layout.page_starts
+    ends = starts[1:] + [length]
+    printed = {p: int(n) for p, n in layout.page_numbers.items()}
+    base = min(printed) if printed else None
+    pages = []
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+        label: str | None = None
+        inferred = False
+        if index in printed:
+            label = str(printed[index])
+        elif base is not None and printed[base] + index - base > 0:
+            label = str(printed[base] + index - base)
+            inferred = True
+        pages.append(Page(index, start, end, label, inferred))
+    return tuple(pages)
+
+
+def extract_source(source_id: str, raw: str) -> ExtractedSource:
+    """Pages, headings, lifted material, footnotes and sentences of one source text."""
+    layout = _Layout(raw=raw, lines=_split_lines(raw))
+    _pages_and_footnotes(layout)
+    _roles(layout)
+    _find_markers(layout)
+    _flows(layout)
+    pages = _pages(layout, len(raw))
+    page_starts = [p.start for p in pages]
+
+    def page_of(offset: int) -> Page:
+        return pages[bisect.bisect_right(page_starts, offset) - 1]
+
+    paragraphs = sorted(layout.paragraphs, key=lambda p: p.chunks[0][0])
+    clean: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    owners: list[int] = []
+    chunks: list[Span] = []
+    drafts = []
+    for number, para in enumerate(paragraphs, start=1):
+        if clean:
+            clean.append("\n")
+            starts.append(ends[-1])
+            ends.append(ends[-1])
+            owners.append(-1)
+        norm = normalise_chunks(raw, para.chunks)
+        offset = len(starts)
+        clean.append(norm.text)
+        starts.extend(norm.starts)
+        ends.extend(norm.ends)
+        owners.extend(c + len(chunks) for c in norm.chunks)
+        chunks.extend(Span(a, b) for a, b in para.chunks)
+        for a, b in split_sentences(norm.text):
+            drafts.append((para, number, offset + a, offset + b))
+    source = ExtractedSource(
+        source_id=source_id,
+        length=len(raw),
+        sentences=(),
+        footnotes=(),
+        headings=tuple(sorted(layout.headings, key=lambda h: h.start)),
+        lifted=tuple(sorted(layout.lifted, key=lambda x: (x.start, x.end, x.kind))),
+        pages=pages,
+        clean="".join(clean),
+        clean_starts=tuple(starts),
+        clean_ends=tuple(ends),
+        clean_chunks=tuple(owners),
+        chunks=tuple(chunks),
+    )
+    located = []
+    for para, number, a, b in drafts:
+        span = source.original_span(a, b)
+        located.append((span.start, span.end, para, number, a, b))
+    located.sort(key=lambda x: (x[0], x[1]))
+    sentences = []
+    for index, (start, end, para, number, a, b) in enumerate(located):
+        page = page_of(start)
+        sentences.append(
+            Sentence(
+                index=index,
+                text=source.clean[a:b],
+                start=start,
+                end=end,
+                pieces=source.original_pieces(a, b),
+                zone=para.zone,
+                footnote=para.footnote,
+                page_index=page.index,
+                page=page.label,
+                section=para.section,
+                paragraph=number,
+                clean_start=a,
+                clean_end=b,
+            )
+        )
+    footnotes = []
+    for para in paragraphs:
+        if para.zone != "footnote" or para.footnote is None:
+            continue
+        norm = normalise_chunks(raw, para.chunks)
+        page = page_of(para.chunks[0][0])
+        footnotes.append(
+            Footnote(
+                number=para.footnote,
+                text=norm.text,
+                start=norm.starts[0],
+                end=norm.ends[-1],
+                marker_offset=layout.markers.get(para.footnote),
+                page_index=page.index,
+                page=page.label,
+            )
+        )
+    log.info(
+        "%s: %d pages, %d sentences, %d footnotes, %d headings",
+        source_id,
+        len(pages),
+        len(sentences),
+        len(footnotes),
+        len(layout.headings),
+    )
+    return replace(
+        source,
+        sentences=tuple(sentences),
+        footnotes=tuple(sorted(footnotes, key=lambda f: f.number)),
+    )

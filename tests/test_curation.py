@@ -1,0 +1,145 @@
+"""Curation files: the real registry loads; malformed entries are refused with file and line;
+minted ids are append-only across the project's history."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tarihkg.curation import (
+    TYPE_SEGMENTS,
+    check_minted,
+    load_facts,
+    load_registry,
+    load_sources_meta,
+)
+from tarihkg.errors import CurationError, SourceError
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTITIES = ROOT / "data" / "curation" / "entities"
+MINTED = ROOT / "data" / "curation" / "minted-iris.txt"
+
+GOOD = """\
+- id: nuri-pasa
+  type: Person
+  label: {tr: Nuri Paşa, en: Nuri Pasha}
+  aliases: [Nuri Paşa]
+- id: kafkas-islam-ordusu
+  type: MilitaryUnit
+  echelon: army
+  label: {tr: Kafkas İslam Ordusu, en: Caucasus Islam Army}
+  aliases: [Kafkas İslam Ordusu]
+"""
+
+
+def write(dir_: Path, name: str, text: str) -> Path:
+    dir_.mkdir(parents=True, exist_ok=True)
+    path = dir_ / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_real_registry_loads_with_unique_ids_and_known_types() -> None:
+    registry = load_registry(ENTITIES)
+    assert len(registry) >= 100
+    assert all(e.type in TYPE_SEGMENTS for e in registry.values())
+    assert all(e.label_tr and e.label_en for e in registry.values())
+
+
+def test_every_registry_id_is_minted_and_every_minted_id_kept() -> None:
+    check_minted(load_registry(ENTITIES), MINTED)
+
+
+def test_minted_ids_are_append_only_over_git_history() -> None:
+    """No id that was ever in minted-iris.txt has been removed since (IRIs are forever)."""
+    current = set(MINTED.read_text(encoding="utf-8").split())
+    revs = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-list", "--max-count=200", "HEAD", "--", str(MINTED)],
+        capture_output=True, text=True, check=False,
+    ).stdout.split()
+    for rev in revs:
+        old = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{rev}:data/curation/minted-iris.txt"],
+            capture_output=True, text=True, check=False,
+        ).stdout.split()
+        lost = set(old) - current
+        assert not lost, f"ids removed from minted-iris.txt since {rev[:10]}: {sorted(lost)[:10]}"
+
+
+def test_good_registry_parses(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD)
+    reg = load_registry(tmp_path)
+    assert reg["kafkas-islam-ordusu"].echelon == "army"
+    assert reg["nuri-pasa"].segment == "person"
+    assert reg["nuri-pasa"].line == 1 and reg["kafkas-islam-ordusu"].line == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (GOOD + "- id: nuri-pasa\n  type: Person\n  label: {tr: X, en: X}\n", 10, "duplicate id 'nuri-pasa'"),
+        ("- id: Nuri_Pasa\n  type: Person\n  label: {tr: X, en: X}\n", 1, "is not a slug"),
+        ("- id: x\n  type: General\n  label: {tr: X, en: X}\n", 1, "unknown type 'General'"),
+        ("- id: x\n  type: Person\n  label: {tr: X}\n", 1, "needs both 'tr' and 'en'"),
+        ("- id: x\n  type: MilitaryUnit\n  echelon: legion\n  label: {tr: X, en: X}\n", 1, "echelon 'legion'"),
+        ("- id: x\n  type: Person\n  label: {tr: X, en: X}\n  not_in: ['(unclosed']\n", 1, "bad regex"),
+        ("- id: x\n  type: Person\n  label: {tr: X, en: X}\n  distinct_from: [nobody]\n", 1, "unknown id 'nobody'"),
+        ("- id: x\n  type: Person\n  label: [tr, en\n", 3, "YAML syntax error"),
+    ],
+)
+def test_bad_registry_entries_are_refused_with_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = write(tmp_path, "bad.yaml", text)
+    with pytest.raises(CurationError) as info:
+        load_registry(tmp_path)
+    err = info.value
+    assert message in str(err)
+    assert err.path == str(path)
+    assert err.line == line
+    assert err.exit_code == 2
+
+
+def test_unminted_and_dropped_ids_are_refused(tmp_path: Path) -> None:
+    write(tmp_path / "e", "a.yaml", GOOD)
+    reg = load_registry(tmp_path / "e")
+    minted = write(tmp_path, "minted-iris.txt", "nuri-pasa\n")
+    with pytest.raises(CurationError, match="'kafkas-islam-ordusu' is not in minted-iris.txt"):
+        check_minted(reg, minted)
+    minted.write_text("nuri-pasa\nkafkas-islam-ordusu\nold-id\n", encoding="utf-8")
+    with pytest.raises(CurationError, match="minted id 'old-id' has no registry entry") as info:
+        check_minted(reg, minted)
+    assert info.value.line == 3
+
+
+def test_facts_need_exactly_one_of_object_and_value(tmp_path: Path) -> None:
+    write(tmp_path, "f.yaml", "- id: f1\n  source: s\n  quote: q\n  subject: a\n  property: p\n")
+    with pytest.raises(CurationError, match="exactly one of 'object' or 'value'") as info:
+        load_facts(tmp_path)
+    assert info.value.line == 1
+
+
+def test_fact_conflicts_must_name_known_facts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "f.yaml",
+        "- id: f1\n  source: s\n  quote: q\n  subject: a\n  property: p\n  object: b\n  conflicts_with: [f9]\n",
+    )
+    with pytest.raises(CurationError, match="conflicts_with unknown fact 'f9'"):
+        load_facts(tmp_path)
+
+
+def test_sources_metadata_needs_licence(tmp_path: Path) -> None:
+    path = write(tmp_path, "sources.yaml", "sources:\n  - id: a\n    file: a.txt\n    language: tr\n")
+    with pytest.raises(SourceError, match="lacks 'licence'") as info:
+        load_sources_meta(path)
+    assert info.value.line == 2
+
+
+def test_real_sources_metadata() -> None:
+    metas = load_sources_meta(ROOT / "data" / "sources" / "sources.yaml")
+    assert set(metas) == {"000_539a70a237dcfef4", "002_afd972166be37c54"}
+    assert metas["002_afd972166be37c54"].authors == ("T. Halilov", "S. Aliyev")
+    assert all(m.licence and m.language == "tr" for m in metas.values())

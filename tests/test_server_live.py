@@ -1,0 +1,146 @@
+"""The real server: `serve` (gunicorn, 2 workers) over the sample dataset built with
+`build_store`, queried over HTTP by SPARQLWrapper, then stopped cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from SPARQLWrapper import JSON, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
+
+import server
+import tarihkg
+from tarihkg.store import build_store
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "server" / "sample.nq"
+B = "https://w3id.org/tarihkg/"
+TKG = B + "ontology#"
+NURI = B + "resource/person/nuri-pasa"
+MURSEL = B + "resource/person/mursel-pasa"
+KIO = B + "resource/unit/kafkas-islam-ordusu"
+Q_COMMANDERS = (f"SELECT ?unit ?c WHERE {{ ?unit a <{TKG}MilitaryUnit> ; <{TKG}commander> ?c }}"
+                " ORDER BY ?unit")
+STARTUP_S = 15
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("live")
+    shutil.copy(SAMPLE, root / "tarihkg.nq")
+    build_store(root / "tarihkg.nq", root / "store")
+    port = _free_port()
+    log_path = root / "server.log"
+    paths = [str(Path(tarihkg.__file__).resolve().parents[1]),
+             str(Path(server.__file__).resolve().parents[1])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    code = ("from pathlib import Path\nfrom server.serve import serve\n"
+            f"serve(host='127.0.0.1', port={port}, dataset_dir=Path({str(root)!r}), workers=2)\n")
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=log_file,
+                                stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            try:
+                if _get(base + "/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("server did not start:\n" + log_path.read_text(errors="replace"))
+            time.sleep(0.1)
+        yield base, log_path
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+    assert proc.returncode == 0, log_path.read_text(errors="replace")
+    # regression: a store handle opened before the fork made workers die with SIGSEGV on exit
+    assert "SIGSEGV" not in log_path.read_text(errors="replace")
+
+
+def _wrapper(base: str, query: str, fmt: str) -> SPARQLWrapper:
+    sw = SPARQLWrapper(base + "/sparql")
+    sw.setQuery(query)
+    sw.setReturnFormat(fmt)
+    return sw
+
+
+@pytest.mark.timeout(60)
+def test_health(live) -> None:
+    base, _ = live
+    status, body = _get(base + "/health")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok", "graphs": 3,
+                                "triples": len(SAMPLE.read_text(encoding="utf-8").splitlines())}
+
+
+@pytest.mark.timeout(60)
+def test_select_json(live) -> None:
+    base, _ = live
+    result = _wrapper(base, Q_COMMANDERS, JSON).queryAndConvert()
+    pairs = [(b["unit"]["value"], b["c"]["value"]) for b in result["results"]["bindings"]]
+    assert pairs == [(B + "resource/unit/5-kafkas-tumeni", MURSEL), (KIO, NURI)]
+
+
+@pytest.mark.timeout(60)
+def test_select_xml_by_post(live) -> None:
+    base, _ = live
+    sw = _wrapper(base, Q_COMMANDERS, XML)
+    sw.setMethod(POST)
+    doc = sw.queryAndConvert()
+    uris = [node.firstChild.data for node in doc.getElementsByTagName("uri")]
+    assert uris == [B + "resource/unit/5-kafkas-tumeni", MURSEL, KIO, NURI]
+
+
+@pytest.mark.timeout(60)
+def test_ask_posted_directly(live) -> None:
+    base, _ = live
+    sw = _wrapper(base, f"ASK {{ <{B}resource/unit/38-alay> <{TKG}partOf>+ <{KIO}> }}", JSON)
+    sw.setMethod(POST)
+    sw.setRequestMethod(POSTDIRECTLY)
+    assert sw.queryAndConvert()["boolean"] is True
+    sw.setQuery(f"ASK {{ ?u <{TKG}commander> <{B}resource/person/enver-pasa> }}")
+    assert sw.queryAndConvert()["boolean"] is False
+
+
+@pytest.mark.timeout(60)
+def test_construct(live) -> None:
+    base, log_path = live
+    query = f"CONSTRUCT {{ ?u <{TKG}commander> ?c }} WHERE {{ ?u <{TKG}commander> ?c }}"
+    graph = _wrapper(base, query, RDFXML).queryAndConvert()
+    assert set(graph) == {
+        (URIRef(KIO), URIRef(TKG + "commander"), URIRef(NURI)),
+        (URIRef(B + "resource/unit/5-kafkas-tumeni"), URIRef(TKG + "commander"), URIRef(MURSEL)),
+    }
+    time.sleep(0.2)  # let the worker flush its access log line
+    entries = [json.loads(line) for line in log_path.read_text().splitlines()
+               if line.startswith("{")]
+    sparql = [e for e in entries if e["path"] == "/sparql"]
+    assert sparql and all(e["status"] == 200 and e["query_length"] > 0 for e in sparql)
