@@ -73,7 +73,8 @@ RESOURCE_KINDS = frozenset(
     {
         "person", "unit", "treaty", "event", "place", "polity", "organization", "source",
         "sentence", "footnote", "mention", "citation", "work", "record", "claim", "date",
-        "strength", "article", "signature",
+        "strength", "article", "signature", "casualties", "materiel", "result", "piece",
+        "date-expression",
     }
 )
 

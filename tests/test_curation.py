@@ -54,7 +54,7 @@ def test_every_registry_id_is_minted_and_every_minted_id_kept() -> None:
 
 def test_minted_ids_are_append_only_over_git_history() -> None:
     """No id that was ever in minted-iris.txt has been removed since (IRIs are forever)."""
-    current = set(MINTED.read_text(encoding="utf-8").split())
+    current = {ln.strip() for ln in MINTED.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")}
     revs = subprocess.run(
         ["git", "-C", str(ROOT), "rev-list", "--max-count=200", "HEAD", "--", str(MINTED)],
         capture_output=True, text=True, check=False,
@@ -63,8 +63,8 @@ def test_minted_ids_are_append_only_over_git_history() -> None:
         old = subprocess.run(
             ["git", "-C", str(ROOT), "show", f"{rev}:data/curation/minted-iris.txt"],
             capture_output=True, text=True, check=False,
-        ).stdout.split()
-        lost = set(old) - current
+        ).stdout.splitlines()
+        lost = {ln.strip() for ln in old if not ln.startswith("#")} - current
         assert not lost, f"ids removed from minted-iris.txt since {rev[:10]}: {sorted(lost)[:10]}"
 
 

@@ -85,7 +85,7 @@ def test_every_class_is_targeted(ontology: Graph, shapes: Graph) -> None:
 
 def test_every_result_has_an_english_message(ontology: Graph, shapes: Graph) -> None:
     report = validate_graph(
-        _case_graph("invalid-claim-other-document.ttl"), shapes=shapes, ontology=ontology
+        _case_graph("invalid-claim-source-other-document.ttl"), shapes=shapes, ontology=ontology
     )
     assert report.violations
     for violation in report.violations:
@@ -96,7 +96,7 @@ def test_every_result_has_an_english_message(ontology: Graph, shapes: Graph) -> 
 
 def test_report_text_is_sorted_one_line_per_violation(ontology: Graph, shapes: Graph) -> None:
     report = validate_graph(
-        _case_graph("invalid-military-unit-part-of-itself.ttl"), shapes=shapes, ontology=ontology
+        _case_graph("invalid-unit-hierarchy-cycle.ttl"), shapes=shapes, ontology=ontology
     )
     lines = report.text.splitlines()
     assert len(lines) == len(report.violations) >= 2
@@ -108,7 +108,7 @@ def test_validates_union_of_named_graphs(ontology: Graph, shapes: Graph) -> None
     data = Dataset()
     claims = data.graph(graph_iri("002_afd972166be37c54"))
     rest = data.graph(graph_iri("curation"))
-    for triple in _case_graph("invalid-claim-other-document.ttl"):
+    for triple in _case_graph("invalid-claim-source-other-document.ttl"):
         (claims if triple[0] == resource_iri("claim", "f-000-wrong-source") else rest).add(triple)
     report = validate_graph(data, shapes=shapes, ontology=ontology)
     focus = f"<{resource_iri('claim', 'f-000-wrong-source')}>"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarihkg.curation import Entity, Fact, SourceMeta, load_registry, load_sources_meta
+from tarihkg.curation import Entity, Fact, SourceMeta, check_minted, load_registry, load_sources_meta
 from tarihkg.errors import CurationError, SourceError
 from tarihkg.project import Project, write_atomic
 from tarihkg.text.citations import Citation, find_citations
@@ -278,6 +278,7 @@ def load_inputs(project: Project) -> Inputs:
         if path.name not in by_file:
             raise SourceError(f"no metadata for {path.name} in sources.yaml (id, file, language, licence)", path=path)
     registry = load_registry(project.entities_dir)
+    check_minted(registry, project.minted_file)
     lexicon = build_lexicon(registry)
     raws: dict[str, str] = {}
     sources: dict[str, AnnotatedSource] = {}

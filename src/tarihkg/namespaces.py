@@ -42,7 +42,8 @@ RESOURCE_KINDS = frozenset(
     {
         "person", "unit", "treaty", "event", "place", "polity", "organization", "source",
         "sentence", "footnote", "mention", "citation", "work", "record", "claim", "date",
-        "strength", "article", "signature",
+        "strength", "article", "signature", "casualties", "materiel", "result", "piece",
+        "date-expression",
     }
 )
 
@@ -90,9 +91,11 @@ class TKG(DefinedNamespace):
     Armistice: URIRef  # mütareke / armistice
     Battle: URIRef  # muharebe / battle
     Capture: URIRef  # ele geçirme / capture
+    Casualties: URIRef  # kayıplar / casualties
     CitedWork: URIRef  # atıf yapılan eser / cited work
     Claim: URIRef  # beyan / claim
     Conference: URIRef  # konferans / conference
+    DateExpression: URIRef  # tarih ifadesi / date expression
     DatePrecision: URIRef  # tarih kesinliği / date precision
     Declaration: URIRef  # ilan / declaration
     Deployment: URIRef  # sevk / deployment
@@ -102,6 +105,7 @@ class TKG(DefinedNamespace):
     Footnote: URIRef  # dipnot / footnote
     Founding: URIRef  # kuruluş / founding
     InTextCitation: URIRef  # metin içi atıf / in-text citation
+    Materiel: URIRef  # harp malzemesi / materiel
     Mention: URIRef  # anılış / mention
     MilitaryUnit: URIRef  # askerî birlik / military unit
     Occupation: URIRef  # işgal / occupation
@@ -113,6 +117,7 @@ class TKG(DefinedNamespace):
     Place: URIRef  # yer / place
     PlaceKind: URIRef  # yer türü / place kind
     Plebiscite: URIRef  # halk oylaması / plebiscite
+    PlebisciteResult: URIRef  # halk oylaması sonucu / plebiscite result
     Polity: URIRef  # siyasi yapı / polity
     ReviewStatus: URIRef  # inceleme durumu / review status
     Revolution: URIRef  # devrim / revolution
@@ -133,6 +138,10 @@ class TKG(DefinedNamespace):
     appointedTo: URIRef  # atandığı yer / appointed to
     appointee: URIRef  # atanan / appointee
     article: URIRef  # maddesi / article
+    candidateEntity: URIRef  # aday varlık / candidate entity
+    capturedBy: URIRef  # ele geçiren / captured by
+    carriedOutBy: URIRef  # gerçekleştiren / carried out by
+    casualties: URIRef  # kayıpları / casualties
     citesRecord: URIRef  # arşiv belgesini kaynak gösterir / cites record
     citesWork: URIRef  # eseri kaynak gösterir / cites work
     claimObject: URIRef  # beyan nesnesi / claim object
@@ -142,41 +151,66 @@ class TKG(DefinedNamespace):
     conflictsWith: URIRef  # çeliştiği beyan / conflicts with
     date: URIRef  # tarihi / date
     denotes: URIRef  # gösterir / denotes
+    denotesTime: URIRef  # gösterdiği zaman / denotes time
+    destination: URIRef  # varış yeri / destination
+    dissolved: URIRef  # dağıttığı / dissolved
     echelon: URIRef  # kademesi / echelon
+    founded: URIRef  # kurduğu / founded
     hasPart: URIRef  # bağlı birliği / has part
+    headquarters: URIRef  # karargâhı / headquarters
     inFootnote: URIRef  # dipnotunda / in footnote
     inSentence: URIRef  # cümlesinde / in sentence
     inSource: URIRef  # kaynağında / in source
     locatedIn: URIRef  # bulunduğu yer / located in
+    materiel: URIRef  # ele geçirilen malzeme / materiel
+    memberOf: URIRef  # mensubu olduğu / member of
     ofUnit: URIRef  # birliği / of unit
     onBehalfOf: URIRef  # adına / on behalf of
+    origin: URIRef  # çıkış yeri / origin
     partOf: URIRef  # bağlı olduğu / part of
     participant: URIRef  # katılımcısı / participant
     party: URIRef  # tarafı / party
     piece: URIRef  # parçası / piece
     place: URIRef  # yeri / place
     placeKind: URIRef  # yer türü / place kind
+    positionedAt: URIRef  # konuşlandığı yer / positioned at
     precision: URIRef  # kesinliği / precision
+    replaces: URIRef  # yerine geçtiği / replaces
+    result: URIRef  # sonuç / result
     reviewStatus: URIRef  # inceleme durumu / review status
+    sibling: URIRef  # kardeşi / sibling
     signatory: URIRef  # imzacı / signatory
     signature: URIRef  # imzası / signature
     signedAt: URIRef  # imzalandığı yer / signed at
     statedIn: URIRef  # bildirildiği cümle / stated in
+    sufferedBy: URIRef  # kaybı veren / suffered by
     supportedBy: URIRef  # dayanağı / supported by
+    target: URIRef  # hedefi / target
     zone: URIRef  # bölgesi / zone
 
     # Datatype properties
+    abstentions: URIRef  # çekimser / abstentions
     animals: URIRef  # hayvan sayısı / animals
     archive: URIRef  # arşivi / archive
     articleNumber: URIRef  # madde numarası / article number
     authorString: URIRef  # yazar adı / author string
+    capturedOfficers: URIRef  # esir subay / captured officers
+    capturedSoldiers: URIRef  # esir er / captured soldiers
     characterCount: URIRef  # karakter sayısı / character count
+    citationInSentence: URIRef  # atıf cümlede / citation in sentence
+    count: URIRef  # adedi / count
+    dead: URIRef  # ölü / dead
     earliest: URIRef  # en erken / earliest
     edtf: URIRef  # EDTF değeri / EDTF value
+    eligibleVoters: URIRef  # seçmen sayısı / eligible voters
     endOffset: URIRef  # bitiş konumu / end offset
     fileName: URIRef  # dosya adı / file name
     footnoteNumber: URIRef  # dipnot numarası / footnote number
     guns: URIRef  # top sayısı / guns
+    holdsRole: URIRef  # görevi ya da rütbesi / holds role
+    item: URIRef  # malzeme adı / item
+    killedOfficers: URIRef  # şehit subay / killed officers
+    killedSoldiers: URIRef  # şehit er / killed soldiers
     latest: URIRef  # en geç / latest
     licenceNote: URIRef  # lisans notu / licence note
     markerOffset: URIRef  # işaret konumu / marker offset
@@ -186,7 +220,9 @@ class TKG(DefinedNamespace):
     page: URIRef  # sayfası / page
     pageIndex: URIRef  # sayfa sırası / page index
     pages: URIRef  # sayfalar / pages
+    printedEdtf: URIRef  # basılı EDTF / printed EDTF
     registryId: URIRef  # kayıt kimliği / registry id
+    relativeDate: URIRef  # göreli tarih / relative date
     requirement: URIRef  # hükmü / requirement
     role: URIRef  # görevi / role
     section: URIRef  # bölümü / section
@@ -196,7 +232,12 @@ class TKG(DefinedNamespace):
     soldiers: URIRef  # er sayısı / soldiers
     startOffset: URIRef  # başlangıç konumu / start offset
     text: URIRef  # metni / text
+    votesNo: URIRef  # hayır oyu / votes no
+    votesYes: URIRef  # evet oyu / votes yes
+    woundedOfficers: URIRef  # yaralı subay / wounded officers
+    woundedSoldiers: URIRef  # yaralı er / wounded soldiers
     year: URIRef  # yılı / year
+    yearInferred: URIRef  # yıl çıkarsandı / year inferred
 
     # Annotation properties
     claimPredicate: URIRef  # beyan yüklemi / claim predicate
@@ -210,6 +251,7 @@ class TKG(DefinedNamespace):
     battalion: URIRef  # tabur / battalion
     battery: URIRef  # batarya / battery
     brigade: URIRef  # tugay / brigade
+    building: URIRef  # bina / building
     candidate: URIRef  # aday / candidate
     city: URIRef  # şehir / city
     company: URIRef  # bölük / company
@@ -232,7 +274,9 @@ class TKG(DefinedNamespace):
     region: URIRef  # bölge / region
     reviewed: URIRef  # incelenmiş / reviewed
     river: URIRef  # nehir / river
+    road: URIRef  # yol / road
     sea: URIRef  # deniz / sea
+    seasonPrecision: URIRef  # mevsim kesinliği / season precision
     station: URIRef  # istasyon / station
     town: URIRef  # kasaba / town
     village: URIRef  # köy / village

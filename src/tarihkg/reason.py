@@ -1,16 +1,17 @@
 """Ontology + dataset (union of named graphs) -> HermiT consistency check and the inferred triples.
 
 Only this module imports owlready2. Each call loads the ontology and the OWL-relevant part of
-the data (``rdf:type`` to ontology classes and assertions of the ontology's object and datatype
-properties; annotations do not take part in reasoning) into a fresh owlready2 ``World`` and runs
-HermiT. An inconsistent ontology+data or an unsatisfiable class raises ``InconsistencyError``.
+the data (``rdf:type`` to ontology classes, assertions of the ontology's object and datatype
+properties, ``owl:differentFrom``; annotations take no part in reasoning) into a fresh
+owlready2 ``World`` and runs HermiT. An inconsistent ontology+data or an unsatisfiable class
+raises ``InconsistencyError``.
 
 The inferred graph holds (1) the ``rdf:type`` assertions HermiT's realisation adds to data
-individuals (not to the ontology's own individuals), expanded to all named superclasses (owlready2 reports only the most specific types), and (2) the closure of
-the tkg: object properties under ``owl:inverseOf``, ``owl:SymmetricProperty`` and
-``owl:TransitiveProperty``, computed here from the ontology's axioms: owlready2 stores a
-property and its inverse as one relation, so HermiT's property values alone would miss the
-inverse triples. Asserted triples are never repeated in it.
+individuals (not to the ontology's own), expanded to all named superclasses (owlready2 reports
+only the most specific types), and (2) the closure of the tkg: object properties under
+``owl:inverseOf``, ``owl:SymmetricProperty`` and ``owl:TransitiveProperty``, computed here from
+the ontology's axioms: owlready2 stores a property and its inverse as one relation, so HermiT's
+property values alone would miss the inverse triples. Asserted triples are never repeated.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import owlready2
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from tarihkg.errors import InconsistencyError, InternalError
 from tarihkg.namespaces import TKG
@@ -121,11 +123,11 @@ def property_closure(data: Graph, *, ontology: Graph) -> Graph:
 
 
 def _transitive_closure(graph: Graph, prop: URIRef) -> None:
-    successors: dict[object, set[object]] = defaultdict(set)
+    successors: dict[Node, set[Node]] = defaultdict(set)
     for s, o in graph.subject_objects(prop):
         successors[s].add(o)
     for start in list(successors):
-        seen: set[object] = set()
+        seen: set[Node] = set()
         stack = list(successors[start])
         while stack:
             node = stack.pop()
@@ -134,7 +136,7 @@ def _transitive_closure(graph: Graph, prop: URIRef) -> None:
             seen.add(node)
             stack.extend(successors.get(node, ()))
         for node in seen:
-            graph.add((start, prop, node))  # type: ignore[arg-type]
+            graph.add((start, prop, node))
 
 
 def _union(data: Dataset | Graph) -> Graph:
@@ -159,7 +161,7 @@ def _owl_input(asserted: Graph, ontology: Graph) -> Graph:
     for s, p, o in asserted:
         if not isinstance(s, URIRef) or s in classes or s in properties:
             continue
-        if (p == RDF.type and o in classes) or p in properties:
+        if (p == RDF.type and o in classes) or p in properties or p == OWL.differentFrom:
             graph.add((s, p, o))
             individuals.add(s)
             if isinstance(o, URIRef) and p != RDF.type:
@@ -217,14 +219,14 @@ def explain_inconsistency(data: Graph, *, ontology: Graph) -> list[str]:
     superclasses = _superclass_closure(ontology)
     disjoint = _disjoint_pairs(ontology)
     hints: list[str] = []
-    types: dict[object, set[object]] = defaultdict(set)
+    types: dict[Node, set[Node]] = defaultdict(set)
     for s, cls in data.subject_objects(RDF.type):
         types[s] |= superclasses.get(cls, {cls})
     for axiom, index in ((RDFS.domain, 0), (RDFS.range, 2)):
         for prop, cls in ontology.subject_objects(axiom):
             if not isinstance(cls, URIRef):
                 continue
-            for triple in data.triples((None, prop, None)):  # type: ignore[arg-type]
+            for triple in data.triples((None, prop, None)):
                 node = triple[index]
                 if not isinstance(node, Literal):
                     types[node] |= superclasses.get(cls, {cls})
@@ -235,8 +237,8 @@ def explain_inconsistency(data: Graph, *, ontology: Graph) -> list[str]:
     functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
     different = _all_different(ontology)
     for prop in sorted(functional, key=str):
-        values: dict[object, set[object]] = defaultdict(set)
-        for s, o in data.subject_objects(prop):  # type: ignore[arg-type]
+        values: dict[Node, set[Node]] = defaultdict(set)
+        for s, o in data.subject_objects(prop):
             values[s].add(o)
         for s, objects in sorted(values.items(), key=lambda item: str(item[0])):
             literals = {o for o in objects if isinstance(o, Literal)}
@@ -247,12 +249,12 @@ def explain_inconsistency(data: Graph, *, ontology: Graph) -> list[str]:
     return hints
 
 
-def _superclass_closure(ontology: Graph) -> dict[object, set[object]]:
-    direct: dict[object, set[object]] = defaultdict(set)
+def _superclass_closure(ontology: Graph) -> dict[Node, set[Node]]:
+    direct: dict[Node, set[Node]] = defaultdict(set)
     for sub, sup in ontology.subject_objects(RDFS.subClassOf):
         if isinstance(sup, URIRef):
             direct[sub].add(sup)
-    closure: dict[object, set[object]] = {}
+    closure: dict[Node, set[Node]] = {}
     for cls in list(direct):
         seen = {cls}
         stack = list(direct[cls])
@@ -265,7 +267,7 @@ def _superclass_closure(ontology: Graph) -> dict[object, set[object]]:
     return closure
 
 
-def _disjoint_pairs(ontology: Graph) -> set[frozenset[object]]:
+def _disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
     pairs = {frozenset(pair) for pair in ontology.subject_objects(OWL.disjointWith)}
     for node in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
         members = _members(ontology, node, OWL.members)
@@ -273,15 +275,15 @@ def _disjoint_pairs(ontology: Graph) -> set[frozenset[object]]:
     return pairs
 
 
-def _all_different(ontology: Graph) -> set[object]:
-    members: set[object] = set()
+def _all_different(ontology: Graph) -> set[Node]:
+    members: set[Node] = set()
     for node in ontology.subjects(RDF.type, OWL.AllDifferent):
         members.update(_members(ontology, node, OWL.distinctMembers))
     return members
 
 
-def _members(ontology: Graph, node: object, prop: URIRef) -> Iterable[object]:
-    head = ontology.value(node, prop)  # type: ignore[arg-type]
+def _members(ontology: Graph, node: Node, prop: URIRef) -> Iterable[Node]:
+    head = ontology.value(node, prop)
     if not isinstance(head, BNode | URIRef):
         return []
     return list(Collection(ontology, head))

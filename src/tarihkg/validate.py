@@ -1,7 +1,8 @@
 """Dataset or graph + SHACL shapes + ontology -> validation report (conforms, report graph, text).
 
 Only this module imports pyshacl. Validation runs over the union of all graphs of the data
-(what is served), with the ontology mixed in and ``inference="none"``: SHACL's own
+(what is served), with the ontology mixed in, SHACL-AF on (the SPARQL-based checks find their
+few candidates with one SPARQL target query each) and ``inference="none"``: SHACL's own
 ``rdf:type/rdfs:subClassOf*`` semantics for ``sh:targetClass`` and ``sh:class`` already make a
 ``tkg:Battle`` a ``tkg:Event`` once the ontology is present, while RDFS inference would add
 domain/range types that hide exactly the errors ``sh:class`` is meant to catch (and costs
@@ -85,6 +86,7 @@ def validate_graph(
         shacl_graph=shapes,
         ont_graph=ontology,
         inference="none",
+        advanced=True,
         inplace=True,
         allow_warnings=False,
     )
