@@ -86,7 +86,7 @@ def test_good_registry_parses(tmp_path: Path) -> None:
         ("- id: x\n  type: MilitaryUnit\n  echelon: legion\n  label: {tr: X, en: X}\n", 1, "echelon 'legion'"),
         ("- id: x\n  type: Person\n  label: {tr: X, en: X}\n  not_in: ['(unclosed']\n", 1, "bad regex"),
         ("- id: x\n  type: Person\n  label: {tr: X, en: X}\n  distinct_from: [nobody]\n", 1, "unknown id 'nobody'"),
-        ("- id: x\n  type: Person\n  label: [tr, en\n", 3, "YAML syntax error"),
+        ("- id: x\n  type: Person\n  label: [tr, en\n", 4, "YAML syntax error"),
     ],
 )
 def test_bad_registry_entries_are_refused_with_file_and_line(

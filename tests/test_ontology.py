@@ -229,7 +229,7 @@ def test_label_suffix_query_spares_compound_names(ontology: Graph) -> None:
 
 
 def test_two_divisions_query_blames_the_regiment_not_its_battalions(ontology: Graph) -> None:
-    """Transitivity copies a regiment's two divisions to its battalions: only the regiment counts."""
+    """Transitivity copies a regiment's two divisions to its battalions: only the regiment."""
     query = (ROOT / "ontology" / "queries" / "unit-in-two-divisions-violation.rq").read_text(
         "utf-8"
     )

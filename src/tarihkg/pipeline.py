@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
 from tarihkg import store
 from tarihkg.annotate import Inputs, anchor_facts, check_aliases, load_inputs, write_extracted
@@ -104,10 +105,23 @@ def validate_stage(ds: Dataset, project: Project, ontology: Graph) -> str:
 
 
 def serialize_nquads(ds: Dataset) -> str:
-    """Sorted N-Quads: the same graph always serialises to the same bytes."""
-    text = ds.serialize(format="nquads")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n"
+    """Sorted N-Quads: the same graph always serialises to the same bytes.
+
+    Blank nodes (the ontology's OWL lists) get canonical labels (RGDA1) per graph, so their
+    names do not change from one build to the next.
+    """
+    lines: set[str] = set()
+    for ctx in ds.graphs():
+        if len(ctx) == 0:
+            continue
+        graph: Graph = ctx
+        if any(isinstance(t, BNode) for triple in ctx for t in triple):
+            graph = to_canonical_graph(ctx)
+        name = ctx.identifier.n3()
+        for line in graph.serialize(format="nt").splitlines():
+            if line.strip():
+                lines.add(f"{line[:-1].rstrip()} {name} .")
+    return "\n".join(sorted(lines)) + "\n"
 
 
 def summarise(ds: Dataset, summary: BuildSummary) -> None:
