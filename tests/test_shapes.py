@@ -98,7 +98,9 @@ def test_report_text_is_sorted_one_line_per_violation(ontology: Graph, shapes: G
     report = validate_graph(
         _case_graph("invalid-unit-hierarchy-cycle.ttl"), shapes=shapes, ontology=ontology
     )
-    lines = report.text.splitlines()
+    header, lines = report.text.splitlines()[:3], report.text.splitlines()[3:]
+    assert header[0] == "Conforms: False"
+    assert header[2] == f"Results: {len(report.violations)}"
     assert len(lines) == len(report.violations) >= 2
     assert [v.line() for v in sorted(report.violations)] == lines
 

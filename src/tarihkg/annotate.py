@@ -166,14 +166,18 @@ def supporting_citations(source: AnnotatedSource, sent: AnnotatedSentence) -> tu
 
     Returns the citations and whether they come from the sentence itself. Scholarly Turkish
     prose often closes a run of sentences with one citation; a fact stated earlier in the
-    run is backed by that closing citation.
+    run is backed by that closing citation. Sentences of another zone (the footnotes printed
+    at a page foot, inside a paragraph that runs on to the next page) are stepped over; a
+    new paragraph of the same zone ends the run.
     """
     if sent.citations:
         return sent.citations, True
     idx = source.sentences.index(sent)
     for later in source.sentences[idx + 1 :]:
-        if later.sentence.paragraph != sent.sentence.paragraph or later.sentence.zone != sent.sentence.zone:
-            break
+        if later.sentence.paragraph != sent.sentence.paragraph:
+            if later.sentence.zone == sent.sentence.zone:
+                break
+            continue
         if later.citations:
             return later.citations[:1], False
     return (), False

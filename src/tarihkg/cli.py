@@ -149,16 +149,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a SPARQL query (text, @file or -) against data/build/ and print the results."""
-    from tarihkg.store import open_store
+    from tarihkg.formats import by_name
+    from tarihkg.store import ResultKind, open_store
 
     project = _project(args)
     text = args.sparql
     if text == "-":
         text = sys.stdin.read()
     elif text.startswith("@"):
-        text = Path(text[1:]).read_text(encoding="utf-8")
-    st = open_store(project.build_dir)
-    sys.stdout.write(st.query_to_text(text, fmt=args.format))
+        try:
+            text = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read the query: {exc.strerror}", path=text[1:]) from exc
+    result = open_store(project.build_dir).query(text)
+    name = args.format or ("ttl" if result.kind == ResultKind.GRAPH else "tsv")
+    fmt = by_name(name)
+    if fmt is None or fmt not in result.formats:
+        usable = ", ".join(f.name for f in result.formats)
+        raise InputError(f"a {result.kind} result cannot be written as {name}; use one of: {usable}")
+    sys.stdout.buffer.write(result.serialize(fmt))
+    sys.stdout.flush()
     return 0
 
 
@@ -186,7 +196,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("query", help=cmd_query.__doc__, description=cmd_query.__doc__)
     p.add_argument("sparql", help="the query, @FILE to read it from a file, or - for standard input")
-    p.add_argument("--format", default="tsv", choices=["tsv", "csv", "json", "xml", "ttl", "nt", "nq"], help="output format")
+    p.add_argument("--format", default=None, help="tsv, csv, json, xml (SELECT/ASK); ttl, nt, jsonld, rdfxml (CONSTRUCT)")
     p.set_defaults(func=cmd_query)
     return parser
 

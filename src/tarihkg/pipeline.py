@@ -24,6 +24,7 @@ from rdflib.compare import to_canonical_graph
 from tarihkg import store
 from tarihkg.annotate import Inputs, anchor_facts, check_aliases, load_inputs, write_extracted
 from tarihkg.curation import load_facts
+from tarihkg.dumps import write_dumps
 from tarihkg.errors import ValidationError
 from tarihkg.iri import DEFAULT_BASE, Minter
 from tarihkg.project import Project, write_atomic
@@ -150,6 +151,7 @@ def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSumm
         nq = tmp / NQUADS
         nq.write_text(serialize_nquads(ds), encoding="utf-8")
         store.build_store(nq, tmp / "store")
+        write_dumps(nq, tmp)
         (tmp / "shacl-report.txt").write_text(report, encoding="utf-8")
         (tmp / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")
         if target.exists():

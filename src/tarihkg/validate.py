@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -91,8 +91,14 @@ def validate_graph(
         allow_warnings=False,
     )
     violations = tuple(sorted(_violations(report_graph)))
-    text = "\n".join(v.line() for v in violations)
     seconds = time.perf_counter() - started
+    n_shapes = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
+    header = (
+        f"Conforms: {bool(conforms)}\n"
+        f"Validated: {len(union)} triples (the union of all named graphs) against {n_shapes} node shapes\n"
+        f"Results: {len(violations)}\n"
+    )
+    text = header + "".join(f"{v.line()}\n" for v in violations)
     log.info(
         "SHACL: %s, %d results over %d triples in %.1f s",
         "conforms" if conforms else "violations", len(violations), len(union), seconds,

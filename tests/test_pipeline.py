@@ -1,0 +1,189 @@
+"""The whole build, as the foundation issue checks it: deterministic output, every stage's artefact,
+offsets that lead back to the printed words, and failures that leave the previous build in place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from tarihkg.cli import main
+from tarihkg.namespaces import TKG
+from tarihkg.pipeline import build
+from tarihkg.project import Project
+from tarihkg.text.normalise import normalise_text
+
+BASE = "https://w3id.org/tarihkg/"
+
+
+@pytest.fixture(scope="module")
+def dataset(built_project: tuple[Project, object]) -> Dataset:
+    project, _ = built_project
+    ds = Dataset(default_union=True)
+    ds.parse(project.build_dir / "tarihkg.nq", format="nquads")
+    return ds
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def clone_built(built_project: tuple[Project, object], tmp_path: Path) -> Project:
+    """A private copy of the built project (inputs and data/build/) to break things in."""
+    project, _ = built_project
+    for sub in ("data", "ontology", "shapes"):
+        shutil.copytree(project.root / sub, tmp_path / sub)
+    return Project(tmp_path)
+
+
+def test_build_writes_every_artefact(built_project: tuple[Project, object]) -> None:
+    project, summary = built_project
+    build_dir = project.build_dir
+    for name in ("tarihkg.nq", "shacl-report.txt", "summary.json"):
+        assert (build_dir / name).is_file(), name
+    assert (build_dir / "store").is_dir()
+    stats = json.loads((build_dir / "summary.json").read_text(encoding="utf-8"))
+    lines = (build_dir / "tarihkg.nq").read_text(encoding="utf-8").count("\n")
+    assert stats["triples"] == lines
+    graphs = set(stats["triples_per_graph"])
+    assert {f"{BASE}graph/{g}" for g in ("ontology", "inferred", "curation")} <= graphs
+    assert {f"{BASE}graph/000_539a70a237dcfef4", f"{BASE}graph/002_afd972166be37c54"} <= graphs
+    assert "Conforms: True" in (build_dir / "shacl-report.txt").read_text(encoding="utf-8")
+    for sid in ("000_539a70a237dcfef4", "002_afd972166be37c54"):
+        assert (project.extracted_dir / f"{sid}.json").is_file()
+        assert (project.extracted_dir / f"{sid}.annotations.json").is_file()
+
+
+def test_committed_extracts_are_what_the_build_writes(built_project: tuple[Project, object]) -> None:
+    """data/extracted/ is committed for review: it must be the current stage-1 output."""
+    project, _ = built_project
+    repo = Path(__file__).resolve().parent.parent / "data" / "extracted"
+    for built in sorted(project.extracted_dir.glob("*.json")):
+        committed = repo / built.name
+        assert committed.is_file(), f"{built.name} missing from data/extracted/: run `tarihkg extract`"
+        assert committed.read_bytes() == built.read_bytes(), f"{built.name} is stale: run `tarihkg extract`"
+
+
+def test_two_builds_produce_the_same_dataset(built_project: tuple[Project, object], tmp_path: Path) -> None:
+    project = clone_built(built_project, tmp_path)
+    first = digest(project.build_dir / "tarihkg.nq")
+    build(project)
+    assert digest(project.build_dir / "tarihkg.nq") == first
+
+
+def test_every_sentence_points_at_its_printed_words(dataset: Dataset, raw_sources: dict[str, str]) -> None:
+    """For every sentence in the graph, the original file's characters at its offsets (its pieces,
+    when lifted material interrupts it), normalised, are exactly the sentence text, in both files
+    (002 stores ü and ö as u/o + U+0308: offsets count those code points)."""
+    checked = {sid: 0 for sid in raw_sources}
+    for sent in set(dataset.subjects(URIRef(str(TKG.zone)), None)):
+        src = next(dataset.objects(sent, TKG.inSource))
+        sid = str(src).rsplit("/", 1)[-1]
+        raw = raw_sources[sid]
+        pieces = sorted(
+            (int(next(dataset.objects(p, TKG.startOffset))), int(next(dataset.objects(p, TKG.endOffset))))
+            for p in dataset.objects(sent, TKG.piece)
+        )
+        start = int(next(dataset.objects(sent, TKG.startOffset)))
+        end = int(next(dataset.objects(sent, TKG.endOffset)))
+        spans = pieces or [(start, end)]
+        assert spans[0][0] == start and spans[-1][1] == end
+        printed = "".join(raw[a:b] for a, b in spans)
+        text = str(next(dataset.objects(sent, TKG.text)))
+        assert normalise_text(printed) == text, (sid, start, end)
+        # the span ends after the last letter's combining marks, never between a letter and its mark
+        assert end == len(raw) or unicodedata.combining(raw[end]) == 0
+        checked[sid] += 1
+    assert all(n > 100 for n in checked.values()), checked
+
+
+def test_decomposed_letters_of_002_are_counted_in_offsets(dataset: Dataset, raw_sources: dict[str, str]) -> None:
+    raw = raw_sources["002_afd972166be37c54"]
+    wanted = "Kafkas İslam Ordusu, 15 Eylül 1918’de Bakü’ye girerek şehri kurtardı."
+    hits = [s for s in dataset.subjects(TKG.text, Literal(wanted))]
+    assert len(hits) == 1
+    start = int(next(dataset.objects(hits[0], TKG.startOffset)))
+    end = int(next(dataset.objects(hits[0], TKG.endOffset)))
+    printed = raw[start:end]
+    assert printed != wanted and "\u0308" in printed  # stored decomposed ...
+    assert unicodedata.normalize("NFC", printed) == wanted  # ... and the offsets cover it exactly
+
+
+def test_facts_carry_sentence_source_and_citation(dataset: Dataset) -> None:
+    claims = set(dataset.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), TKG.Claim))
+    assert len(claims) > 300
+    for claim in claims:
+        assert len(set(dataset.objects(claim, TKG.statedIn))) == 1
+        assert len(set(dataset.objects(claim, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))) == 1
+    cited = [c for c in claims if next(dataset.objects(c, TKG.supportedBy), None) is not None]
+    assert len(cited) / len(claims) > 0.8
+
+
+def _expect_refused(project: Project, capsys: pytest.CaptureFixture[str], code: int) -> str:
+    before = digest(project.build_dir / "tarihkg.nq")
+    listing = sorted(p.name for p in project.build_dir.iterdir())
+    assert main(["--root", str(project.root), "build"]) == code
+    assert digest(project.build_dir / "tarihkg.nq") == before
+    assert sorted(p.name for p in project.build_dir.iterdir()) == listing
+    assert not list(project.build_dir.parent.glob(".build.*")), "temp build folder left behind"
+    return capsys.readouterr().err
+
+
+def test_a_shacl_violation_exits_1_and_keeps_the_previous_build(
+    built_project: tuple[Project, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = clone_built(built_project, tmp_path)
+    (project.shapes_dir / "zz-impossible.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix tkg: <https://w3id.org/tarihkg/ontology#> .\n"
+        "<urn:test:PersonNeedsBirthday> a sh:NodeShape ; sh:targetClass tkg:Person ;\n"
+        "  sh:property [ sh:path tkg:edtf ; sh:minCount 1 ; sh:message \"test: no person has this\" ] .\n",
+        encoding="utf-8",
+    )
+    err = _expect_refused(project, capsys, 1)
+    assert "SHACL validation failed" in err
+    assert "resource/person/nuri-pasa" in err or "resource/person/" in err
+    report = (project.work_dir / "shacl-report.txt").read_text(encoding="utf-8")
+    assert "test: no person has this" in report
+
+
+def test_an_inconsistent_graph_exits_1_and_keeps_the_previous_build(
+    built_project: tuple[Project, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A person said to be part of an army: partOf's domain makes him a unit, and units and
+    persons are disjoint, so HermiT must refuse the build."""
+    project = clone_built(built_project, tmp_path)
+    (project.facts_dir / "zz-bad.yaml").write_text(
+        "- id: f-test-person-part-of-army\n"
+        "  source: 002_afd972166be37c54\n"
+        "  quote: \"Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti\"\n"
+        "  subject: nuri-pasa\n"
+        "  property: partOf\n"
+        "  object: enver-pasa\n",
+        encoding="utf-8",
+    )
+    err = _expect_refused(project, capsys, 1)
+    assert "inconsistent" in err.lower()
+
+
+def test_a_fact_the_text_does_not_support_exits_2(
+    built_project: tuple[Project, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = clone_built(built_project, tmp_path)
+    bad = project.facts_dir / "zz-bad.yaml"
+    bad.write_text(
+        "- id: f-test-not-in-text\n"
+        "  source: 000_539a70a237dcfef4\n"
+        "  quote: \"Nuri Paşa Viyana’da doğmuştur\"\n"
+        "  subject: nuri-pasa\n"
+        "  property: headquarters\n"
+        "  object: viyana\n",
+        encoding="utf-8",
+    )
+    err = _expect_refused(project, capsys, 2)
+    assert f"{bad}:1" in err and "quote not found" in err
