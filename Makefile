@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 STAMP  := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 
-.PHONY: serve test build install lint clean
+.PHONY: serve test build install lint clean browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -18,15 +19,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
+
+# The query editor (YASGUI) comes from the npm registry into node_modules/ and is served from
+# there by the server (never from a CDN). Needs Node.js and npm.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm (Node.js) is needed for the query editor" >&2; exit 2; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $(NPM_STAMP)
+
+# Browser tests drive Debian's headless Chromium; installing it needs root (apt-get).
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  test "$$(id -u)" = 0 || { echo "make: browser tests need chromium + chromium-driver: run 'sudo make browser'" >&2; exit 2; }; \
+	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
 
 build: $(STAMP)
 	$(BIN)/tarihkg build
 
-serve: build
+serve: build $(NPM_STAMP)
 	$(BIN)/tarihkg serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -1,9 +1,9 @@
 """Configuration + a built dataset directory -> the read-only tarihkg Flask app (`create_app`).
 
 Routes: ``/`` (landing page), ``/sparql`` (SPARQL 1.1 Protocol, query only, CORS open),
-``/health`` (JSON). The opened store and the example queries live in
-``app.extensions["tarihkg"]`` (a `ServerState`). Each request writes one JSON line to the
-``server.access`` logger.
+``/health`` (JSON). The opened store, the pool of query processes (`server.executor`) and the
+example queries live in ``app.extensions["tarihkg"]`` (a `ServerState`). Each request writes one
+JSON line to the ``server.access`` logger.
 """
 
 from __future__ import annotations
@@ -15,17 +15,20 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, g, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from server.errors import register_error_handler, service_unavailable
 from server.negotiation import prefers_html
-from server.pages import Example, Summary, load_examples, summarize
+from server.pages import Example, Summary, load_examples, register_pages, summarize
 from server.sparql import FORM, Limits, ProtocolRequest, handle_sparql
+from server.views import query_page
+
+if TYPE_CHECKING:
+    from server.executor import QueryPool
 from tarihkg.errors import TarihkgError
-from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS
 from tarihkg.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -33,8 +36,14 @@ access_log = logging.getLogger("server.access")
 
 DEFAULTS: dict[str, Any] = {
     "DATASET_DIR": "data/build",
+    "STORE_URL": None,  # a SPARQL query endpoint URL: forward queries there instead
     "MAX_QUERY_BYTES": 100_000,
-    "ALLOW_SERVICE": False,
+    "MAX_NESTING": 100,
+    "MAX_RESULT_ROWS": 100_000,
+    "QUERY_TIMEOUT": 30,  # seconds; the query process is killed and the answer is 503
+    "QUERY_MEMORY_MB": 2048,  # address space of a query process
+    "QUERY_PROCESSES": 1,  # per web worker; 0 runs queries in the web worker (tests only)
+    "SERVICE_ALLOWLIST": "",  # endpoint IRIs SERVICE may call, separated by spaces or commas
 }
 
 
@@ -45,6 +54,8 @@ class ServerState:
     store: Store | None
     load_error: str | None
     examples: list[Example]
+    limits: Limits = field(default_factory=Limits)
+    pool: QueryPool | None = None
     summary: Summary | None = field(default=None)
 
     def get_summary(self) -> Summary | None:
@@ -59,16 +70,23 @@ def _state() -> ServerState:
     return state
 
 
-def _limits() -> Limits:
+def _limits(config: Mapping[str, Any]) -> Limits:
+    allow = config["SERVICE_ALLOWLIST"]
+    if isinstance(allow, str):
+        allow = allow.replace(",", " ").split()
     return Limits(
-        max_query_bytes=int(current_app.config["MAX_QUERY_BYTES"]),
-        allow_service=bool(current_app.config["ALLOW_SERVICE"]),
+        max_query_bytes=int(config["MAX_QUERY_BYTES"]),
+        max_nesting=int(config["MAX_NESTING"]),
+        max_rows=int(config["MAX_RESULT_ROWS"]),
+        timeout_s=float(config["QUERY_TIMEOUT"]),
+        memory_mb=int(config["QUERY_MEMORY_MB"]),
+        service_allowlist=tuple(str(a) for a in allow),
     )
 
 
-def _open(dataset_dir: Path) -> tuple[Store | None, str | None]:
+def _open(location: str) -> tuple[Store | None, str | None]:
     try:
-        return open_store(dataset_dir, read_only=True), None
+        return open_store(location, read_only=True), None
     except TarihkgError as exc:
         log.error("dataset not loaded: %s", exc)
         return None, str(exc)
@@ -87,12 +105,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["MAX_CONTENT_LENGTH"] is None:
         app.config["MAX_CONTENT_LENGTH"] = 3 * int(app.config["MAX_QUERY_BYTES"]) + 4096
 
-    store, error = _open(Path(app.config["DATASET_DIR"]))
+    location = app.config["STORE_URL"] or str(Path(app.config["DATASET_DIR"]).resolve())
+    store, error = _open(location)
+    limits = _limits(app.config)
+    pool = None
+    processes = int(app.config["QUERY_PROCESSES"])
+    if store is not None and processes > 0:
+        from server.executor import ExecutorSettings, QueryPool
+
+        pool = QueryPool(ExecutorSettings(store=location, limits=limits), size=processes)
     app.extensions["tarihkg"] = ServerState(store=store, load_error=error,
-                                            examples=load_examples())
+                                            examples=load_examples(), limits=limits, pool=pool)
     register_error_handler(app)
     _register_access_log(app)
     _register_routes(app)
+    from server import exports, reconcile
+
+    app.register_blueprint(reconcile.bp)
+    app.register_blueprint(exports.bp)
+    register_pages(app)
     return app
 
 
@@ -107,15 +138,19 @@ def _register_access_log(app: Flask) -> None:
             response.headers["Access-Control-Allow-Origin"] = "*"
         started = g.get("started", time.perf_counter())
         entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "remote": request.remote_addr,
             "method": request.method,
             "path": request.path,
             "status": response.status_code,
+            "bytes": response.calculate_content_length(),
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
         }
         query = g.get("query")
         if query is not None:
             entry["query_sha256"] = hashlib.sha256(query.encode("utf-8")).hexdigest()[:16]
             entry["query_length"] = len(query)
+            entry["query_ms"] = g.get("query_ms")
         access_log.info(json.dumps(entry))
         return response
 
@@ -130,8 +165,7 @@ def _register_routes(app: Flask) -> None:
         state = _state()
         no_query = request.method in ("GET", "HEAD") and "query" not in request.args
         if no_query and "format" not in request.args and prefers_html(request.accept_mimetypes):
-            return render_template("sparql.html", examples=state.examples,
-                                   results_formats=RESULTS_FORMATS, rdf_formats=RDF_FORMATS)
+            return query_page()
         is_form = request.mimetype == FORM
         proto = ProtocolRequest(
             method=request.method,
@@ -142,8 +176,11 @@ def _register_routes(app: Flask) -> None:
             content_type=request.headers.get("Content-Type"),
             endpoint=url_for("sparql", _external=True),
         )
-        result = handle_sparql(proto, store=state.store, limits=_limits())
+        started = time.perf_counter()
+        runner = state.pool.run if state.pool is not None else None
+        result = handle_sparql(proto, store=state.store, limits=state.limits, runner=runner)
         g.query = result.query
+        g.query_ms = round((time.perf_counter() - started) * 1000, 2)
         response = Response(result.body, status=result.status, headers=result.headers)
         if result.status == 204:
             del response.headers["Content-Type"]

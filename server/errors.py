@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from http import HTTPStatus
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 
@@ -76,8 +76,14 @@ def internal_error(message: str = "internal error (logged on the server)") -> Ht
 
 
 def service_unavailable(message: str) -> HttpError:
-    """503: the dataset is not loaded."""
+    """503: the dataset is not loaded, or a query was stopped at a limit (deadline, memory,
+    result rows)."""
     return HttpError(503, message)
+
+
+def bad_gateway(message: str) -> HttpError:
+    """502: the remote store behind this endpoint failed."""
+    return HttpError(502, message)
 
 
 def one_line(text: str, *, limit: int = 600) -> str:
@@ -112,6 +118,9 @@ def _as_http_error(exc: Exception) -> HttpError:
     if isinstance(exc, HTTPException) and exc.code is not None:
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "allow"]
         message = exc.description or HTTPStatus(exc.code).phrase
+        if exc.code == 413:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH")
+            message = f"the request body is over the {limit}-byte limit; send a shorter query"
         return HttpError(exc.code, message, headers=headers)
     log.error("unexpected error on %s %s", request.method, request.path, exc_info=exc)
     return internal_error()

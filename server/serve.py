@@ -1,12 +1,18 @@
 """Host, port, built dataset dir -> the endpoint served by gunicorn (never Flask's dev server).
 
-Worker model: pre-forked *sync* worker processes, ``2 * cores + 1`` capped at 8. SPARQL
-evaluation is CPU-bound work inside pyoxigraph, so real parallelism needs processes rather than
-threads; the extra workers beyond the core count cover the time a sync worker spends writing a
-large answer to a slow client. The app is not preloaded: each worker opens the store read-only
-after the fork (a RocksDB handle must not cross a fork). pyoxigraph has no per-query timeout,
-so gunicorn's worker ``timeout`` is what stops a runaway query. Put a reverse proxy in front
-for TLS and slow clients.
+Worker model: ``cores + 1`` pre-forked *gthread* web workers (capped at 8) of `THREADS` threads
+each; every thread that is busy has a query process of its own (`server.executor`, started on
+demand). A web thread parses the request, checks it, hands the query to a query process and
+waits; the query process does the CPU-bound work in pyoxigraph under the deadline and memory cap.
+So the web workers mostly wait: ``cores + 1`` of them are enough to parse requests and write
+answers on every core, and the threads are there so that slow or hostile queries (each holding a
+thread until its deadline) cannot make everyone else queue: ``(cores + 1) * THREADS`` queries
+run at once, sharing the cores through the kernel's scheduler, and a quick query still gets its
+answer while slow ones burn their time. Threads also give HTTP keep-alive, which sync workers
+lack. Measured in ``bench/RESULTS.md``. The app is not preloaded: each worker opens the store
+read-only after the fork (a RocksDB handle must not cross a fork). gunicorn's worker ``timeout``
+is only a backstop: the query deadline (``TARIHKG_QUERY_TIMEOUT``, default 30 s) is enforced by
+the executor and must stay well below it. Put a reverse proxy in front for TLS and slow clients.
 """
 
 from __future__ import annotations
@@ -26,24 +32,26 @@ from tarihkg.store import find_dataset
 log = logging.getLogger(__name__)
 
 MAX_WORKERS = 8
-WORKER_TIMEOUT_S = 60
+THREADS = 6
+WORKER_TIMEOUT_S = 300
 
 
 def default_workers(cores: int | None = None) -> int:
-    """``2 * cores + 1``, capped at `MAX_WORKERS`.
+    """``cores + 1``, capped at `MAX_WORKERS`.
 
     >>> default_workers(2), default_workers(16)
-    (5, 8)
+    (3, 8)
     """
     n = cores if cores is not None else (os.cpu_count() or 1)
-    return min(2 * n + 1, MAX_WORKERS)
+    return min(n + 1, MAX_WORKERS)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     """gunicorn run from Python with explicit options (no command line, no config file)."""
 
-    def __init__(self, *, dataset_dir: Path, options: dict[str, Any]) -> None:
+    def __init__(self, *, dataset_dir: Path, threads: int, options: dict[str, Any]) -> None:
         self.dataset_dir = dataset_dir
+        self.threads = threads
         self.options = options
         super().__init__()
 
@@ -53,10 +61,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return create_app({"DATASET_DIR": str(self.dataset_dir)})
+        return create_app({"DATASET_DIR": str(self.dataset_dir), "QUERY_PROCESSES": self.threads})
 
 
-def serve(*, host: str, port: int, dataset_dir: Path, workers: int | None = None) -> None:
+def serve(*, host: str, port: int, dataset_dir: Path, workers: int | None = None,
+          threads: int = THREADS) -> None:
     """Serve the dataset in ``dataset_dir`` on ``host:port`` until stopped (SIGTERM/SIGINT).
 
     Raises `tarihkg.errors.InputError` before starting if the dataset cannot be opened.
@@ -69,7 +78,9 @@ def serve(*, host: str, port: int, dataset_dir: Path, workers: int | None = None
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": threads,
+        "keepalive": 5,
         "timeout": WORKER_TIMEOUT_S,
         "graceful_timeout": 10,
         "limit_request_line": 8190,
@@ -79,4 +90,4 @@ def serve(*, host: str, port: int, dataset_dir: Path, workers: int | None = None
         "errorlog": "-",
         "loglevel": "info",
     }
-    _Gunicorn(dataset_dir=dataset_dir, options=options).run()
+    _Gunicorn(dataset_dir=dataset_dir, threads=threads, options=options).run()

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import codecs
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
@@ -22,6 +23,7 @@ from werkzeug.http import parse_options_header
 from server.errors import (
     Headers,
     HttpError,
+    bad_gateway,
     bad_request,
     forbidden,
     method_not_allowed,
@@ -31,11 +33,20 @@ from server.errors import (
     service_unavailable,
     unsupported_media_type,
 )
-from server.negotiation import NegotiationError, choose_format, content_type_header
+from server.negotiation import NegotiationError, choose_format, content_type_header, parse_accept
 from tarihkg.errors import InputError
 from tarihkg.formats import FORMATS, RDF_FORMATS, Format, Kind
 from tarihkg.namespaces import BASE
-from tarihkg.store import QueryRefusedError, QuerySyntaxError, Store, UpdateRefusedError
+from tarihkg.store import (
+    DEFAULT_MAX_NESTING,
+    QueryRefusedError,
+    QuerySyntaxError,
+    RemoteStoreError,
+    ResultTooLargeError,
+    Store,
+    UpdateRefusedError,
+    nesting_depth,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +88,15 @@ class ProtocolRequest:
 
 @dataclass(frozen=True)
 class Limits:
-    """What the endpoint allows."""
+    """What the endpoint allows (the deadline and memory cap are enforced by
+    `server.executor`; they are here to be announced in the service description)."""
 
     max_query_bytes: int = 100_000
-    allow_service: bool = False
+    max_nesting: int = DEFAULT_MAX_NESTING
+    max_rows: int = 100_000
+    timeout_s: float = 30.0
+    memory_mb: int = 2048
+    service_allowlist: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,17 +110,32 @@ class ProtocolResponse:
 
 
 @dataclass(frozen=True)
-class _Operation:
+class Operation:
+    """One query to run: its text, the protocol's dataset, the ``format=`` token and the
+    client's Accept header (as sent, so that it can cross a process boundary)."""
+
     query: str
     default_graphs: list[str]
     named_graphs: list[str]
     format_token: str | None
+    accept: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return asdict(self)
+
+
+Runner = Callable[[Operation], ProtocolResponse]
 
 
 def handle_sparql(
-    req: ProtocolRequest, *, store: Store | None, limits: Limits
+    req: ProtocolRequest, *, store: Store | None, limits: Limits, runner: Runner | None = None
 ) -> ProtocolResponse:
-    """Answer one request to the SPARQL endpoint; never raises for a client error."""
+    """Answer one request to the SPARQL endpoint; never raises for a client error.
+
+    The query itself runs in ``runner`` (`server.executor.QueryPool.run` in the app: a killable
+    process under a deadline), or in this process on ``store`` without one.
+    """
     query: str | None = None
     try:
         method = req.method.upper()
@@ -123,9 +154,15 @@ def handle_sparql(
                 f"the query is {len(query.encode('utf-8'))} bytes; "
                 f"the limit is {limits.max_query_bytes}"
             )
+        depth = nesting_depth(query)
+        if depth > limits.max_nesting:
+            raise bad_request(f"the query nests brackets {depth} deep; "
+                              f"the limit is {limits.max_nesting}")
+        if runner is not None:
+            return runner(op)
         if store is None:
             raise service_unavailable("the dataset is not loaded")
-        return _run(req, op, store=store, limits=limits)
+        return run_operation(op, store=store, limits=limits)
     except HttpError as error:
         status, headers, body = render_error(error, req.accept)
         return ProtocolResponse(status, headers, body, query)
@@ -148,7 +185,7 @@ def _single(values: list[str], *, where: str) -> str | None:
     return values[0] if values else None
 
 
-def _read_operation(req: ProtocolRequest, *, method: str) -> _Operation | None:
+def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
     """The query and dataset of the request, or None for a GET without a query."""
     url_query = _single(req.args.getlist("query"), where="URL")
     params: MultiDict[str, str] = MultiDict(req.args)
@@ -182,11 +219,12 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> _Operation | None:
             )
     if not text.strip():
         raise bad_request("the query is empty")
-    return _Operation(
+    return Operation(
         query=text,
         default_graphs=params.getlist("default-graph-uri"),
         named_graphs=params.getlist("named-graph-uri"),
         format_token=params.get("format") or None,
+        accept=req.accept.to_header(),
     )
 
 
@@ -201,33 +239,51 @@ def _decode(body: bytes, charset: str) -> str:
         raise bad_request(f"the body is not valid {charset}: {exc.reason}") from None
 
 
-def _negotiate(req: ProtocolRequest, candidates: Sequence[Format], token: str | None) -> tuple[
-    Format, str
-]:
+def _negotiate(accept: MIMEAccept, candidates: Sequence[Format], token: str | None
+               ) -> tuple[Format, str]:
     try:
-        return choose_format(req.accept, candidates, token=token)
+        return choose_format(accept, candidates, token=token)
     except NegotiationError as exc:
         if exc.unknown_token:
             raise bad_request(exc.message) from None
         raise not_acceptable(exc.message) from None
 
 
-def _run(req: ProtocolRequest, op: _Operation, *, store: Store, limits: Limits) -> ProtocolResponse:
+def run_operation(op: Operation, *, store: Store, limits: Limits) -> ProtocolResponse:
+    """Run ``op`` on ``store`` and write the answer in the negotiated format; every failure
+    becomes an error response (this is what a query worker process runs)."""
+    accept = parse_accept(op.accept)
+    try:
+        return _run(op, accept, store=store, limits=limits)
+    except HttpError as error:
+        status, headers, body = render_error(error, accept)
+        return ProtocolResponse(status, headers, body, op.query)
+
+
+def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits) -> ProtocolResponse:
     try:
         result = store.query(
             op.query,
             default_graphs=op.default_graphs or None,
             named_graphs=op.named_graphs or None,
-            allow_service=limits.allow_service,
+            service_allowlist=limits.service_allowlist,
+            max_nesting=limits.max_nesting,
         )
+        fmt, media_type = _negotiate(accept, result.formats, op.format_token)
+        body = result.serialize(fmt, prefixes=PREFIXES, max_rows=limits.max_rows)
     except QuerySyntaxError as exc:
         raise bad_request(f"malformed query: {exc.message}") from None
     except (UpdateRefusedError, QueryRefusedError) as exc:
         raise forbidden(exc.message) from None
     except InputError as exc:
         raise bad_request(str(exc)) from None
-    fmt, media_type = _negotiate(req, result.formats, op.format_token)
-    body = result.serialize(fmt, prefixes=PREFIXES)
+    except ResultTooLargeError as exc:
+        raise service_unavailable(f"{exc.message}; the limit is {limits.max_rows}: "
+                                  "add LIMIT/OFFSET to page through it") from None
+    except RemoteStoreError as exc:
+        raise bad_gateway(str(exc)) from None
+    except OSError as exc:  # pyoxigraph: an allowed SERVICE endpoint failed, or the disk
+        raise bad_gateway(f"the query failed while fetching or reading data: {exc}") from None
     headers = [("Content-Type", content_type_header(media_type)), ("Vary", "Accept")]
     return ProtocolResponse(200, headers, body, op.query)
 
@@ -246,12 +302,18 @@ def service_description_graph(*, endpoint: str, store: Store, limits: Limits) ->
     for fmt in FORMATS:
         g.add((service, SD.resultFormat, URIRef(fmt.iri)))
     g.add((service, DCTERMS.title, Literal("tarihkg SPARQL endpoint", lang="en")))
+    services = ", ".join(limits.service_allowlist) or "none"
     g.add((service, RDFS.comment, Literal(
-        f"Read-only. Queries up to {limits.max_query_bytes} bytes; "
-        + ("federated SERVICE calls allowed." if limits.allow_service
-           else "federated SERVICE calls refused."),
+        "Read-only: updates, LOAD and unknown FROM graphs are refused. The default graph is "
+        "the union of all named graphs. Limits: queries up to "
+        f"{limits.max_query_bytes} bytes and {limits.max_nesting} nested brackets; each query "
+        f"stopped after {limits.timeout_s:g} s (answer 503) or {limits.memory_mb} MB of memory; "
+        f"answers up to {limits.max_rows} rows. SERVICE allowed only to: {services}.",
         lang="en",
     )))
+    for endpoint in limits.service_allowlist:
+        g.add((service, RDFS.seeAlso, URIRef(endpoint)))
+
     dataset = BNode()
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
@@ -270,7 +332,7 @@ def service_description_graph(*, endpoint: str, store: Store, limits: Limits) ->
 
 def _service_description(req: ProtocolRequest, *, store: Store, limits: Limits) -> ProtocolResponse:
     token = req.args.get("format") or None
-    fmt, media_type = _negotiate(req, RDF_FORMATS, token)
+    fmt, media_type = _negotiate(req.accept, RDF_FORMATS, token)
     graph = service_description_graph(endpoint=req.endpoint, store=store, limits=limits)
     if fmt.kind is Kind.RDF_DATASET:
         dataset = Dataset()

@@ -286,3 +286,29 @@ def test_correct_year_rule(year: int, period: tuple[int, int], expected: int | N
 def test_invalid_calendar_dates_are_dropped() -> None:
     assert find_dates("31 Şubat 1918’de") == []
     assert only("29 Şubat").edtf == "XXXX-02-29"
+
+
+def test_one_year_slip_between_agreeing_dates_is_corrected_and_inherited() -> None:
+    """000 prints `22 Şubat 1917` inside a run of February-March 1918 dates: the slip is
+    flagged (printed value kept), and the year-less `25 Şubatta` after it inherits 1918."""
+    text = (
+        "24 Şubat 1918 tarihinde Trabzon’a girmişlerdir. 22 Şubat 1917’de Mamahatun, "
+        "25 Şubatta Aşkale geçmiştir. 12 Mart 1918 tarihi Erzurum için önemlidir."
+    )
+    resolved = resolve_dates(find_dates(text), period=(1917, 1921))
+    by_wording = {d.wording: d for d in resolved}
+    slip = by_wording["22 Şubat 1917’de"]
+    assert slip.edtf == "1917-02-22" and slip.corrected_edtf == "1918-02-22"
+    assert slip.note and "contradicts the dates around it" in slip.note
+    assert by_wording["25 Şubatta"].edtf == "1918-02-25"
+
+
+def test_a_background_date_among_later_ones_is_not_a_slip() -> None:
+    """`29 Ekim 1914` (the war's start, in a footnote about 1917) is history, not a misprint."""
+    text = (
+        "15 Aralık 1917 tarihli mütareke imzalandı. Savaş 29 Ekim 1914 tarihinde başlamıştı. "
+        "18 Aralık 1917 tarihli mütareke de imzalandı."
+    )
+    resolved = resolve_dates(find_dates(text), period=(1917, 1921))
+    war = next(d for d in resolved if d.wording.startswith("29 Ekim 1914"))
+    assert war.corrected_edtf is None

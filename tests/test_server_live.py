@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,21 +46,22 @@ def _get(url: str) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("live")
-    shutil.copy(SAMPLE, root / "tarihkg.nq")
-    build_store(root / "tarihkg.nq", root / "store")
+@contextmanager
+def running_server(root: Path, *, env: dict[str, str] | None = None, workers: int = 2,
+                   threads: int = 2) -> Iterator[tuple[str, Path]]:
+    """`serve` over the dataset in ``root`` on a free loopback port, in its own process group;
+    yields the base URL and the log file, then stops it and checks it stopped cleanly."""
     port = _free_port()
     log_path = root / "server.log"
     paths = [str(Path(tarihkg.__file__).resolve().parents[1]),
              str(Path(server.__file__).resolve().parents[1])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    full_env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join(paths)}
     code = ("from pathlib import Path\nfrom server.serve import serve\n"
-            f"serve(host='127.0.0.1', port={port}, dataset_dir=Path({str(root)!r}), workers=2)\n")
+            f"serve(host='127.0.0.1', port={port}, dataset_dir=Path({str(root)!r}), "
+            f"workers={workers}, threads={threads})\n")
     with open(log_path, "wb") as log_file:
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=log_file,
-                                stderr=subprocess.STDOUT, env=env, start_new_session=True)
+                                stderr=subprocess.STDOUT, env=full_env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_S
@@ -80,9 +82,36 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+        _reap_group(proc.pid)
     assert proc.returncode == 0, log_path.read_text(errors="replace")
     # regression: a store handle opened before the fork made workers die with SIGSEGV on exit
     assert "SIGSEGV" not in log_path.read_text(errors="replace")
+
+
+def _reap_group(pgid: int) -> None:
+    """Fail if any process of the server's group (a query process) outlives it by 5 s."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(pgid, signal.SIGKILL)
+    pytest.fail("query processes outlived the server")
+
+
+def sample_dataset(root: Path) -> Path:
+    """The sample N-Quads and its store in ``root``."""
+    shutil.copy(SAMPLE, root / "tarihkg.nq")
+    build_store(root / "tarihkg.nq", root / "store")
+    return root
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    with running_server(sample_dataset(tmp_path_factory.mktemp("live"))) as running:
+        yield running
 
 
 def _wrapper(base: str, query: str, fmt: str) -> SPARQLWrapper:

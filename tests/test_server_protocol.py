@@ -9,6 +9,7 @@ import importlib
 import io
 import json
 import logging
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from markupsafe import escape
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDFS
 from werkzeug.datastructures import MultiDict
@@ -469,7 +471,10 @@ def test_updates_leave_the_store_unchanged(client) -> None:
     assert before == after
 
 
-def test_unexpected_error_is_500_without_traceback(app, client, monkeypatch, caplog) -> None:
+def test_unexpected_error_is_500_without_traceback(dataset_dir: Path, monkeypatch, caplog
+                                                   ) -> None:
+    app = create_app({"TESTING": True, "DATASET_DIR": str(dataset_dir), "QUERY_PROCESSES": 0})
+    client = app.test_client()
     store = app.extensions["tarihkg"].store
 
     def boom(*args, **kwargs):
@@ -522,19 +527,21 @@ def test_landing_page_counts_and_escapes(client, app) -> None:
     for graph in (CURATION, G000, G002):
         assert graph in html
     # 3 units (38. Alay, 5. Kafkas Tümeni, Kafkas İslam Ordusu) and 12 sentences in the sample
-    assert "<td>MilitaryUnit</td><td class=\"n\">3</td>" in html
-    assert "<td>Sentence</td><td class=\"n\">12</td>" in html
+    assert re.search(r'>MilitaryUnit(</a>)?</td><td class="n">3</td>', html)
+    assert re.search(r'>Sentence(</a>)?</td><td class="n">12</td>', html)
     examples = app.extensions["tarihkg"].examples
     assert len(examples) >= 8
     for ex in examples:
-        assert ex.title in html
+        assert str(escape(ex.title)) in html
     # query text is shown escaped: IRIs in angle brackets never reach the page raw
     assert "&lt;https://w3id.org/tarihkg/ontology#&gt;" in html
     assert "PREFIX tkg: <https" not in html
 
 
 def test_every_example_query_link_returns_rows(client, app) -> None:
-    for ex in app.extensions["tarihkg"].examples:
+    """The first eight examples (01-08) were written with the sample; the later ones ask about
+    facts only the built graph has and are checked against it by their own tests."""
+    for ex in app.extensions["tarihkg"].examples[:8]:
         response = client.get("/sparql", query_string={"query": ex.text, "format": "json"})
         assert response.status_code == 200, ex.name
         bindings = json.loads(response.get_data())["results"]["bindings"]
@@ -591,7 +598,8 @@ def test_format_table_lookups_agree() -> None:
 
 
 @pytest.mark.parametrize("name", ["tarihkg.formats", "server.negotiation", "server.errors",
-                                  "server.pages", "server.serve"])
+                                  "server.pages", "server.serve", "tarihkg.store",
+                                  "tarihkg.load"])
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0

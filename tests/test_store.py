@@ -201,3 +201,29 @@ def test_sample_offsets_point_at_the_printed_words(raw_sources: dict[str, str]) 
         assert str(span).endswith(f"/{start}-{end}") or "/footnote/" in str(span)
         checked += 1
     assert checked == 12 + 1 + 5  # sentences, the footnote, the in-text citations
+
+
+@pytest.mark.parametrize("query", [
+    "ASK { \\u0053ERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }",
+    "ASK { \\U00000053ERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }",
+    "ASK { # a comment }\n service <http://192.0.2.1/sparql> { ?s ?p ?o } }",
+    "ASK { ?s ?p 1SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }",
+    "ASK { \u017fERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }",
+    'ASK { ?s ?p "a\\u0022 . SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } #" }',
+    "PREFIX s: <http://192.0.2.1/> ASK { SERVICE s: { ?s ?p ?o } }",
+])
+def test_disguised_service_never_runs(store, query: str) -> None:
+    """Escapes, comments, case and glued tokens do not hide SERVICE from the check."""
+    started = time.monotonic()
+    with pytest.raises((QueryRefusedError, QuerySyntaxError)):
+        store.query(query)
+    assert time.monotonic() - started < 2  # refused, not attempted against the unroutable host
+
+
+def test_from_is_read_from_the_parse() -> None:
+    from tarihkg.store import inspect_query
+
+    assert inspect_query(f"SELECT * FROM <{CURATION}> {{ ?s ?p ?o }}").from_graphs == (CURATION,)
+    assert inspect_query("PREFIX : <urn:> SELECT * FROM:g { ?s ?p ?o }").from_graphs == ("urn:g",)
+    assert inspect_query("SELECT ?from { ?from <urn:from> 'from' } # from") == inspect_query(
+        "SELECT * { ?s ?p ?o }")

@@ -172,6 +172,51 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    """Ask Wikidata for candidates for unlinked entities, re-check existing links, and write the
+    proposals to data/curation/wikidata.yaml for review (needs the internet; never run by build)."""
+    from datetime import date
+
+    from tarihkg.curation import WIKIDATA_FILE, load_registry
+    from tarihkg.link import UrllibHttp, WikidataClient, link_entities, registry_links, write_links
+
+    project = _project(args)
+    registry = load_registry(project.entities_dir)
+    client = WikidataClient(UrllibHttp(min_interval=args.interval), api=args.api,
+                            sparql=args.sparql_endpoint)
+    run = link_entities(registry, registry_links(registry), client, today=date.today(),
+                        types=args.types.split(",") if args.types else None, limit=args.limit,
+                        min_score=args.min_score, confirm_above=args.confirm_above)
+    for line in run.decisions:
+        _progress(line)
+    if not args.dry_run:
+        path = project.entities_dir.parent / WIKIDATA_FILE
+        write_links(path, run.links)
+        _progress(f"wrote {path.relative_to(project.root)} ({len(run.links)} links): review it")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write QuickStatements V1, CSL-JSON or BibTeX from data/build/ (stdout or --output)."""
+    from datetime import date
+
+    from tarihkg.export import export_text, licence_notice
+    from tarihkg.project import write_atomic
+    from tarihkg.store import open_store
+
+    project = _project(args)
+    retrieved = date.fromisoformat(args.retrieved) if args.retrieved else date.today()
+    text = export_text(open_store(project.build_dir), args.format, base=args.base,
+                       retrieved=retrieved)
+    if args.output:
+        write_atomic(Path(args.output), text)
+        _progress(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    _progress(licence_notice())
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tarihkg", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -194,6 +239,32 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")), help="port (default $PORT or 8080)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: sized to the machine)")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("link", help=(cmd_link.__doc__ or "").split("\n")[0],
+                       description=cmd_link.__doc__)
+    p.add_argument("--types", default=None, help="registry types to link, e.g. Person,Treaty")
+    p.add_argument("--limit", type=int, default=None, help="at most this many unlinked entities")
+    p.add_argument("--min-score", type=float, default=60.0, help="propose from this score (0-100)")
+    p.add_argument("--confirm-above", type=float, default=None,
+                   help="mark proposals scoring this much as confirmed (default: never)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between requests")
+    p.add_argument("--api", default="https://www.wikidata.org/w/api.php", help="Wikidata API")
+    p.add_argument("--sparql-endpoint", default="https://query.wikidata.org/sparql",
+                   help="Wikidata query service")
+    p.add_argument("--dry-run", action="store_true", help="print the decisions, write nothing")
+    p.set_defaults(func=cmd_link)
+    p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
+    p.add_argument("--format", required=True, choices=("quickstatements", "csl-json", "bibtex"))
+    p.add_argument("--output", default=None, help="file to write (default: standard output)")
+    p.add_argument("--retrieved", default=None, help="retrieval day for references (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_export)
+    from tarihkg.load import cmd_load
+
+    p = sub.add_parser("load", help=cmd_load.__doc__, description=cmd_load.__doc__)
+    p.add_argument("--to", required=True,
+                   help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    p.add_argument("--dataset", default=None,
+                   help="N-Quads file to send (default: data/build/tarihkg.nq)")
+    p.set_defaults(func=cmd_load)
     p = sub.add_parser("query", help=cmd_query.__doc__, description=cmd_query.__doc__)
     p.add_argument("sparql", help="the query, @FILE to read it from a file, or - for standard input")
     p.add_argument("--format", default=None, help="tsv, csv, json, xml (SELECT/ASK); ttl, nt, jsonld, rdfxml (CONSTRUCT)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ PLACE_KINDS = (
     "country", "region", "province", "city", "town", "village", "district", "hill", "mountain",
     "station", "railway", "road", "building", "river", "sea", "lake",
 )
+WIKIDATA_FILE = "wikidata.yaml"
+COORDINATES_FILE = "coordinates.yaml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LINE = "__line__"
 
@@ -86,6 +88,29 @@ class Anchor:
     quote: str
 
 
+#: The statuses a Wikidata link may have (data/curation/wikidata.yaml).
+LINK_STATUSES = ("confirmed", "candidate", "rejected")
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class WikidataLink:
+    """One entry of data/curation/wikidata.yaml: an entity, a QID, its status and the evidence."""
+
+    id: str
+    qid: str
+    status: str
+    path: str
+    line: int
+    label_seen: str | None = None
+    description_seen: str | None = None
+    source: str | None = None
+    checked_by: str | None = None
+    checked_on: str | None = None
+    score: float | None = None
+    note: str | None = None
+
+
 @dataclass(frozen=True)
 class Entity:
     """One entry of the entity registry."""
@@ -110,6 +135,8 @@ class Entity:
     unattested: bool = False
     mentioned_in: tuple[Anchor, ...] = ()
     wikidata: dict[str, Any] | None = None
+    wikidata_links: tuple[WikidataLink, ...] = ()
+    coordinates: Coordinates | None = None
 
     @property
     def segment(self) -> str:
@@ -264,8 +291,90 @@ def load_registry(entities_dir: Path) -> dict[str, Entity]:
         for ref in (*ent.distinct_from, *([ent.replaced_by] if ent.replaced_by else [])):
             if ref not in entities:
                 raise CurationError(f"{ent.id}: refers to unknown id {ref!r}", path=ent.path, line=ent.line)
+    links = load_wikidata(entities_dir.parent / WIKIDATA_FILE, entities)
+    entities = attach_wikidata(entities, links)
+    coords = load_coordinates(entities_dir.parent / COORDINATES_FILE)
+    entities = attach_coordinates(entities, coords)
     log.info("registry: %d entities from %d files", len(entities), len(files))
     return entities
+
+
+def _wikidata_link(raw: Any, path: Path) -> WikidataLink:
+    if not isinstance(raw, dict):
+        raise CurationError("each Wikidata link must be a mapping", path=path)
+    line = int(raw.get(_LINE, 0))
+    for key in ("id", "qid", "status"):
+        if not raw.get(key):
+            raise CurationError(f"Wikidata link lacks '{key}'", path=path, line=line)
+    eid, qid, status = str(raw["id"]), str(raw["qid"]), str(raw["status"])
+    if not QID_RE.match(qid):
+        raise CurationError(f"{eid}: {qid!r} is not a Wikidata item id (Q123)",
+                            path=path, line=line)
+    if status not in LINK_STATUSES:
+        raise CurationError(f"{eid}: status {status!r} is not one of {', '.join(LINK_STATUSES)}",
+                            path=path, line=line)
+    keys = ("label_seen", "description_seen", "source", "checked_by", "checked_on", "note")
+    text = {k: (str(raw[k]).strip() if raw.get(k) is not None else None) for k in keys}
+    if status == "confirmed":
+        missing = [k for k in ("label_seen", "source", "checked_by", "checked_on") if not text[k]]
+        if missing:
+            raise CurationError(f"{eid}: a confirmed link needs its evidence: {', '.join(missing)}",
+                                path=path, line=line)
+    if text["checked_on"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text["checked_on"]):
+        raise CurationError(f"{eid}: checked_on must be a day (YYYY-MM-DD)", path=path, line=line)
+    score = raw.get("score")
+    if score is not None and not (isinstance(score, int | float) and 0 <= score <= 100):
+        raise CurationError(f"{eid}: score must be a number from 0 to 100", path=path, line=line)
+    return WikidataLink(id=eid, qid=qid, status=status, path=str(path), line=line,
+                        score=float(score) if score is not None else None, **text)
+
+
+def load_wikidata(path: Path, entities: dict[str, Entity]) -> list[WikidataLink]:
+    """Read data/curation/wikidata.yaml (absent: no links) and check it against the registry.
+
+    Every link names a registry id; an entity has at most one confirmed QID, a QID is confirmed
+    for at most one entity, and an (id, QID) pair is listed once.
+    """
+    if not path.exists():
+        return []
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise CurationError("wikidata.yaml must be a YAML list of links", path=path)
+    links = [_wikidata_link(raw, path) for raw in data]
+    pairs: dict[tuple[str, str], WikidataLink] = {}
+    confirmed_by_id: dict[str, WikidataLink] = {}
+    confirmed_by_qid: dict[str, WikidataLink] = {}
+    for link in links:
+        if link.id not in entities:
+            raise CurationError(f"Wikidata link for unknown registry id {link.id!r}",
+                                path=path, line=link.line)
+        if (link.id, link.qid) in pairs:
+            first = pairs[(link.id, link.qid)]
+            raise CurationError(
+                f"{link.id} -> {link.qid} listed twice (first at line {first.line})",
+                path=path, line=link.line)
+        pairs[(link.id, link.qid)] = link
+        if link.status != "confirmed":
+            continue
+        for index, key in ((confirmed_by_id, link.id), (confirmed_by_qid, link.qid)):
+            other = index.get(key)
+            if other is not None:
+                raise CurationError(
+                    f"{link.id} -> {link.qid} conflicts with the confirmed link "
+                    f"{other.id} -> {other.qid} (line {other.line})", path=path, line=link.line)
+            index[key] = link
+    return links
+
+
+def attach_wikidata(entities: dict[str, Entity], links: list[WikidataLink]) -> dict[str, Entity]:
+    """The registry with each entity's Wikidata links (in file order) on `Entity.wikidata_links`."""
+    by_id: dict[str, list[WikidataLink]] = {}
+    for link in links:
+        by_id.setdefault(link.id, []).append(link)
+    return {eid: replace(ent, wikidata_links=tuple(by_id.get(eid, ())))
+            for eid, ent in entities.items()}
 
 
 def check_minted(entities: dict[str, Entity], minted_file: Path) -> None:
@@ -388,3 +497,69 @@ def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
             raise SourceError(f"duplicate source id {meta.id!r}", path=sources_yaml, line=line)
         metas[meta.id] = meta
     return metas
+
+
+_COORD_KEYS = {"place", "name", "lat", "lon", "gazetteer"}
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """A place's position (WGS 84) and the gazetteer entry it was read from."""
+
+    place: str
+    lat: float
+    lon: float
+    name: str
+    repository: str
+    path: str
+    commit: str
+    line: int
+
+    @property
+    def source_url(self) -> str:
+        """The gazetteer file at the commit it was read from."""
+        return f"https://github.com/{self.repository}/blob/{self.commit}/{self.path}"
+
+
+def load_coordinates(path: Path) -> dict[str, Coordinates]:
+    """Read data/curation/coordinates.yaml (absent: no coordinates): place id -> `Coordinates`.
+
+    Every entry names a gazetteer declared in the file; latitude and longitude are checked."""
+    if not path.exists():
+        return {}
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("places"), list):
+        raise CurationError("coordinates.yaml needs 'gazetteers' and a 'places' list", path=path)
+    gazetteers = data.get("gazetteers") or {}
+    out: dict[str, Coordinates] = {}
+    for raw in data["places"]:
+        line = raw.get(_LINE, 0) if isinstance(raw, dict) else 0
+        if not isinstance(raw, dict) or not _COORD_KEYS <= raw.keys():
+            raise CurationError("an entry needs place, name, lat, lon, gazetteer",
+                                path=path, line=line)
+        gaz = gazetteers.get(raw["gazetteer"])
+        if not isinstance(gaz, dict) or not {"repository", "path", "commit"} <= gaz.keys():
+            raise CurationError(f"unknown gazetteer {raw['gazetteer']!r} (declare it with "
+                                "repository, path, commit)", path=path, line=line)
+        lat, lon = raw["lat"], raw["lon"]
+        if not isinstance(lat, int | float) or not isinstance(lon, int | float) \
+                or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise CurationError(f"{raw['place']}: lat/lon out of range", path=path, line=line)
+        if raw["place"] in out:
+            raise CurationError(f"{raw['place']}: listed twice", path=path, line=line)
+        out[raw["place"]] = Coordinates(raw["place"], float(lat), float(lon), str(raw["name"]),
+                                        gaz["repository"], gaz["path"], gaz["commit"], line)
+    return out
+
+
+def attach_coordinates(
+    entities: dict[str, Entity], coords: dict[str, Coordinates]
+) -> dict[str, Entity]:
+    """The registry with each place's `Entity.coordinates`; a non-place id is an error."""
+    for pid, c in coords.items():
+        ent = entities.get(pid)
+        if ent is None or ent.type != "Place":
+            raise CurationError(f"coordinates for {pid!r}, which is not a Place of the registry",
+                                path=COORDINATES_FILE, line=c.line)
+    return {eid: replace(ent, coordinates=coords[eid]) if eid in coords else ent
+            for eid, ent in entities.items()}

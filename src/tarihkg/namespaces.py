@@ -131,6 +131,7 @@ class TKG(DefinedNamespace):
     Treaty: URIRef  # antlaşma / treaty
     TreatyArticle: URIRef  # antlaşma maddesi / treaty article
     UnitStrength: URIRef  # birlik mevcudu / unit strength
+    WikidataLink: URIRef  # Wikidata bağlantısı / Wikidata link
     Withdrawal: URIRef  # geri çekilme / withdrawal
     Zone: URIRef  # metin bölgesi / text zone
 
@@ -161,6 +162,7 @@ class TKG(DefinedNamespace):
     inFootnote: URIRef  # dipnotunda / in footnote
     inSentence: URIRef  # cümlesinde / in sentence
     inSource: URIRef  # kaynağında / in source
+    linkSubject: URIRef  # bağlantı öznesi / link subject
     locatedIn: URIRef  # bulunduğu yer / located in
     materiel: URIRef  # ele geçirilen malzeme / materiel
     memberOf: URIRef  # mensubu olduğu / member of
@@ -197,13 +199,16 @@ class TKG(DefinedNamespace):
     capturedOfficers: URIRef  # esir subay / captured officers
     capturedSoldiers: URIRef  # esir er / captured soldiers
     characterCount: URIRef  # karakter sayısı / character count
+    checkedBy: URIRef  # denetleyen / checked by
     citationInSentence: URIRef  # atıf cümlede / citation in sentence
     count: URIRef  # adedi / count
     dead: URIRef  # ölü / dead
+    descriptionSeen: URIRef  # görülen açıklama / description seen
     earliest: URIRef  # en erken / earliest
     edtf: URIRef  # EDTF değeri / EDTF value
     eligibleVoters: URIRef  # seçmen sayısı / eligible voters
     endOffset: URIRef  # bitiş konumu / end offset
+    evidenceSource: URIRef  # kanıt kaynağı / evidence source
     fileName: URIRef  # dosya adı / file name
     footnoteNumber: URIRef  # dipnot numarası / footnote number
     guns: URIRef  # top sayısı / guns
@@ -211,9 +216,12 @@ class TKG(DefinedNamespace):
     item: URIRef  # malzeme adı / item
     killedOfficers: URIRef  # şehit subay / killed officers
     killedSoldiers: URIRef  # şehit er / killed soldiers
+    labelSeen: URIRef  # görülen etiket / label seen
     latest: URIRef  # en geç / latest
     licenceNote: URIRef  # lisans notu / licence note
+    linkStatus: URIRef  # bağlantı durumu / link status
     markerOffset: URIRef  # işaret konumu / marker offset
+    matchScore: URIRef  # eşleşme puanı / match score
     officers: URIRef  # subay sayısı / officers
     originalWording: URIRef  # özgün ifade / original wording
     outcome: URIRef  # sonucu / outcome
@@ -240,10 +248,13 @@ class TKG(DefinedNamespace):
     yearInferred: URIRef  # yıl çıkarsandı / year inferred
 
     # Annotation properties
+    checkedOn: URIRef  # denetlenme tarihi / checked on
     claimPredicate: URIRef  # beyan yüklemi / claim predicate
     claimValue: URIRef  # beyan değeri / claim value
+    linkTarget: URIRef  # bağlantı hedefi / link target
     note: URIRef  # not / note
     quote: URIRef  # alıntı / quote
+    wikidataCandidate: URIRef  # Wikidata adayı / Wikidata candidate
 
     # Individuals
     army: URIRef  # ordu / army

@@ -15,10 +15,11 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
-from tarihkg.curation import Entity
+from tarihkg.curation import Coordinates, Entity, WikidataLink
 from tarihkg.errors import CurationError
 from tarihkg.iri import Minter
-from tarihkg.namespaces import TKG
+from tarihkg.namespaces import SCHEMA, TKG, WD
+from tarihkg.rules import Candidate, find_candidates
 from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.model import ExtractedSource
@@ -127,7 +128,55 @@ def rdfize_registry(registry: Mapping[str, Entity], *, minter: Minter) -> Graph:
             g.add((s, OWL.deprecated, Literal(True)))
             if ent.replaced_by:
                 g.add((s, DCTERMS.isReplacedBy, entity_iri(minter, registry[ent.replaced_by])))
+        for link in ent.wikidata_links:
+            rdfize_wikidata_link(g, s, link, minter=minter)
+        if ent.coordinates is not None:
+            rdfize_coordinates(g, s, ent.coordinates, minter=minter)
     return g
+
+
+def rdfize_coordinates(g: Graph, place: URIRef, c: Coordinates, *, minter: Minter) -> None:
+    """A place's `schema:geo` node: latitude, longitude and the gazetteer file they come from."""
+    node = minter.resource("coordinates", c.place)
+    g.add((place, SCHEMA.geo, node))
+    g.add((node, RDF.type, SCHEMA.GeoCoordinates))
+    g.add((node, RDF.type, PROV.Entity))
+    g.add((node, SCHEMA.latitude, Literal(str(c.lat), datatype=XSD.decimal)))
+    g.add((node, SCHEMA.longitude, Literal(str(c.lon), datatype=XSD.decimal)))
+    g.add((node, SCHEMA.name, Literal(c.name)))
+    g.add((node, PROV.wasDerivedFrom, URIRef(c.source_url)))
+
+
+def rdfize_wikidata_link(
+    g: Graph, subject: URIRef, link: WikidataLink, *, minter: Minter
+) -> None:
+    """A Wikidata link: identity (owl:sameAs + skos:exactMatch) only when confirmed; a visible
+    `tkg:wikidataCandidate` for a candidate; the evidence as a `tkg:WikidataLink` node either way."""
+    item = WD[link.qid]
+    if link.status == "confirmed":
+        g.add((subject, OWL.sameAs, item))
+        g.add((subject, SKOS.exactMatch, item))
+    elif link.status == "candidate":
+        g.add((subject, TKG.wikidataCandidate, item))
+    node = minter.resource("wikidata-link", f"{link.id}-{link.qid.lower()}")
+    g.add((node, RDF.type, TKG.WikidataLink))
+    g.add((node, TKG.linkSubject, subject))
+    g.add((node, TKG.linkTarget, item))
+    g.add((node, TKG.linkStatus, Literal(link.status)))
+    for prop, value in (
+        (TKG.labelSeen, link.label_seen),
+        (TKG.descriptionSeen, link.description_seen),
+        (TKG.evidenceSource, link.source),
+        (TKG.checkedBy, link.checked_by),
+    ):
+        if value:
+            g.add((node, prop, Literal(value)))
+    if link.checked_on:
+        g.add((node, TKG.checkedOn, Literal(link.checked_on, datatype=XSD.date)))
+    if link.score is not None:
+        g.add((node, TKG.matchScore, Literal(f"{link.score:.1f}", datatype=XSD.decimal)))
+    if link.note:
+        g.add((node, SKOS.editorialNote, Literal(link.note, lang="en")))
 
 
 class _SourceGraph:
@@ -379,6 +428,37 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entit
         sg.add(claim, TKG.date, date_node)
 
 
+def rdfize_candidate(sg: _SourceGraph, cand: Candidate) -> None:
+    """A rule's proposal as a claim with `tkg:reviewStatus tkg:candidate` and no direct triple."""
+    m = sg.m
+    claim = m.resource("claim", cand.id)
+    a = cand.sentence
+    sg.add(claim, RDF.type, TKG.Claim)
+    sg.add(claim, TKG.statedIn, sg.sentence_iri(a.sentence.start, a.sentence.end))
+    sg.add(claim, PROV.wasDerivedFrom, sg.doc)
+    sg.add(claim, TKG.quote, Literal(" ".join(a.sentence.text.split())))
+    sg.add(claim, TKG.reviewStatus, TKG.candidate)
+    sg.add(claim, TKG.note, Literal(f"found by the rule '{cand.rule}'", lang="en"))
+    if a.sentence.footnote is not None:
+        sg.add(claim, TKG.inFootnote, m.footnote(sg.sid, a.sentence.footnote))
+    for c in a.citations:
+        sg.add(claim, TKG.supportedBy, m.span("citation", sg.sid, c.start, c.end))
+    sg.add(claim, TKG.claimSubject, sg.entity(cand.subject))
+    sg.add(claim, TKG.claimPredicate, TKG[cand.property])
+    date_node = m.span("date", sg.sid, cand.date.start, cand.date.end) if cand.date else None
+    if cand.property == "date" and date_node is not None:
+        sg.add(claim, TKG.claimObject, date_node)
+        return
+    if cand.object is not None:
+        sg.add(claim, TKG.claimObject, sg.entity(cand.object))
+    elif isinstance(cand.value, int):
+        sg.add(claim, TKG.claimValue, _int(cand.value))
+    else:
+        sg.add(claim, TKG.claimValue, Literal(str(cand.value), lang="tr"))
+    if date_node is not None:
+        sg.add(claim, TKG.date, date_node)
+
+
 def rdfize_source(
     src: AnnotatedSource,
     raw: str,
@@ -386,14 +466,17 @@ def rdfize_source(
     registry: Mapping[str, Entity],
     *,
     minter: Minter,
+    candidates: Iterable[Candidate] = (),
 ) -> Graph:
-    """The named graph of one source: the document, its spans, mentions, citations, dates and facts."""
+    """The named graph of one source: document, spans, mentions, citations, dates, facts, candidates."""
     sg = _SourceGraph(src, raw, registry, minter)
     sg.document()
     sg.footnotes(src.extracted)
     sg.sentences()
     for af in facts:
         rdfize_fact(sg, af, registry)
+    for cand in candidates:
+        rdfize_candidate(sg, cand)
     log.info("%s: %d triples", src.meta.id, len(sg.g))
     return sg.g
 
@@ -414,7 +497,10 @@ def rdfize_dataset(
         by_source[af.fact.source].append(af)
     for sid in sorted(sources):
         g = ds.graph(minter.graph(sid))
-        g += rdfize_source(sources[sid], raws[sid], by_source[sid], registry, minter=minter)
+        candidates = find_candidates(sources[sid], registry, curated=by_source[sid])
+        g += rdfize_source(
+            sources[sid], raws[sid], by_source[sid], registry, minter=minter, candidates=candidates
+        )
     curation = ds.graph(minter.graph("curation"))
     curation += rdfize_registry(registry, minter=minter)
     onto = ds.graph(minter.graph("ontology"))

@@ -1,25 +1,44 @@
-"""Built dataset dir (tarihkg.nq, store/) -> read-only SPARQL `Store`; N-Quads -> on-disk store.
+"""Built dataset dir or SPARQL endpoint URL -> read-only SPARQL `Store`; N-Quads -> on-disk store.
 
-The only module that chooses the store backend (pyoxigraph). The served dataset's default graph
-is the union of its named graphs, unless a query names its own dataset (``FROM``/``FROM NAMED``)
-or the caller passes ``default_graphs``/``named_graphs`` (the SPARQL protocol's
-``default-graph-uri``/``named-graph-uri``). Updates are refused: a text that does not parse as
-a query but parses as an update raises `UpdateRefusedError`, decided by pyoxigraph's own update
-parser run against an empty read-only store, so nothing can be written or loaded. Whether a
-query names its own dataset or calls ``SERVICE`` (refused unless allowed: the server must not
-fetch URLs for anyone) is read from rdflib's SPARQL 1.1 parse tree, which pyoxigraph does not
-expose; a query rdflib cannot parse is treated as naming no dataset and calling no service.
+The only module that chooses the store backend: `open_store` opens the embedded pyoxigraph store
+of a built dataset (on disk, read-only; the default, chosen by the benchmark in ``bench/``) or,
+given an ``http(s)://`` URL, a `RemoteStore` that forwards every query to any SPARQL 1.1 query
+endpoint (Oxigraph server, Fuseki, Virtuoso, QLever, Neptune) with the SPARQL 1.1 Protocol.
+
+Every backend answers with the same dataset: the default graph is the union of the named graphs,
+unless a query names its own dataset (``FROM``/``FROM NAMED``) or the caller passes
+``default_graphs``/``named_graphs`` (the protocol's ``default-graph-uri``/``named-graph-uri``).
+Before any engine runs a query, `Store.query` checks it (`check_query`):
+
+* nesting deeper than ``max_nesting`` brackets is refused (pyoxigraph overflows its stack at
+  about 3,000 braces, rdflib's parser recurses at every level);
+* ``SERVICE`` is refused unless its endpoint IRI is on the allowlist, and ``FROM``/``FROM NAMED``
+  may only name the dataset's own graphs. Both are decided on rdflib's SPARQL 1.1 parse tree
+  (prefixes resolved). rdflib's parser is slow, so it runs only when the code of the query
+  (without comments, strings, IRIs, variables and local names; read both with and without its
+  ``\\u`` escapes expanded) contains the letters ``SERVICE`` or ``FROM`` in any case: a query
+  without them cannot hold either clause for any parser. A query that has them but that rdflib
+  cannot parse is refused (fail closed), whatever pyoxigraph would make of it.
+* updates (``INSERT``, ``LOAD``, ``DROP``, ...) never run: pyoxigraph's query parser rejects them,
+  and pyoxigraph's update parser, run against an empty read-only store, tells a refused update
+  from a malformed query.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +50,19 @@ from pyoxigraph import (
     QuerySolutions,
     QueryTriples,
     RdfFormat,
+    Triple,
 )
 from pyparsing import ParseResults
 
-from tarihkg.errors import InputError, InternalError
+from tarihkg.errors import InputError, InternalError, TarihkgError
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS, Format
 
 log = logging.getLogger(__name__)
 
 DATASET_FILE = "tarihkg.nq"
 STORE_DIR = "store"
+DEFAULT_MAX_NESTING = 100
+REMOTE_TIMEOUT_S = 60.0
 
 
 class QuerySyntaxError(InputError):
@@ -52,7 +74,15 @@ class UpdateRefusedError(InputError):
 
 
 class QueryRefusedError(InputError):
-    """The query asks for something this store does not do (a federated ``SERVICE`` call)."""
+    """The query asks for something this store does not do (a ``SERVICE`` not allowed)."""
+
+
+class ResultTooLargeError(TarihkgError):
+    """The answer has more rows (or triples) than the cap."""
+
+
+class RemoteStoreError(TarihkgError):
+    """The remote SPARQL endpoint did not answer, or answered with an error."""
 
 
 class ResultKind(StrEnum):
@@ -63,10 +93,43 @@ class ResultKind(StrEnum):
     GRAPH = "graph"
 
 
+class _RowCounter:
+    """A file-like sink for pyoxigraph's results serializer that stops it after ``limit`` rows.
+
+    Rows are counted on the bytes: one line per row in TSV/CSV (a CSV literal spanning lines
+    counts more than once: the cap errs on the safe side), one ``<result>`` element in XML, one
+    ``},{`` between solutions in JSON.
+    """
+
+    _MARKS = {QueryResultsFormat.TSV: (b"\n", 1), QueryResultsFormat.CSV: (b"\n", 1),
+              QueryResultsFormat.XML: (b"<result>", 0), QueryResultsFormat.JSON: (b"},{", -1)}
+
+    def __init__(self, fmt: QueryResultsFormat, limit: int) -> None:
+        self.mark, self.offset = self._MARKS[fmt]
+        self.limit = limit
+        self.count = 0
+        self.parts: list[bytes] = []
+        self._tail = b""
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        joined = self._tail + chunk
+        self.count += joined.count(self.mark) - self._tail.count(self.mark)
+        self._tail = joined[-(len(self.mark) - 1):] if len(self.mark) > 1 else b""
+        self.parts.append(chunk)
+        if self.count - self.offset > self.limit:
+            raise ResultTooLargeError(f"the answer has more than {self.limit} rows")
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the bytes are kept in memory."""
+
+
 class QueryResult:
     """The answer to one query, readable once: serialize it or take its rows."""
 
-    def __init__(self, raw: QuerySolutions | QueryBoolean | QueryTriples) -> None:
+    def __init__(self, raw: QuerySolutions | QueryBoolean | QueryTriples | Iterable[Triple]
+                 ) -> None:
         self._raw = raw
         if isinstance(raw, QuerySolutions):
             self.kind = ResultKind.SOLUTIONS
@@ -109,14 +172,31 @@ class QueryResult:
             out.append(row)
         return out
 
-    def serialize(self, fmt: Format, *, prefixes: Mapping[str, str] | None = None) -> bytes:
-        """The result written in ``fmt`` (one of `formats`); ``prefixes`` for Turtle/TriG/XML."""
+    def serialize(self, fmt: Format, *, prefixes: Mapping[str, str] | None = None,
+                  max_rows: int | None = None) -> bytes:
+        """The result written in ``fmt`` (one of `formats`); ``prefixes`` for Turtle/TriG/XML.
+
+        Raises `ResultTooLargeError` as soon as more than ``max_rows`` solutions or triples come.
+        """
         target = fmt.oxigraph
         out: bytes | None
-        if isinstance(self._raw, QueryTriples) and isinstance(target, RdfFormat):
-            out = pyoxigraph.serialize(list(self._raw), format=target,
-                                       prefixes=dict(prefixes or {}))
-        elif not isinstance(self._raw, QueryTriples) and isinstance(target, QueryResultsFormat):
+        if self.kind is ResultKind.GRAPH and isinstance(target, RdfFormat):
+            triples = iter(self._raw)  # type: ignore[arg-type]
+            if max_rows is None:
+                taken = list(triples)
+            else:
+                taken = list(islice(triples, max_rows + 1))
+                if len(taken) > max_rows:
+                    raise ResultTooLargeError(f"the answer has more than {max_rows} triples")
+            out = pyoxigraph.serialize(taken, format=target, prefixes=dict(prefixes or {}))
+        elif isinstance(self._raw, QuerySolutions) and isinstance(target, QueryResultsFormat):
+            if max_rows is None:
+                out = self._raw.serialize(format=target)
+            else:
+                sink = _RowCounter(target, max_rows)
+                self._raw.serialize(sink, format=target)  # type: ignore[arg-type]
+                out = b"".join(sink.parts)
+        elif isinstance(self._raw, QueryBoolean) and isinstance(target, QueryResultsFormat):
             out = self._raw.serialize(format=target)
         else:
             raise ValueError(f"a {self.kind} result cannot be written as {fmt.label}")
@@ -125,15 +205,100 @@ class QueryResult:
         return out
 
 
+# --- checking a query before an engine sees it ----------------------------------------------------
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LEXEME = re.compile(
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|[{(\[]|[})\]]"
+)
+
+
+def expand_escapes(sparql: str) -> str:
+    r"""``sparql`` with its ``\uXXXX``/``\UXXXXXXXX`` escapes expanded, as SPARQL 1.1 §19.2 says
+    parsers do before anything else.
+
+    >>> expand_escapes(r"\u0053ERVICE")
+    'SERVICE'
+    """
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return _ESCAPE.sub(expand, sparql)
+
+
+def nesting_depth(sparql: str) -> int:
+    """The deepest nesting of ``{``, ``(`` and ``[`` in ``sparql``, outside strings, IRIs and
+    comments (escapes expanded first).
+
+    >>> nesting_depth('SELECT * { { ?s ?p "{{{{" } FILTER((1)) } # {{{{')
+    3
+    """
+    depth = deepest = 0
+    for match in _LEXEME.finditer(expand_escapes(sparql)):
+        token = match.group(0)
+        if token in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "})]":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+_NAME = re.compile(r"[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+|:[\w.%\\\-]*")
+
+
+def _code(text: str) -> str:
+    """``text`` without comments, strings, IRIs, variables and local names: where a keyword can be.
+
+    >>> _code('ASK { <a#from> ?from tkg:from "from" } # from here')
+    'ASK {   tkg  } '
+    """
+    kept = "".join(text[start:end] for start, end in _gaps(
+        m.span() for m in _LEXEME.finditer(text) if m.group(0)[0] not in "{}()[]"))
+    return _NAME.sub("", kept)
+
+
+def _gaps(spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    position = 0
+    for start, end in spans:
+        yield position, start
+        position = end
+    yield position, sys.maxsize
+
+
+def _may_contain(text: str, word: str) -> bool:
+    """True if ``word`` could be a keyword of ``text`` for any parser's case folding."""
+    return word.upper() in text.upper() or word.lower() in text.lower()
+
+
+def _may_have(sparql: str, word: str) -> bool:
+    """False only if ``word`` is in neither reading of ``sparql``'s code (`_code`), with or
+    without its escapes expanded: then no parser can find it as a keyword."""
+    return any(_may_contain(_code(text), word) for text in (sparql, expand_escapes(sparql)))
+
+
 @dataclass(frozen=True)
-class _Shape:
-    """What rdflib's grammar sees in a query: whether it names a dataset or calls SERVICE."""
+class QueryShape:
+    """The dataset and federation clauses of a query, read from rdflib's parse tree."""
 
-    declares_dataset: bool
-    uses_service: bool
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+    services: tuple[str | None, ...] = ()  # None: SERVICE ?variable
+
+    @property
+    def declares_dataset(self) -> bool:
+        """True if the query has a ``FROM`` or ``FROM NAMED`` clause."""
+        return bool(self.from_graphs or self.from_named)
 
 
-def _walk(node: Any) -> Iterable[Any]:
+def _walk(node: Any) -> Iterator[Any]:
     """Every node of an rdflib parse tree (CompValue, ParseResults, lists), depth first."""
     stack = [node]
     while stack:
@@ -145,18 +310,73 @@ def _walk(node: Any) -> Iterable[Any]:
             stack.extend(current)
 
 
-def _inspect(sparql: str) -> _Shape | None:
-    """The shape of ``sparql`` per rdflib's SPARQL 1.1 grammar, or None if rdflib cannot read it."""
+def inspect_query(sparql: str) -> QueryShape:
+    """The ``FROM``/``FROM NAMED`` graphs and ``SERVICE`` endpoints of ``sparql``.
+
+    Raises `QueryRefusedError` if the query may have either clause but rdflib cannot parse it.
+
+    >>> inspect_query("PREFIX e: <http://e/> SELECT * FROM e:g { SERVICE e:s { ?s ?p ?o } }")
+    QueryShape(from_graphs=('http://e/g',), from_named=(), services=('http://e/s',))
+    >>> inspect_query("SELECT * { ?s ?p ?o }")
+    QueryShape(from_graphs=(), from_named=(), services=())
+    """
+    if not (_may_have(sparql, "service") or _may_have(sparql, "from")):
+        return QueryShape()
+    from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import Variable
 
     try:
         parsed = parseQuery(sparql)
-    except Exception:  # any failure only means "unknown": pyoxigraph has the last word
-        return None
+        prologue = translatePrologue(parsed[0], None)
+    except Exception as exc:  # noqa: BLE001 - any failure: the query cannot be checked
+        raise QueryRefusedError(
+            "the query mentions SERVICE or FROM but could not be checked, so it is refused: "
+            + " ".join(str(exc).split())[:300]
+        ) from None
     body = parsed[1]
-    declares = "datasetClause" in body
-    service = any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(body))
-    return _Shape(declares_dataset=declares, uses_service=service)
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+    for clause in body["datasetClause"] if "datasetClause" in body else []:
+        if "default" in clause:
+            from_graphs.append(str(prologue.absolutize(clause["default"])))
+        else:
+            from_named.append(str(prologue.absolutize(clause["named"])))
+    services: list[str | None] = []
+    for node in _walk(body):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            term = node["term"]
+            services.append(None if isinstance(term, Variable)
+                            else str(prologue.absolutize(term)))
+    return QueryShape(tuple(from_graphs), tuple(from_named), tuple(services))
+
+
+def check_query(sparql: str, *, graphs: Sequence[str], service_allowlist: Sequence[str] = (),
+                max_nesting: int = DEFAULT_MAX_NESTING) -> QueryShape:
+    """Refuse what no engine may see or run; return the query's shape.
+
+    Raises `InputError` for nesting deeper than ``max_nesting`` or a ``FROM`` graph not in
+    ``graphs``, `QueryRefusedError` for a ``SERVICE`` not in ``service_allowlist``.
+    """
+    depth = nesting_depth(sparql)
+    if depth > max_nesting:
+        raise InputError(f"the query nests brackets {depth} deep; the limit is {max_nesting}")
+    shape = inspect_query(sparql)
+    for endpoint in shape.services:
+        if endpoint is None:
+            raise QueryRefusedError("SERVICE with a variable endpoint is not allowed here")
+        if endpoint not in service_allowlist:
+            allowed = ", ".join(f"<{e}>" for e in service_allowlist) or "none"
+            raise QueryRefusedError(
+                f"federated queries (SERVICE <{endpoint}>) are not allowed here; "
+                f"allowed endpoints: {allowed}"
+            )
+    own = set(graphs)
+    for name in (*shape.from_graphs, *shape.from_named):
+        if name not in own:
+            raise InputError(f"FROM <{name}>: not a graph of this dataset (see the service "
+                             "description for its graphs)", iri=name)
+    return shape
 
 
 class _UpdateParser:
@@ -180,6 +400,16 @@ class _UpdateParser:
         return True
 
 
+_UPDATE_PARSER: list[_UpdateParser] = []
+
+
+def is_update(sparql: str) -> bool:
+    """True if ``sparql`` is a SPARQL update (parsed by pyoxigraph, never run)."""
+    if not _UPDATE_PARSER:
+        _UPDATE_PARSER.append(_UpdateParser())
+    return _UPDATE_PARSER[0].is_update(sparql)
+
+
 def _graph_nodes(iris: Sequence[str]) -> list[NamedNode]:
     nodes = []
     for iri in iris:
@@ -190,15 +420,12 @@ def _graph_nodes(iris: Sequence[str]) -> list[NamedNode]:
     return nodes
 
 
-class Store:
-    """A read-only SPARQL view of one built dataset."""
+# --- the stores ---------------------------------------------------------------------------------
 
-    def __init__(self, backend: pyoxigraph.Store, *, location: Path) -> None:
-        self._backend = backend
-        self.location = location
-        self._update_parser: _UpdateParser | None = None
-        self._count: int | None = None
-        self._graphs: list[str] | None = None
+class Store:
+    """A read-only SPARQL view of one dataset; subclasses say where it lives."""
+
+    location: Path | str
 
     def query(
         self,
@@ -207,53 +434,165 @@ class Store:
         default_graph_union: bool = True,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
-        allow_service: bool = False,
+        service_allowlist: Sequence[str] = (),
+        max_nesting: int = DEFAULT_MAX_NESTING,
     ) -> QueryResult:
-        """Run a SPARQL query.
+        """Check (`check_query`) and run a SPARQL query.
 
-        ``default_graphs``/``named_graphs`` (graph IRIs) replace the dataset the query names;
-        without them the default graph is the union of all named graphs
+        ``default_graphs``/``named_graphs`` (graph IRIs of this dataset) replace the dataset the
+        query names; without them the default graph is the union of all named graphs
         (``default_graph_union``) unless the query has its own ``FROM``/``FROM NAMED``.
-        Raises `QuerySyntaxError`, `UpdateRefusedError`, `QueryRefusedError` or `InputError`.
+        Raises `QuerySyntaxError`, `UpdateRefusedError`, `QueryRefusedError`, `InputError`
+        or `RemoteStoreError`.
         """
-        shape = _inspect(sparql)
-        if shape is not None and shape.uses_service and not allow_service:
-            raise QueryRefusedError("federated queries (SERVICE) are not allowed here")
+        own = self.graphs()
+        shape = check_query(sparql, graphs=own, service_allowlist=service_allowlist,
+                            max_nesting=max_nesting)
+        for name in (*(default_graphs or ()), *(named_graphs or ())):
+            _graph_nodes([name])
+            if name not in own:
+                raise InputError("not a graph of this dataset (see the service description for "
+                                 "its graphs)", iri=name)
+        union = default_graph_union and not default_graphs and not shape.declares_dataset
+        return self._execute(sparql, union=union, default_graphs=list(default_graphs or ()),
+                             named_graphs=list(named_graphs or ()))
+
+    def _execute(self, sparql: str, *, union: bool, default_graphs: list[str],
+                 named_graphs: list[str]) -> QueryResult:
+        raise NotImplementedError
+
+    def triple_count(self) -> int:
+        """Statements in all graphs (a triple stated in two graphs counts twice)."""
+        raise NotImplementedError
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+        raise NotImplementedError
+
+
+class LocalStore(Store):
+    """A pyoxigraph store (on disk, read-only, or in memory) in this process."""
+
+    def __init__(self, backend: pyoxigraph.Store, *, location: Path) -> None:
+        self._backend = backend
+        self.location = location
+        self._count: int | None = None
+        self._graphs: list[str] | None = None
+
+    def _execute(self, sparql: str, *, union: bool, default_graphs: list[str],
+                 named_graphs: list[str]) -> QueryResult:
         options: dict[str, Any] = {}
         if default_graphs:
             options["default_graph"] = _graph_nodes(default_graphs)
-        elif default_graph_union and not (shape is not None and shape.declares_dataset):
+        elif union:
             options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = _graph_nodes(named_graphs)
         try:
             raw = self._backend.query(sparql, **options)
         except SyntaxError as exc:
-            if self._is_update(sparql):
+            if is_update(sparql):
                 raise UpdateRefusedError(
                     "SPARQL updates are not accepted: this endpoint is read-only"
                 ) from None
             raise QuerySyntaxError(str(exc)) from None
         return QueryResult(raw)
 
-    def _is_update(self, sparql: str) -> bool:
-        if self._update_parser is None:
-            self._update_parser = _UpdateParser()
-        return self._update_parser.is_update(sparql)
-
     def triple_count(self) -> int:
-        """Statements in all graphs (a triple stated in two graphs counts twice)."""
         if self._count is None:
             self._count = len(self._backend)
         return self._count
 
     def graphs(self) -> list[str]:
-        """The IRIs of the named graphs, sorted."""
         if self._graphs is None:
             self._graphs = sorted(
                 g.value for g in self._backend.named_graphs() if isinstance(g, NamedNode)
             )
         return list(self._graphs)
+
+
+_REMOTE_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
+                  "text/turtle;q=0.5")
+
+
+class RemoteStore(Store):
+    """Any SPARQL 1.1 query endpoint, asked with the SPARQL 1.1 Protocol (a form POST).
+
+    The union default graph is asked for explicitly (one ``default-graph-uri`` and one
+    ``named-graph-uri`` per named graph), so the remote needs no special configuration.
+    """
+
+    def __init__(self, url: str, *, timeout_s: float = REMOTE_TIMEOUT_S) -> None:
+        self.location = self.url = url
+        self.timeout_s = timeout_s
+        self._graphs: list[str] | None = None
+        self._count: int | None = None
+
+    def _post(self, sparql: str, params: list[tuple[str, str]]) -> tuple[str, bytes]:
+        data = urllib.parse.urlencode([("query", sparql), *params]).encode()
+        request = urllib.request.Request(self.url, data=data, method="POST", headers={
+            "Accept": _REMOTE_ACCEPT, "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": "tarihkg",
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                return response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as exc:
+            message = " ".join(exc.read(2000).decode("utf-8", "replace").split())
+            if exc.code == 400:
+                if is_update(sparql):
+                    raise UpdateRefusedError(
+                        "SPARQL updates are not accepted: this endpoint is read-only"
+                    ) from None
+                raise QuerySyntaxError(message or "the remote store refused the query") from None
+            raise RemoteStoreError(f"the store answered {exc.code}: {message}",
+                                   iri=self.url) from None
+        except (OSError, urllib.error.URLError) as exc:
+            raise RemoteStoreError(f"the store did not answer: {exc}",
+                                   iri=self.url) from None
+
+    def _raw(self, sparql: str, params: list[tuple[str, str]]) -> QueryResult:
+        content_type, body = self._post(sparql, params)
+        media = content_type.split(";", 1)[0].strip().lower()
+        try:
+            if media in ("application/sparql-results+json", "application/json"):
+                return QueryResult(pyoxigraph.parse_query_results(
+                    body, format=QueryResultsFormat.JSON))
+            rdf = RdfFormat.N_TRIPLES if media == "application/n-triples" else RdfFormat.TURTLE
+            return QueryResult([q.triple for q in pyoxigraph.parse(body, format=rdf)])
+        except SyntaxError as exc:
+            raise RemoteStoreError(f"the store answered unreadable {media}: {exc}",
+                                   iri=self.url) from None
+
+    def _execute(self, sparql: str, *, union: bool, default_graphs: list[str],
+                 named_graphs: list[str]) -> QueryResult:
+        if union:
+            default_graphs = self.graphs()
+            named_graphs = named_graphs or self.graphs()
+        params = [("default-graph-uri", g) for g in default_graphs]
+        params += [("named-graph-uri", g) for g in named_graphs]
+        return self._raw(sparql, params)
+
+    def triple_count(self) -> int:
+        if self._count is None:
+            rows = self._raw("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", []).rows()
+            self._count = int(rows[0]["n"]) if rows else 0
+        return self._count
+
+    def graphs(self) -> list[str]:
+        if self._graphs is None:
+            rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", []).rows()
+            self._graphs = sorted(r["g"] for r in rows if "g" in r)
+        return list(self._graphs)
+
+
+def is_url(location: str | Path) -> bool:
+    """True if ``location`` names a remote endpoint rather than a directory.
+
+    >>> is_url("http://127.0.0.1:7878/query"), is_url("data/build")
+    (True, False)
+    """
+    return str(location).startswith(("http://", "https://"))
 
 
 def find_dataset(path: Path) -> Path:
@@ -270,10 +609,14 @@ def find_dataset(path: Path) -> Path:
     )
 
 
-def open_store(path: Path, *, read_only: bool = True) -> Store:
-    """Open the built dataset in directory ``path``: its ``store/`` if there is one, else its
-    ``tarihkg.nq`` loaded into memory. Raises `InputError` if neither can be read."""
-    location = find_dataset(path)
+def open_store(path: Path | str, *, read_only: bool = True) -> Store:
+    """Open a store: a `RemoteStore` if ``path`` is an ``http(s)://`` URL, else the built dataset
+    in directory ``path``: its ``store/`` if there is one, else its ``tarihkg.nq`` loaded into
+    memory. Raises `InputError` if neither can be read."""
+    if is_url(path):
+        log.info("forwarding queries to %s", path)
+        return RemoteStore(str(path))
+    location = find_dataset(Path(path))
     if location.is_dir():
         try:
             if read_only:
@@ -283,14 +626,14 @@ def open_store(path: Path, *, read_only: bool = True) -> Store:
         except OSError as exc:
             raise InputError(f"cannot open the store: {exc}", path=location) from None
         log.info("opened store %s (read_only=%s)", location, read_only)
-        return Store(backend, location=location)
+        return LocalStore(backend, location=location)
     backend = pyoxigraph.Store()
     try:
         backend.bulk_load(path=str(location), format=RdfFormat.N_QUADS)
     except SyntaxError as exc:
         raise InputError(f"not valid N-Quads: {exc}", path=location) from None
     log.info("loaded %s into memory (%d quads)", location, len(backend))
-    return Store(backend, location=location)
+    return LocalStore(backend, location=location)
 
 
 def build_store(nquads: Path, target_dir: Path) -> int:

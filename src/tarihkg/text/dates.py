@@ -352,6 +352,58 @@ def _flag_misprint(expr: DateExpr, period: tuple[int, int]) -> DateExpr:
     return replace(expr, corrected_edtf=corrected, note=_join(expr.note, note))
 
 
+#: How far (in expressions) to look for the printed dates around a suspect one, and the
+#: distances that make a printed year an obvious slip: the printed date is one year off from
+#: both neighbours while the same day in their year sits among them.
+_NEIGHBOURS = 6
+_SLIP_FAR_DAYS = 300
+_SLIP_NEAR_DAYS = 62
+
+
+def _printed_day(expr: DateExpr) -> date | None:
+    if expr.relative or expr.year_inferred or expr.corrected_edtf or expr.edtf is None:
+        return None
+    if expr.precision != "day" or _UNKNOWN_YEAR in expr.edtf:
+        return None
+    return date.fromisoformat(expr.edtf)
+
+
+def _flag_out_of_sequence(exprs: list[DateExpr]) -> list[DateExpr]:
+    """Flag a printed year that contradicts the dates on both sides of it in the narrative.
+
+    ``22 Şubat 1917`` printed between ``24 Şubat 1918`` and ``12 Mart 1918`` is a slip: it is
+    more than 300 days from both neighbours, the neighbours agree on 1918, and 22 February
+    1918 lies within two months of them. The printed EDTF stays; ``corrected_edtf`` and a note
+    say what it is read as, and later year-less dates inherit the corrected year.
+    """
+    days = [_printed_day(e) for e in exprs]
+    out = list(exprs)
+    for i, day in enumerate(days):
+        if day is None:
+            continue
+        before = next((d for d in reversed(days[max(0, i - _NEIGHBOURS) : i]) if d), None)
+        after = next((d for d in days[i + 1 : i + 1 + _NEIGHBOURS] if d), None)
+        if before is None or after is None or before.year != after.year or abs(before.year - day.year) != 1:
+            continue  # only a one-year slip between agreeing neighbours (1914 among 1917s is history)
+        try:
+            moved = day.replace(year=before.year)
+        except ValueError:  # 29 February
+            continue
+        far = min(abs((day - n).days) for n in (before, after)) > _SLIP_FAR_DAYS
+        near = min(abs((moved - n).days) for n in (before, after)) <= _SLIP_NEAR_DAYS
+        if far and near:
+            out[i] = replace(
+                exprs[i],
+                corrected_edtf=moved.isoformat(),
+                note=_join(
+                    exprs[i].note,
+                    f"printed year {day.year} contradicts the dates around it ({before.isoformat()}, "
+                    f"{after.isoformat()}); read as {moved.isoformat()}",
+                ),
+            )
+    return out
+
+
 def _join(*notes: str | None) -> str | None:
     return "; ".join(n for n in notes if n) or None
 
@@ -372,11 +424,13 @@ def resolve_dates(
     * With ``period``, a printed day/month date whose year lies outside it keeps its EDTF and
       gets ``corrected_edtf`` by ``correct_year`` (year-only expressions are left alone: they
       name background years such as ``1878``). The corrected value is what later dates inherit.
+    * A printed day whose year contradicts the dates on both sides of it is flagged the same
+      way (``_flag_out_of_sequence``).
     """
     out: list[DateExpr] = []
     last_year: str | None = None
     anchor: DateExpr | None = None
-    for expr in exprs_in_document_order:
+    for expr in _flag_out_of_sequence(exprs_in_document_order):
         if expr.relative:
             expr = _resolve_relative(expr, anchor)
         elif expr.edtf is not None and _UNKNOWN_YEAR in expr.edtf:

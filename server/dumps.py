@@ -1,0 +1,149 @@
+"""The built dataset directory -> the dataset as a product: the dumps written at build time
+(``/dumps/``, with SHA-256 checksums and licence), the VoID description
+(``/.well-known/void``: statistics, licence, dumps, example resources, SPARQL endpoint) and the
+latest SHACL report (``/shacl-report``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from server.errors import not_acceptable
+from server.linked_data import GRAPH_FORMATS, store
+from server.negotiation import NegotiationError, choose_format, prefers_html
+from server.pages import DATA_LICENCE, PREFIXES, TKG, select
+from tarihkg.namespaces import BASE
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("dumps", __name__)
+
+DUMPS_DIR = "dumps"
+METADATA = "dumps.json"
+CHECKSUMS = "SHA256SUMS"
+SHACL_REPORT = "shacl-report.txt"
+VOID = PREFIXES["void"]
+DCT = PREFIXES["dcterms"]
+SD = "http://www.w3.org/ns/sparql-service-description#"
+EXAMPLES = ("resource/person/nuri-pasa", "resource/unit/kafkas-islam-ordusu",
+            "resource/place/baku", "resource/event/bakunun-kurtulusu")
+
+
+def _dataset_dir() -> Path:
+    return Path(current_app.config["DATASET_DIR"])
+
+
+def dump_list() -> list[dict[str, Any]]:
+    """The dumps of the served build (from ``dumps/dumps.json``; empty if there are none)."""
+    path = _dataset_dir() / DUMPS_DIR / METADATA
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return list(data["dumps"])
+    except (ValueError, KeyError, TypeError) as exc:
+        log.error("unreadable dump metadata %s: %s", path, exc)
+        return []
+
+
+@bp.get("/dumps/")
+def dumps_index() -> str:
+    return render_template("dumps.html", dumps=dump_list(), checksums=CHECKSUMS)
+
+
+@bp.get("/dumps/<name>")
+def dump_file(name: str) -> Response:
+    known = {d["file"] for d in dump_list()} | {CHECKSUMS, METADATA}
+    if name not in known:
+        abort(404)
+    response = send_from_directory(_dataset_dir() / DUMPS_DIR, name, max_age=600)
+    if name.endswith(".gz"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def void_graph(root: str) -> list[pyoxigraph.Triple]:
+    """The VoID description of the dataset as served from ``root`` (``http://host/``)."""
+    st = store()
+    N = pyoxigraph.NamedNode  # noqa: N806 - short constructor names keep the table readable
+    L = pyoxigraph.Literal  # noqa: N806
+    xsd_int = N(PREFIXES["xsd"] + "integer")
+    ds = N(BASE + "void#dataset")
+    triples: list[tuple[pyoxigraph.NamedNode, pyoxigraph.NamedNode,
+                        pyoxigraph.NamedNode | pyoxigraph.Literal]] = [
+        (ds, N(PREFIXES["rdf"] + "type"), N(VOID + "Dataset")),
+        (ds, N(DCT + "title"), L("tarihkg: the Caucasus front 1917–1921", language="en")),
+        (ds, N(DCT + "title"), L("tarihkg: Kafkas Cephesi 1917–1921", language="tr")),
+        (ds, N(DCT + "description"), L(
+            "Persons, military units, places, treaties and events of the Caucasus front, "
+            "1917–1921, curated from Turkish-language scholarly articles; every fact points to "
+            "the sentence that states it.", language="en")),
+        (ds, N(DCT + "license"), N(DATA_LICENCE)),
+        (ds, N(VOID + "sparqlEndpoint"), N(root + "sparql")),
+        (ds, N(VOID + "uriSpace"), L(BASE + "resource/")),
+        (ds, N(VOID + "vocabulary"), N(TKG)),
+        (ds, N(VOID + "triples"), L(str(st.triple_count()), datatype=xsd_int)),
+        (ds, N(VOID + "rootResource"), N(BASE + "resource/source/000_539a70a237dcfef4")),
+    ]
+    for ex in EXAMPLES:
+        triples.append((ds, N(VOID + "exampleResource"), N(BASE + ex)))
+    for d in dump_list():
+        triples.append((ds, N(VOID + "dataDump"), N(root + "dumps/" + d["file"])))
+    counts = select(st, """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c .
+        FILTER(STRSTARTS(STR(?c), STR(tkg:))) } GROUP BY ?c""")
+    for row in counts:
+        part = N(BASE + "void#class-" + row["c"].removeprefix(TKG))
+        triples += [(ds, N(VOID + "classPartition"), part),
+                    (part, N(VOID + "class"), N(row["c"])),
+                    (part, N(VOID + "entities"), L(row["n"], datatype=xsd_int))]
+    for graph in st.graphs():
+        size = select(st, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        sub = N(BASE + "void#graph-" + graph.rsplit("/", 1)[-1])
+        triples += [(ds, N(VOID + "subset"), sub),
+                    (sub, N(PREFIXES["rdf"] + "type"), N(VOID + "Dataset")),
+                    (sub, N(SD + "name"), N(graph)),
+                    (sub, N(VOID + "triples"), L(size[0]["n"], datatype=xsd_int))]
+    return [pyoxigraph.Triple(s, p, o) for s, p, o in triples]
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    token = request.args.get("format")
+    if not token and prefers_html(request.accept_mimetypes):
+        token = "ttl"
+    try:
+        fmt, _ = choose_format(request.accept_mimetypes, GRAPH_FORMATS, token=token)
+    except NegotiationError as exc:
+        raise not_acceptable(exc.message) from None
+    root = url_for("index", _external=True)
+    if not isinstance(fmt.oxigraph, pyoxigraph.RdfFormat):
+        raise not_acceptable(f"{fmt.label} cannot carry a graph")
+    body = pyoxigraph.serialize(void_graph(root), format=fmt.oxigraph,
+                                prefixes=dict(PREFIXES))
+    response = Response(body, content_type=(f"{fmt.media_type}; charset=utf-8"
+                                            if fmt.media_type.startswith("text/")
+                                            else fmt.media_type))
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/shacl-report")
+def shacl_report() -> str:
+    path = _dataset_dir() / SHACL_REPORT
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return render_template("shacl.html", report=text, present=path.is_file())

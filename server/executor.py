@@ -1,0 +1,260 @@
+"""A SPARQL `Operation` -> its answer, computed in a killable child process under a wall-clock
+deadline, an address-space cap and the endpoint's other limits.
+
+Neither pyoxigraph nor rdflib can be interrupted from Python, and pyoxigraph aborts its whole
+process when an allocation fails, so queries never run in the web worker. A `QueryPool` keeps up
+to ``size`` child processes, forked from multiprocessing's fork server (started once per web
+worker with this module imported, so a new child is ready in milliseconds even when the cores are
+busy; it never opens a store, so no store handle crosses a fork), each with the store opened
+read-only and ``RLIMIT_AS`` set to the memory cap. The parent sends one job at a time down a
+pipe and waits until the deadline (counted from the request's arrival) for the answer; if none
+comes, it kills the child (SIGKILL), answers 503 with a message and starts a fresh child, so the
+server keeps answering everyone else. A child that dies (memory exhausted: SIGABRT from Rust,
+MemoryError from Python; or a crash) is replaced the same way. Messages on the pipe: JSON (jobs,
+answer heads) and raw bytes (answer bodies).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import queue
+import resource
+import signal
+import sys
+import threading
+import time
+import weakref
+from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from werkzeug.datastructures import MIMEAccept
+
+from server.errors import Headers, HttpError, internal_error, render_error, service_unavailable
+from server.negotiation import parse_accept
+from server.sparql import Limits, Operation, ProtocolResponse
+
+log = logging.getLogger(__name__)
+
+RECURSION_LIMIT = 20_000
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["server.executor"])
+
+
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """Where the data is and what a child may spend on one query."""
+
+    store: str  # a built dataset directory or a SPARQL endpoint URL (`tarihkg.store.open_store`)
+    limits: Limits
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return {"store": self.store, "limits": asdict(self.limits)}
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> ExecutorSettings:
+        """The inverse of `to_dict`."""
+        limits = dict(doc["limits"])
+        limits["service_allowlist"] = tuple(limits["service_allowlist"])
+        return cls(store=doc["store"], limits=Limits(**limits))
+
+
+class _Child:
+    """One query process and the parent's end of its pipe."""
+
+    def __init__(self, settings: ExecutorSettings) -> None:
+        self.conn, child_conn = _CONTEXT.Pipe(duplex=True)
+        self.proc = _CONTEXT.Process(target=_child_main, args=(child_conn, settings.to_dict()),
+                                     name="tarihkg-query", daemon=True)
+        self.proc.start()
+        child_conn.close()
+        self.ready = False
+
+    def wait_ready(self, deadline: float) -> None:
+        """Block until the child has opened the store. Raises `TimeoutError` at ``deadline``
+        (the child keeps starting), `RuntimeError` if it cannot start."""
+        if self.ready:
+            return
+        try:
+            head = json.loads(self.receive(deadline))
+        except (EOFError, OSError):
+            raise RuntimeError("the query process did not start") from None
+        if head.get("error"):
+            raise RuntimeError(f"the query process cannot open the store: {head['error']}")
+        self.ready = True
+
+    def send(self, payload: bytes) -> None:
+        """One message to the child."""
+        self.conn.send_bytes(payload)
+
+    def receive(self, deadline: float) -> bytes:
+        """The child's next message; `TimeoutError` at ``deadline``, `EOFError` if it died."""
+        if not self.conn.poll(max(deadline - time.monotonic(), 0)):
+            raise TimeoutError
+        return self.conn.recv_bytes()
+
+    def kill(self) -> None:
+        """Stop the child now (SIGKILL) and reap it."""
+        if self.proc.exitcode is None:
+            self.proc.kill()
+        self.proc.join(10)
+        if self.proc.exitcode is None:
+            log.error("query process %s did not die", self.proc.pid)
+        self.conn.close()
+
+
+class QueryPool:
+    """Up to ``size`` query processes shared by the threads of one web worker, started as
+    requests overlap and replaced when killed."""
+
+    def __init__(self, settings: ExecutorSettings, *, size: int = 1) -> None:
+        self.settings = settings
+        self.size = size
+        self._idle: queue.Queue[_Child] = queue.Queue()
+        self._all: set[_Child] = set()
+        self._lock = threading.Lock()
+        self._started = False
+        weakref.finalize(self, _kill_all, self._all)
+
+    def _spawn(self) -> _Child:
+        child = _Child(self.settings)
+        with self._lock:
+            self._all.add(child)
+        return child
+
+    def _retire(self, child: _Child) -> None:
+        """Kill ``child`` and start its replacement (it gets ready while nobody waits)."""
+        child.kill()
+        with self._lock:
+            self._all.discard(child)
+        self._idle.put(self._spawn())
+
+    def _acquire(self, deadline: float) -> _Child:
+        """An idle process, a new one while there are fewer than ``size``, or the next one freed
+        before ``deadline`` (else `TimeoutError`). Keeps one more process starting ahead while
+        the pool may grow, so that overlapping requests rarely wait for a start."""
+        try:
+            child = self._idle.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                grow = len(self._all) < self.size
+            if grow:
+                child = self._spawn()
+            else:
+                try:
+                    child = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+                except queue.Empty:
+                    raise TimeoutError from None
+        with self._lock:
+            spare = self._idle.empty() and len(self._all) < self.size
+        if spare:
+            self._idle.put(self._spawn())
+        return child
+
+    def start(self) -> None:
+        """Start one process ahead of the first query (more start as requests overlap)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        self._idle.put(self._spawn())
+
+    def close(self) -> None:
+        """Stop every process."""
+        _kill_all(self._all)
+
+    def run(self, op: Operation) -> ProtocolResponse:
+        """Run ``op`` in a child under the deadline; the answer, or a 503/500 error answer."""
+        timeout = self.settings.limits.timeout_s
+        deadline = time.monotonic() + timeout
+        accept = parse_accept(op.accept)
+        self.start()
+        try:
+            child = self._acquire(deadline)
+        except TimeoutError:
+            return _error(service_unavailable(
+                f"every query process stayed busy for the {timeout:g} s limit; try again"),
+                op, accept)
+        try:
+            child.wait_ready(deadline)
+        except TimeoutError:
+            self._idle.put(child)  # still starting: ready for the next request
+            return _error(service_unavailable(
+                f"no query process was ready within the {timeout:g} s limit; try again"),
+                op, accept)
+        except RuntimeError as exc:
+            log.error("%s", exc)
+            self._retire(child)
+            return _error(service_unavailable(str(exc)), op, accept)
+        try:
+            child.send(json.dumps(op.to_dict()).encode("utf-8"))
+            head = json.loads(child.receive(deadline))
+            body = child.receive(deadline)
+        except TimeoutError:
+            log.warning("query stopped after %g s (pid %s)", timeout, child.proc.pid)
+            self._retire(child)
+            return _error(service_unavailable(
+                f"the query ran longer than the {timeout:g} s limit and was stopped"), op, accept)
+        except (EOFError, OSError):
+            child.proc.join(10)
+            code = child.proc.exitcode
+            self._retire(child)
+            if code in (-signal.SIGABRT, -signal.SIGKILL):
+                log.warning("query process ran out of memory (exit %s)", code)
+                return _error(service_unavailable(
+                    f"the query needed more than the {self.settings.limits.memory_mb} MB memory "
+                    "limit and was stopped"), op, accept)
+            log.error("query process died (exit %s) on a query of %d bytes", code, len(op.query))
+            return _error(internal_error(), op, accept)
+        self._idle.put(child)
+        headers: Headers = [(k, v) for k, v in head["headers"]]
+        return ProtocolResponse(int(head["status"]), headers, body, op.query)
+
+
+def _error(error: HttpError, op: Operation, accept: MIMEAccept) -> ProtocolResponse:
+    status, headers, body = render_error(error, accept)
+    return ProtocolResponse(status, headers, body, op.query)
+
+
+def _kill_all(children: set[_Child]) -> None:
+    for child in list(children):
+        child.kill()
+    children.clear()
+
+
+def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
+    """The query process: open the store, cap the address space, then answer jobs until the
+    pipe closes."""
+    from server.sparql import run_operation
+    from tarihkg.store import open_store
+
+    settings = ExecutorSettings.from_dict(settings_doc)
+    sys.setrecursionlimit(RECURSION_LIMIT)  # rdflib's parser recurses per bracket
+    try:
+        store = open_store(settings.store)
+        store.graphs()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        conn.send_bytes(json.dumps({"error": str(exc)}).encode("utf-8"))
+        return
+    cap = settings.limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    conn.send_bytes(json.dumps({"ready": True}).encode("utf-8"))
+    while True:
+        try:
+            op = Operation(**json.loads(conn.recv_bytes()))
+        except EOFError:
+            return
+        try:
+            answer = run_operation(op, store=store, limits=settings.limits)
+        except MemoryError:
+            answer = _error(service_unavailable(
+                f"the query needed more than the {settings.limits.memory_mb} MB memory limit "
+                "and was stopped"), op, parse_accept(op.accept))
+        except Exception:  # noqa: BLE001 - a bug: logged here, a 500 without details there
+            log.exception("query failed")
+            answer = _error(internal_error(), op, parse_accept(op.accept))
+        conn.send_bytes(json.dumps({"status": answer.status, "headers": answer.headers}).encode())
+        conn.send_bytes(answer.body)

@@ -1,0 +1,716 @@
+"""A dataset IRI (resource, ontology term or named graph) + the request -> its description: an
+HTML page for browsers, Turtle / N-Triples / JSON-LD / RDF/XML by ``Accept`` or extension.
+
+Every IRI ``https://w3id.org/tarihkg/{path}`` is answered at ``/{path}`` on whatever host runs
+the server. Negotiation is direct (no 303): the same URL serves HTML or RDF, with
+``Vary: Accept`` and ``Link: <...>; rel="alternate"`` headers naming one URL per format
+(``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``); a negotiated RDF answer carries ``Content-Location``.
+The RDF of a resource holds every triple about it in every graph (sources, curation, inferred),
+every triple pointing at it, and the labels and types of the nodes on the other end.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from server.errors import not_acceptable, not_found, service_unavailable
+from server.negotiation import NegotiationError, choose_format, prefers_html
+from server.pages import (
+    PREFIXES,
+    SPARQL_PREFIXES,
+    TKG,
+    compact,
+    current_lang,
+    format_edtf,
+    iri_ref,
+    safe_href,
+    select,
+    values,
+)
+from tarihkg.formats import Format, Kind, by_extension, formats_of
+from tarihkg.namespaces import BASE
+from tarihkg.store import Store
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("ld", __name__)
+
+GRAPH_FORMATS: tuple[Format, ...] = formats_of(Kind.RDF_GRAPH)
+_EXT_RE = re.compile(r"^(?P<path>.+?)\.(?P<ext>ttl|nt|jsonld|rdf)$")
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+HIDDEN_ON_ENTITY = {
+    RDF_TYPE, RDFS_LABEL, PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel",
+    PREFIXES["dcterms"] + "description", TKG + "registryId", PREFIXES["owl"] + "sameAs",
+    PREFIXES["skos"] + "exactMatch",
+}
+WIKIDATA = "http://www.wikidata.org/entity/"
+CHUNK = 250
+
+
+def store() -> Store:
+    """The app's store; 503 when the dataset could not be opened."""
+    state = current_app.extensions["tarihkg"]
+    if state.store is None:
+        raise service_unavailable(f"the dataset is not loaded: {state.load_error}")
+    result: Store = state.store
+    return result
+
+
+# ---------------------------------------------------------------- labels and links
+
+
+@dataclass(frozen=True)
+class Link:
+    """A node shown on a page: its text and (if it is safe to follow) where it leads."""
+
+    text: str
+    href: str | None
+    iri: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a printed sentence: plain, or marked as a mention/date/citation."""
+
+    text: str
+    kind: str = ""
+    href: str | None = None
+
+
+class Labeller:
+    """Labels of IRIs in the page language (the other language, then any, as fallbacks)."""
+
+    def __init__(self, st: Store, lang: str) -> None:
+        self.store = st
+        self.lang = lang
+        self._labels: dict[str, dict[str, str]] = {}
+
+    def prefetch(self, iris: set[str] | list[str]) -> None:
+        todo = sorted({i for i in iris if i not in self._labels and _is_iri(i)})
+        for i in todo:
+            self._labels[i] = {}
+        for start in range(0, len(todo), CHUNK):
+            rows = select(self.store, f"""SELECT ?x ?l (LANG(?l) AS ?lang) WHERE {{
+                {values("x", todo[start:start + CHUNK])} ?x rdfs:label ?l }}""")
+            for row in rows:
+                self._labels[row["x"]].setdefault(row.get("lang", ""), row["l"])
+
+    def label(self, iri: str) -> str | None:
+        if iri not in self._labels:
+            self.prefetch([iri])
+        found = self._labels.get(iri, {})
+        other = "en" if self.lang == "tr" else "tr"
+        return found.get(self.lang) or found.get(other) or found.get("") or (
+            next(iter(found.values())) if found else None)
+
+    def link(self, iri: str) -> Link:
+        return Link(self.label(iri) or compact(iri), safe_href(iri), iri)
+
+
+def _is_iri(value: str) -> bool:
+    try:
+        iri_ref(value)
+    except Exception:  # any refusal means "not an IRI we can query"
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- negotiation
+
+
+def _negotiate(ext: str | None) -> Format | None:
+    """The RDF format to answer in, or None for HTML; raises 404/406 `HttpError`s."""
+    if ext:
+        fmt = by_extension(ext)
+        if fmt is None or fmt not in GRAPH_FORMATS:
+            raise not_found(f"no such format extension: .{ext}")
+        return fmt
+    token = request.args.get("format")
+    if token in ("html", "text/html"):
+        return None
+    if not token and prefers_html(request.accept_mimetypes):
+        return None
+    try:
+        fmt, _ = choose_format(request.accept_mimetypes, GRAPH_FORMATS, token=token)
+    except NegotiationError as exc:
+        if token:
+            raise not_found(exc.message) from None
+        raise not_acceptable(exc.message + ", text/html") from None
+    return fmt
+
+
+def _alternates(path: str) -> list[tuple[str, Format]]:
+    return [(f"{path}.{fmt.extension}", fmt) for fmt in GRAPH_FORMATS]
+
+
+def _link_header(path: str) -> str:
+    links = [f'<{path}>; rel="alternate"; type="text/html"']
+    links += [f'<{url}>; rel="alternate"; type="{fmt.media_type}"'
+              for url, fmt in _alternates(path)]
+    return ", ".join(links)
+
+
+def _rdf_response(body: bytes, fmt: Format, path: str, *, negotiated: bool) -> Response:
+    response = Response(body, content_type=(f"{fmt.media_type}; charset=utf-8"
+                                            if fmt.media_type.startswith("text/")
+                                            else fmt.media_type))
+    response.headers["Link"] = _link_header(path)
+    response.vary.add("Accept")
+    if negotiated:
+        response.headers["Content-Location"] = f"{path}.{fmt.extension}"
+    return response
+
+
+def _html_response(html: str, path: str, status: int = 200) -> Response:
+    response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    response.headers["Link"] = _link_header(path)
+    response.vary.add("Accept")
+    return response
+
+
+def _split(rest: str) -> tuple[str, str | None]:
+    m = _EXT_RE.match(rest)
+    return (m.group("path"), m.group("ext")) if m else (rest, None)
+
+
+# ---------------------------------------------------------------- RDF descriptions
+
+
+def describe_query(iri: str) -> str:
+    """The CONSTRUCT query behind a resource's RDF (also shown on its HTML page)."""
+    ref = iri_ref(iri)
+    return SPARQL_PREFIXES + f"""CONSTRUCT {{
+  {ref} ?p ?o . ?o ?lp ?lo . ?s ?ip {ref} . ?s ?slp ?slo .
+}} WHERE {{
+  {{ {ref} ?p ?o .
+     OPTIONAL {{ ?o ?lp ?lo FILTER(?lp IN (rdfs:label, rdf:type)) }} }}
+  UNION
+  {{ ?s ?ip {ref} .
+     OPTIONAL {{ ?s ?slp ?slo FILTER(?slp IN (rdfs:label, rdf:type)) }} }}
+}}"""
+
+
+def graph_query(graph: str) -> str:
+    """Every triple of one named graph."""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+
+
+def _serialize(st: Store, query: str, fmt: Format) -> bytes:
+    return st.query(query, default_graph_union=True).serialize(fmt, prefixes=PREFIXES)
+
+
+def _exists(st: Store, iri: str) -> bool:
+    ref = iri_ref(iri)
+    return st.query(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}").boolean
+
+
+# ---------------------------------------------------------------- page models
+
+
+@dataclass
+class Statement:
+    """One (property, value) of a resource, with the graphs that state it."""
+
+    predicate: Link
+    value: Link | None
+    literal: str | None
+    lang: str
+    graphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClaimView:
+    """A fact about the entity with where it is said."""
+
+    iri: str
+    predicate: str
+    predicate_link: Link
+    obj: Link | None = None
+    value: str | None = None
+    edtf: str | None = None
+    date_text: str | None = None
+    wording: str | None = None
+    sort_key: str = "9999"
+    sentence: Link | None = None
+    context_href: str | None = None
+    segments: list[Segment] = field(default_factory=list)
+    quote: str | None = None
+    source: Link | None = None
+    citations: list[tuple[str, Link | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    status: str | None = None
+
+
+def term_rows(st: Store, iri: str) -> list[dict[str, str]]:
+    """Every (graph, predicate, object) of ``iri``, objects with their kind and language."""
+    return select(st, f"""SELECT ?g ?p ?o (isIRI(?o) AS ?isiri) (LANG(?o) AS ?lang) WHERE {{
+        GRAPH ?g {{ {iri_ref(iri)} ?p ?o }} }} ORDER BY ?p ?o""")
+
+
+def statements(rows: list[dict[str, str]], labeller: Labeller,
+               hidden: set[str] | None = None) -> list[Statement]:
+    """Rows of `term_rows` as statements, one per (property, value), graphs merged."""
+    labeller.prefetch({r["p"] for r in rows} | {r["o"] for r in rows if r["isiri"] == "true"})
+    merged: dict[tuple[str, str, str], Statement] = {}
+    for r in rows:
+        if hidden and r["p"] in hidden:
+            continue
+        key = (r["p"], r["o"], r.get("lang", ""))
+        if key not in merged:
+            is_iri = r["isiri"] == "true"
+            merged[key] = Statement(labeller.link(r["p"]),
+                                    labeller.link(r["o"]) if is_iri else None,
+                                    None if is_iri else r["o"], r.get("lang", ""))
+        graph = r["g"].rsplit("/", 1)[-1]
+        if graph not in merged[key].graphs:
+            merged[key].graphs.append(graph)
+    return list(merged.values())
+
+
+def incoming(st: Store, iri: str, labeller: Labeller, *, curated_only: bool) -> \
+        list[tuple[Link, list[Link]]]:
+    """Who points at ``iri``, grouped by property (entities only, or everything)."""
+    only = "?s tkg:registryId ?id ." if curated_only else ""
+    rows = select(st, f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri_ref(iri)} . {only}
+        FILTER(?p != tkg:claimSubject && ?p != tkg:claimObject && ?p != tkg:denotes) }}
+        ORDER BY ?p ?s LIMIT 2000""")
+    labeller.prefetch({r["s"] for r in rows} | {r["p"] for r in rows})
+    groups: dict[str, list[Link]] = defaultdict(list)
+    for r in rows:
+        groups[r["p"]].append(labeller.link(r["s"]))
+    return [(labeller.link(p), sorted(links, key=lambda x: x.text)) for p, links in
+            sorted(groups.items(), key=lambda kv: labeller.link(kv[0]).text)]
+
+
+def mark_text(text: str, spans: list[tuple[int, int, str, str | None]]) -> list[Segment]:
+    """``text`` cut into segments, the (start, end, kind, href) spans marked; overlapping
+    spans after the first are dropped.
+
+    >>> [s.text for s in mark_text("Bakü’yü aldı", [(0, 4, "mention", None)])]
+    ['Bakü', '’yü aldı']
+    """
+    out: list[Segment] = []
+    pos = 0
+    for start, end, kind, href in sorted(spans):
+        if start < pos or end <= start or end > len(text):
+            continue
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], kind, href))
+        pos = end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+def place_span(text: str, span_text: str, rel: int) -> tuple[int, int] | None:
+    """Where ``span_text`` stands in a sentence's ``text``: at offset ``rel`` if it is there
+    (offsets in the graph are into the original file), else its nearest occurrence.
+
+    >>> place_span("a Bakü b Bakü", "Bakü", 9), place_span("a Baku", "Bakü", 2)
+    ((9, 13), None)
+    """
+    if 0 <= rel and text[rel:rel + len(span_text)] == span_text:
+        return rel, rel + len(span_text)
+    hits = [m.start() for m in re.finditer(re.escape(span_text), text)]
+    if not hits:
+        return None
+    best = min(hits, key=lambda h: abs(h - rel))
+    return best, best + len(span_text)
+
+
+def sentence_anchor(sentence_iri: str) -> str | None:
+    """The source-page anchor of a sentence IRI (``.../sentence/{sid}/{s}-{e}``).
+
+    >>> sentence_anchor("https://w3id.org/tarihkg/resource/sentence/000_x/12-40")
+    '/resource/source/000_x#s-12-40'
+    """
+    m = re.match(re.escape(BASE) + r"resource/sentence/([^/]+)/(\d+)-(\d+)$", sentence_iri)
+    if m is None:
+        return None
+    return f"/resource/source/{m.group(1)}#s-{m.group(2)}-{m.group(3)}"
+
+
+def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimView]:
+    ref = iri_ref(iri)
+    rows = select(st, f"""SELECT ?c ?p ?obj ?val ?sent ?stext ?src ?quote ?edtf ?wording ?note
+            ?conf ?status WHERE {{
+        ?c tkg:claimSubject {ref} ; tkg:claimPredicate ?p .
+        OPTIONAL {{ ?c tkg:claimObject ?obj }} OPTIONAL {{ ?c tkg:claimValue ?val }}
+        OPTIONAL {{ ?c tkg:statedIn ?sent . ?sent tkg:text ?stext }}
+        OPTIONAL {{ ?c prov:wasDerivedFrom ?src }}
+        OPTIONAL {{ ?c tkg:quote ?quote }}
+        OPTIONAL {{ ?c tkg:date|tkg:claimObject ?d . ?d a tkg:TimeSpan .
+                   OPTIONAL {{ ?d tkg:edtf ?edtf }}
+                   OPTIONAL {{ ?d tkg:originalWording ?wording }} }}
+        OPTIONAL {{ ?c tkg:note ?note }}
+        OPTIONAL {{ ?c tkg:conflictsWith ?conf }}
+        OPTIONAL {{ ?c tkg:reviewStatus ?status }}
+    }}""")
+    claims: dict[str, ClaimView] = {}
+    labeller.prefetch({r["p"] for r in rows} | {r["obj"] for r in rows if "obj" in r}
+                      | {r["src"] for r in rows if "src" in r})
+    for r in rows:
+        c = claims.get(r["c"])
+        if c is None:
+            c = claims[r["c"]] = ClaimView(r["c"], r["p"], labeller.link(r["p"]))
+            if "obj" in r:
+                c.obj = labeller.link(r["obj"])
+            c.value = r.get("val")
+            if "sent" in r:
+                c.sentence = Link(r.get("stext", ""), safe_href(r["sent"]), r["sent"])
+                c.context_href = sentence_anchor(r["sent"])
+            if "src" in r:
+                c.source = labeller.link(r["src"])
+            c.quote = r.get("quote")
+            c.status = r.get("status", "").rsplit("#", 1)[-1] or None
+        if "edtf" in r and c.edtf is None:
+            c.edtf = r["edtf"]
+            c.date_text = format_edtf(r["edtf"], lang)
+            c.sort_key = r["edtf"]
+        if "wording" in r and c.wording is None:
+            c.wording = r["wording"]
+        if "note" in r and r["note"] not in c.notes:
+            c.notes.append(r["note"])
+        if "conf" in r and r["conf"] not in c.conflicts:
+            c.conflicts.append(r["conf"])
+    if not claims:
+        return []
+    cites = select(st, f"""SELECT ?c ?ctext ?target WHERE {{
+        ?c tkg:claimSubject {ref} ; tkg:supportedBy ?cit . ?cit tkg:text ?ctext .
+        OPTIONAL {{ ?cit tkg:citesWork|tkg:citesRecord ?target }} }}""")
+    labeller.prefetch({r["target"] for r in cites if "target" in r})
+    for r in cites:
+        entry = (r["ctext"], labeller.link(r["target"]) if "target" in r else None)
+        if entry not in claims[r["c"]].citations:
+            claims[r["c"]].citations.append(entry)
+    _highlight(st, iri, list(claims.values()))
+    return sorted(claims.values(), key=lambda c: (c.predicate_link.text, c.sort_key, c.iri))
+
+
+def _highlight(st: Store, iri: str, claims: list[ClaimView]) -> None:
+    """Cut each claim's evidence sentence into segments: mentions of the subject and object,
+    and the date as printed, marked."""
+    sentences = sorted({c.sentence.iri for c in claims if c.sentence})
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for start in range(0, len(sentences), CHUNK):
+        for r in select(st, f"""SELECT ?sent ?text ?x WHERE {{
+                {values("sent", sentences[start:start + CHUNK])}
+                ?m tkg:inSentence ?sent ; tkg:text ?text ; tkg:denotes ?x }}"""):
+            found[r["sent"]].append((r["text"], r["x"]))
+    for c in claims:
+        if c.sentence is None:
+            continue
+        text = c.sentence.text
+        quoted = place_span(text, c.quote, -1) if c.quote else None
+        near = quoted[0] if quoted else -1
+        wanted = {iri} | ({c.obj.iri} if c.obj else set())
+        spans: list[tuple[int, int, str, str | None]] = []
+        for mtext, target in found.get(c.sentence.iri, []):
+            if target in wanted:
+                hit = place_span(text, mtext, near)
+                if hit:
+                    spans.append((hit[0], hit[1], "mention", None))
+        if c.wording:
+            hit = place_span(text, c.wording, near)
+            if hit:
+                spans.append((hit[0], hit[1], "date", None))
+        c.segments = mark_text(text, spans)
+
+
+def _mentions(st: Store, iri: str, labeller: Labeller) -> list[dict[str, object]]:
+    rows = select(st, f"""SELECT ?m ?text ?sent ?src ?ms WHERE {{
+        ?m tkg:denotes {iri_ref(iri)} ; tkg:text ?text ; tkg:inSentence ?sent ;
+           tkg:inSource ?src ; tkg:startOffset ?ms }} ORDER BY ?src ?ms LIMIT 1000""")
+    labeller.prefetch({r["src"] for r in rows})
+    return [{"text": r["text"], "source": labeller.link(r["src"]),
+             "href": sentence_anchor(r["sent"]), "sentence": safe_href(r["sent"])}
+            for r in rows]
+
+
+def _types(rows: list[dict[str, str]]) -> list[str]:
+    return sorted({r["o"] for r in rows if r["p"] == RDF_TYPE})
+
+
+def _wikidata(rows: list[dict[str, str]]) -> list[str]:
+    found = {r["o"] for r in rows
+             if r["p"] in (PREFIXES["owl"] + "sameAs", PREFIXES["skos"] + "exactMatch")
+             and r["o"].startswith(WIKIDATA)}
+    return sorted("https://www.wikidata.org/wiki/" + o[len(WIKIDATA):] for o in found)
+
+
+def _literals(rows: list[dict[str, str]], prop: str) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    for r in rows:
+        if r["p"] == prop and r["isiri"] == "false" and (r["o"], r.get("lang", "")) not in seen:
+            seen.append((r["o"], r.get("lang", "")))
+    return seen
+
+
+def _pick(pairs: list[tuple[str, str]], lang: str) -> str | None:
+    for want in (lang, "tr" if lang == "en" else "en", ""):
+        for text, tag in pairs:
+            if tag == want:
+                return text
+    return pairs[0][0] if pairs else None
+
+
+def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:
+    lang = current_lang()
+    labeller = Labeller(st, lang)
+    types = [t for t in _types(rows) if t.startswith(TKG)]
+    labeller.prefetch(types)
+    claims = _claims(st, iri, labeller, lang)
+    groups: dict[str, list[ClaimView]] = defaultdict(list)
+    for c in claims:
+        groups[c.predicate_link.text].append(c)
+    by_iri = {c.iri: c for c in claims}
+    conflicts = []
+    seen: set[frozenset[str]] = set()
+    for c in claims:
+        for other in c.conflicts:
+            pair = frozenset((c.iri, other))
+            if pair not in seen:
+                seen.add(pair)
+                conflicts.append((c, by_iri.get(other), Link(other.rsplit("/", 1)[-1],
+                                                             safe_href(other), other)))
+    stated = {(c.predicate, c.obj.iri if c.obj else c.value) for c in claims}
+    others = [s for s in statements(rows, labeller, HIDDEN_ON_ENTITY)
+              if (s.predicate.iri, s.value.iri if s.value else s.literal) not in stated]
+    labels = _literals(rows, RDFS_LABEL)
+    return render_template(
+        "resource.html", iri=iri, path=path, alternates=_alternates(path),
+        label=_pick(labels, lang) or compact(iri),
+        label_tr=_pick([p for p in labels if p[1] == "tr"], "tr"),
+        label_en=_pick([p for p in labels if p[1] == "en"], "en"),
+        types=[labeller.link(t) for t in types],
+        aliases=[a for a, _ in _literals(rows, PREFIXES["skos"] + "altLabel")],
+        description=_pick(_literals(rows, PREFIXES["dcterms"] + "description"), lang),
+        wikidata=_wikidata(rows), groups=groups, conflicts=conflicts, others=others,
+        incoming=incoming(st, iri, labeller, curated_only=True),
+        mentions=_mentions(st, iri, labeller),
+    )
+
+
+def source_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:
+    lang = current_lang()
+    labeller = Labeller(st, lang)
+    ref = iri_ref(iri)
+    sentences = select(st, f"""SELECT ?s ?text ?start ?end ?zone ?section ?page WHERE {{
+        ?s a tkg:Sentence ; tkg:inSource {ref} ; tkg:text ?text ; tkg:startOffset ?start ;
+           tkg:endOffset ?end ; tkg:sentenceIndex ?i .
+        OPTIONAL {{ ?s tkg:zone ?zone }} OPTIONAL {{ ?s tkg:section ?section }}
+        OPTIONAL {{ ?s tkg:page ?page }} }} ORDER BY ?i""")
+    spans = select(st, f"""SELECT ?sent ?text ?start ?kind ?target WHERE {{
+        ?sp tkg:inSentence ?sent ; tkg:inSource {ref} ; tkg:text ?text ;
+            tkg:startOffset ?start ; a ?kind .
+        FILTER(?kind IN (tkg:Mention, tkg:DateExpression, tkg:InTextCitation))
+        OPTIONAL {{ ?sp tkg:denotes|tkg:denotesTime|tkg:citesWork|tkg:citesRecord ?target }}
+    }}""")
+    kinds = {TKG + "Mention": "mention", TKG + "DateExpression": "date",
+             TKG + "InTextCitation": "citation"}
+    by_sentence: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for sp in spans:
+        by_sentence[sp["sent"]].append(sp)
+    out = []
+    section = None
+    for s in sentences:
+        start = int(s["start"])
+        marks: list[tuple[int, int, str, str | None]] = []
+        for sp in by_sentence.get(s["s"], []):
+            hit = place_span(s["text"], sp["text"], int(sp["start"]) - start)
+            if hit:
+                marks.append((hit[0], hit[1], kinds[sp["kind"]],
+                              safe_href(sp["target"]) if "target" in sp else None))
+        heading = s.get("section") if s.get("section") != section else None
+        section = s.get("section", section)
+        out.append({"anchor": f"s-{s['start']}-{s['end']}", "href": safe_href(s["s"]),
+                    "segments": mark_text(s["text"], marks), "heading": heading,
+                    "zone": s.get("zone", "").rsplit("#", 1)[-1].removeprefix("zone").lower(),
+                    "page": s.get("page")})
+    labels = _literals(rows, RDFS_LABEL) + _literals(rows, PREFIXES["dcterms"] + "title")
+    return render_template(
+        "source.html", iri=iri, path=path, alternates=_alternates(path),
+        label=_pick(labels, lang) or compact(iri),
+        statements=statements(rows, labeller, {RDF_TYPE}), sentences=out,
+    )
+
+
+def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:
+    lang = current_lang()
+    labeller = Labeller(st, lang)
+    texts = _literals(rows, TKG + "text")
+    segments: list[Segment] = []
+    if texts and TKG + "Sentence" in _types(rows):
+        found = select(st, f"""SELECT ?text ?start ?kind ?target WHERE {{
+            ?sp tkg:inSentence {iri_ref(iri)} ; tkg:text ?text ; tkg:startOffset ?start ; a ?kind .
+            FILTER(?kind IN (tkg:Mention, tkg:DateExpression, tkg:InTextCitation))
+            OPTIONAL {{ ?sp tkg:denotes|tkg:denotesTime|tkg:citesWork|tkg:citesRecord ?target }}
+        }}""")
+        start = int(next((r["o"] for r in rows if r["p"] == TKG + "startOffset"), "0"))
+        kinds = {TKG + "Mention": "mention", TKG + "DateExpression": "date",
+                 TKG + "InTextCitation": "citation"}
+        marks = []
+        for r in found:
+            hit = place_span(texts[0][0], r["text"], int(r["start"]) - start)
+            if hit:
+                marks.append((hit[0], hit[1], kinds[r["kind"]],
+                              safe_href(r["target"]) if "target" in r else None))
+        segments = mark_text(texts[0][0], marks)
+    labels = _literals(rows, RDFS_LABEL)
+    edtf = _literals(rows, TKG + "edtf")
+    return render_template(
+        "generic.html", iri=iri, path=path, alternates=_alternates(path),
+        label=_pick(labels, lang) or (format_edtf(edtf[0][0], lang) if edtf else compact(iri)),
+        types=[labeller.link(t) for t in _types(rows)],
+        statements=statements(rows, labeller), sentence_segments=segments,
+        context_href=sentence_anchor(iri),
+        incoming=incoming(st, iri, labeller, curated_only=False),
+    )
+
+
+def not_found_page(iri: str, path: str) -> Response:
+    from server.search import search_entities
+
+    guess = re.sub(r"[-_/]+", " ", path.rsplit("/", 1)[-1])
+    hits = search_entities(guess, lang=current_lang(), limit=5) if guess.strip() else []
+    html = render_template("notfound.html", iri=iri, path=path, hits=hits, alternates=[])
+    response = Response(html, status=404, content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
+    return response
+
+
+def answer(iri: str, path: str, ext: str | None) -> Response:
+    """The answer for a resource IRI served at ``path`` (without extension)."""
+    st = store()
+    fmt = _negotiate(ext)
+    if not _is_iri(iri) or not _exists(st, iri):
+        if fmt is None:
+            return not_found_page(iri, path)
+        raise not_found(f"the dataset has no resource {iri}")
+    if fmt is not None:
+        return _rdf_response(_serialize(st, describe_query(iri), fmt), fmt, path,
+                             negotiated=ext is None)
+    rows = term_rows(st, iri)
+    types = set(_types(rows))
+    if any(r["p"] == TKG + "registryId" for r in rows):
+        html = entity_page(st, iri, rows, path)
+    elif TKG + "SourceDocument" in types:
+        html = source_page(st, iri, rows, path)
+    else:
+        html = generic_page(st, iri, rows, path)
+    return _html_response(html, path)
+
+
+@bp.get("/resource/<path:rest>")
+def resource(rest: str) -> Response:
+    path, ext = _split(rest)
+    return answer(f"{BASE}resource/{path}", f"/resource/{path}", ext)
+
+
+# ---------------------------------------------------------------- named graphs
+
+
+@bp.get("/graph/<path:rest>")
+def graph(rest: str) -> Response:
+    name, ext = _split(rest)
+    iri = f"{BASE}graph/{name}"
+    path = f"/graph/{name}"
+    st = store()
+    fmt = _negotiate(ext)
+    if iri not in st.graphs():
+        if fmt is None:
+            return not_found_page(iri, path)
+        raise not_found(f"the dataset has no named graph {iri}")
+    if fmt is not None:
+        return _rdf_response(_serialize(st, graph_query(iri), fmt), fmt, path,
+                             negotiated=ext is None)
+    ref = iri_ref(iri)
+    size = select(st, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} }}")
+    classes = select(st, f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH {ref} {{ ?s a ?c }} }} GROUP BY ?c ORDER BY DESC(?n) LIMIT 40""")
+    labeller = Labeller(st, current_lang())
+    labeller.prefetch([r["c"] for r in classes])
+    html = render_template(
+        "graph.html", iri=iri, path=path, alternates=_alternates(path),
+        triples=int(size[0]["n"]) if size else 0,
+        classes=[(labeller.link(r["c"]), int(r["n"])) for r in classes],
+    )
+    return _html_response(html, path)
+
+
+# ---------------------------------------------------------------- the ontology
+
+
+ONTOLOGY_GRAPH = BASE + "graph/ontology"
+_RANK = {"classes": 0, "properties": 1, "individuals": 2}
+ONTOLOGY = BASE + "ontology"
+
+
+def ontology_terms(st: Store, lang: str) -> dict[str, list[dict[str, object]]]:
+    """Classes, properties and individuals of the ontology with labels, definitions,
+    super-terms, domains, ranges and alignments (equivalents and external super-terms)."""
+    rows = select(st, f"""SELECT ?t ?kind ?p ?o (isIRI(?o) AS ?isiri) (LANG(?o) AS ?lang) WHERE {{
+        GRAPH {iri_ref(ONTOLOGY_GRAPH)} {{
+          ?t a ?kind . FILTER(STRSTARTS(STR(?t), STR(tkg:)))
+          FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                           owl:AnnotationProperty, owl:NamedIndividual))
+          ?t ?p ?o . FILTER(?p IN (rdfs:label, skos:definition, rdfs:subClassOf,
+              rdfs:subPropertyOf, rdfs:domain, rdfs:range, owl:equivalentClass,
+              owl:equivalentProperty, rdf:type, skos:exactMatch, skos:closeMatch,
+              owl:inverseOf))
+        }} }}""")
+    terms: dict[str, dict[str, object]] = {}
+    kinds = {PREFIXES["owl"] + "Class": "classes",
+             PREFIXES["owl"] + "ObjectProperty": "properties",
+             PREFIXES["owl"] + "DatatypeProperty": "properties",
+             PREFIXES["owl"] + "AnnotationProperty": "properties",
+             PREFIXES["owl"] + "NamedIndividual": "individuals"}
+    labeller = Labeller(st, lang)
+    labeller.prefetch({r["o"] for r in rows if r["isiri"] == "true"})
+    for r in rows:
+        term = terms.setdefault(r["t"], {"iri": r["t"], "name": r["t"].removeprefix(TKG),
+                                         "kind": kinds[r["kind"]], "labels": {},
+                                         "definition": {}, "links": defaultdict(list)})
+        if _RANK[kinds[r["kind"]]] < _RANK[str(term["kind"])]:
+            term["kind"] = kinds[r["kind"]]
+        local = r["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if local == "label":
+            term["labels"][r.get("lang", "")] = r["o"]  # type: ignore[index]
+        elif local == "definition":
+            term["definition"][r.get("lang", "")] = r["o"]  # type: ignore[index]
+        elif r["isiri"] == "true" and local != "type":
+            links: list[Link] = term["links"][local]  # type: ignore[index]
+            link = labeller.link(r["o"])
+            if link not in links:
+                links.append(link)
+        elif local == "type" and r["o"].startswith(TKG):
+            term["links"]["type"].append(labeller.link(r["o"]))  # type: ignore[index]
+    out: dict[str, list[dict[str, object]]] = {"classes": [], "properties": [],
+                                               "individuals": []}
+    for term in sorted(terms.values(), key=lambda x: str(x["name"]).lower()):
+        out[str(term["kind"])].append(term)
+    return out
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+def ontology(ext: str | None = None) -> Response:
+    st = store()
+    fmt = _negotiate(ext)
+    path = "/ontology"
+    if fmt is not None:
+        return _rdf_response(_serialize(st, graph_query(ONTOLOGY_GRAPH), fmt), fmt, path,
+                             negotiated=ext is None)
+    lang = current_lang()
+    html = render_template("ontology.html", iri=ONTOLOGY, path=path,
+                           alternates=_alternates(path), terms=ontology_terms(st, lang))
+    return _html_response(html, path)
+

@@ -1,0 +1,337 @@
+"""Reconciliation requests (W3C Entity Reconciliation API 0.2, as OpenRefine sends them) -> JSON
+candidates from the curated persons, units, treaties, events, places, polities and organizations.
+
+Routes of the ``reconcile`` blueprint: ``/reconcile`` (GET: the service manifest, or a ``query``/
+``queries`` parameter; POST: the ``queries`` form field OpenRefine sends, or a JSON body),
+``/reconcile/preview?id=`` (a small escaped HTML card),
+``/reconcile/suggest/{entity,type,property}?prefix=`` and a ``callback`` parameter for JSONP.
+Entity ids are resource paths (``person/nuri-pasa``) so the manifest's ``view`` template leads
+to the entity's page at ``/resource/{id}``. Matching is
+Turkish-aware (``search_key``: İ/ı, ş, ğ, ü, ö, ç, â all fold) and scored 0-100; ``match`` is true
+only for an exact name with no close rival.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from markupsafe import escape
+
+from server.errors import bad_request, not_found, service_unavailable
+from tarihkg.namespaces import BASE
+from tarihkg.store import Store
+from tarihkg.text.turkish import search_key
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("reconcile", __name__)
+
+TKG = BASE + "ontology#"
+RESOURCE = BASE + "resource/"
+WD = "http://www.wikidata.org/entity/"
+#: The types the service reconciles against: (id, English name). Subclasses (Battle, Armistice, ...)
+#: are members of their top type through the inferred graph.
+TYPES: tuple[tuple[str, str], ...] = (
+    ("Person", "person"),
+    ("MilitaryUnit", "military unit"),
+    ("Treaty", "treaty"),
+    ("Event", "event"),
+    ("Place", "place"),
+    ("Polity", "polity"),
+    ("Organization", "organization"),
+)
+#: Properties a query may constrain on: (id, name).
+PROPERTIES: tuple[tuple[str, str], ...] = (
+    ("wikidata", "Wikidata item (QID, confirmed links only)"),
+    ("echelon", "echelon of a military unit (army, corps, division, ...)"),
+    ("placeKind", "kind of place (city, region, river, ...)"),
+    ("year", "year of an event or treaty"),
+    ("registryId", "tarihkg registry id (slug)"),
+)
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 50
+MAX_QUERIES = 500
+MATCH_SCORE = 95.0
+
+_INDEX_QUERY = f"""PREFIX tkg: <{TKG}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?e ?id ?type ?tr ?en ?alt ?desc ?qid ?echelon ?kind ?edtf WHERE {{
+  VALUES ?type {{ {" ".join(f"tkg:{t}" for t, _ in TYPES)} }}
+  ?e a ?type ; tkg:registryId ?id .
+  OPTIONAL {{ ?e rdfs:label ?tr FILTER (LANG(?tr) = "tr") }}
+  OPTIONAL {{ ?e rdfs:label ?en FILTER (LANG(?en) = "en") }}
+  OPTIONAL {{ ?e skos:altLabel ?alt }}
+  OPTIONAL {{ ?e dcterms:description ?desc FILTER (LANG(?desc) = "en") }}
+  OPTIONAL {{ ?e owl:sameAs ?qid }}
+  OPTIONAL {{ ?e tkg:echelon ?echelon }}
+  OPTIONAL {{ ?e tkg:placeKind ?kind }}
+  OPTIONAL {{ ?e tkg:date/tkg:edtf ?edtf }}
+}}"""
+
+
+@dataclass
+class Candidate:
+    """One reconcilable entity, with every name it goes by."""
+
+    id: str
+    name: str
+    name_en: str
+    types: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    description: str | None = None
+    props: dict[str, set[str]] = field(default_factory=dict)
+
+    def keys(self) -> set[str]:
+        return {search_key(n) for n in self.names if n}
+
+
+def build_index(st: Store) -> dict[str, Candidate]:
+    """Every curated entity of a reconcilable type, from the store (types include subclasses)."""
+    index: dict[str, Candidate] = {}
+    for row in st.query(_INDEX_QUERY).rows():
+        rid = row["e"].removeprefix(RESOURCE)
+        cand = index.get(rid)
+        if cand is None:
+            cand = index[rid] = Candidate(id=rid, name=row.get("tr", row["id"]),
+                                          name_en=row.get("en", row["id"]))
+            cand.props["registryId"] = {row["id"]}
+        cand.types.add(row["type"].removeprefix(TKG))
+        for key in ("tr", "en", "alt"):
+            if row.get(key):
+                cand.names.add(row[key])
+        if row.get("desc"):
+            cand.description = row["desc"]
+        for prop, value in (("wikidata", row.get("qid", "").removeprefix(WD)),
+                            ("echelon", row.get("echelon", "").removeprefix(TKG)),
+                            ("placeKind", row.get("kind", "").removeprefix(TKG)),
+                            ("year", row.get("edtf", "")[:4])):
+            if value:
+                cand.props.setdefault(prop, set()).add(value)
+    log.info("reconciliation index: %d entities", len(index))
+    return index
+
+
+def _index() -> dict[str, Candidate]:
+    state = current_app.extensions["tarihkg"]
+    if state.store is None:
+        raise service_unavailable(f"the dataset is not loaded: {state.load_error}")
+    cache: dict[str, Any] = current_app.extensions.setdefault("tarihkg-reconcile", {})
+    if "index" not in cache:
+        cache["index"] = build_index(state.store)
+    index: dict[str, Candidate] = cache["index"]
+    return index
+
+
+def name_score(query: str, cand: Candidate) -> float:
+    """0-100: 100 for the same name after Turkish-aware folding, else the best string ratio
+    (a query that starts a name, like "Nuri" for "Nuri Paşa", scores at least 80)."""
+    q = search_key(query)
+    if not q:
+        return 0.0
+    best = 0.0
+    for key in cand.keys():
+        if key == q:
+            return 100.0
+        ratio = difflib.SequenceMatcher(None, q, key).ratio() * 100
+        if key.startswith(q) or q.startswith(key):
+            ratio = max(ratio, 80.0)
+        best = max(best, ratio)
+    return round(best, 1)
+
+
+def _prop_values(raw: Any) -> list[str]:
+    values = raw if isinstance(raw, list) else [raw]
+    out = []
+    for v in values:
+        if isinstance(v, dict):
+            v = v.get("id", v.get("name", ""))
+        out.append(str(v))
+    return [v for v in out if v]
+
+
+def _type_id(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    if isinstance(raw, dict):
+        raw = raw.get("id")
+    return str(raw).removeprefix(TKG) if raw else None
+
+
+def reconcile_one(query: Any, index: dict[str, Candidate]) -> dict[str, Any]:
+    """Answer one query object: ``{"result": [candidates best first]}``."""
+    if isinstance(query, str):
+        query = {"query": query}
+    if not isinstance(query, dict) or not isinstance(query.get("query", ""), str):
+        raise bad_request("each query must be an object with a 'query' string")
+    text = query.get("query", "")
+    wanted = _type_id(query.get("type"))
+    if wanted is not None and wanted not in dict(TYPES):
+        known = ", ".join(t for t, _ in TYPES)
+        raise bad_request(f"unknown type {wanted!r}; the types are {known}")
+    strict = query.get("type_strict", "should")
+    try:
+        limit = min(max(int(query.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
+    except (TypeError, ValueError):
+        raise bad_request("'limit' must be a number") from None
+    props = query.get("properties") or []
+    if not isinstance(props, list):
+        raise bad_request("'properties' must be a list of {pid, v}")
+    scored = []
+    for cand in index.values():
+        if wanted and wanted not in cand.types and strict != "should":
+            continue
+        score = name_score(text, cand) if text else 0.0
+        if wanted and wanted not in cand.types:
+            score -= 30
+        for prop in props:
+            if not isinstance(prop, dict) or "pid" not in prop:
+                raise bad_request("each property constraint needs 'pid' and 'v'")
+            pid = str(prop["pid"])
+            if pid not in dict(PROPERTIES):
+                raise bad_request(f"unknown property {pid!r}")
+            have = {search_key(v) for v in cand.props.get(pid, ())}
+            given = {search_key(v) for v in _prop_values(prop.get("v"))}
+            score += 10 if have & given else (-20 if given else 0)
+        if score > 0 and (text or props):
+            scored.append((max(0.0, min(100.0, score)), cand))
+    scored.sort(key=lambda sc: (-sc[0], sc[1].id))
+    top = scored[:limit]
+    result = []
+    rival = scored[1][0] if len(scored) > 1 else 0.0
+    for rank, (score, cand) in enumerate(top):
+        match = rank == 0 and score >= MATCH_SCORE and rival < score - 10
+        result.append({
+            "id": cand.id, "name": cand.name, "score": round(score, 1), "match": match,
+            "description": cand.description or cand.name_en,
+            "type": [{"id": t, "name": dict(TYPES)[t]} for t in sorted(cand.types)],
+        })
+    return {"result": result}
+
+
+def _json(data: Any) -> Response:
+    body = json.dumps(data, ensure_ascii=False)
+    callback = request.args.get("callback")
+    if callback:
+        if not callback.replace("_", "").replace(".", "").isalnum():
+            raise bad_request("the JSONP callback must be a plain name")
+        return Response(f"{callback}({body});", mimetype="application/javascript")
+    response = Response(body, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def manifest() -> dict[str, Any]:
+    """The service manifest OpenRefine reads when the service is added."""
+    root = request.host_url.rstrip("/")
+    service = root + "/reconcile"
+    return {
+        "versions": ["0.2"],
+        "name": "tarihkg (Caucasus front 1917-1921): persons, units, treaties, events, places",
+        "identifierSpace": RESOURCE,
+        "schemaSpace": TKG,
+        "defaultTypes": [{"id": t, "name": n} for t, n in TYPES],
+        "view": {"url": root + "/resource/{{id}}"},
+        "preview": {"url": service + "/preview?id={{id}}", "width": 400, "height": 120},
+        "suggest": {
+            "entity": {"service_url": service, "service_path": "/suggest/entity"},
+            "type": {"service_url": service, "service_path": "/suggest/type"},
+            "property": {"service_url": service, "service_path": "/suggest/property"},
+        },
+        "documentation": root + "/resource/",
+    }
+
+
+def _queries_from_request() -> Any:
+    raw = request.values.get("queries")
+    if raw is None and request.is_json:
+        body = request.get_json(silent=True)
+        raw = body.get("queries", body) if isinstance(body, dict) else None
+        if isinstance(raw, dict):
+            return raw
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        raise bad_request("'queries' is not valid JSON") from None
+
+
+@bp.route("/reconcile", methods=["GET", "POST"])
+def reconcile() -> Response:
+    queries = _queries_from_request()
+    single = request.values.get("query")
+    if queries is None and single is None:
+        return _json(manifest())
+    index = _index()
+    if queries is not None:
+        if not isinstance(queries, dict):
+            raise bad_request("'queries' must be a JSON object of named queries")
+        if len(queries) > MAX_QUERIES:
+            raise bad_request(f"at most {MAX_QUERIES} queries in one batch")
+        return _json({key: reconcile_one(q, index) for key, q in queries.items()})
+    try:
+        parsed = json.loads(single) if single and single.lstrip().startswith("{") else single
+    except ValueError:
+        raise bad_request("'query' is neither a name nor a JSON object") from None
+    return _json(reconcile_one(parsed, index))
+
+
+@bp.get("/reconcile/preview")
+def preview() -> Response:
+    rid = request.args.get("id", "")
+    cand = _index().get(rid)
+    if cand is None:
+        raise not_found(f"no reconcilable entity {rid!r}")
+    qid = next(iter(sorted(cand.props.get("wikidata", ()))), None)
+    wikidata = (f'<br><a href="https://www.wikidata.org/wiki/{escape(qid)}" target="_blank">'
+                f"{escape(qid)}</a>") if qid else ""
+    html = (
+        '<html><head><meta charset="utf-8"></head>'
+        '<body style="margin:0;font:13px sans-serif">'
+        f'<a href="/resource/{escape(rid)}" target="_blank">'
+        f"<strong>{escape(cand.name)}</strong></a>"
+        f" ({escape(cand.name_en)})<br>"
+        f"<em>{escape(', '.join(dict(TYPES)[t] for t in sorted(cand.types)))}</em><br>"
+        f"{escape(cand.description or '')}{wikidata}</body></html>"
+    )
+    return Response(html, mimetype="text/html")
+
+
+def _suggest(items: list[dict[str, Any]]) -> Response:
+    return _json({"result": items})
+
+
+@bp.get("/reconcile/suggest/entity")
+def suggest_entity() -> Response:
+    prefix = request.args.get("prefix", "")
+    index = _index()
+    key = search_key(prefix)
+    hits = sorted((c for c in index.values() if key and any(k.startswith(key) or f" {key}" in k
+                                                             for k in c.keys())),
+                  key=lambda c: (-name_score(prefix, c), c.id))[:DEFAULT_LIMIT * 2]
+    return _suggest([{"id": c.id, "name": c.name, "description": c.description or c.name_en}
+                     for c in hits])
+
+
+@bp.get("/reconcile/suggest/type")
+def suggest_type() -> Response:
+    key = search_key(request.args.get("prefix", ""))
+    return _suggest([{"id": t, "name": n} for t, n in TYPES
+                     if search_key(n).startswith(key) or search_key(t).startswith(key)])
+
+
+@bp.get("/reconcile/suggest/property")
+def suggest_property() -> Response:
+    key = search_key(request.args.get("prefix", ""))
+    return _suggest([{"id": p, "name": n} for p, n in PROPERTIES
+                     if search_key(p).startswith(key) or key in search_key(n)])

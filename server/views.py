@@ -1,0 +1,293 @@
+"""The store -> the views historians look at: a timeline of the dated events of 1917–1921
+(filters by type and place), a map drawn offline from the curated coordinates (events, unit
+positions and movements), and the SPARQL query editor (YASGUI, served from node_modules).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
+
+from server.linked_data import Labeller, Link, store
+from server.pages import SPARQL_PREFIXES, TKG, current_lang, format_edtf, select
+from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("views", __name__)
+
+YEARS = (1917, 1921)
+YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@dataclass
+class TimelineEvent:
+    """An event on the timeline."""
+
+    link: Link
+    earliest: str
+    edtf: str
+    date_text: str
+    wording: str | None
+    types: list[Link] = field(default_factory=list)
+    places: list[Link] = field(default_factory=list)
+    x: float = 0.0
+    y: float = 0.0
+
+
+def timeline_events(lang: str) -> list[TimelineEvent]:
+    """Every dated event between 1917 and 1921, by its earliest date."""
+    st = store()
+    rows = select(st, f"""SELECT ?e ?earliest ?edtf ?wording ?type ?place WHERE {{
+        ?e a tkg:Event ; tkg:date ?d . ?d tkg:earliest ?earliest ; tkg:edtf ?edtf .
+        OPTIONAL {{ ?d tkg:originalWording ?wording }}
+        FILTER(YEAR(?earliest) >= {YEARS[0]} && YEAR(?earliest) <= {YEARS[1]})
+        OPTIONAL {{ ?e a ?type . ?type rdfs:subClassOf tkg:Event }}
+        OPTIONAL {{ ?e tkg:place|tkg:target|tkg:destination|tkg:origin ?place .
+                   ?place a tkg:Place }}
+    }} ORDER BY ?earliest""")
+    labeller = Labeller(st, lang)
+    labeller.prefetch({r["e"] for r in rows} | {r["type"] for r in rows if "type" in r}
+                      | {r["place"] for r in rows if "place" in r})
+    events: dict[str, TimelineEvent] = {}
+    for r in rows:
+        ev = events.get(r["e"])
+        if ev is None or r["earliest"] < ev.earliest:
+            old = ev
+            ev = events[r["e"]] = TimelineEvent(labeller.link(r["e"]), r["earliest"], r["edtf"],
+                                                format_edtf(r["edtf"], lang), r.get("wording"))
+            if old is not None:
+                ev.types, ev.places = old.types, old.places
+        if "type" in r and r["type"] != TKG + "Event":
+            link = labeller.link(r["type"])
+            if link not in ev.types:
+                ev.types.append(link)
+        if "place" in r:
+            link = labeller.link(r["place"])
+            if link not in ev.places:
+                ev.places.append(link)
+    return sorted(events.values(), key=lambda e: (e.earliest, e.link.text))
+
+
+def _layout(events: list[TimelineEvent], width: float) -> float:
+    """x by date over 1917-01-01..1922-01-01, y stacked so dots do not overlap."""
+    start, end = YEARS[0], YEARS[1] + 1
+    lanes: list[float] = []
+    for ev in events:
+        year, month, day = (int(p) for p in ev.earliest[:10].split("-"))
+        frac = (year - start) + (month - 1) / 12 + (day - 1) / 365
+        ev.x = 40 + (width - 80) * frac / (end - start)
+        lane = next((i for i, last in enumerate(lanes) if ev.x - last > 9), len(lanes))
+        if lane == len(lanes):
+            lanes.append(ev.x)
+        lanes[lane] = ev.x
+        ev.y = 50 + 10 * lane
+    return 70 + 10 * max(len(lanes), 1)
+
+
+@bp.get("/timeline")
+def timeline() -> str:
+    lang = current_lang()
+    events = timeline_events(lang)
+    types = sorted({(t.iri, t.text) for e in events for t in e.types}, key=lambda x: x[1])
+    places = sorted({(p.iri, p.text) for e in events for p in e.places}, key=lambda x: x[1])
+    want_type = request.args.get("type", "")
+    want_place = request.args.get("place", "")
+    shown = [e for e in events
+             if (not want_type or any(t.iri == want_type for t in e.types))
+             and (not want_place or any(p.iri == want_place for p in e.places))]
+    width = 1000.0
+    height = _layout(shown, width)
+    years = [(y, 40 + (width - 80) * (y - YEARS[0]) / (YEARS[1] + 1 - YEARS[0]))
+             for y in range(YEARS[0], YEARS[1] + 2)]
+    by_year: dict[str, list[TimelineEvent]] = defaultdict(list)
+    for e in shown:
+        by_year[e.earliest[:4]].append(e)
+    return render_template("timeline.html", events=shown, total=len(events), types=types,
+                           places=places, want_type=want_type, want_place=want_place,
+                           width=width, height=height, years=years, by_year=by_year)
+
+
+# ---------------------------------------------------------------- map
+
+
+@dataclass
+class MapPlace:
+    """A place with coordinates and what happened there."""
+
+    link: Link
+    lat: float
+    lon: float
+    name: str
+    source: str
+    events: list[Link] = field(default_factory=list)
+    units: list[tuple[Link, str | None]] = field(default_factory=list)
+    x: float = 0.0
+    y: float = 0.0
+    ix: float | None = None
+    iy: float | None = None
+
+
+@dataclass
+class Movement:
+    """An event that went from one place to another."""
+
+    event: Link
+    origin: MapPlace
+    destination: MapPlace
+    actors: list[Link] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A lon/lat box drawn into a width x height SVG (equirectangular, scaled by cos(lat))."""
+
+    west: float
+    east: float
+    south: float
+    north: float
+    width: float
+
+    @property
+    def height(self) -> float:
+        k = math.cos(math.radians((self.north + self.south) / 2))
+        return self.width * (self.north - self.south) / ((self.east - self.west) * k)
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        x = self.width * (lon - self.west) / (self.east - self.west)
+        y = self.height * (self.north - lat) / (self.north - self.south)
+        return round(x, 1), round(y, 1)
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return self.west <= lon <= self.east and self.south <= lat <= self.north
+
+    def graticule(self, step: float) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+        """(lon, x) and (lat, y) of the grid lines at every ``step`` degrees."""
+        lons = [lo for lo in _steps(self.west, self.east, step)]
+        lats = [la for la in _steps(self.south, self.north, step)]
+        return ([(lo, self.xy(lo, self.north)[0]) for lo in lons],
+                [(la, self.xy(self.west, la)[1]) for la in lats])
+
+
+def _steps(lo: float, hi: float, step: float) -> list[float]:
+    first = math.ceil(lo / step) * step
+    return [round(first + i * step, 3) for i in range(int((hi - first) / step) + 1)]
+
+
+INSET = Frame(west=49.55, east=50.2, south=40.22, north=40.62, width=560)
+
+
+def map_data(lang: str) -> tuple[list[MapPlace], list[Movement]]:
+    """Places with coordinates, the events at them, units positioned there, and movements."""
+    st = store()
+    rows = select(st, """SELECT ?p ?lat ?lon ?name ?src WHERE {
+        ?p a tkg:Place ; schema:geo ?g . ?g schema:latitude ?lat ; schema:longitude ?lon .
+        OPTIONAL { ?g schema:name ?name } OPTIONAL { ?g prov:wasDerivedFrom ?src } }""")
+    labeller = Labeller(st, lang)
+    labeller.prefetch([r["p"] for r in rows])
+    places = {r["p"]: MapPlace(labeller.link(r["p"]), float(r["lat"]), float(r["lon"]),
+                               r.get("name", ""), r.get("src", "")) for r in rows}
+    events = select(st, """SELECT DISTINCT ?e ?p WHERE {
+        ?e a tkg:Event ; ?rel ?p . ?p schema:geo ?g .
+        FILTER(?rel IN (tkg:place, tkg:target, tkg:origin, tkg:destination)) }""")
+    positions = select(st, """SELECT DISTINCT ?u ?p ?edtf WHERE {
+        ?c tkg:claimPredicate tkg:positionedAt ; tkg:claimSubject ?u ; tkg:claimObject ?p .
+        ?p schema:geo ?g . OPTIONAL { ?c tkg:date/tkg:edtf ?edtf } }""")
+    moves = select(st, """SELECT DISTINCT ?e ?o ?d ?actor WHERE {
+        ?e tkg:origin ?o ; tkg:destination ?d . ?o schema:geo ?g1 . ?d schema:geo ?g2 .
+        OPTIONAL { ?e tkg:carriedOutBy ?actor } }""")
+    labeller.prefetch({r["e"] for r in events} | {r["u"] for r in positions}
+                      | {r["e"] for r in moves} | {r["actor"] for r in moves if "actor" in r})
+    for r in events:
+        link = labeller.link(r["e"])
+        if link not in places[r["p"]].events:
+            places[r["p"]].events.append(link)
+    for r in positions:
+        date = format_edtf(r["edtf"], lang) if "edtf" in r else None
+        places[r["p"]].units.append((labeller.link(r["u"]), date))
+    movements: dict[tuple[str, str, str], Movement] = {}
+    for r in moves:
+        if r["o"] == r["d"]:
+            continue
+        key = (r["e"], r["o"], r["d"])
+        mv = movements.setdefault(key, Movement(labeller.link(r["e"]), places[r["o"]],
+                                                places[r["d"]]))
+        if "actor" in r and labeller.link(r["actor"]) not in mv.actors:
+            mv.actors.append(labeller.link(r["actor"]))
+    return sorted(places.values(), key=lambda p: p.link.text), list(movements.values())
+
+
+def _frame(places: list[MapPlace]) -> Frame:
+    lons = [p.lon for p in places] or [40.0, 50.0]
+    lats = [p.lat for p in places] or [38.0, 42.0]
+    return Frame(west=math.floor(min(lons)) - 0.5, east=math.ceil(max(lons)) + 0.5,
+                 south=math.floor(min(lats)) - 0.5, north=math.ceil(max(lats)) + 0.5,
+                 width=1100)
+
+
+@bp.get("/map")
+def map_view() -> str:
+    lang = current_lang()
+    places, movements = map_data(lang)
+    frame = _frame(places)
+    for p in places:
+        p.x, p.y = frame.xy(p.lon, p.lat)
+        if INSET.contains(p.lon, p.lat):
+            p.ix, p.iy = INSET.xy(p.lon, p.lat)
+    grid = frame.graticule(2.0)
+    inset_grid = INSET.graticule(0.1)
+    return render_template("map.html", places=places, movements=movements, frame=frame,
+                           grid=grid, inset=INSET, inset_grid=inset_grid,
+                           in_inset=[p for p in places if p.ix is not None])
+
+
+# ---------------------------------------------------------------- query editor
+
+
+def query_page() -> str:
+    """The YASGUI page (also what ``/sparql`` shows a browser)."""
+    state = current_app.extensions["tarihkg"]
+    installed = (_yasgui_dir() / "yasgui.min.js").is_file()
+    initial = request.args.get("query") or (SPARQL_PREFIXES + "\nSELECT * WHERE {\n  ?s ?p ?o\n}"
+                                            " LIMIT 10\n")
+    return render_template("sparql.html", examples=state.examples, installed=installed,
+                           initial_query=initial, results_formats=RESULTS_FORMATS,
+                           rdf_formats=RDF_FORMATS)
+
+
+@bp.get("/query")
+def query() -> str:
+    return query_page()
+
+
+def _yasgui_dir() -> Path:
+    return Path(current_app.config["NODE_MODULES"]) / "@zazuko" / "yasgui" / "build"
+
+
+@bp.get("/vendor/yasgui/<name>")
+def yasgui(name: str) -> Response:
+    """YASGUI's built files from node_modules (installed by ``npm ci``; never from a CDN)."""
+    if name not in YASGUI_FILES:
+        abort(404)
+    directory = _yasgui_dir()
+    if not (directory / name).is_file():
+        log.warning("YASGUI is not installed under %s (run `npm ci`)", directory)
+        abort(404)
+    response = send_from_directory(directory, name, max_age=3600)
+    return response

@@ -1,0 +1,113 @@
+"""Built N-Quads file -> downloadable dumps (N-Quads, TriG, Turtle, JSON-LD; gzipped) with
+SHA-256 checksums and licence metadata, written into ``{build}/dumps/`` at build time.
+
+The N-Quads, TriG and JSON-LD dumps keep the named graphs; the Turtle dump is the union of all
+graphs (each triple once), what the SPARQL endpoint's default graph shows. Gzip headers carry
+no time stamp, so the same graph always gives the same bytes and the same checksums.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph
+from pyoxigraph import RdfFormat
+
+from tarihkg.errors import InputError
+from tarihkg.formats import Format, by_name
+from tarihkg.project import write_atomic
+
+log = logging.getLogger(__name__)
+
+DUMPS_DIR = "dumps"
+METADATA_FILE = "dumps.json"
+CHECKSUMS_FILE = "SHA256SUMS"
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE_NAME = "CC BY 4.0"
+PREFIXES = {
+    "tkg": "https://w3id.org/tarihkg/ontology#",
+    "tkr": "https://w3id.org/tarihkg/resource/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
+    "schema": "https://schema.org/",
+    "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+#: format name -> whether the dump keeps the named graphs
+DUMP_FORMATS: tuple[tuple[str, bool], ...] = (("nq", True), ("trig", True), ("ttl", False),
+                                              ("jsonld", True))
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One written dump file."""
+
+    file: str
+    format: str
+    media_type: str
+    encoding: str
+    bytes: int
+    sha256: str
+    statements: int
+    named_graphs: bool
+    licence: str
+
+
+def _serialize(
+    quads: list[pyoxigraph.Quad], fmt: Format, *, keep_graphs: bool
+) -> tuple[bytes, int]:
+    target = fmt.oxigraph
+    if not isinstance(target, RdfFormat):
+        raise InputError(f"{fmt.label} is not an RDF format")
+    if keep_graphs:
+        data = pyoxigraph.serialize(quads, format=target, prefixes=PREFIXES)
+        count = len(quads)
+    else:
+        triples = sorted({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads},
+                         key=str)
+        data = pyoxigraph.serialize(triples, format=target, prefixes=PREFIXES)
+        count = len(triples)
+    if data is None:
+        raise InputError(f"pyoxigraph wrote no {fmt.label}")
+    return data, count
+
+
+def write_dumps(nquads: Path, build_dir: Path, *, name: str = "tarihkg") -> list[Dump]:
+    """Write ``{build_dir}/dumps/{name}.{ext}.gz`` for every dump format, ``SHA256SUMS`` and
+    ``dumps.json`` (format, size, checksum, licence of each); returns what was written."""
+    try:
+        quads = list(pyoxigraph.parse(path=str(nquads), format=RdfFormat.N_QUADS))
+    except (OSError, SyntaxError) as exc:
+        raise InputError(f"cannot read the N-Quads to dump: {exc}", path=nquads) from None
+    target = build_dir / DUMPS_DIR
+    dumps: list[Dump] = []
+    for fmt_name, keep_graphs in DUMP_FORMATS:
+        fmt = by_name(fmt_name)
+        if fmt is None:
+            raise InputError(f"no format named {fmt_name!r} in tarihkg.formats")
+        raw, count = _serialize(quads, fmt, keep_graphs=keep_graphs)
+        packed = gzip.compress(raw, compresslevel=9, mtime=0)
+        file = f"{name}.{fmt.extension}.gz"
+        write_atomic(target / file, packed)
+        dumps.append(Dump(file=file, format=fmt.label, media_type=fmt.media_type,
+                          encoding="gzip", bytes=len(packed),
+                          sha256=hashlib.sha256(packed).hexdigest(), statements=count,
+                          named_graphs=keep_graphs, licence=LICENCE))
+        log.info("dump %s: %d statements, %d bytes", file, count, len(packed))
+    write_atomic(target / CHECKSUMS_FILE, "".join(f"{d.sha256}  {d.file}\n" for d in dumps))
+    meta = {"licence": LICENCE, "licence_name": LICENCE_NAME,
+            "dumps": [asdict(d) for d in dumps]}
+    write_atomic(target / METADATA_FILE, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return dumps
+

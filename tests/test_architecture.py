@@ -1,0 +1,77 @@
+"""What may import what (STYLE.md §2), checked on the source: a new import that crosses a line
+fails here, not in review.
+
+Refinement of STYLE.md, said in the closing note: `server` may also use two read-side helpers,
+`tarihkg.text.turkish` (Turkish-aware folding for search and reconciliation) and
+`tarihkg.export` (citations and exports), so that neither is written twice; it still never
+imports a build stage. pyoxigraph may serialise RDF anywhere outside `text/`, but only
+`store.py` opens a store.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "tarihkg"
+SERVER = ROOT / "server"
+
+SERVER_MAY_USE = {
+    "tarihkg.store", "tarihkg.namespaces", "tarihkg.formats", "tarihkg.errors",
+    "tarihkg.text.turkish", "tarihkg.export",
+}
+
+
+def imports(path: Path) -> set[str]:
+    """Every module a file imports (absolute names), at any depth of the file."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+@pytest.mark.parametrize("path", files(SRC / "text"), ids=lambda p: p.name)
+def test_text_stage_uses_no_rdf_library(path: Path) -> None:
+    used = {top(m) for m in imports(path)}
+    assert not used & {"rdflib", "pyoxigraph", "owlready2", "pyshacl"}, path.name
+
+
+@pytest.mark.parametrize(
+    ("library", "allowed"),
+    [("owlready2", {"reason.py"}), ("pyshacl", {"validate.py"})],
+)
+def test_only_one_module_imports_each_heavy_engine(library: str, allowed: set[str]) -> None:
+    users = {p.name for p in files(SRC) + files(SERVER) if library in {top(m) for m in imports(p)}}
+    assert users == allowed
+
+
+def test_only_store_opens_a_store() -> None:
+    openers = {
+        p.relative_to(ROOT).as_posix()
+        for p in files(SRC) + files(SERVER)
+        if "pyoxigraph.Store" in imports(p) or "pyoxigraph.Store(" in p.read_text(encoding="utf-8")
+    }
+    assert openers == {"src/tarihkg/store.py"}
+
+
+@pytest.mark.parametrize("path", files(SERVER), ids=lambda p: p.name)
+def test_server_never_imports_a_build_stage(path: Path) -> None:
+    ours = {m for m in imports(path) if top(m) == "tarihkg"}
+    # `from tarihkg.store import Store` yields both the module and `tarihkg.store.Store`
+    modules = {m for m in ours if m in SERVER_MAY_USE or m.rsplit(".", 1)[0] not in SERVER_MAY_USE}
+    assert modules <= SERVER_MAY_USE, f"{path.name} imports {sorted(modules - SERVER_MAY_USE)}"

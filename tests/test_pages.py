@@ -1,0 +1,231 @@
+"""HTML pages as a reader gets them: the landing page (coverage, size, licence, citation),
+two languages remembered in a cookie, entity pages with facts, evidence, conflicts, incoming
+links and mentions, the source text marked up, the timeline, the map, the query page, the
+dataset as a product (dumps with checksums, VoID, SHACL report), a strict CSP, and hostile
+labels injected into a copy of the graph rendered inert."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from server import create_app
+
+BASE = "https://w3id.org/tarihkg/"
+HTML = {"Accept": "text/html"}
+HOSTILE = Path(__file__).parent / "data" / "pages" / "hostile.nq"
+
+
+@pytest.fixture(scope="module")
+def build_dir(built_project) -> Path:
+    project, _ = built_project
+    return Path(project.build_dir)
+
+
+@pytest.fixture(scope="module")
+def client(build_dir):
+    app = create_app({"TESTING": True, "DATASET_DIR": str(build_dir), "QUERY_PROCESSES": 0})
+    return app.test_client()
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page with its attributes, as a browser's parser sees them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def active_content(html: str) -> list[str]:
+    """What in a page could run script: inline <script>, on* handlers, javascript: links."""
+    found = []
+    for tag, attrs in _Tags(html).tags:
+        if tag == "script" and "src" not in attrs:
+            found.append("inline <script>")
+        if tag == "img" and "src" in attrs and attrs["src"] == "x":
+            found.append("injected <img>")
+        found += [f"{tag} {k}=" for k in attrs if k.startswith("on")]
+        found += [f"{tag} {k}={v}" for k, v in attrs.items()
+                  if k in ("href", "src", "action") and v.strip().lower().startswith(
+                      ("javascript:", "data:text"))]
+    return found
+
+
+def page(client, path: str, **headers: str) -> str:
+    r = client.get(path, headers={**HTML, **headers})
+    assert r.status_code == 200, (path, r.status_code)
+    assert r.mimetype == "text/html"
+    return r.get_data(as_text=True)
+
+
+def test_landing_page_says_what_how_big_licence_and_citation(client, build_dir):
+    html = page(client, "/?lang=en")
+    assert "Caucasus front" in html
+    assert 'rel="license"' in html and "creativecommons.org/licenses/by/4.0/" in html
+    assert "How to cite" in html and "https://w3id.org/tarihkg/" in html
+    assert re.search(r"<td>.*Person.*</td><td class=\"n\">\d+</td>", html), "size by class"
+    assert "/dumps/" in html and "/.well-known/void" in html
+
+
+def test_language_switch_is_remembered_in_a_cookie(client):
+    r = client.get("/resource/person/nuri-pasa?lang=tr", headers=HTML)
+    assert 'lang="tr"' in r.get_data(as_text=True)[:200]
+    assert "lang=tr" in r.headers["Set-Cookie"]
+    again = page(client, "/resource/person/nuri-pasa")  # the test client keeps the cookie
+    assert "<h3>Olgular</h3>" in again and "Kafkas İslam Ordusu" in again
+    english = page(client, "/resource/person/nuri-pasa?lang=en")
+    assert "<h3>Facts</h3>" in english and ">Nuri Pasha</h2>" in english
+    assert "Nuri Paşa’nın" in english, "Turkish evidence is shown as printed in both languages"
+    assert "1912" in english
+
+
+def test_dates_are_localised_and_printed_wording_kept(client):
+    tr = page(client, "/resource/event/bakunun-kurtulusu?lang=tr")
+    en = page(client, "/resource/event/bakunun-kurtulusu?lang=en")
+    assert "15 Eylül 1918" in tr and "15 September 1918" in en
+    assert re.search(r"as printed: <q lang=\"tr\">[^<]*1918", en)
+
+
+def test_entity_page_has_facts_evidence_citations_incoming_and_mentions(client):
+    html = page(client, "/resource/person/nuri-pasa?lang=en")
+    assert "Nuri Paşa" in html and "Nuri Pasha" in html
+    assert '<mark class="mention">Nuri Paşa’nın</mark>' in html, "mention highlighted"
+    assert 'href="/resource/work/suleymanov-2014"' in html, "the cited work"
+    assert 'href="/resource/source/002_afd972166be37c54#s-8086-8537"' in html, "in context"
+    assert 'id="incoming"' in html and 'href="/resource/unit/kafkas-islam-ordusu"' in html
+    assert 'id="mentions"' in html
+
+
+def test_conflicting_claims_side_by_side(client):
+    html = page(client, "/resource/unit/38-alay?lang=en")
+    assert 'class="conflicts"' in html and "conflict-pair" in html
+    assert html.count('class="claim conflicting"') >= 2
+
+
+def test_source_page_marks_sentences_mentions_dates_and_citations(client):
+    html = page(client, "/resource/source/002_afd972166be37c54")
+    assert 'id="s-8086-8537"' in html
+    assert '<mark class="mention"><a href="/resource/person/nuri-pasa">' in html
+    assert '<mark class="date">' in html
+    assert '<mark class="citation"><a href="/resource/work/' in html
+
+
+def test_timeline_lists_dated_events_and_filters(client):
+    html = page(client, "/timeline?lang=en")
+    assert 'href="/resource/event/bakunun-kurtulusu"' in html
+    assert "<h3>1918</h3>" in html
+    total = html.count('<circle class="event"')
+    capture = page(client, f"/timeline?type={BASE}ontology%23Capture&lang=en")
+    assert 0 < capture.count('<circle class="event"') < total
+    baku = page(client, f"/timeline?place={BASE}resource/place/baku")
+    assert 0 < baku.count('<circle class="event"') < total
+
+
+def test_map_shows_places_with_coordinates_and_their_source(client):
+    html = page(client, "/map?lang=en")
+    assert 'href="/resource/place/baku"' in html and 'href="/resource/place/gence"' in html
+    assert "github.com/bahaha/waritally/blob/" in html, "where the coordinates come from"
+    assert "gumru" not in html, "a place without confirmed coordinates stays off the map"
+    assert "<svg" in html and "tile" not in html
+
+
+def test_query_page_serves_yasgui_locally_with_examples(client):
+    html = page(client, "/query")
+    assert "/vendor/yasgui/yasgui.min.js" in html and "cdn" not in html.lower()
+    assert 'class="example-query"' in html and "PREFIX tkg:" in html
+    assert client.get("/vendor/yasgui/yasgui.min.js").status_code == 200
+    assert client.get("/vendor/yasgui/../package.json").status_code == 404
+    assert "example-query" in page(client, "/sparql"), "/sparql in a browser shows the editor"
+
+
+def test_every_html_page_has_a_strict_csp(client):
+    for path in ("/", "/resource/place/baku", "/search?q=baku", "/timeline", "/map", "/ontology",
+                 "/dumps/", "/shacl-report", "/graph/curation", "/query"):
+        r = client.get(path, headers=HTML)
+        csp = r.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1] \
+            .split(";")[0], path
+        assert active_content(r.get_data(as_text=True)) == [], path
+        if path != "/query":
+            assert "unsafe-inline" not in csp
+
+
+def test_dumps_have_checksums_and_licence(client, build_dir):
+    meta = client.get("/dumps/dumps.json").get_json()
+    assert meta["licence"] == "https://creativecommons.org/licenses/by/4.0/"
+    names = {d["file"] for d in meta["dumps"]}
+    assert names == {"tarihkg.nq.gz", "tarihkg.trig.gz", "tarihkg.ttl.gz", "tarihkg.jsonld.gz"}
+    sums = client.get("/dumps/SHA256SUMS").get_data(as_text=True)
+    for d in meta["dumps"]:
+        body = client.get(f"/dumps/{d['file']}").data
+        assert hashlib.sha256(body).hexdigest() == d["sha256"]
+        assert f"{d['sha256']}  {d['file']}" in sums
+    ttl = gzip.decompress(client.get("/dumps/tarihkg.ttl.gz").data)
+    g = Graph().parse(data=ttl, format="turtle")
+    assert (URIRef(BASE + "resource/place/baku"), None, None) in g
+    assert client.get("/dumps/../tarihkg.nq").status_code == 404
+
+
+def test_void_describes_the_dataset(client):
+    r = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=r.data, format="turtle")
+    void = "http://rdfs.org/ns/void#"
+    ds = URIRef(BASE + "void#dataset")
+    assert (ds, URIRef("http://purl.org/dc/terms/license"),
+            URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
+    assert any(str(o).endswith("/sparql") for o in g.objects(ds, URIRef(void + "sparqlEndpoint")))
+    assert len(set(g.objects(ds, URIRef(void + "dataDump")))) == 4
+    assert set(g.objects(ds, URIRef(void + "exampleResource")))
+    assert int(next(g.objects(ds, URIRef(void + "triples")))) > 30000
+    assert len(set(g.objects(ds, URIRef(void + "classPartition")))) > 10
+
+
+def test_shacl_report_page(client, build_dir):
+    html = page(client, "/shacl-report?lang=en")
+    report = (build_dir / "shacl-report.txt").read_text(encoding="utf-8")
+    assert ("conforms to the shapes" in html) if not report.strip() else (report[:40] in html)
+
+
+@pytest.fixture(scope="module")
+def hostile_client(build_dir, tmp_path_factory):
+    """A copy of the built graph (no store: loaded into memory) with hostile labels added."""
+    target = tmp_path_factory.mktemp("hostile")
+    shutil.copy(build_dir / "tarihkg.nq", target / "tarihkg.nq")
+    with (target / "tarihkg.nq").open("a", encoding="utf-8") as out:
+        out.write(HOSTILE.read_text(encoding="utf-8"))
+    app = create_app({"TESTING": True, "DATASET_DIR": str(target), "QUERY_PROCESSES": 0})
+    return app.test_client()
+
+
+@pytest.mark.parametrize("path", [
+    "/resource/person/nuri-pasa?lang=en", "/resource/person/nuri-pasa?lang=tr",
+    "/resource/person/evil", "/search?q=evil", "/search?q=alert", "/resource/place/baku",
+    "/timeline", "/map", "/resource/event/evil-event", "/resource/person/enver-pasa",
+])
+def test_hostile_labels_render_inert(hostile_client, path):
+    r = hostile_client.get(path, headers=HTML)
+    assert r.status_code == 200, path
+    body = r.get_data(as_text=True)
+    assert active_content(body) == []
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;" in body or "&lt;img" in body or "javascript:" in body \
+        or path in ("/timeline", "/map", "/resource/place/baku")
+
+
+def test_hostile_labels_survive_as_data_in_rdf(hostile_client):
+    r = hostile_client.get("/resource/person/evil", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=r.data, format="turtle")
+    labels = {str(o) for o in g.objects(URIRef(BASE + "resource/person/evil"),
+                                        URIRef("http://www.w3.org/2000/01/rdf-schema#label"))}
+    assert "<script>alert('label')</script>" in labels

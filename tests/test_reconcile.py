@@ -1,0 +1,144 @@
+"""The W3C reconciliation service at /reconcile, driven with the requests OpenRefine sends:
+the manifest, batches of queries as a form field (and as JSON), type and property constraints,
+Turkish-aware matching, preview, suggest, JSONP, and entity ids that lead to our pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from server import create_app
+from server.reconcile import Candidate
+
+
+@pytest.fixture(scope="module")
+def app(built_project):
+    project, _ = built_project
+    return create_app({"DATASET_DIR": str(project.build_dir), "QUERY_PROCESSES": 0,
+                       "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _batch(client, queries: dict, *, as_json: bool = False) -> dict:
+    if as_json:
+        response = client.post("/reconcile", json={"queries": queries})
+    else:  # what OpenRefine sends: a form field 'queries' holding the JSON
+        response = client.post("/reconcile", data={"queries": json.dumps(queries)},
+                               content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_manifest(client) -> None:
+    m = client.get("/reconcile").get_json()
+    assert "0.2" in m["versions"]
+    assert m["identifierSpace"] == "https://w3id.org/tarihkg/resource/"
+    assert m["schemaSpace"] == "https://w3id.org/tarihkg/ontology#"
+    assert {t["id"] for t in m["defaultTypes"]} >= {"Person", "MilitaryUnit", "Treaty", "Event",
+                                                    "Place"}
+    assert "{{id}}" in m["view"]["url"] and "{{id}}" in m["preview"]["url"]
+    assert set(m["suggest"]) == {"entity", "type", "property"}
+
+
+def test_a_batch_as_openrefine_sends_it(client) -> None:
+    queries = {
+        "q0": {"query": "Nuri Paşa", "type": "Person", "limit": 3, "type_strict": "should"},
+        "q1": {"query": "BAKU", "type": "Place", "type_strict": "should"},
+        "q2": {"query": "istanbul", "type": "Place"},
+        "q3": {"query": "Kafkas Islam Ordusu", "type": "MilitaryUnit"},
+        "q4": {"query": "Mondros Mütarekesi", "type": "Treaty"},
+        "q5": {"query": "Batum", "type": "Treaty"},
+        "q6": {"query": "Batum", "type": "Place"},
+        "q7": {"query": "Zzyzx Qwerty"},
+    }
+    out = _batch(client, queries)
+    assert set(out) == set(queries)
+    top = {k: (v["result"][0] if v["result"] else None) for k, v in out.items()}
+    assert top["q0"]["id"] == "person/nuri-pasa" and top["q0"]["match"] is True
+    assert top["q0"]["score"] == 100 and len(out["q0"]["result"]) <= 3
+    assert top["q1"]["id"] == "place/baku" and top["q1"]["match"]  # Bakü, folded
+    assert top["q2"]["id"] == "place/istanbul"  # İstanbul, Turkish dotted capital
+    assert top["q3"]["id"] == "unit/kafkas-islam-ordusu" and top["q3"]["match"]
+    assert top["q4"]["id"] == "treaty/mondros-mutarekesi"
+    assert top["q5"]["id"].startswith("treaty/batum")
+    assert top["q6"]["id"] == "place/batum"
+    assert top["q7"] is None or top["q7"]["score"] < 60
+    for v in out.values():
+        scores = [r["score"] for r in v["result"]]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0 <= s <= 100 for s in scores)
+        for r in v["result"]:
+            assert {"id", "name", "score", "match", "type"} <= set(r)
+    assert {t["id"] for t in top["q0"]["type"]} == {"Person"}
+    assert "Event" in {t["id"] for t in _batch(client, {"q": {"query": "5 Ağustos savaşı"}})[
+        "q"]["result"][0]["type"]}
+
+
+def test_json_body_and_single_query(client) -> None:
+    out = _batch(client, {"a": {"query": "Enver Paşa"}}, as_json=True)
+    assert out["a"]["result"][0]["id"] == "person/enver-pasa"
+    single = client.get("/reconcile", query_string={"query": "Enver Paşa"}).get_json()
+    assert single["result"][0]["id"] == "person/enver-pasa"
+
+
+def test_property_constraints_move_the_score(client) -> None:
+    plain = _batch(client, {"q": {"query": "Baku"}})["q"]["result"][0]
+    agree = _batch(client, {"q": {"query": "Baku", "properties": [
+        {"pid": "wikidata", "v": "Q9248"}]}})["q"]["result"][0]
+    disagree = _batch(client, {"q": {"query": "Baku", "properties": [
+        {"pid": "wikidata", "v": "Q1"}]}})["q"]["result"]
+    assert agree["id"] == plain["id"] == "place/baku"
+    assert not disagree or disagree[0]["id"] != "place/baku" or disagree[0]["score"] < 100
+    echelon = _batch(client, {"q": {"query": "Ordu", "type": "MilitaryUnit", "properties": [
+        {"pid": "echelon", "v": "army"}]}})["q"]["result"]
+    assert echelon and all(r["id"].startswith("unit/") for r in echelon)
+
+
+def test_bad_requests_are_400(client) -> None:
+    assert client.post("/reconcile", data={"queries": "{not json"}).status_code == 400
+    assert client.post("/reconcile", data={"queries": json.dumps({"q": {"query": "x",
+                                                                        "type": "Ship"}})}
+                       ).status_code == 400
+    assert client.post("/reconcile", data={"queries": json.dumps({"q": {
+        "query": "x", "properties": [{"pid": "colour", "v": "red"}]}})}).status_code == 400
+
+
+def test_preview_is_escaped_and_links_to_our_page(client, app) -> None:
+    html = client.get("/reconcile/preview", query_string={"id": "place/baku"}).get_data(
+        as_text=True)
+    assert "Bakü" in html and 'href="/resource/place/baku"' in html and "Q9248" in html
+    index = app.extensions["tarihkg-reconcile"]["index"]
+    index["person/x"] = Candidate(id="person/x", name="<script>alert(1)</script>", name_en="x",
+                                  types={"Person"}, names={"x"})
+    try:
+        bad = client.get("/reconcile/preview?id=person/x").get_data(as_text=True)
+    finally:
+        del index["person/x"]
+    assert "<script>" not in bad and "&lt;script&gt;" in bad
+    assert client.get("/reconcile/preview?id=person/nobody").status_code == 404
+
+
+def test_suggest_and_jsonp(client) -> None:
+    ents = client.get("/reconcile/suggest/entity", query_string={"prefix": "nuri"}).get_json()
+    assert "person/nuri-pasa" in [r["id"] for r in ents["result"]]
+    types = client.get("/reconcile/suggest/type?prefix=tre").get_json()["result"]
+    assert [t["id"] for t in types] == ["Treaty"]
+    props = client.get("/reconcile/suggest/property?prefix=wiki").get_json()["result"]
+    assert [p["id"] for p in props] == ["wikidata"]
+    jsonp = client.get("/reconcile?callback=jQuery123_456").get_data(as_text=True)
+    assert jsonp.startswith("jQuery123_456(") and '"versions"' in jsonp
+    assert client.get("/reconcile?callback=alert(1)").status_code == 400
+
+
+def test_view_template_leads_to_the_entity_page(client) -> None:
+    m = client.get("/reconcile").get_json()
+    rid = _batch(client, {"q": {"query": "Nuri Paşa"}})["q"]["result"][0]["id"]
+    url = m["view"]["url"].replace("{{id}}", rid).removeprefix("http://localhost")
+    response = client.get(url, headers={"Accept": "text/html"})
+    assert response.status_code == 200 and "Nuri" in response.get_data(as_text=True)

@@ -1,0 +1,228 @@
+"""Hostile requests against the real server (gunicorn, query processes, a 2 s deadline): each
+gets the right status and a one-line message within the deadline plus a second, no query makes
+an outbound connection except a SERVICE call to an allowed endpoint, and the server keeps
+answering others meanwhile."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from test_server_live import running_server, sample_dataset
+
+from server.executor import ExecutorSettings, QueryPool
+from server.sparql import Limits, Operation
+
+DEADLINE_S = 2.0
+MAX_ROWS = 1000
+B = "https://w3id.org/tarihkg/"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+SQ = "application/sparql-query"
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 that counts the connections made to it and closes them."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.hits: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.settimeout(1)
+            try:
+                self.hits.append(conn.recv(4096))
+            except OSError:
+                self.hits.append(b"")
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listeners() -> Iterator[tuple[Listener, Listener]]:
+    allowed, refused = Listener(), Listener()
+    yield allowed, refused
+    allowed.close()
+    refused.close()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, listeners) -> Iterator[str]:
+    allowed, _ = listeners
+    env = {"TARIHKG_QUERY_TIMEOUT": str(DEADLINE_S), "TARIHKG_MAX_RESULT_ROWS": str(MAX_ROWS),
+           "TARIHKG_SERVICE_ALLOWLIST": f"http://127.0.0.1:{allowed.port}/sparql"}
+    root = sample_dataset(tmp_path_factory.mktemp("abuse"))
+    with running_server(root, env=env, workers=2, threads=4) as (base, _):
+        yield base
+
+
+def send(base: str, query: str | None = None, *, method: str = "GET", body: bytes | None = None,
+         content_type: str | None = None, params: list[tuple[str, str]] | None = None,
+         ) -> tuple[int, str, float]:
+    """One request; ``(status, body text, seconds)``."""
+    pairs = list(params or [])
+    if query is not None:
+        pairs.insert(0, ("query", query))
+    url = base + "/sparql" + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
+    request = urllib.request.Request(url, data=body, method=method)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, text = response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        status, text = exc.code, exc.read().decode("utf-8", "replace")
+    return status, text, time.monotonic() - started
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    query: str | None
+    status: int
+    says: str
+    method: str = "GET"
+    body: bytes | None = None
+    content_type: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def hostile(refused_port: int) -> list[Case]:
+    out = f"http://127.0.0.1:{refused_port}"
+    path = "(<urn:p>|!<urn:p>)*"
+    return [
+        Case("cartesian-count", "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i ."
+             " ?j ?k ?l }", 503, "2 s"),
+        Case("cartesian-rows", "SELECT * { ?a ?b ?c . ?d ?e ?f }", 503, f"{MAX_ROWS} rows"),
+        Case("unbounded-path", f"SELECT (COUNT(*) AS ?n) {{ ?a {path} ?b . ?c {path} ?d ."
+             " ?e ?f ?g }", 503, "2 s"),
+        Case("deep-braces", None, 400, "nests", method="POST", content_type=SQ,
+             body=("SELECT * " + "{" * 5000 + "}" * 5000).encode()),
+        Case("deep-parens", None, 400, "nests", method="POST", content_type=SQ,
+             body=("ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }").encode()),
+        Case("deep-escaped-braces", "SELECT * " + "\\u007B" * 300 + "\\u007D" * 300, 400,
+             "nests"),
+        Case("megabyte-query", "#" + "x" * 1_000_000 + "\n" + COUNT, 413, "byte limit",
+             method="POST", body=("#" + "x" * 1_000_000 + "\n" + COUNT).encode(),
+             content_type=SQ),
+        Case("megabyte-get", "#" + "x" * 200_000 + "\n" + COUNT, 414, "Too Long"),  # gunicorn
+        Case("service", f"SELECT * {{ SERVICE <{out}/sparql> {{ ?s ?p ?o }} }}", 403,
+             "SERVICE"),
+        Case("service-escaped", f"SELECT * {{ \\u0053ERVICE <{out}/sparql> {{ ?s ?p ?o }} }}",
+             403, "SERVICE"),
+        Case("service-after-comment", f"SELECT * {{ # }} \n SERVICE <{out}/x> {{ ?s ?p ?o }} }}",
+             403, "SERVICE"),
+        Case("service-prefixed", f"PREFIX x: <{out}/> SELECT * {{ SERVICE x:sparql {{ ?s ?p ?o }}"
+             " }", 403, "SERVICE"),
+        Case("service-variable", f"SELECT * {{ VALUES ?e {{ <{out}/> }} SERVICE ?e {{ ?s ?p ?o }}"
+             " }", 403, "variable"),
+        Case("service-silent-nested", f"ASK {{ OPTIONAL {{ {{ SELECT ?s {{ SERVICE SILENT <{out}/>"
+             " { ?s ?p ?o } } } } }", 403, "SERVICE"),
+        Case("from-web", f"SELECT * FROM <{out}/data.ttl> {{ ?s ?p ?o }}", 400,
+             "not a graph of this dataset"),
+        Case("from-file", "SELECT * FROM NAMED <file:///etc/passwd> { GRAPH ?g { ?s ?p ?o } }",
+             400, "not a graph of this dataset"),
+        Case("load", f"LOAD <{out}/data.ttl>", 403, "read-only"),
+        Case("load-posted", None, 403, "read-only", method="POST",
+             body=f"LOAD <{out}/data.ttl> INTO GRAPH <urn:g>".encode(),
+             content_type="application/sparql-update"),
+        Case("update-form", None, 403, "read-only", method="POST",
+             body=urllib.parse.urlencode({"update": "CLEAR ALL"}).encode(),
+             content_type="application/x-www-form-urlencoded"),
+        Case("unknown-default-graph", COUNT, 400, "not a graph of this dataset",
+             params=(("default-graph-uri", f"{out}/g"),)),
+        Case("malformed", "SELECT ?s WHERE { ?s ?p }", 400, "1:"),
+        Case("binary-garbage", None, 400, "utf-8", method="POST", body=b"\xff\xfe\x00SELECT",
+             content_type=SQ),
+    ]
+
+
+def test_hostile_queries_get_clean_errors_in_time(live: str, listeners) -> None:
+    _, refused = listeners
+    for case in hostile(refused.port):
+        status, text, seconds = send(live, None if case.method == "POST" else case.query,
+                                     method=case.method, body=case.body,
+                                     content_type=case.content_type, params=list(case.params))
+        assert status == case.status, (case.id, text)
+        assert case.says in text, (case.id, text)
+        assert "Traceback" not in text, (case.id, text)
+        assert case.status == 414 or text.count("\n") == 1, (case.id, text)
+        assert seconds < DEADLINE_S + 1, (case.id, seconds)
+    assert refused.hits == []  # no query made an outbound connection
+
+
+def test_catastrophic_regex_is_answered(live: str) -> None:
+    """Oxigraph's regex engine is linear: the rdflib-freezing pattern gets a right answer."""
+    query = ('SELECT (COUNT(*) AS ?n) { ?s ?p ?o . BIND(CONCAT(REPLACE(STR(?o), ".", "a"),'
+             ' "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!") AS ?x) FILTER REGEX(?x, "^(a+)+$") }')
+    status, text, seconds = send(live, query)
+    assert status == 200 and seconds < DEADLINE_S + 1
+    assert json.loads(text)["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_allowed_service_is_the_only_outbound(live: str, listeners) -> None:
+    allowed, refused = listeners
+    before = len(allowed.hits)
+    status, text, seconds = send(
+        live, f"SELECT * {{ SERVICE <http://127.0.0.1:{allowed.port}/sparql> {{ ?s ?p ?o }} }}")
+    assert status == 502 and "fetching" in text and seconds < DEADLINE_S + 1
+    assert len(allowed.hits) == before + 1
+    assert allowed.hits[-1].startswith(b"POST /sparql ")
+    assert refused.hits == []
+
+
+def test_server_keeps_answering_during_slow_queries(live: str) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    results: list[tuple[int, str, float]] = []
+    threads = [threading.Thread(target=lambda: results.append(send(live, slow)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    quick = []
+    while any(t.is_alive() for t in threads):
+        quick.append(send(live, COUNT))
+    for t in threads:
+        t.join()
+    assert [r[0] for r in results] == [503] * 3
+    assert all(r[2] < DEADLINE_S + 1 for r in results), results
+    assert len(quick) >= 3
+    for status, text, seconds in quick:
+        assert status == 200 and seconds < 1.5
+        assert json.loads(text)["results"]["bindings"][0]["n"]["value"] == "427"
+
+
+def test_memory_cap_stops_the_query_not_the_pool(tmp_path: Path) -> None:
+    limits = Limits(timeout_s=20, memory_mb=600, max_rows=10**9)
+    pool = QueryPool(ExecutorSettings(store=str(sample_dataset(tmp_path)), limits=limits))
+    try:
+        hog = Operation("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g",
+                        [], [], None, "")
+        started = time.monotonic()
+        answer = pool.run(hog)
+        assert answer.status == 503 and b"600 MB" in answer.body
+        assert time.monotonic() - started < 15
+        again = pool.run(Operation(COUNT, [], [], None, "text/csv"))
+        assert again.status == 200 and again.body.split() == [b"n", b"427"]
+    finally:
+        pool.close()
