@@ -44,7 +44,7 @@ test: $(STAMP) $(NPM_STAMP) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src server tests scripts
+	$(BIN)/ruff check src server tests scripts bench
 	$(BIN)/mypy src server
 
 clean:

@@ -33,7 +33,10 @@ def main() -> int:
             problems.append(f"error: {exc}")
     for line in problems:
         print(line)
-    print(f"{ok}/{len(facts)} facts anchored; {len(inputs.registry)} registry entries", file=sys.stderr)
+    print(
+        f"{ok}/{len(facts)} facts anchored; {len(inputs.registry)} registry entries",
+        file=sys.stderr,
+    )
     return 2 if any(p.startswith("error") for p in problems) else 0
 
 

@@ -20,7 +20,7 @@ from flask import Flask, Response, request
 
 from tarihkg.errors import InputError
 from tarihkg.formats import RESULTS_FORMATS, by_name
-from tarihkg.namespaces import BASE
+from tarihkg.namespaces import BASE, DATA_LICENCE, PREFIXES
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
@@ -29,24 +29,7 @@ QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 LANGS = ("tr", "en")
 LANG_COOKIE = "lang"
 TKG = BASE + "ontology#"
-DATA_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
-PREFIXES = {
-    "tkg": TKG,
-    "tkr": BASE + "resource/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
-    "schema": "https://schema.org/",
-    "time": "http://www.w3.org/2006/time#",
-    "wd": "http://www.wikidata.org/entity/",
-    "void": "http://rdfs.org/ns/void#",
-}
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 CLASS_COUNTS = f"""PREFIX tkg: <{TKG}>

@@ -20,8 +20,12 @@ SRC = ROOT / "src" / "tarihkg"
 SERVER = ROOT / "server"
 
 SERVER_MAY_USE = {
-    "tarihkg.store", "tarihkg.namespaces", "tarihkg.formats", "tarihkg.errors",
-    "tarihkg.text.turkish", "tarihkg.export",
+    "tarihkg.store",
+    "tarihkg.namespaces",
+    "tarihkg.formats",
+    "tarihkg.errors",
+    "tarihkg.text.turkish",
+    "tarihkg.export",
 }
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import doctest
 import re
-import unicodedata
-from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import S000, S002, cleaned
 
 from tarihkg.text import citations
 from tarihkg.text.citations import (
@@ -22,14 +21,6 @@ from tarihkg.text.citations import (
 )
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
-S000, S002 = "000_539a70a237dcfef4", "002_afd972166be37c54"
-
-
-@cache
-def cleaned(source_id: str) -> str:
-    """A source as the text stage hands it over: NFC, lines joined with one space."""
-    raw = (SOURCES / f"{source_id}.txt").read_text(encoding="utf-8")
-    return re.sub(r"[ \t]*\n[ \t]*", " ", unicodedata.normalize("NFC", raw))
 
 
 # Every parenthesis of the two texts that is not a citation, read off the texts by hand.

@@ -41,7 +41,9 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "invalid choice" in capsys.readouterr().err
 
 
-def test_a_folder_that_is_not_a_project_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_folder_that_is_not_a_project_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--root", str(tmp_path), "build"]) == 2
     assert "is not a tarihkg project" in capsys.readouterr().err
 
@@ -78,7 +80,11 @@ def test_stage_commands_write_their_artefacts(
     assert main([*root, "reason"]) == 0
     assert (tmp_path / "data/work/inferred.nt").stat().st_size > 100_000
     assert main([*root, "validate"]) == 0
-    assert (tmp_path / "data/work/shacl-report.txt").read_text(encoding="utf-8").startswith("Conforms: True")
+    assert (
+        (tmp_path / "data/work/shacl-report.txt")
+        .read_text(encoding="utf-8")
+        .startswith("Conforms: True")
+    )
     err = capsys.readouterr().err
     assert "consistent" in err and "conforms" in err
 
@@ -89,15 +95,29 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_answers_the_count_of_the_built_dataset(built_project: tuple[Project, object]) -> None:
+def test_serve_answers_the_count_of_the_built_dataset(
+    built_project: tuple[Project, object],
+) -> None:
     """`tarihkg serve` (gunicorn, not Flask's dev server) over the real build: a SPARQL client's
     COUNT of all quads equals the lines of data/build/tarihkg.nq."""
     project, _ = built_project
     port = _free_port()
     proc = subprocess.Popen(
-        [str(TARIHKG), "--root", str(project.root), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            str(TARIHKG),
+            "--root",
+            str(project.root),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         deadline = time.monotonic() + 30
@@ -108,7 +128,9 @@ def test_serve_answers_the_count_of_the_built_dataset(built_project: tuple[Proje
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stdout.read().decode() if proc.stdout else "server died") from None
+                    raise AssertionError(
+                        proc.stdout.read().decode() if proc.stdout else "server died"
+                    ) from None
                 time.sleep(0.2)
         client = SPARQLWrapper(f"http://127.0.0.1:{port}/sparql")
         client.setQuery("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -54,15 +54,23 @@ def test_every_registry_id_is_minted_and_every_minted_id_kept() -> None:
 
 def test_minted_ids_are_append_only_over_git_history() -> None:
     """No id that was ever in minted-iris.txt has been removed since (IRIs are forever)."""
-    current = {ln.strip() for ln in MINTED.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")}
+    current = {
+        ln.strip()
+        for ln in MINTED.read_text(encoding="utf-8").splitlines()
+        if not ln.startswith("#")
+    }
     revs = subprocess.run(
         ["git", "-C", str(ROOT), "rev-list", "--max-count=200", "HEAD", "--", str(MINTED)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.split()
     for rev in revs:
         old = subprocess.run(
             ["git", "-C", str(ROOT), "show", f"{rev}:data/curation/minted-iris.txt"],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.splitlines()
         lost = {ln.strip() for ln in old if not ln.startswith("#")} - current
         assert not lost, f"ids removed from minted-iris.txt since {rev[:10]}: {sorted(lost)[:10]}"
@@ -79,13 +87,29 @@ def test_good_registry_parses(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        (GOOD + "- id: nuri-pasa\n  type: Person\n  label: {tr: X, en: X}\n", 10, "duplicate id 'nuri-pasa'"),
+        (
+            GOOD + "- id: nuri-pasa\n  type: Person\n  label: {tr: X, en: X}\n",
+            10,
+            "duplicate id 'nuri-pasa'",
+        ),
         ("- id: Nuri_Pasa\n  type: Person\n  label: {tr: X, en: X}\n", 1, "is not a slug"),
         ("- id: x\n  type: General\n  label: {tr: X, en: X}\n", 1, "unknown type 'General'"),
         ("- id: x\n  type: Person\n  label: {tr: X}\n", 1, "needs both 'tr' and 'en'"),
-        ("- id: x\n  type: MilitaryUnit\n  echelon: legion\n  label: {tr: X, en: X}\n", 1, "echelon 'legion'"),
-        ("- id: x\n  type: Person\n  label: {tr: X, en: X}\n  not_in: ['(unclosed']\n", 1, "bad regex"),
-        ("- id: x\n  type: Person\n  label: {tr: X, en: X}\n  distinct_from: [nobody]\n", 1, "unknown id 'nobody'"),
+        (
+            "- id: x\n  type: MilitaryUnit\n  echelon: legion\n  label: {tr: X, en: X}\n",
+            1,
+            "echelon 'legion'",
+        ),
+        (
+            "- id: x\n  type: Person\n  label: {tr: X, en: X}\n  not_in: ['(unclosed']\n",
+            1,
+            "bad regex",
+        ),
+        (
+            "- id: x\n  type: Person\n  label: {tr: X, en: X}\n  distinct_from: [nobody]\n",
+            1,
+            "unknown id 'nobody'",
+        ),
         ("- id: x\n  type: Person\n  label: [tr, en\n", 4, "YAML syntax error"),
     ],
 )
@@ -125,14 +149,17 @@ def test_fact_conflicts_must_name_known_facts(tmp_path: Path) -> None:
     write(
         tmp_path,
         "f.yaml",
-        "- id: f1\n  source: s\n  quote: q\n  subject: a\n  property: p\n  object: b\n  conflicts_with: [f9]\n",
+        "- id: f1\n  source: s\n  quote: q\n  subject: a\n  property: p\n  object: b\n"
+        "  conflicts_with: [f9]\n",
     )
     with pytest.raises(CurationError, match="conflicts_with unknown fact 'f9'"):
         load_facts(tmp_path)
 
 
 def test_sources_metadata_needs_licence(tmp_path: Path) -> None:
-    path = write(tmp_path, "sources.yaml", "sources:\n  - id: a\n    file: a.txt\n    language: tr\n")
+    path = write(
+        tmp_path, "sources.yaml", "sources:\n  - id: a\n    file: a.txt\n    language: tr\n"
+    )
     with pytest.raises(SourceError, match="lacks 'licence'") as info:
         load_sources_meta(path)
     assert info.value.line == 2

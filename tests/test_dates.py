@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import doctest
-import re
-import unicodedata
-from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import S000, S002, cleaned, sentence
 
 from tarihkg.text import dates
 from tarihkg.text.dates import DateExpr, correct_year, find_dates, resolve_dates
@@ -17,22 +15,7 @@ from tarihkg.text.dates import DateExpr, correct_year, find_dates, resolve_dates
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
 INVENTORY = Path(__file__).resolve().parent / "data" / "textual" / "dates.tsv"
-S000, S002 = "000_539a70a237dcfef4", "002_afd972166be37c54"
 PERIOD = (1917, 1921)
-
-
-@cache
-def cleaned(source_id: str) -> str:
-    """A source as the text stage hands it over: NFC, lines joined with one space."""
-    raw = (SOURCES / f"{source_id}.txt").read_text(encoding="utf-8")
-    return re.sub(r"[ \t]*\n[ \t]*", " ", unicodedata.normalize("NFC", raw))
-
-
-def sentence(source_id: str, first: str, last: str) -> str:
-    """The stretch of a source from ``first`` up to and including ``last``."""
-    text = cleaned(source_id)
-    i = text.index(first)
-    return text[i : text.index(last, i) + len(last)]
 
 
 def only(text: str, **options: int) -> DateExpr:

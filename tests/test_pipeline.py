@@ -59,24 +59,34 @@ def test_build_writes_every_artefact(built_project: tuple[Project, object]) -> N
         assert (project.extracted_dir / f"{sid}.annotations.json").is_file()
 
 
-def test_committed_extracts_are_what_the_build_writes(built_project: tuple[Project, object]) -> None:
+def test_committed_extracts_are_what_the_build_writes(
+    built_project: tuple[Project, object],
+) -> None:
     """data/extracted/ is committed for review: it must be the current stage-1 output."""
     project, _ = built_project
     repo = Path(__file__).resolve().parent.parent / "data" / "extracted"
     for built in sorted(project.extracted_dir.glob("*.json")):
         committed = repo / built.name
-        assert committed.is_file(), f"{built.name} missing from data/extracted/: run `tarihkg extract`"
-        assert committed.read_bytes() == built.read_bytes(), f"{built.name} is stale: run `tarihkg extract`"
+        assert committed.is_file(), (
+            f"{built.name} missing from data/extracted/: run `tarihkg extract`"
+        )
+        assert committed.read_bytes() == built.read_bytes(), (
+            f"{built.name} is stale: run `tarihkg extract`"
+        )
 
 
-def test_two_builds_produce_the_same_dataset(built_project: tuple[Project, object], tmp_path: Path) -> None:
+def test_two_builds_produce_the_same_dataset(
+    built_project: tuple[Project, object], tmp_path: Path
+) -> None:
     project = clone_built(built_project, tmp_path)
     first = digest(project.build_dir / "tarihkg.nq")
     build(project)
     assert digest(project.build_dir / "tarihkg.nq") == first
 
 
-def test_every_sentence_points_at_its_printed_words(dataset: Dataset, raw_sources: dict[str, str]) -> None:
+def test_every_sentence_points_at_its_printed_words(
+    dataset: Dataset, raw_sources: dict[str, str]
+) -> None:
     """For every sentence in the graph, the original file's characters at its offsets (its pieces,
     when lifted material interrupts it), normalised, are exactly the sentence text, in both files
     (002 stores ü and ö as u/o + U+0308: offsets count those code points)."""
@@ -86,7 +96,10 @@ def test_every_sentence_points_at_its_printed_words(dataset: Dataset, raw_source
         sid = str(src).rsplit("/", 1)[-1]
         raw = raw_sources[sid]
         pieces = sorted(
-            (int(next(dataset.objects(p, TKG.startOffset))), int(next(dataset.objects(p, TKG.endOffset))))
+            (
+                int(next(dataset.objects(p, TKG.startOffset))),
+                int(next(dataset.objects(p, TKG.endOffset))),
+            )
             for p in dataset.objects(sent, TKG.piece)
         )
         start = int(next(dataset.objects(sent, TKG.startOffset)))
@@ -102,7 +115,9 @@ def test_every_sentence_points_at_its_printed_words(dataset: Dataset, raw_source
     assert all(n > 100 for n in checked.values()), checked
 
 
-def test_decomposed_letters_of_002_are_counted_in_offsets(dataset: Dataset, raw_sources: dict[str, str]) -> None:
+def test_decomposed_letters_of_002_are_counted_in_offsets(
+    dataset: Dataset, raw_sources: dict[str, str]
+) -> None:
     raw = raw_sources["002_afd972166be37c54"]
     wanted = "Kafkas İslam Ordusu, 15 Eylül 1918’de Bakü’ye girerek şehri kurtardı."
     hits = [s for s in dataset.subjects(TKG.text, Literal(wanted))]
@@ -115,11 +130,16 @@ def test_decomposed_letters_of_002_are_counted_in_offsets(dataset: Dataset, raw_
 
 
 def test_facts_carry_sentence_source_and_citation(dataset: Dataset) -> None:
-    claims = set(dataset.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), TKG.Claim))
+    claims = set(
+        dataset.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), TKG.Claim)
+    )
     assert len(claims) > 300
     for claim in claims:
         assert len(set(dataset.objects(claim, TKG.statedIn))) == 1
-        assert len(set(dataset.objects(claim, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))) == 1
+        assert (
+            len(set(dataset.objects(claim, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))))
+            == 1
+        )
     cited = [c for c in claims if next(dataset.objects(c, TKG.supportedBy), None) is not None]
     assert len(cited) / len(claims) > 0.8
 
@@ -142,7 +162,7 @@ def test_a_shacl_violation_exits_1_and_keeps_the_previous_build(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "@prefix tkg: <https://w3id.org/tarihkg/ontology#> .\n"
         "<urn:test:PersonNeedsBirthday> a sh:NodeShape ; sh:targetClass tkg:Person ;\n"
-        "  sh:property [ sh:path tkg:edtf ; sh:minCount 1 ; sh:message \"test: no person has this\" ] .\n",
+        '  sh:property [ sh:path tkg:edtf ; sh:minCount 1 ; sh:message "test: no person has this" ] .\n',
         encoding="utf-8",
     )
     err = _expect_refused(project, capsys, 1)
@@ -161,7 +181,7 @@ def test_an_inconsistent_graph_exits_1_and_keeps_the_previous_build(
     (project.facts_dir / "zz-bad.yaml").write_text(
         "- id: f-test-person-part-of-army\n"
         "  source: 002_afd972166be37c54\n"
-        "  quote: \"Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti\"\n"
+        '  quote: "Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti"\n'
         "  subject: nuri-pasa\n"
         "  property: partOf\n"
         "  object: enver-pasa\n",
@@ -179,7 +199,7 @@ def test_a_fact_the_text_does_not_support_exits_2(
     bad.write_text(
         "- id: f-test-not-in-text\n"
         "  source: 000_539a70a237dcfef4\n"
-        "  quote: \"Nuri Paşa Viyana’da doğmuştur\"\n"
+        '  quote: "Nuri Paşa Viyana’da doğmuştur"\n'
         "  subject: nuri-pasa\n"
         "  property: headquarters\n"
         "  object: viyana\n",

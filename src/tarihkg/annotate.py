@@ -1,4 +1,4 @@
-"""Extracted sources + registry + facts -> annotated sentences (citations, dates, mentions) and anchored facts.
+"""Sources + registry + facts -> annotated sentences (citations, dates, mentions) and anchored facts.
 
 No RDF here: this is the part of stage 1 that reviewers diff in data/extracted/. Every
 occurrence keeps code-point offsets into the original file.
@@ -13,13 +13,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarihkg.curation import Entity, Fact, SourceMeta, check_minted, load_registry, load_sources_meta
+from tarihkg.curation import (
+    Entity,
+    Fact,
+    SourceMeta,
+    check_minted,
+    load_registry,
+    load_sources_meta,
+)
 from tarihkg.errors import CurationError, SourceError
 from tarihkg.project import Project, write_atomic
 from tarihkg.text.citations import Citation, find_citations
 from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
 from tarihkg.text.extract import extract_source, read_source
-from tarihkg.text.mentions import Lexicon, LexEntry, find_mentions
+from tarihkg.text.mentions import LexEntry, Lexicon, find_mentions
 from tarihkg.text.model import ExtractedSource, Sentence
 from tarihkg.text.turkish import tr_casefold
 
@@ -82,10 +89,18 @@ class AnnotatedSource:
                     "sentence": [a.sentence.start, a.sentence.end],
                     "citations": [[c.start, c.end, c.citation.text] for c in a.citations],
                     "dates": [[d.start, d.end, d.date.wording, d.date.edtf] for d in a.dates],
-                    "mentions": [[m.start, m.end, m.surface, m.entity_id, list(m.candidates)] for m in a.mentions],
+                    "mentions": [
+                        [m.start, m.end, m.surface, m.entity_id, list(m.candidates)]
+                        for m in a.mentions
+                    ],
                 }
             )
-        return json.dumps({"source": self.meta.id, "sentences": rows}, ensure_ascii=False, indent=1, sort_keys=True)
+        return json.dumps(
+            {"source": self.meta.id, "sentences": rows},
+            ensure_ascii=False,
+            indent=1,
+            sort_keys=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -105,15 +120,20 @@ def build_lexicon(registry: Mapping[str, Entity]) -> Lexicon:
     for ent in registry.values():
         if ent.deprecated:
             continue
-        aliases = tuple(dict.fromkeys((*ent.aliases, ent.label_tr) if not ent.unattested else ent.aliases))
+        aliases = tuple(
+            dict.fromkeys((*ent.aliases, ent.label_tr) if not ent.unattested else ent.aliases)
+        )
         entries.append(LexEntry(ent.id, ent.type, aliases, ent.not_in, ent.only_in))
     return Lexicon.build(entries)
 
 
-def annotate_source(meta: SourceMeta, extracted: ExtractedSource, lexicon: Lexicon) -> AnnotatedSource:
+def annotate_source(
+    meta: SourceMeta, extracted: ExtractedSource, lexicon: Lexicon
+) -> AnnotatedSource:
     """Find citations, dates and mentions in every sentence; resolve year-less and relative dates."""
     out: list[tuple[Sentence, list[CitationOcc], list[tuple[int, DateExpr]], list[MentionOcc]]] = []
     for sent in extracted.sentences:
+
         def orig(a: int, b: int, s: Sentence = sent) -> tuple[int, int]:
             span = extracted.original_span(s.clean_start + a, s.clean_start + b)
             return span.start, span.end
@@ -161,7 +181,9 @@ def find_quote(source: AnnotatedSource, quote: str) -> list[AnnotatedSentence]:
     return [a for a in source.sentences if needle in _squash(a.sentence.text)]
 
 
-def supporting_citations(source: AnnotatedSource, sent: AnnotatedSentence) -> tuple[tuple[CitationOcc, ...], bool]:
+def supporting_citations(
+    source: AnnotatedSource, sent: AnnotatedSentence
+) -> tuple[tuple[CitationOcc, ...], bool]:
     """The citations backing a sentence: its own, else the next one in the same paragraph.
 
     Returns the citations and whether they come from the sentence itself. Scholarly Turkish
@@ -211,14 +233,22 @@ def anchor_facts(
         sent = hits[0]
         if fact.mention_check:
             # An ambiguous mention (several candidates) is resolved by the curated fact naming one.
-            mentioned = {m.entity_id for m in sent.mentions}
+            mentioned = {m.entity_id for m in sent.mentions if m.entity_id}
             mentioned |= {c for m in sent.mentions for c in m.candidates}
-            for role, ref in (("subject", fact.subject), ("object", fact.object)):
-                if ref is None or ref in mentioned or _anchored_here(registry[ref], fact.source, sent):
+            roles: tuple[tuple[str, str | None], ...] = (
+                ("subject", fact.subject),
+                ("object", fact.object),
+            )
+            for role, named in roles:
+                if (
+                    named is None
+                    or named in mentioned
+                    or _anchored_here(registry[named], fact.source, sent)
+                ):
                     continue
                 raise _refuse(
                     fact,
-                    f"{role} {ref!r} is not mentioned in its sentence "
+                    f"{role} {named!r} is not mentioned in its sentence "
                     f"({sent.sentence.start}-{sent.sentence.end}); set mention_check: false "
                     "with a note if the text refers to it otherwise",
                 )
@@ -226,7 +256,8 @@ def anchor_facts(
         if fact.date_wording:
             key = tr_casefold(_squash(fact.date_wording))
             date_occ = next(
-                (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))), None
+                (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))),
+                None,
             )
             if date_occ is None and key not in tr_casefold(_squash(sent.sentence.text)):
                 raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
@@ -245,7 +276,9 @@ def _anchored_here(ent: Entity, source: str, sent: AnnotatedSentence) -> bool:
     return any(a.source == source and _squash(a.quote) in text for a in ent.mentioned_in)
 
 
-def check_aliases(registry: Mapping[str, Entity], sources: Mapping[str, AnnotatedSource]) -> list[str]:
+def check_aliases(
+    registry: Mapping[str, Entity], sources: Mapping[str, AnnotatedSource]
+) -> list[str]:
     """Warnings for aliases that no text uses (after suffix-aware matching) and entities never mentioned."""
     found: set[str] = set()
     for src in sources.values():
@@ -280,7 +313,10 @@ def load_inputs(project: Project) -> Inputs:
     by_file = {m.file: m for m in metas.values()}
     for path in files:
         if path.name not in by_file:
-            raise SourceError(f"no metadata for {path.name} in sources.yaml (id, file, language, licence)", path=path)
+            raise SourceError(
+                f"no metadata for {path.name} in sources.yaml (id, file, language, licence)",
+                path=path,
+            )
     registry = load_registry(project.entities_dir)
     check_minted(registry, project.minted_file)
     lexicon = build_lexicon(registry)
@@ -289,7 +325,10 @@ def load_inputs(project: Project) -> Inputs:
     for meta in sorted(metas.values(), key=lambda m: m.id):
         path = project.sources_dir / meta.file
         if not path.exists():
-            raise SourceError(f"sources.yaml names {meta.file}, which is not in {project.sources_dir}", path=project.sources_yaml)
+            raise SourceError(
+                f"sources.yaml names {meta.file}, which is not in {project.sources_dir}",
+                path=project.sources_yaml,
+            )
         if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
             raise SourceError(
                 "the text differs from the sha256 in sources.yaml: source texts are never edited "
@@ -309,7 +348,10 @@ def write_extracted(project: Project, inputs: Inputs) -> list[Path]:
     """Stage-1 artefacts for reviewers: data/extracted/{id}.json (layout) and {id}.annotations.json."""
     written = []
     for sid, src in inputs.sources.items():
-        for suffix, payload in ((".json", src.extracted.to_json()), (".annotations.json", src.to_json())):
+        for suffix, payload in (
+            (".json", src.extracted.to_json()),
+            (".annotations.json", src.to_json()),
+        ):
             out = project.extracted_dir / f"{sid}{suffix}"
             write_atomic(out, payload + "\n")
             written.append(out)

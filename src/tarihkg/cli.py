@@ -1,4 +1,4 @@
-"""Command line -> pipeline stages and the server; exit codes 0 ok, 1 data invalid, 2 bad input, 3 internal."""
+"""Command line -> pipeline stages and the server; exit 0 ok, 1 data invalid, 2 bad input, 3 internal."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for path in write_extracted(project, inputs):
         _progress(f"wrote {path.relative_to(project.root)}")
     n = sum(len(s.sentences) for s in inputs.sources.values())
-    _progress(f"extract: {len(inputs.sources)} sources, {n} sentences in {time.perf_counter() - t0:.1f} s")
+    _progress(
+        f"extract: {len(inputs.sources)} sources, {n} sentences in {time.perf_counter() - t0:.1f} s"
+    )
     return 0
 
 
@@ -92,7 +94,10 @@ def cmd_reason(args: argparse.Namespace) -> int:
     inferred = reason_stage(ds, load_ontology(project), base=args.base)
     out = project.work_dir / WORK_INFERRED
     write_atomic(out, inferred.serialize(format="nt"))
-    _progress(f"consistent; {len(inferred)} inferred triples in {time.perf_counter() - t0:.1f} s -> {out.relative_to(project.root)}")
+    _progress(
+        f"consistent; {len(inferred)} inferred triples in {time.perf_counter() - t0:.1f} s"
+        f" -> {out.relative_to(project.root)}"
+    )
     return 0
 
 
@@ -130,7 +135,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     summary = build(project, base=args.base, progress=_progress)
     total = sum(summary.triples_per_graph.values())
-    _progress(f"built {total} quads in {len(summary.triples_per_graph)} named graphs -> data/build/")
+    _progress(
+        f"built {total} quads in {len(summary.triples_per_graph)} named graphs -> data/build/"
+    )
     for warning in summary.warnings:
         _progress(f"warning: {warning}")
     return 0
@@ -166,7 +173,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     fmt = by_name(name)
     if fmt is None or fmt not in result.formats:
         usable = ", ".join(f.name for f in result.formats)
-        raise InputError(f"a {result.kind} result cannot be written as {name}; use one of: {usable}")
+        raise InputError(
+            f"a {result.kind} result cannot be written as {name}; use one of: {usable}"
+        )
     sys.stdout.buffer.write(result.serialize(fmt))
     sys.stdout.flush()
     return 0
@@ -182,11 +191,19 @@ def cmd_link(args: argparse.Namespace) -> int:
 
     project = _project(args)
     registry = load_registry(project.entities_dir)
-    client = WikidataClient(UrllibHttp(min_interval=args.interval), api=args.api,
-                            sparql=args.sparql_endpoint)
-    run = link_entities(registry, registry_links(registry), client, today=date.today(),
-                        types=args.types.split(",") if args.types else None, limit=args.limit,
-                        min_score=args.min_score, confirm_above=args.confirm_above)
+    client = WikidataClient(
+        UrllibHttp(min_interval=args.interval), api=args.api, sparql=args.sparql_endpoint
+    )
+    run = link_entities(
+        registry,
+        registry_links(registry),
+        client,
+        today=date.today(),
+        types=args.types.split(",") if args.types else None,
+        limit=args.limit,
+        min_score=args.min_score,
+        confirm_above=args.confirm_above,
+    )
     for line in run.decisions:
         _progress(line)
     if not args.dry_run:
@@ -206,8 +223,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     project = _project(args)
     retrieved = date.fromisoformat(args.retrieved) if args.retrieved else date.today()
-    text = export_text(open_store(project.build_dir), args.format, base=args.base,
-                       retrieved=retrieved)
+    text = export_text(
+        open_store(project.build_dir), args.format, base=args.base, retrieved=retrieved
+    )
     if args.output:
         write_atomic(Path(args.output), text)
         _progress(f"wrote {args.output}")
@@ -219,10 +237,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tarihkg", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="tarihkg",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--root", default=os.environ.get("TARIHKG_ROOT", "."), help="project folder (default: .)")
-    parser.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base of minted resources (default: {DEFAULT_BASE})")
+    parser.add_argument(
+        "--root", default=os.environ.get("TARIHKG_ROOT", "."), help="project folder (default: .)"
+    )
+    parser.add_argument(
+        "--base",
+        default=DEFAULT_BASE,
+        help=f"IRI base of minted resources (default: {DEFAULT_BASE})",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, func in (
@@ -236,20 +262,35 @@ def make_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
     p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")), help="port (default $PORT or 8080)")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: sized to the machine)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8080")),
+        help="port (default $PORT or 8080)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: sized to the machine)"
+    )
     p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("link", help=(cmd_link.__doc__ or "").split("\n")[0],
-                       description=cmd_link.__doc__)
+    p = sub.add_parser(
+        "link", help=(cmd_link.__doc__ or "").split("\n")[0], description=cmd_link.__doc__
+    )
     p.add_argument("--types", default=None, help="registry types to link, e.g. Person,Treaty")
     p.add_argument("--limit", type=int, default=None, help="at most this many unlinked entities")
     p.add_argument("--min-score", type=float, default=60.0, help="propose from this score (0-100)")
-    p.add_argument("--confirm-above", type=float, default=None,
-                   help="mark proposals scoring this much as confirmed (default: never)")
+    p.add_argument(
+        "--confirm-above",
+        type=float,
+        default=None,
+        help="mark proposals scoring this much as confirmed (default: never)",
+    )
     p.add_argument("--interval", type=float, default=1.0, help="seconds between requests")
     p.add_argument("--api", default="https://www.wikidata.org/w/api.php", help="Wikidata API")
-    p.add_argument("--sparql-endpoint", default="https://query.wikidata.org/sparql",
-                   help="Wikidata query service")
+    p.add_argument(
+        "--sparql-endpoint",
+        default="https://query.wikidata.org/sparql",
+        help="Wikidata query service",
+    )
     p.add_argument("--dry-run", action="store_true", help="print the decisions, write nothing")
     p.set_defaults(func=cmd_link)
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
@@ -260,14 +301,22 @@ def make_parser() -> argparse.ArgumentParser:
     from tarihkg.load import cmd_load
 
     p = sub.add_parser("load", help=cmd_load.__doc__, description=cmd_load.__doc__)
-    p.add_argument("--to", required=True,
-                   help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
-    p.add_argument("--dataset", default=None,
-                   help="N-Quads file to send (default: data/build/tarihkg.nq)")
+    p.add_argument(
+        "--to", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store"
+    )
+    p.add_argument(
+        "--dataset", default=None, help="N-Quads file to send (default: data/build/tarihkg.nq)"
+    )
     p.set_defaults(func=cmd_load)
     p = sub.add_parser("query", help=cmd_query.__doc__, description=cmd_query.__doc__)
-    p.add_argument("sparql", help="the query, @FILE to read it from a file, or - for standard input")
-    p.add_argument("--format", default=None, help="tsv, csv, json, xml (SELECT/ASK); ttl, nt, jsonld, rdfxml (CONSTRUCT)")
+    p.add_argument(
+        "sparql", help="the query, @FILE to read it from a file, or - for standard input"
+    )
+    p.add_argument(
+        "--format",
+        default=None,
+        help="tsv, csv, json, xml (SELECT/ASK); ttl, nt, jsonld, rdfxml (CONSTRUCT)",
+    )
     p.set_defaults(func=cmd_query)
     return parser
 
@@ -291,7 +340,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in lines[:50]:
             print(f"  {line}", file=sys.stderr)
         if len(lines) > 50:
-            print(f"  ... {len(lines) - 50} more lines (full report: data/work/shacl-report.txt)", file=sys.stderr)
+            print(
+                f"  ... {len(lines) - 50} more lines (full report: data/work/shacl-report.txt)",
+                file=sys.stderr,
+            )
         return exc.exit_code
     except TarihkgError as exc:
         print(f"tarihkg: error: {exc}", file=sys.stderr)
@@ -300,7 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last resort maps to exit 3, with the cause
         log.info("internal error", exc_info=True)
-        print(f"tarihkg: internal error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        print(
+            f"tarihkg: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+            file=sys.stderr,
+        )
         return 3
 
 

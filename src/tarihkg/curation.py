@@ -29,20 +29,56 @@ TYPE_SEGMENTS: dict[str, str] = {
     **{
         t: "event"
         for t in (
-            "Event", "Battle", "Capture", "Occupation", "Withdrawal", "Conference", "Declaration",
-            "Appointment", "Plebiscite", "Revolution", "Founding", "Dissolution", "Deployment",
-            "Order", "Signing",
+            "Event",
+            "Battle",
+            "Capture",
+            "Occupation",
+            "Withdrawal",
+            "Conference",
+            "Declaration",
+            "Appointment",
+            "Plebiscite",
+            "Revolution",
+            "Founding",
+            "Dissolution",
+            "Deployment",
+            "Order",
+            "Signing",
         )
     },
 }
 
 ECHELONS = (
-    "armyGroup", "army", "corps", "division", "brigade", "regiment", "battalion", "company",
-    "battery", "detachment", "militia", "front",
+    "armyGroup",
+    "army",
+    "corps",
+    "division",
+    "brigade",
+    "regiment",
+    "battalion",
+    "company",
+    "battery",
+    "detachment",
+    "militia",
+    "front",
 )
 PLACE_KINDS = (
-    "country", "region", "province", "city", "town", "village", "district", "hill", "mountain",
-    "station", "railway", "road", "building", "river", "sea", "lake",
+    "country",
+    "region",
+    "province",
+    "city",
+    "town",
+    "village",
+    "district",
+    "hill",
+    "mountain",
+    "station",
+    "railway",
+    "road",
+    "building",
+    "river",
+    "sea",
+    "lake",
 )
 WIKIDATA_FILE = "wikidata.yaml"
 COORDINATES_FILE = "coordinates.yaml"
@@ -55,7 +91,9 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = {
+        str(k): v for k, v in loader.construct_mapping(node, deep=True).items()
+    }
     mapping[_LINE] = node.start_mark.line + 1
     return mapping
 
@@ -190,7 +228,9 @@ def _text_map(value: Any, key: str, where: tuple[Path, int]) -> dict[str, str]:
     if isinstance(value, str):
         return {"en": value}
     if not isinstance(value, dict):
-        raise CurationError(f"'{key}' must be a mapping of language to text", path=where[0], line=where[1])
+        raise CurationError(
+            f"'{key}' must be a mapping of language to text", path=where[0], line=where[1]
+        )
     return {k: str(v) for k, v in value.items() if k != _LINE}
 
 
@@ -222,24 +262,37 @@ def _entity(raw: Any, path: Path) -> Entity:
         raise CurationError(f"{eid}: label needs both 'tr' and 'en'", path=path, line=line)
     echelon = raw.get("echelon")
     if etype == "MilitaryUnit" and echelon not in ECHELONS:
-        raise CurationError(f"{eid}: echelon {echelon!r} is not one of {', '.join(ECHELONS)}", path=path, line=line)
+        raise CurationError(
+            f"{eid}: echelon {echelon!r} is not one of {', '.join(ECHELONS)}", path=path, line=line
+        )
     place_kind = raw.get("place_kind")
     if etype == "Place" and place_kind is not None and place_kind not in PLACE_KINDS:
-        raise CurationError(f"{eid}: place_kind {place_kind!r} is not one of {', '.join(PLACE_KINDS)}", path=path, line=line)
+        raise CurationError(
+            f"{eid}: place_kind {place_kind!r} is not one of {', '.join(PLACE_KINDS)}",
+            path=path,
+            line=line,
+        )
     anchors = []
     for a in raw.get("mentioned_in") or []:
         if not isinstance(a, dict) or "source" not in a or "quote" not in a:
-            raise CurationError(f"{eid}: mentioned_in entries need 'source' and 'quote'", path=path, line=line)
+            raise CurationError(
+                f"{eid}: mentioned_in entries need 'source' and 'quote'", path=path, line=line
+            )
         anchors.append(Anchor(str(a["source"]), str(a["quote"])))
     desc = _text_map(raw.get("description"), "description", where)
     note = raw.get("note")
     if isinstance(note, dict):
         note = note.get("en") or next((v for k, v in note.items() if k != _LINE), None)
-    for pattern in (*_strings(raw.get("not_in"), "not_in", where), *_strings(raw.get("only_in"), "only_in", where)):
+    for pattern in (
+        *_strings(raw.get("not_in"), "not_in", where),
+        *_strings(raw.get("only_in"), "only_in", where),
+    ):
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise CurationError(f"{eid}: bad regex {pattern!r}: {exc}", path=path, line=line) from exc
+            raise CurationError(
+                f"{eid}: bad regex {pattern!r}: {exc}", path=path, line=line
+            ) from exc
     wikidata = raw.get("wikidata")
     if wikidata is not None and not isinstance(wikidata, dict):
         raise CurationError(f"{eid}: 'wikidata' must be a mapping", path=path, line=line)
@@ -284,13 +337,17 @@ def load_registry(entities_dir: Path) -> dict[str, Entity]:
             if ent.id in entities:
                 first = entities[ent.id]
                 raise CurationError(
-                    f"duplicate id {ent.id!r} (first at {first.path}:{first.line})", path=path, line=ent.line
+                    f"duplicate id {ent.id!r} (first at {first.path}:{first.line})",
+                    path=path,
+                    line=ent.line,
                 )
             entities[ent.id] = ent
     for ent in entities.values():
         for ref in (*ent.distinct_from, *([ent.replaced_by] if ent.replaced_by else [])):
             if ref not in entities:
-                raise CurationError(f"{ent.id}: refers to unknown id {ref!r}", path=ent.path, line=ent.line)
+                raise CurationError(
+                    f"{ent.id}: refers to unknown id {ref!r}", path=ent.path, line=ent.line
+                )
     links = load_wikidata(entities_dir.parent / WIKIDATA_FILE, entities)
     entities = attach_wikidata(entities, links)
     coords = load_coordinates(entities_dir.parent / COORDINATES_FILE)
@@ -308,25 +365,39 @@ def _wikidata_link(raw: Any, path: Path) -> WikidataLink:
             raise CurationError(f"Wikidata link lacks '{key}'", path=path, line=line)
     eid, qid, status = str(raw["id"]), str(raw["qid"]), str(raw["status"])
     if not QID_RE.match(qid):
-        raise CurationError(f"{eid}: {qid!r} is not a Wikidata item id (Q123)",
-                            path=path, line=line)
+        raise CurationError(
+            f"{eid}: {qid!r} is not a Wikidata item id (Q123)", path=path, line=line
+        )
     if status not in LINK_STATUSES:
-        raise CurationError(f"{eid}: status {status!r} is not one of {', '.join(LINK_STATUSES)}",
-                            path=path, line=line)
+        raise CurationError(
+            f"{eid}: status {status!r} is not one of {', '.join(LINK_STATUSES)}",
+            path=path,
+            line=line,
+        )
     keys = ("label_seen", "description_seen", "source", "checked_by", "checked_on", "note")
     text = {k: (str(raw[k]).strip() if raw.get(k) is not None else None) for k in keys}
     if status == "confirmed":
         missing = [k for k in ("label_seen", "source", "checked_by", "checked_on") if not text[k]]
         if missing:
-            raise CurationError(f"{eid}: a confirmed link needs its evidence: {', '.join(missing)}",
-                                path=path, line=line)
+            raise CurationError(
+                f"{eid}: a confirmed link needs its evidence: {', '.join(missing)}",
+                path=path,
+                line=line,
+            )
     if text["checked_on"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text["checked_on"]):
         raise CurationError(f"{eid}: checked_on must be a day (YYYY-MM-DD)", path=path, line=line)
     score = raw.get("score")
     if score is not None and not (isinstance(score, int | float) and 0 <= score <= 100):
         raise CurationError(f"{eid}: score must be a number from 0 to 100", path=path, line=line)
-    return WikidataLink(id=eid, qid=qid, status=status, path=str(path), line=line,
-                        score=float(score) if score is not None else None, **text)
+    return WikidataLink(
+        id=eid,
+        qid=qid,
+        status=status,
+        path=str(path),
+        line=line,
+        score=float(score) if score is not None else None,
+        **text,
+    )
 
 
 def load_wikidata(path: Path, entities: dict[str, Entity]) -> list[WikidataLink]:
@@ -348,13 +419,16 @@ def load_wikidata(path: Path, entities: dict[str, Entity]) -> list[WikidataLink]
     confirmed_by_qid: dict[str, WikidataLink] = {}
     for link in links:
         if link.id not in entities:
-            raise CurationError(f"Wikidata link for unknown registry id {link.id!r}",
-                                path=path, line=link.line)
+            raise CurationError(
+                f"Wikidata link for unknown registry id {link.id!r}", path=path, line=link.line
+            )
         if (link.id, link.qid) in pairs:
             first = pairs[(link.id, link.qid)]
             raise CurationError(
                 f"{link.id} -> {link.qid} listed twice (first at line {first.line})",
-                path=path, line=link.line)
+                path=path,
+                line=link.line,
+            )
         pairs[(link.id, link.qid)] = link
         if link.status != "confirmed":
             continue
@@ -363,7 +437,10 @@ def load_wikidata(path: Path, entities: dict[str, Entity]) -> list[WikidataLink]
             if other is not None:
                 raise CurationError(
                     f"{link.id} -> {link.qid} conflicts with the confirmed link "
-                    f"{other.id} -> {other.qid} (line {other.line})", path=path, line=link.line)
+                    f"{other.id} -> {other.qid} (line {other.line})",
+                    path=path,
+                    line=link.line,
+                )
             index[key] = link
     return links
 
@@ -373,8 +450,9 @@ def attach_wikidata(entities: dict[str, Entity], links: list[WikidataLink]) -> d
     by_id: dict[str, list[WikidataLink]] = {}
     for link in links:
         by_id.setdefault(link.id, []).append(link)
-    return {eid: replace(ent, wikidata_links=tuple(by_id.get(eid, ())))
-            for eid, ent in entities.items()}
+    return {
+        eid: replace(ent, wikidata_links=tuple(by_id.get(eid, ()))) for eid, ent in entities.items()
+    }
 
 
 def check_minted(entities: dict[str, Entity], minted_file: Path) -> None:
@@ -411,7 +489,9 @@ def _fact(raw: Any, path: Path) -> Fact:
         if key not in raw:
             raise CurationError(f"fact lacks '{key}'", path=path, line=line)
     if ("object" in raw) == ("value" in raw):
-        raise CurationError(f"fact {raw['id']}: give exactly one of 'object' or 'value'", path=path, line=line)
+        raise CurationError(
+            f"fact {raw['id']}: give exactly one of 'object' or 'value'", path=path, line=line
+        )
     fid = str(raw["id"])
     if not SLUG_RE.match(fid):
         raise CurationError(f"fact id {fid!r} is not a slug ([a-z0-9-])", path=path, line=line)
@@ -449,7 +529,9 @@ def load_facts(facts_dir: Path) -> list[Fact]:
             if fact.id in seen:
                 first = seen[fact.id]
                 raise CurationError(
-                    f"duplicate fact id {fact.id!r} (first at {first.path}:{first.line})", path=path, line=fact.line
+                    f"duplicate fact id {fact.id!r} (first at {first.path}:{first.line})",
+                    path=path,
+                    line=fact.line,
                 )
             seen[fact.id] = fact
             facts.append(fact)
@@ -457,7 +539,9 @@ def load_facts(facts_dir: Path) -> list[Fact]:
         for other in fact.conflicts_with:
             if other not in seen:
                 raise CurationError(
-                    f"fact {fact.id}: conflicts_with unknown fact {other!r}", path=fact.path, line=fact.line
+                    f"fact {fact.id}: conflicts_with unknown fact {other!r}",
+                    path=fact.path,
+                    line=fact.line,
                 )
     return facts
 
@@ -535,20 +619,36 @@ def load_coordinates(path: Path) -> dict[str, Coordinates]:
     for raw in data["places"]:
         line = raw.get(_LINE, 0) if isinstance(raw, dict) else 0
         if not isinstance(raw, dict) or not _COORD_KEYS <= raw.keys():
-            raise CurationError("an entry needs place, name, lat, lon, gazetteer",
-                                path=path, line=line)
+            raise CurationError(
+                "an entry needs place, name, lat, lon, gazetteer", path=path, line=line
+            )
         gaz = gazetteers.get(raw["gazetteer"])
         if not isinstance(gaz, dict) or not {"repository", "path", "commit"} <= gaz.keys():
-            raise CurationError(f"unknown gazetteer {raw['gazetteer']!r} (declare it with "
-                                "repository, path, commit)", path=path, line=line)
+            raise CurationError(
+                f"unknown gazetteer {raw['gazetteer']!r} (declare it with "
+                "repository, path, commit)",
+                path=path,
+                line=line,
+            )
         lat, lon = raw["lat"], raw["lon"]
-        if not isinstance(lat, int | float) or not isinstance(lon, int | float) \
-                or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if (
+            not isinstance(lat, int | float)
+            or not isinstance(lon, int | float)
+            or not (-90 <= lat <= 90 and -180 <= lon <= 180)
+        ):
             raise CurationError(f"{raw['place']}: lat/lon out of range", path=path, line=line)
         if raw["place"] in out:
             raise CurationError(f"{raw['place']}: listed twice", path=path, line=line)
-        out[raw["place"]] = Coordinates(raw["place"], float(lat), float(lon), str(raw["name"]),
-                                        gaz["repository"], gaz["path"], gaz["commit"], line)
+        out[raw["place"]] = Coordinates(
+            raw["place"],
+            float(lat),
+            float(lon),
+            str(raw["name"]),
+            gaz["repository"],
+            gaz["path"],
+            gaz["commit"],
+            line,
+        )
     return out
 
 
@@ -559,7 +659,12 @@ def attach_coordinates(
     for pid, c in coords.items():
         ent = entities.get(pid)
         if ent is None or ent.type != "Place":
-            raise CurationError(f"coordinates for {pid!r}, which is not a Place of the registry",
-                                path=COORDINATES_FILE, line=c.line)
-    return {eid: replace(ent, coordinates=coords[eid]) if eid in coords else ent
-            for eid, ent in entities.items()}
+            raise CurationError(
+                f"coordinates for {pid!r}, which is not a Place of the registry",
+                path=COORDINATES_FILE,
+                line=c.line,
+            )
+    return {
+        eid: replace(ent, coordinates=coords[eid]) if eid in coords else ent
+        for eid, ent in entities.items()
+    }

@@ -20,6 +20,7 @@ from pyoxigraph import RdfFormat
 
 from tarihkg.errors import InputError
 from tarihkg.formats import Format, by_name
+from tarihkg.namespaces import DATA_LICENCE, PREFIXES
 from tarihkg.project import write_atomic
 
 log = logging.getLogger(__name__)
@@ -27,23 +28,8 @@ log = logging.getLogger(__name__)
 DUMPS_DIR = "dumps"
 METADATA_FILE = "dumps.json"
 CHECKSUMS_FILE = "SHA256SUMS"
-LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE = DATA_LICENCE
 LICENCE_NAME = "CC BY 4.0"
-PREFIXES = {
-    "tkg": "https://w3id.org/tarihkg/ontology#",
-    "tkr": "https://w3id.org/tarihkg/resource/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
-    "schema": "https://schema.org/",
-    "time": "http://www.w3.org/2006/time#",
-    "wd": "http://www.wikidata.org/entity/",
-}
 #: format name -> whether the dump keeps the named graphs
 DUMP_FORMATS: tuple[tuple[str, bool], ...] = (("nq", True), ("trig", True), ("ttl", False),
                                               ("jsonld", True))

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from tarihkg.errors import InputError
+from tarihkg.namespaces import DATA_LICENCE
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
 
 EXPORT_FORMATS = ("quickstatements", "csl-json", "bibtex")
 DATASET_TITLE = "tarihkg: a linked-open-data knowledge graph of the Caucasus front, 1917-1921"
-DATASET_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+DATASET_LICENCE = DATA_LICENCE
 DATASET_AUTHOR = "tarihkg contributors"
 SOFTWARE_LICENCE = "MIT"
 WD_ENTITY = "http://www.wikidata.org/entity/"

@@ -316,14 +316,16 @@ class LinkRun:
     decisions: list[str]
 
 
-def _evidence(item: Item, *, api: str, today: date) -> dict[str, str | None]:
-    return {
-        "label_seen": item.label(),
-        "description_seen": item.description(),
-        "source": f"{api}?action=wbgetentities&ids={item.qid} (labels, descriptions, P31)",
-        "checked_by": CHECKED_BY,
-        "checked_on": today.isoformat(),
-    }
+def _with_evidence(link: WikidataLink, item: Item, *, api: str, today: date) -> WikidataLink:
+    """The link with what Wikidata showed for the item recorded as its evidence."""
+    return replace(
+        link,
+        label_seen=item.label(),
+        description_seen=item.description(),
+        source=f"{api}?action=wbgetentities&ids={item.qid} (labels, descriptions, P31)",
+        checked_by=CHECKED_BY,
+        checked_on=today.isoformat(),
+    )
 
 
 def link_entities(
@@ -376,8 +378,8 @@ def link_entities(
                             linked_places=linked_places)
         if lk.status == "candidate" and (scored.score < reject_below or scored.parts["type"] == 0):
             decisions.append(f"{lk.id} -> {lk.qid}: rejected (score {scored.score})")
-            out[index] = replace(lk, status="rejected", score=scored.score,
-                                 **_evidence(item, api=client.api, today=today))
+            out[index] = _with_evidence(replace(lk, status="rejected", score=scored.score),
+                                        item, api=client.api, today=today)
         elif lk.status == "confirmed" and (scored.parts["labels"] < 0.8
                                            or scored.parts["type"] == 0):
             decisions.append(f"{lk.id} -> {lk.qid}: confirmed link contradicted (score "
@@ -411,11 +413,11 @@ def link_entities(
         top = ranked[0]
         strong = confirm_above is not None and top.score >= confirm_above
         status = "confirmed" if strong else "candidate"
-        out.append(WikidataLink(
+        proposal = WikidataLink(
             id=ent.id, qid=top.item.qid, status=status, path="", line=0, score=top.score,
             note="proposed by tarihkg link: "
-                 + ", ".join(f"{k} {v:.2f}" for k, v in top.parts.items()),
-            **_evidence(top.item, api=client.api, today=today)))
+                 + ", ".join(f"{k} {v:.2f}" for k, v in top.parts.items()))
+        out.append(_with_evidence(proposal, top.item, api=client.api, today=today))
         known.add((ent.id, top.item.qid))
         if status == "confirmed":
             confirmed_qids.add(top.item.qid)
@@ -444,7 +446,7 @@ def read_header(path: Path) -> str:
     """The leading comment block of wikidata.yaml (kept when the tool rewrites the file)."""
     if not path.exists():
         return "# Links to Wikidata with their evidence: see docs/curation.md."
-    lines = []
+    lines: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or (not line.strip() and lines):
             lines.append(line)

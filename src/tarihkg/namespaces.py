@@ -11,9 +11,11 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, VANN, XS
 __all__ = [
     "BASE",
     "CRM",
+    "DATA_LICENCE",
     "DCTERMS",
     "OA",
     "OWL",
+    "PREFIXES",
     "PROV",
     "RDF",
     "RDFS",
@@ -37,6 +39,27 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+#: The licence of the data this project makes: stated in every dump, export and page.
+DATA_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+#: The prefixes of dumps, pages and example queries (one table for all of them).
+PREFIXES: dict[str, str] = {
+    "tkg": BASE + "ontology#",
+    "tkr": BASE + "resource/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
+    "schema": "https://schema.org/",
+    "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
+    "void": "http://rdfs.org/ns/void#",
+}
 
 RESOURCE_KINDS = frozenset(
     {

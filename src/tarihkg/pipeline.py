@@ -27,7 +27,7 @@ from tarihkg.curation import load_facts
 from tarihkg.dumps import write_dumps
 from tarihkg.errors import ValidationError
 from tarihkg.iri import DEFAULT_BASE, Minter
-from tarihkg.project import Project, write_atomic
+from tarihkg.project import Project, swap_directory, write_atomic
 from tarihkg.rdfize import rdfize_dataset
 from tarihkg.reason import reason_dataset
 from tarihkg.validate import load_shapes, validate_graph
@@ -64,7 +64,9 @@ class BuildSummary:
 
 
 @contextmanager
-def _stage(name: str, summary: BuildSummary | None, progress: Callable[[str], None]) -> Iterator[None]:
+def _stage(
+    name: str, summary: BuildSummary | None, progress: Callable[[str], None]
+) -> Iterator[None]:
     progress(f"{name} ...")
     t0 = time.perf_counter()
     yield
@@ -85,7 +87,12 @@ def rdfize_project(project: Project, inputs: Inputs, *, base: str) -> Dataset:
     facts = load_facts(project.facts_dir)
     anchored = anchor_facts(facts, inputs.sources, inputs.registry)
     return rdfize_dataset(
-        inputs.sources, inputs.raws, anchored, inputs.registry, load_ontology(project), minter=Minter(base)
+        inputs.sources,
+        inputs.raws,
+        anchored,
+        inputs.registry,
+        load_ontology(project),
+        minter=Minter(base),
     )
 
 
@@ -144,7 +151,6 @@ def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSumm
     target = project.build_dir
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
@@ -154,21 +160,15 @@ def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSumm
         write_dumps(nq, tmp)
         (tmp / "shacl-report.txt").write_text(report, encoding="utf-8")
         (tmp / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")
-        if target.exists():
-            os.rename(target, old)
-        try:
-            os.rename(tmp, target)
-        except OSError:
-            if old.exists():
-                os.rename(old, target)
-            raise
+        swap_directory(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
     return target
 
 
-def build(project: Project, *, base: str = DEFAULT_BASE, progress: Callable[[str], None] = log.info) -> BuildSummary:
+def build(
+    project: Project, *, base: str = DEFAULT_BASE, progress: Callable[[str], None] = log.info
+) -> BuildSummary:
     """Run every stage; the first failure raises and leaves the previous build untouched."""
     summary = BuildSummary()
     with _stage("[1/5] extract", summary, progress):

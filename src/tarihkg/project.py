@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +67,21 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def swap_directory(new: Path, target: Path) -> None:
+    """Rename directory ``new`` to ``target``, replacing (then deleting) any old ``target``.
+
+    The old directory is renamed aside first and put back if the second rename fails, so
+    ``target`` is always either the old or the new one, never half of each.
+    """
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old.exists():
+            os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

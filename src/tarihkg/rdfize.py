@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
-from tarihkg.curation import Coordinates, Entity, WikidataLink
+from tarihkg.curation import Coordinates, Entity, Fact, WikidataLink
 from tarihkg.errors import CurationError
 from tarihkg.iri import Minter
 from tarihkg.namespaces import SCHEMA, TKG, WD
@@ -59,7 +59,10 @@ _NODE_FIELDS: dict[str, dict[str, tuple[URIRef, str]]] = {
         "animals": (TKG.animals, "count"),
         "guns": (TKG.guns, "count"),
     },
-    "signature": {"signatory": (TKG.signatory, "entity"), "on_behalf_of": (TKG.onBehalfOf, "entity")},
+    "signature": {
+        "signatory": (TKG.signatory, "entity"),
+        "on_behalf_of": (TKG.onBehalfOf, "entity"),
+    },
     "article": {"number": (TKG.articleNumber, "count"), "requirement": (TKG.requirement, "text")},
     "casualties": {
         "unit": (TKG.sufferedBy, "entity"),
@@ -71,7 +74,11 @@ _NODE_FIELDS: dict[str, dict[str, tuple[URIRef, str]]] = {
         "captured_soldiers": (TKG.capturedSoldiers, "count"),
         "dead": (TKG.dead, "count"),
     },
-    "materiel": {"item": (TKG.item, "text"), "count": (TKG.count, "count"), "captured_by": (TKG.capturedBy, "entity")},
+    "materiel": {
+        "item": (TKG.item, "text"),
+        "count": (TKG.count, "count"),
+        "captured_by": (TKG.capturedBy, "entity"),
+    },
     "result": {
         "eligible": (TKG.eligibleVoters, "count"),
         "yes": (TKG.votesYes, "count"),
@@ -147,9 +154,7 @@ def rdfize_coordinates(g: Graph, place: URIRef, c: Coordinates, *, minter: Minte
     g.add((node, PROV.wasDerivedFrom, URIRef(c.source_url)))
 
 
-def rdfize_wikidata_link(
-    g: Graph, subject: URIRef, link: WikidataLink, *, minter: Minter
-) -> None:
+def rdfize_wikidata_link(g: Graph, subject: URIRef, link: WikidataLink, *, minter: Minter) -> None:
     """A Wikidata link: identity (owl:sameAs + skos:exactMatch) only when confirmed; a visible
     `tkg:wikidataCandidate` for a candidate; the evidence as a `tkg:WikidataLink` node either way."""
     item = WD[link.qid]
@@ -182,7 +187,9 @@ def rdfize_wikidata_link(
 class _SourceGraph:
     """Builds the named graph of one source."""
 
-    def __init__(self, src: AnnotatedSource, raw: str, registry: Mapping[str, Entity], minter: Minter) -> None:
+    def __init__(
+        self, src: AnnotatedSource, raw: str, registry: Mapping[str, Entity], minter: Minter
+    ) -> None:
         self.src = src
         self.registry = registry
         self.raw = raw
@@ -291,7 +298,9 @@ class _SourceGraph:
                 self.add(work, RDF.type, TKG.CitedWork)
                 self.add(work, TKG.authorString, Literal(ref.authors))
                 self.add(work, TKG.year, Literal(ref.year, datatype=XSD.integer))
-                self.add(work, RDFS.label, Literal(f"{ref.authors}, {ref.year}{ref.year_suffix or ''}"))
+                self.add(
+                    work, RDFS.label, Literal(f"{ref.authors}, {ref.year}{ref.year_suffix or ''}")
+                )
             elif isinstance(ref, RecordRef):
                 rec = self.m.record(record_key(ref))
                 self.add(node, TKG.citesRecord, rec)
@@ -311,7 +320,9 @@ class _SourceGraph:
             return None  # a relative or year-less date the text does not let us resolve: kept as words only
         span = self.m.span("date", self.sid, occ.start, occ.end)
         self.add(node, TKG.denotesTime, span)
-        self.time_span(span, wording=d.wording, edtf=edtf, printed=d.edtf if d.corrected_edtf else None)
+        self.time_span(
+            span, wording=d.wording, edtf=edtf, printed=d.edtf if d.corrected_edtf else None
+        )
         if d.year_inferred:
             self.add(span, TKG.yearInferred, Literal(True))
         if d.relative:
@@ -320,7 +331,9 @@ class _SourceGraph:
             self.add(span, TKG.note, Literal(d.note, lang="en"))
         return span
 
-    def time_span(self, node: URIRef, *, wording: str | None, edtf: str, printed: str | None = None) -> None:
+    def time_span(
+        self, node: URIRef, *, wording: str | None, edtf: str, printed: str | None = None
+    ) -> None:
         precision, earliest, latest = edtf_bounds(edtf)
         self.add(node, RDF.type, TKG.TimeSpan)
         if wording:
@@ -332,6 +345,18 @@ class _SourceGraph:
         self.add(node, RDFS.label, Literal(edtf))
         if printed:
             self.add(node, TKG.printedEdtf, Literal(printed))
+
+
+def _fact_property(fact: Fact) -> URIRef:
+    """The ontology property a fact names; the closed TKG namespace refuses unknown names."""
+    try:
+        return URIRef(getattr(TKG, fact.property))
+    except AttributeError:
+        raise CurationError(
+            f"fact {fact.id}: unknown property {fact.property!r} (see the table in docs/model.md)",
+            path=fact.path,
+            line=fact.line,
+        ) from None
 
 
 def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entity]) -> None:
@@ -366,12 +391,16 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entit
             try:
                 sg.time_span(date_node, wording=fact.date_wording, edtf=fact.date)
             except ValueError as exc:
-                raise CurationError(f"fact {fact.id}: {exc}", path=fact.path, line=fact.line) from exc
+                raise CurationError(
+                    f"fact {fact.id}: {exc}", path=fact.path, line=fact.line
+                ) from exc
 
     if prop in _NODE_PROPERTIES:
         node = m.resource(prop, fact.id)
         if not isinstance(fact.value, dict):
-            raise CurationError(f"fact {fact.id}: '{prop}' needs a mapping value", path=fact.path, line=fact.line)
+            raise CurationError(
+                f"fact {fact.id}: '{prop}' needs a mapping value", path=fact.path, line=fact.line
+            )
         sg.add(node, RDF.type, _NODE_PROPERTIES[prop])
         fields = _NODE_FIELDS[prop]
         for key, val in sorted((k, v) for k, v in fact.value.items() if k != "__line__"):
@@ -388,7 +417,11 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entit
                 sg.add(node, p, Literal(str(val), lang="tr"))
             else:
                 if val not in registry:
-                    raise CurationError(f"fact {fact.id}: {val!r} is not in the registry", path=fact.path, line=fact.line)
+                    raise CurationError(
+                        f"fact {fact.id}: {val!r} is not in the registry",
+                        path=fact.path,
+                        line=fact.line,
+                    )
                 sg.add(node, p, entity_iri(m, registry[val]))
         if prop == "strength":
             sg.add(node, TKG.ofUnit, subject)
@@ -405,12 +438,14 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entit
             sg.add(claim, TKG.claimObject, node)
         return
 
-    predicate = TKG[prop]
+    predicate = _fact_property(fact)
     sg.add(claim, TKG.claimSubject, subject)
     sg.add(claim, TKG.claimPredicate, predicate)
     if prop == "date":
         if date_node is None:
-            raise CurationError(f"fact {fact.id}: a 'date' fact needs 'date'", path=fact.path, line=fact.line)
+            raise CurationError(
+                f"fact {fact.id}: a 'date' fact needs 'date'", path=fact.path, line=fact.line
+            )
         sg.add(subject, predicate, date_node)
         sg.add(claim, TKG.claimObject, date_node)
         return

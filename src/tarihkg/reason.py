@@ -33,6 +33,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from tarihkg.errors import InconsistencyError, InternalError
+from tarihkg.graphs import union_graph
 from tarihkg.namespaces import TKG
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def reason_dataset(data: Dataset, *, ontology: Graph) -> ReasoningResult:
     and ``InternalError`` when Java is missing or HermiT fails.
     """
     started = time.perf_counter()
-    asserted = _union(data)
+    asserted = union_graph(data)
     owl_input = _owl_input(asserted, ontology)
     log.info("reasoning over %d triples (%d asserted)", len(owl_input), len(asserted))
     _require_java()
@@ -137,16 +138,6 @@ def _transitive_closure(graph: Graph, prop: URIRef) -> None:
             stack.extend(successors.get(node, ()))
         for node in seen:
             graph.add((start, prop, node))
-
-
-def _union(data: Dataset | Graph) -> Graph:
-    union = Graph()
-    if isinstance(data, Dataset):
-        for s, p, o, _ in data.quads((None, None, None, None)):
-            union.add((s, p, o))
-    else:
-        union += data
-    return union
 
 
 def _owl_input(asserted: Graph, ontology: Graph) -> Graph:

@@ -56,6 +56,7 @@ from pyparsing import ParseResults
 
 from tarihkg.errors import InputError, InternalError, TarihkgError
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS, Format
+from tarihkg.project import swap_directory
 
 log = logging.getLogger(__name__)
 
@@ -657,7 +658,7 @@ def build_store(nquads: Path, target_dir: Path) -> int:
         backend.flush()
         count = len(backend)
         del backend
-        _swap_into_place(tmp, target_dir)
+        swap_directory(tmp, target_dir)
     except OSError as exc:
         raise InternalError(f"cannot write the store: {exc}", path=target_dir) from exc
     finally:
@@ -665,17 +666,3 @@ def build_store(nquads: Path, target_dir: Path) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     log.info("built store %s from %s (%d quads)", target_dir, nquads, count)
     return count
-
-
-def _swap_into_place(new: Path, target: Path) -> None:
-    """Rename directory ``new`` to ``target``, replacing (and then deleting) any old ``target``."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        if old.exists():
-            os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

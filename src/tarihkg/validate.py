@@ -22,6 +22,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from tarihkg.errors import InputError
+from tarihkg.graphs import union_graph
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +76,7 @@ def validate_graph(
 ) -> ValidationReport:
     """Validate the union of ``data``'s graphs against ``shapes``, with ``ontology`` mixed in."""
     started = time.perf_counter()
-    union = Graph()
-    if isinstance(data, Dataset):
-        for s, p, o, _ in data.quads((None, None, None, None)):
-            union.add((s, p, o))
-    else:
-        union += data
+    union = union_graph(data)
     conforms, report_graph, _ = pyshacl.validate(
         union,
         shacl_graph=shapes,

@@ -26,7 +26,12 @@ import re
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 #: Northern-hemisphere meteorological seasons, as EDTF level 1 codes 21-24.
-_SEASONS = {21: ((3, 1), (5, 31)), 22: ((6, 1), (8, 31)), 23: ((9, 1), (11, 30)), 24: ((12, 1), (2, 28))}
+_SEASONS = {
+    21: ((3, 1), (5, 31)),
+    22: ((6, 1), (8, 31)),
+    23: ((9, 1), (11, 30)),
+    24: ((12, 1), (2, 28)),
+}
 
 
 def _one(value: str) -> tuple[str, str, str]:
