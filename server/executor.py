@@ -10,8 +10,10 @@ read-only and ``RLIMIT_AS`` set to the memory cap. The parent sends one job at a
 pipe and waits until the deadline (counted from the request's arrival) for the answer; if none
 comes, it kills the child (SIGKILL), answers 503 with a message and starts a fresh child, so the
 server keeps answering everyone else. A child that dies (memory exhausted: SIGABRT from Rust,
-MemoryError from Python; or a crash) is replaced the same way. Messages on the pipe: JSON (jobs,
-answer heads) and raw bytes (answer bodies).
+MemoryError from Python; or a crash) is replaced the same way. Children live as long as the web
+worker and are reused last-in first-out, so the few that do the work keep their RocksDB caches
+warm and the others stay idle. Messages on the pipe: a job is one JSON message; an answer is one
+message, its JSON head (status, headers) behind a 4-byte length, then the raw body.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
-import queue
 import resource
 import signal
 import sys
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 RECURSION_LIMIT = 20_000
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["server.executor"])
+_HEAD_LENGTH = 4  # bytes of the big-endian length of an answer's JSON head
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,10 @@ class QueryPool:
     def __init__(self, settings: ExecutorSettings, *, size: int = 1) -> None:
         self.settings = settings
         self.size = size
-        self._idle: queue.Queue[_Child] = queue.Queue()
+        self._idle: list[_Child] = []  # a stack: the most recently used child is taken first
         self._all: set[_Child] = set()
         self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
         self._started = False
         weakref.finalize(self, _kill_all, self._all)
 
@@ -130,28 +133,30 @@ class QueryPool:
         child.kill()
         with self._lock:
             self._all.discard(child)
-        self._idle.put(self._spawn())
+        self._release(self._spawn())
+
+    def _release(self, child: _Child) -> None:
+        """Put ``child`` on top of the idle stack and wake one waiting thread."""
+        with self._freed:
+            self._idle.append(child)
+            self._freed.notify()
 
     def _acquire(self, deadline: float) -> _Child:
-        """An idle process, a new one while there are fewer than ``size``, or the next one freed
-        before ``deadline`` (else `TimeoutError`). Keeps one more process starting ahead while
-        the pool may grow, so that overlapping requests rarely wait for a start."""
-        try:
-            child = self._idle.get_nowait()
-        except queue.Empty:
-            with self._lock:
-                grow = len(self._all) < self.size
-            if grow:
-                child = self._spawn()
-            else:
-                try:
-                    child = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
-                except queue.Empty:
-                    raise TimeoutError from None
+        """The most recently used idle process, a new one while there are fewer than ``size``,
+        or the next one freed before ``deadline`` (else `TimeoutError`). Keeps one more process
+        starting ahead while the pool may grow, so that overlapping requests rarely wait for a
+        start."""
+        with self._freed:
+            grow = not self._idle and len(self._all) < self.size
+            if not grow and not self._freed.wait_for(lambda: bool(self._idle),
+                                                     max(deadline - time.monotonic(), 0.001)):
+                raise TimeoutError
+            taken = None if grow else self._idle.pop()
+        child = self._spawn() if taken is None else taken
         with self._lock:
-            spare = self._idle.empty() and len(self._all) < self.size
+            spare = not self._idle and len(self._all) < self.size
         if spare:
-            self._idle.put(self._spawn())
+            self._release(self._spawn())
         return child
 
     def start(self) -> None:
@@ -160,7 +165,7 @@ class QueryPool:
             if self._started:
                 return
             self._started = True
-        self._idle.put(self._spawn())
+        self._release(self._spawn())
 
     def close(self) -> None:
         """Stop every process."""
@@ -181,7 +186,7 @@ class QueryPool:
         try:
             child.wait_ready(deadline)
         except TimeoutError:
-            self._idle.put(child)  # still starting: ready for the next request
+            self._release(child)  # still starting: ready for the next request
             return _error(service_unavailable(
                 f"no query process was ready within the {timeout:g} s limit; try again"),
                 op, accept)
@@ -191,8 +196,7 @@ class QueryPool:
             return _error(service_unavailable(str(exc)), op, accept)
         try:
             child.send(json.dumps(op.to_dict()).encode("utf-8"))
-            head = json.loads(child.receive(deadline))
-            body = child.receive(deadline)
+            message = child.receive(deadline)
         except TimeoutError:
             log.warning("query stopped after %g s (pid %s)", timeout, child.proc.pid)
             self._retire(child)
@@ -209,9 +213,25 @@ class QueryPool:
                     "limit and was stopped"), op, accept)
             log.error("query process died (exit %s) on a query of %d bytes", code, len(op.query))
             return _error(internal_error(), op, accept)
-        self._idle.put(child)
-        headers: Headers = [(k, v) for k, v in head["headers"]]
-        return ProtocolResponse(int(head["status"]), headers, body, op.query)
+        self._release(child)
+        status, headers, body = _unpack(message)
+        return ProtocolResponse(status, headers, body, op.query)
+
+
+def _pack(answer: ProtocolResponse) -> bytes:
+    head = json.dumps([answer.status, answer.headers]).encode("utf-8")
+    return len(head).to_bytes(_HEAD_LENGTH, "big") + head + answer.body
+
+
+def _unpack(message: bytes) -> tuple[int, Headers, bytes]:
+    """The inverse of `_pack`.
+
+    >>> _unpack(_pack(ProtocolResponse(200, [("Vary", "Accept")], b"{}")))
+    (200, [('Vary', 'Accept')], b'{}')
+    """
+    end = _HEAD_LENGTH + int.from_bytes(message[:_HEAD_LENGTH], "big")
+    status, headers = json.loads(message[_HEAD_LENGTH:end])
+    return int(status), [(k, v) for k, v in headers], message[end:]
 
 
 def _error(error: HttpError, op: Operation, accept: MIMEAccept) -> ProtocolResponse:
@@ -256,5 +276,4 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
         except Exception:  # noqa: BLE001 - a bug: logged here, a 500 without details there
             log.exception("query failed")
             answer = _error(internal_error(), op, parse_accept(op.accept))
-        conn.send_bytes(json.dumps({"status": answer.status, "headers": answer.headers}).encode())
-        conn.send_bytes(answer.body)
+        conn.send_bytes(_pack(answer))

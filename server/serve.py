@@ -1,12 +1,13 @@
 """Host, port, built dataset dir -> the endpoint served by gunicorn (never Flask's dev server).
 
-Worker model: ``cores + 1`` pre-forked *gthread* web workers (capped at 8) of `THREADS` threads
-each; every thread that is busy has a query process of its own (`server.executor`, started on
-demand). A web thread parses the request, checks it, hands the query to a query process and
-waits; the query process does the CPU-bound work in pyoxigraph under the deadline and memory cap.
-So the web workers mostly wait: ``cores + 1`` of them are enough to parse requests and write
-answers on every core, and the threads are there so that slow or hostile queries (each holding a
-thread until its deadline) cannot make everyone else queue: ``(cores + 1) * THREADS`` queries
+Worker model: one pre-forked *gthread* web worker per core (at least 2, at most 8) of `THREADS`
+threads each; every thread that is busy has a query process of its own (`server.executor`,
+started on demand, reused most-recently-used first). A web thread parses the request, checks it,
+hands the query to a query process and waits; the query process does the CPU-bound work in
+pyoxigraph under the deadline and memory cap. So the web workers mostly wait: one per core is
+enough to parse requests and write answers on every core (a third worker on 2 cores cost 5 % more
+CPU per query in ``bench/``), and the threads are there so that slow or hostile queries (each
+holding a thread until its deadline) cannot make everyone else queue: ``workers * THREADS`` queries
 run at once, sharing the cores through the kernel's scheduler, and a quick query still gets its
 answer while slow ones burn their time. Threads also give HTTP keep-alive, which sync workers
 lack. Measured in ``bench/RESULTS.md``. The app is not preloaded: each worker opens the store
@@ -32,18 +33,19 @@ from tarihkg.store import find_dataset
 log = logging.getLogger(__name__)
 
 MAX_WORKERS = 8
-THREADS = 6
+THREADS = 8
 WORKER_TIMEOUT_S = 300
 
 
 def default_workers(cores: int | None = None) -> int:
-    """``cores + 1``, capped at `MAX_WORKERS`.
+    """One per core, at least 2 (one busy worker must not hold up the next request), at most
+    `MAX_WORKERS`.
 
-    >>> default_workers(2), default_workers(16)
-    (3, 8)
+    >>> default_workers(1), default_workers(2), default_workers(16)
+    (2, 2, 8)
     """
     n = cores if cores is not None else (os.cpu_count() or 1)
-    return min(n + 1, MAX_WORKERS)
+    return min(max(n, 2), MAX_WORKERS)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]

@@ -21,6 +21,7 @@ from flask import (
     send_from_directory,
 )
 
+from server.basemap import BaseLayer, Frame, atlas_path, base_layer
 from server.linked_data import Labeller, Link, store
 from server.pages import SPARQL_PREFIXES, TKG, current_lang, format_edtf, select
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS
@@ -154,43 +155,30 @@ class Movement:
     actors: list[Link] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Frame:
-    """A lon/lat box drawn into a width x height SVG (equirectangular, scaled by cos(lat))."""
-
-    west: float
-    east: float
-    south: float
-    north: float
-    width: float
-
-    @property
-    def height(self) -> float:
-        k = math.cos(math.radians((self.north + self.south) / 2))
-        return self.width * (self.north - self.south) / ((self.east - self.west) * k)
-
-    def xy(self, lon: float, lat: float) -> tuple[float, float]:
-        x = self.width * (lon - self.west) / (self.east - self.west)
-        y = self.height * (self.north - lat) / (self.north - self.south)
-        return round(x, 1), round(y, 1)
-
-    def contains(self, lon: float, lat: float) -> bool:
-        return self.west <= lon <= self.east and self.south <= lat <= self.north
-
-    def graticule(self, step: float) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-        """(lon, x) and (lat, y) of the grid lines at every ``step`` degrees."""
-        lons = [lo for lo in _steps(self.west, self.east, step)]
-        lats = [la for la in _steps(self.south, self.north, step)]
-        return ([(lo, self.xy(lo, self.north)[0]) for lo in lons],
-                [(la, self.xy(self.west, la)[1]) for la in lats])
-
-
-def _steps(lo: float, hi: float, step: float) -> list[float]:
-    first = math.ceil(lo / step) * step
-    return [round(first + i * step, 3) for i in range(int((hi - first) / step) + 1)]
-
-
 INSET = Frame(west=49.55, east=50.2, south=40.22, north=40.62, width=560)
+REGION = Frame(west=36.0, east=52.0, south=37.0, north=45.0, width=1100)
+# Cartographic names of the waters on the base map (Turkish, English, lon, lat, inset sheet?).
+WATERS = (("Karadeniz", "Black Sea", 34.5, 43.2, False),
+          ("Hazar Denizi", "Caspian Sea", 51.0, 41.2, False),
+          ("Hazar Denizi", "Caspian Sea", 49.72, 40.26, True))
+MAP_TEXT = {
+    "land": ("Kara", "Land"),
+    "sea": ("Deniz", "Sea"),
+    "coast": ("Kıyı çizgisi", "Coastline"),
+    "borders": ("Bugünkü sınırlar (1917–1921 sınırları farklıydı)",
+                "Present-day borders (the borders of 1917–1921 were different)"),
+    "events": ("Olay yeri", "Place of events"),
+    "units": ("Birlik konumu", "Unit position"),
+    "other": ("Diğer yer", "Other place"),
+    "move": ("Hareket (olayın başlangıç ve varış yeri)", "Movement (an event's origin and "
+             "destination)"),
+    "credit": ("Altlık harita: Natural Earth (kamu malı, public domain); göller ve akarsular "
+               "gösterilmez.", "Base map: Natural Earth (public domain); lakes and rivers "
+               "are not drawn."),
+    "missing": ("Altlık harita kurulu değil (`npm ci` çalıştırın): yalnızca koordinat ağı "
+                "çizildi.", "The base map is not installed (run `npm ci`): only the grid is "
+                "drawn."),
+}
 
 
 def map_data(lang: str) -> tuple[list[MapPlace], list[Movement]]:
@@ -234,11 +222,32 @@ def map_data(lang: str) -> tuple[list[MapPlace], list[Movement]]:
 
 
 def _frame(places: list[MapPlace]) -> Frame:
-    lons = [p.lon for p in places] or [40.0, 50.0]
-    lats = [p.lat for p in places] or [38.0, 42.0]
-    return Frame(west=math.floor(min(lons)) - 0.5, east=math.ceil(max(lons)) + 0.5,
-                 south=math.floor(min(lats)) - 0.5, north=math.ceil(max(lats)) + 0.5,
-                 width=1100)
+    """The region of the texts, widened to every place with coordinates."""
+    lons = [p.lon for p in places] or [REGION.west]
+    lats = [p.lat for p in places] or [REGION.south]
+    return Frame(west=min(math.floor(min(lons) - 0.5), REGION.west),
+                 east=max(math.ceil(max(lons) + 0.5), REGION.east),
+                 south=min(math.floor(min(lats) - 0.5), REGION.south),
+                 north=max(math.ceil(max(lats) + 0.5), REGION.north), width=REGION.width)
+
+
+@dataclass
+class MapSheet:
+    """One SVG map: its frame, grid, base layer and the water labels that fall inside it."""
+
+    frame: Frame
+    grid: tuple[list[tuple[float, float]], list[tuple[float, float]]]
+    base: BaseLayer | None
+    waters: list[tuple[str, float, float]]
+
+
+def _sheet(frame: Frame, step: float, lang: str) -> MapSheet:
+    base = base_layer(atlas_path(current_app.config["NODE_MODULES"]), frame)
+    waters = [(tr if lang == "tr" else en, *frame.xy(lon, lat))
+              for tr, en, lon, lat, inset in WATERS
+              if frame.contains(lon, lat) and inset == (frame == INSET)]
+    return MapSheet(frame=frame, grid=frame.graticule(step), base=base,
+                    waters=waters if base else [])
 
 
 @bp.get("/map")
@@ -250,11 +259,10 @@ def map_view() -> str:
         p.x, p.y = frame.xy(p.lon, p.lat)
         if INSET.contains(p.lon, p.lat):
             p.ix, p.iy = INSET.xy(p.lon, p.lat)
-    grid = frame.graticule(2.0)
-    inset_grid = INSET.graticule(0.1)
+    text = {key: tr if lang == "tr" else en for key, (tr, en) in MAP_TEXT.items()}
     return render_template("map.html", places=places, movements=movements, frame=frame,
-                           grid=grid, inset=INSET, inset_grid=inset_grid,
-                           in_inset=[p for p in places if p.ix is not None])
+                           main=_sheet(frame, 2.0, lang), inset=_sheet(INSET, 0.1, lang),
+                           text=text, in_inset=[p for p in places if p.ix is not None])
 
 
 # ---------------------------------------------------------------- query editor

@@ -151,6 +151,14 @@ def test_timeline_and_map(site, browser):
     places = browser.find_elements(By.CSS_SELECTOR, "svg.map circle.place")
     assert len(places) > 20
     shot(browser, "08-map")
+    land = browser.execute_script(
+        "var b = document.querySelector('svg.map path.land').getBBox();"
+        "return [b.width, getComputedStyle(document.querySelector('svg.map .sea')).fill,"
+        " getComputedStyle(document.querySelector('svg.map .land')).fill];")
+    assert land[0] > 500 and land[1] != land[2], "the base layer is drawn, sea and land differ"
+    inset = browser.find_element(By.CSS_SELECTOR, "svg.map.inset")
+    browser.execute_script("arguments[0].scrollIntoView()", inset)
+    shot(browser, "09-map-inset")
     baku = browser.find_element(By.CSS_SELECTOR, "svg.map a[href='/resource/place/baku']")
     baku.click()
     wait(browser, ec.url_contains("/resource/place/baku"))

@@ -121,8 +121,11 @@ def test_13_what_mudros_required(ask) -> None:
 
 def test_14_works_supporting_the_date_of_bakus_liberation(ask) -> None:
     # 000: "Bakü, 15 Eylül 1918 tarihinde Türk birliklerince alınmıştır (Saray, 1999: 41)"
+    # 002: "15 Eylül 1918 yılında Bakü işgalden kurtulmuş ve iki gün sonra (17 Eylül 1918
+    # yılında) Hükümet merkezi Bakü’ye taşınmıştır (Nesipli, 2011, s. 67)"
     assert set(cols(ask("14"), "edtf", "source", "work", "pages")) == {
-        ("1918-09-15", S000, "Saray, 1999", "41")
+        ("1918-09-15", S000, "Saray, 1999", "41"),
+        ("1918-09-15", S002, "Nesipli, 2011", "67"),
     }
 
 
@@ -296,11 +299,12 @@ def test_31_seat_of_the_azerbaijani_government(ask) -> None:
 
 
 def test_32_when_the_turks_left_baku(ask) -> None:
-    # 000: "17 Kasım 1918 tarihinde Türk birlikleri Bakü’den ayrılmışlardır"; "General Thomson
-    # idaresinde ... Bakü’yü işgal etmiştir"
+    # 000: "17 Kasım 1918 tarihinde Türk birlikleri Bakü’den ayrılmışlardır"; "Türk askerinin
+    # ayrılışından hemen sonra General Thomson idaresinde ... Bakü’yü işgal etmiştir" (no day
+    # printed: only the month is recorded)
     rows = set(cols(ask("32"), "eventLabel", "edtf", "byLabel", "commanderLabel"))
     assert ("Bakü’nün boşaltılması", "1918-11-17", "Osmanlı Ordusu", None) in rows
-    assert ("Bakü’nün İngiliz işgali", None, "İngiliz kuvvetleri", "Thomson") in rows
+    assert ("Bakü’nün İngiliz işgali", "1918-11", "İngiliz kuvvetleri", "Thomson") in rows
 
 
 def test_33_unit_strengths(ask) -> None:

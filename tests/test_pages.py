@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
 import re
 import shutil
 from html.parser import HTMLParser
@@ -138,6 +139,78 @@ def test_map_shows_places_with_coordinates_and_their_source(client):
     assert "github.com/bahaha/waritally/blob/" in html, "where the coordinates come from"
     assert "gumru" not in html, "a place without confirmed coordinates stays off the map"
     assert "<svg" in html and "tile" not in html
+
+
+def _sheets(html: str) -> list[str]:
+    """The two map SVGs (whole region, Baku inset) of the /map page."""
+    return re.findall(r'<svg class="map.*?</svg>', html, re.S)
+
+
+def _rings(svg: str, cls: str) -> list[list[tuple[float, float]]]:
+    d = re.search(rf'<path class="{cls}" d="([^"]*)"', svg)
+    assert d, f"no {cls} path"
+    return [[(float(x), float(y)) for x, y in re.findall(r"([-\d.]+) ([-\d.]+)", part)]
+            for part in re.findall(r"M[^M]*", d.group(1))]
+
+
+def _marker(svg: str, slug: str) -> tuple[float, float]:
+    m = re.search(rf'href="/resource/place/{slug}"><circle [^>]*cx="([-\d.]+)" cy="([-\d.]+)"',
+                  svg)
+    assert m, slug
+    return float(m.group(1)), float(m.group(2))
+
+
+def _on_land(point: tuple[float, float], land: list[list[tuple[float, float]]]) -> bool:
+    """Even-odd point-in-polygon over every land ring, as the SVG fill-rule draws it."""
+    x, y = point
+    inside = False
+    for ring in land:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+                inside = not inside
+    return inside
+
+
+def _to_coast(point: tuple[float, float], coast: list[list[tuple[float, float]]]) -> float:
+    """Distance in px from ``point`` to the nearest coastline segment."""
+    px, py = point
+    best = math.inf
+    for line in coast:
+        for (x1, y1), (x2, y2) in zip(line, line[1:], strict=False):
+            dx, dy = x2 - x1, y2 - y1
+            t = max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy) / ((dx * dx + dy * dy) or 1)))
+            best = min(best, math.hypot(px - x1 - t * dx, py - y1 - t * dy))
+    return best
+
+
+def test_map_base_layer_puts_markers_where_the_land_is(client):
+    html = page(client, "/map?lang=en")
+    main, inset = _sheets(html)
+    for svg in (main, inset):
+        land, coast = _rings(svg, "land"), _rings(svg, "coast")
+        assert land and coast
+        baku = _marker(svg, "baku")
+        assert _on_land(baku, land) or _to_coast(baku, coast) < 4, "Baku is on the shore"
+        for water in re.findall(r'<text class="water" x="([-\d.]+)" y="([-\d.]+)"', svg):
+            assert not _on_land((float(water[0]), float(water[1])), land), water
+    land, coast = _rings(main, "land"), _rings(main, "coast")
+    assert _to_coast(_marker(main, "baku"), coast) < 6, "Baku lies on the Caspian shore"
+    for inland in ("kars", "erzurum", "tiflis"):
+        point = _marker(main, inland)
+        assert _on_land(point, land) and _to_coast(point, coast) > 40, inland
+    assert len(_rings(main, "border")) > 5, "present-day borders are drawn"
+    assert "Black Sea" in main and "Caspian Sea" in main
+    assert "Present-day borders" in html and "1917–1921 were different" in html
+    assert "Natural Earth (public domain)" in html and "world-atlas 2.0.2" in html
+    assert "Karadeniz" in page(client, "/map?lang=tr")
+
+
+def test_map_without_the_base_layer_still_draws_the_grid(build_dir, tmp_path):
+    app = create_app({"TESTING": True, "DATASET_DIR": str(build_dir), "QUERY_PROCESSES": 0,
+                      "NODE_MODULES": str(tmp_path)})
+    html = page(app.test_client(), "/map?lang=en")
+    assert 'class="grid"' in html and 'href="/resource/place/baku"' in html
+    assert 'class="land"' not in html and "run `npm ci`" in html
 
 
 def test_query_page_serves_yasgui_locally_with_examples(client):

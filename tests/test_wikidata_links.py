@@ -36,6 +36,17 @@ LOOK_ALIKES = {"batum-vilayeti": "Q25475", "batum-antlasmasi": "Q25475",
                "ingiltere": "Q145", "iran": "Q794", "kizil-ordu": "Q251395",
                "milli-mucadele": "Q87138", "turk-rus-savasi-1914-1917": "Q1765465",
                "rus-gecici-hukumeti": "Q139319", "ermenistan": "Q399", "gurcistan": "Q230"}
+#: Items named after our places and events, each seen with its label, dates and coordinates
+#: (kei-nan/meast-events, SpocWiki/_Standards): a battle is not its town, the Russian Revolution
+#: (Q8729) is neither the February nor the October revolution, and Q2657718 (remembered for the
+#: October Revolution) is the Armenian Soviet Encyclopedia. Each must stay rejected, never linked.
+REJECTED_SEEN = {("sarikamis", "Q250652"), ("erzincan", "Q836837"), ("erzincan", "Q28048694"),
+                 ("erzurum", "Q524208"), ("dogu-anadolu-ve-dogu-karadeniz-ileri-harekati", "Q524208"),
+                 ("van", "Q1018969"), ("ardahan", "Q1634857"), ("bitlis", "Q2632850"),
+                 ("karakilse", "Q936223"), ("trabzon", "Q2058905"), ("trabzon", "Q3686593"),
+                 ("turk-rus-savasi-1914-1917", "Q1328496"), ("kafkas-cephesi", "Q523154"),
+                 ("1877-78-turk-rus-savasi", "Q743046"), ("subat-ihtilali", "Q8729"),
+                 ("bolsevik-inkilabi", "Q8729"), ("bolsevik-inkilabi", "Q2657718")}
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +90,21 @@ def test_no_link_contradicts_a_seen_qid_or_names_a_look_alike(registry) -> None:
     assert {("mondros-mutarekesi", "Q182515"), ("iran", "Q794"), ("ingiltere", "Q145"),
             ("kizil-ordu", "Q251395")} <= rejected
     assert len(set(confirmed.values())) == len(confirmed)
+
+
+def test_seen_look_alikes_are_rejected_with_their_evidence(registry) -> None:
+    links = {(lk.id, lk.qid): lk for lk in _links(registry)}
+    for pair in REJECTED_SEEN:
+        lk = links[pair]
+        assert lk.status == "rejected", pair
+        assert lk.label_seen and lk.source and lk.checked_on, pair
+    confirmed = {(lk.id, lk.qid) for lk in links.values() if lk.status == "confirmed"}
+    assert not REJECTED_SEEN & confirmed
+    # a look-alike of a linked thing: the QID stays confirmed for that thing only
+    assert ("erzincan-mutarekesi", "Q28048694") in confirmed
+    assert ("trabzon-gorusmeleri", "Q3686593") in confirmed
+    assert ("turk-rus-savasi-1914-1917", "Q523154") in confirmed
+    assert not any(lk.qid == "Q8729" and lk.status != "rejected" for lk in links.values())
 
 
 def _write(tmp_path: Path, entries: list[dict]) -> Path:

@@ -279,10 +279,23 @@ def _may_contain(text: str, word: str) -> bool:
     return word.upper() in text.upper() or word.lower() in text.lower()
 
 
-def _may_have(sparql: str, word: str) -> bool:
-    """False only if ``word`` is in neither reading of ``sparql``'s code (`_code`), with or
-    without its escapes expanded: then no parser can find it as a keyword."""
-    return any(_may_contain(_code(text), word) for text in (sparql, expand_escapes(sparql)))
+def _may_have(sparql: str, *words: str) -> bool:
+    """False only if none of ``words`` is in either reading of ``sparql``'s code (`_code`), with
+    or without its escapes expanded: then no parser can find one as a keyword.
+
+    >>> _may_have("SELECT ?from { ?s ?p 'from' }", "service", "from")
+    False
+    >>> _may_have(r"SELECT * \\u0046ROM <g> {}", "service", "from")
+    True
+    """
+    readings = {sparql, expand_escapes(sparql)} if "\\" in sparql else {sparql}
+    for text in readings:
+        if not any(_may_contain(text, word) for word in words):
+            continue  # a keyword is a run of the text's own characters
+        code = _code(text)
+        if any(_may_contain(code, word) for word in words):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -321,7 +334,7 @@ def inspect_query(sparql: str) -> QueryShape:
     >>> inspect_query("SELECT * { ?s ?p ?o }")
     QueryShape(from_graphs=(), from_named=(), services=())
     """
-    if not (_may_have(sparql, "service") or _may_have(sparql, "from")):
+    if not _may_have(sparql, "service", "from"):
         return QueryShape()
     from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parser import parseQuery
