@@ -45,3 +45,27 @@ def built_project(tmp_path_factory: pytest.TempPathFactory):
     project = Project(root)
     summary = build(project)
     return project, summary
+
+
+@pytest.fixture(scope="session")
+def build_dir(built_project) -> Path:
+    """data/build/ of the built copy of the project."""
+    project, _ = built_project
+    return Path(project.build_dir)
+
+
+@pytest.fixture(scope="session")
+def built_app(built_project):
+    """The app from the factory over the real build (queries run in process: the killable query
+    processes have their own tests)."""
+    from server import create_app
+
+    project, _ = built_project
+    return create_app(
+        {"TESTING": True, "DATASET_DIR": str(project.build_dir), "QUERY_PROCESSES": 0}
+    )
+
+
+@pytest.fixture
+def built_client(built_app):
+    return built_app.test_client()

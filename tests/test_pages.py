@@ -24,18 +24,6 @@ HTML = {"Accept": "text/html"}
 HOSTILE = Path(__file__).parent / "data" / "pages" / "hostile.nq"
 
 
-@pytest.fixture(scope="module")
-def build_dir(built_project) -> Path:
-    project, _ = built_project
-    return Path(project.build_dir)
-
-
-@pytest.fixture(scope="module")
-def client(build_dir):
-    app = create_app({"TESTING": True, "DATASET_DIR": str(build_dir), "QUERY_PROCESSES": 0})
-    return app.test_client()
-
-
 class _Tags(HTMLParser):
     """Every start tag of a page with its attributes, as a browser's parser sees them."""
 
@@ -63,15 +51,15 @@ def active_content(html: str) -> list[str]:
     return found
 
 
-def page(client, path: str, **headers: str) -> str:
-    r = client.get(path, headers={**HTML, **headers})
+def page(built_client, path: str, **headers: str) -> str:
+    r = built_client.get(path, headers={**HTML, **headers})
     assert r.status_code == 200, (path, r.status_code)
     assert r.mimetype == "text/html"
     return r.get_data(as_text=True)
 
 
-def test_landing_page_says_what_how_big_licence_and_citation(client, build_dir):
-    html = page(client, "/?lang=en")
+def test_landing_page_says_what_how_big_licence_and_citation(built_client, build_dir):
+    html = page(built_client, "/?lang=en")
     assert "Caucasus front" in html
     assert 'rel="license"' in html and "creativecommons.org/licenses/by/4.0/" in html
     assert "How to cite" in html and "https://w3id.org/tarihkg/" in html
@@ -79,27 +67,27 @@ def test_landing_page_says_what_how_big_licence_and_citation(client, build_dir):
     assert "/dumps/" in html and "/.well-known/void" in html
 
 
-def test_language_switch_is_remembered_in_a_cookie(client):
-    r = client.get("/resource/person/nuri-pasa?lang=tr", headers=HTML)
+def test_language_switch_is_remembered_in_a_cookie(built_client):
+    r = built_client.get("/resource/person/nuri-pasa?lang=tr", headers=HTML)
     assert 'lang="tr"' in r.get_data(as_text=True)[:200]
     assert "lang=tr" in r.headers["Set-Cookie"]
-    again = page(client, "/resource/person/nuri-pasa")  # the test client keeps the cookie
+    again = page(built_client, "/resource/person/nuri-pasa")  # the test built_client keeps the cookie
     assert "<h3>Olgular</h3>" in again and "Kafkas İslam Ordusu" in again
-    english = page(client, "/resource/person/nuri-pasa?lang=en")
+    english = page(built_client, "/resource/person/nuri-pasa?lang=en")
     assert "<h3>Facts</h3>" in english and ">Nuri Pasha</h2>" in english
     assert "Nuri Paşa’nın" in english, "Turkish evidence is shown as printed in both languages"
     assert "1912" in english
 
 
-def test_dates_are_localised_and_printed_wording_kept(client):
-    tr = page(client, "/resource/event/bakunun-kurtulusu?lang=tr")
-    en = page(client, "/resource/event/bakunun-kurtulusu?lang=en")
+def test_dates_are_localised_and_printed_wording_kept(built_client):
+    tr = page(built_client, "/resource/event/bakunun-kurtulusu?lang=tr")
+    en = page(built_client, "/resource/event/bakunun-kurtulusu?lang=en")
     assert "15 Eylül 1918" in tr and "15 September 1918" in en
     assert re.search(r"as printed: <q lang=\"tr\">[^<]*1918", en)
 
 
-def test_entity_page_has_facts_evidence_citations_incoming_and_mentions(client):
-    html = page(client, "/resource/person/nuri-pasa?lang=en")
+def test_entity_page_has_facts_evidence_citations_incoming_and_mentions(built_client):
+    html = page(built_client, "/resource/person/nuri-pasa?lang=en")
     assert "Nuri Paşa" in html and "Nuri Pasha" in html
     assert '<mark class="mention">Nuri Paşa’nın</mark>' in html, "mention highlighted"
     assert 'href="/resource/work/suleymanov-2014"' in html, "the cited work"
@@ -108,33 +96,33 @@ def test_entity_page_has_facts_evidence_citations_incoming_and_mentions(client):
     assert 'id="mentions"' in html
 
 
-def test_conflicting_claims_side_by_side(client):
-    html = page(client, "/resource/unit/38-alay?lang=en")
+def test_conflicting_claims_side_by_side(built_client):
+    html = page(built_client, "/resource/unit/38-alay?lang=en")
     assert 'class="conflicts"' in html and "conflict-pair" in html
     assert html.count('class="claim conflicting"') >= 2
 
 
-def test_source_page_marks_sentences_mentions_dates_and_citations(client):
-    html = page(client, "/resource/source/002_afd972166be37c54")
+def test_source_page_marks_sentences_mentions_dates_and_citations(built_client):
+    html = page(built_client, "/resource/source/002_afd972166be37c54")
     assert 'id="s-8086-8537"' in html
     assert '<mark class="mention"><a href="/resource/person/nuri-pasa">' in html
     assert '<mark class="date">' in html
     assert '<mark class="citation"><a href="/resource/work/' in html
 
 
-def test_timeline_lists_dated_events_and_filters(client):
-    html = page(client, "/timeline?lang=en")
+def test_timeline_lists_dated_events_and_filters(built_client):
+    html = page(built_client, "/timeline?lang=en")
     assert 'href="/resource/event/bakunun-kurtulusu"' in html
     assert "<h3>1918</h3>" in html
     total = html.count('<circle class="event"')
-    capture = page(client, f"/timeline?type={BASE}ontology%23Capture&lang=en")
+    capture = page(built_client, f"/timeline?type={BASE}ontology%23Capture&lang=en")
     assert 0 < capture.count('<circle class="event"') < total
-    baku = page(client, f"/timeline?place={BASE}resource/place/baku")
+    baku = page(built_client, f"/timeline?place={BASE}resource/place/baku")
     assert 0 < baku.count('<circle class="event"') < total
 
 
-def test_map_shows_places_with_coordinates_and_their_source(client):
-    html = page(client, "/map?lang=en")
+def test_map_shows_places_with_coordinates_and_their_source(built_client):
+    html = page(built_client, "/map?lang=en")
     assert 'href="/resource/place/baku"' in html and 'href="/resource/place/gence"' in html
     assert "github.com/bahaha/waritally/blob/" in html, "where the coordinates come from"
     assert "gumru" not in html, "a place without confirmed coordinates stays off the map"
@@ -183,8 +171,8 @@ def _to_coast(point: tuple[float, float], coast: list[list[tuple[float, float]]]
     return best
 
 
-def test_map_base_layer_puts_markers_where_the_land_is(client):
-    html = page(client, "/map?lang=en")
+def test_map_base_layer_puts_markers_where_the_land_is(built_client):
+    html = page(built_client, "/map?lang=en")
     main, inset = _sheets(html)
     for svg in (main, inset):
         land, coast = _rings(svg, "land"), _rings(svg, "coast")
@@ -202,7 +190,7 @@ def test_map_base_layer_puts_markers_where_the_land_is(client):
     assert "Black Sea" in main and "Caspian Sea" in main
     assert "Present-day borders" in html and "1917–1921 were different" in html
     assert "Natural Earth (public domain)" in html and "world-atlas 2.0.2" in html
-    assert "Karadeniz" in page(client, "/map?lang=tr")
+    assert "Karadeniz" in page(built_client, "/map?lang=tr")
 
 
 def test_map_without_the_base_layer_still_draws_the_grid(build_dir, tmp_path):
@@ -213,19 +201,19 @@ def test_map_without_the_base_layer_still_draws_the_grid(build_dir, tmp_path):
     assert 'class="land"' not in html and "run `npm ci`" in html
 
 
-def test_query_page_serves_yasgui_locally_with_examples(client):
-    html = page(client, "/query")
+def test_query_page_serves_yasgui_locally_with_examples(built_client):
+    html = page(built_client, "/query")
     assert "/vendor/yasgui/yasgui.min.js" in html and "cdn" not in html.lower()
     assert 'class="example-query"' in html and "PREFIX tkg:" in html
-    assert client.get("/vendor/yasgui/yasgui.min.js").status_code == 200
-    assert client.get("/vendor/yasgui/../package.json").status_code == 404
-    assert "example-query" in page(client, "/sparql"), "/sparql in a browser shows the editor"
+    assert built_client.get("/vendor/yasgui/yasgui.min.js").status_code == 200
+    assert built_client.get("/vendor/yasgui/../package.json").status_code == 404
+    assert "example-query" in page(built_client, "/sparql"), "/sparql in a browser shows the editor"
 
 
-def test_every_html_page_has_a_strict_csp(client):
+def test_every_html_page_has_a_strict_csp(built_client):
     for path in ("/", "/resource/place/baku", "/search?q=baku", "/timeline", "/map", "/ontology",
                  "/dumps/", "/shacl-report", "/graph/curation", "/query"):
-        r = client.get(path, headers=HTML)
+        r = built_client.get(path, headers=HTML)
         csp = r.headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1] \
             .split(";")[0], path
@@ -234,24 +222,24 @@ def test_every_html_page_has_a_strict_csp(client):
             assert "unsafe-inline" not in csp
 
 
-def test_dumps_have_checksums_and_licence(client, build_dir):
-    meta = client.get("/dumps/dumps.json").get_json()
+def test_dumps_have_checksums_and_licence(built_client, build_dir):
+    meta = built_client.get("/dumps/dumps.json").get_json()
     assert meta["licence"] == "https://creativecommons.org/licenses/by/4.0/"
     names = {d["file"] for d in meta["dumps"]}
     assert names == {"tarihkg.nq.gz", "tarihkg.trig.gz", "tarihkg.ttl.gz", "tarihkg.jsonld.gz"}
-    sums = client.get("/dumps/SHA256SUMS").get_data(as_text=True)
+    sums = built_client.get("/dumps/SHA256SUMS").get_data(as_text=True)
     for d in meta["dumps"]:
-        body = client.get(f"/dumps/{d['file']}").data
+        body = built_client.get(f"/dumps/{d['file']}").data
         assert hashlib.sha256(body).hexdigest() == d["sha256"]
         assert f"{d['sha256']}  {d['file']}" in sums
-    ttl = gzip.decompress(client.get("/dumps/tarihkg.ttl.gz").data)
+    ttl = gzip.decompress(built_client.get("/dumps/tarihkg.ttl.gz").data)
     g = Graph().parse(data=ttl, format="turtle")
     assert (URIRef(BASE + "resource/place/baku"), None, None) in g
-    assert client.get("/dumps/../tarihkg.nq").status_code == 404
+    assert built_client.get("/dumps/../tarihkg.nq").status_code == 404
 
 
-def test_void_describes_the_dataset(client):
-    r = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+def test_void_describes_the_dataset(built_client):
+    r = built_client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     g = Graph().parse(data=r.data, format="turtle")
     void = "http://rdfs.org/ns/void#"
     ds = URIRef(BASE + "void#dataset")
@@ -264,8 +252,8 @@ def test_void_describes_the_dataset(client):
     assert len(set(g.objects(ds, URIRef(void + "classPartition")))) > 10
 
 
-def test_shacl_report_page(client, build_dir):
-    html = page(client, "/shacl-report?lang=en")
+def test_shacl_report_page(built_client, build_dir):
+    html = page(built_client, "/shacl-report?lang=en")
     report = (build_dir / "shacl-report.txt").read_text(encoding="utf-8")
     assert ("conforms to the shapes" in html) if not report.strip() else (report[:40] in html)
 

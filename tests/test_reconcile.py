@@ -6,37 +6,22 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from server import create_app
 from server.reconcile import Candidate
 
 
-@pytest.fixture(scope="module")
-def app(built_project):
-    project, _ = built_project
-    return create_app({"DATASET_DIR": str(project.build_dir), "QUERY_PROCESSES": 0,
-                       "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def _batch(client, queries: dict, *, as_json: bool = False) -> dict:
+def _batch(built_client, queries: dict, *, as_json: bool = False) -> dict:
     if as_json:
-        response = client.post("/reconcile", json={"queries": queries})
+        response = built_client.post("/reconcile", json={"queries": queries})
     else:  # what OpenRefine sends: a form field 'queries' holding the JSON
-        response = client.post("/reconcile", data={"queries": json.dumps(queries)},
+        response = built_client.post("/reconcile", data={"queries": json.dumps(queries)},
                                content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200, response.data
     assert response.mimetype == "application/json"
     return response.get_json()
 
 
-def test_manifest(client) -> None:
-    m = client.get("/reconcile").get_json()
+def test_manifest(built_client) -> None:
+    m = built_client.get("/reconcile").get_json()
     assert "0.2" in m["versions"]
     assert m["identifierSpace"] == "https://w3id.org/tarihkg/resource/"
     assert m["schemaSpace"] == "https://w3id.org/tarihkg/ontology#"
@@ -46,7 +31,7 @@ def test_manifest(client) -> None:
     assert set(m["suggest"]) == {"entity", "type", "property"}
 
 
-def test_a_batch_as_openrefine_sends_it(client) -> None:
+def test_a_batch_as_openrefine_sends_it(built_client) -> None:
     queries = {
         "q0": {"query": "Nuri Paşa", "type": "Person", "limit": 3, "type_strict": "should"},
         "q1": {"query": "BAKU", "type": "Place", "type_strict": "should"},
@@ -57,7 +42,7 @@ def test_a_batch_as_openrefine_sends_it(client) -> None:
         "q6": {"query": "Batum", "type": "Place"},
         "q7": {"query": "Zzyzx Qwerty"},
     }
-    out = _batch(client, queries)
+    out = _batch(built_client, queries)
     assert set(out) == set(queries)
     top = {k: (v["result"][0] if v["result"] else None) for k, v in out.items()}
     assert top["q0"]["id"] == "person/nuri-pasa" and top["q0"]["match"] is True
@@ -76,69 +61,69 @@ def test_a_batch_as_openrefine_sends_it(client) -> None:
         for r in v["result"]:
             assert {"id", "name", "score", "match", "type"} <= set(r)
     assert {t["id"] for t in top["q0"]["type"]} == {"Person"}
-    assert "Event" in {t["id"] for t in _batch(client, {"q": {"query": "5 Ağustos savaşı"}})[
+    assert "Event" in {t["id"] for t in _batch(built_client, {"q": {"query": "5 Ağustos savaşı"}})[
         "q"]["result"][0]["type"]}
 
 
-def test_json_body_and_single_query(client) -> None:
-    out = _batch(client, {"a": {"query": "Enver Paşa"}}, as_json=True)
+def test_json_body_and_single_query(built_client) -> None:
+    out = _batch(built_client, {"a": {"query": "Enver Paşa"}}, as_json=True)
     assert out["a"]["result"][0]["id"] == "person/enver-pasa"
-    single = client.get("/reconcile", query_string={"query": "Enver Paşa"}).get_json()
+    single = built_client.get("/reconcile", query_string={"query": "Enver Paşa"}).get_json()
     assert single["result"][0]["id"] == "person/enver-pasa"
 
 
-def test_property_constraints_move_the_score(client) -> None:
-    plain = _batch(client, {"q": {"query": "Baku"}})["q"]["result"][0]
-    agree = _batch(client, {"q": {"query": "Baku", "properties": [
+def test_property_constraints_move_the_score(built_client) -> None:
+    plain = _batch(built_client, {"q": {"query": "Baku"}})["q"]["result"][0]
+    agree = _batch(built_client, {"q": {"query": "Baku", "properties": [
         {"pid": "wikidata", "v": "Q9248"}]}})["q"]["result"][0]
-    disagree = _batch(client, {"q": {"query": "Baku", "properties": [
+    disagree = _batch(built_client, {"q": {"query": "Baku", "properties": [
         {"pid": "wikidata", "v": "Q1"}]}})["q"]["result"]
     assert agree["id"] == plain["id"] == "place/baku"
     assert not disagree or disagree[0]["id"] != "place/baku" or disagree[0]["score"] < 100
-    echelon = _batch(client, {"q": {"query": "Ordu", "type": "MilitaryUnit", "properties": [
+    echelon = _batch(built_client, {"q": {"query": "Ordu", "type": "MilitaryUnit", "properties": [
         {"pid": "echelon", "v": "army"}]}})["q"]["result"]
     assert echelon and all(r["id"].startswith("unit/") for r in echelon)
 
 
-def test_bad_requests_are_400(client) -> None:
-    assert client.post("/reconcile", data={"queries": "{not json"}).status_code == 400
-    assert client.post("/reconcile", data={"queries": json.dumps({"q": {"query": "x",
+def test_bad_requests_are_400(built_client) -> None:
+    assert built_client.post("/reconcile", data={"queries": "{not json"}).status_code == 400
+    assert built_client.post("/reconcile", data={"queries": json.dumps({"q": {"query": "x",
                                                                         "type": "Ship"}})}
                        ).status_code == 400
-    assert client.post("/reconcile", data={"queries": json.dumps({"q": {
+    assert built_client.post("/reconcile", data={"queries": json.dumps({"q": {
         "query": "x", "properties": [{"pid": "colour", "v": "red"}]}})}).status_code == 400
 
 
-def test_preview_is_escaped_and_links_to_our_page(client, app) -> None:
-    html = client.get("/reconcile/preview", query_string={"id": "place/baku"}).get_data(
+def test_preview_is_escaped_and_links_to_our_page(built_client, built_app) -> None:
+    html = built_client.get("/reconcile/preview", query_string={"id": "place/baku"}).get_data(
         as_text=True)
     assert "Bakü" in html and 'href="/resource/place/baku"' in html and "Q9248" in html
-    index = app.extensions["tarihkg-reconcile"]["index"]
+    index = built_app.extensions["tarihkg-reconcile"]["index"]
     index["person/x"] = Candidate(id="person/x", name="<script>alert(1)</script>", name_en="x",
                                   types={"Person"}, names={"x"})
     try:
-        bad = client.get("/reconcile/preview?id=person/x").get_data(as_text=True)
+        bad = built_client.get("/reconcile/preview?id=person/x").get_data(as_text=True)
     finally:
         del index["person/x"]
     assert "<script>" not in bad and "&lt;script&gt;" in bad
-    assert client.get("/reconcile/preview?id=person/nobody").status_code == 404
+    assert built_client.get("/reconcile/preview?id=person/nobody").status_code == 404
 
 
-def test_suggest_and_jsonp(client) -> None:
-    ents = client.get("/reconcile/suggest/entity", query_string={"prefix": "nuri"}).get_json()
+def test_suggest_and_jsonp(built_client) -> None:
+    ents = built_client.get("/reconcile/suggest/entity", query_string={"prefix": "nuri"}).get_json()
     assert "person/nuri-pasa" in [r["id"] for r in ents["result"]]
-    types = client.get("/reconcile/suggest/type?prefix=tre").get_json()["result"]
+    types = built_client.get("/reconcile/suggest/type?prefix=tre").get_json()["result"]
     assert [t["id"] for t in types] == ["Treaty"]
-    props = client.get("/reconcile/suggest/property?prefix=wiki").get_json()["result"]
+    props = built_client.get("/reconcile/suggest/property?prefix=wiki").get_json()["result"]
     assert [p["id"] for p in props] == ["wikidata"]
-    jsonp = client.get("/reconcile?callback=jQuery123_456").get_data(as_text=True)
+    jsonp = built_client.get("/reconcile?callback=jQuery123_456").get_data(as_text=True)
     assert jsonp.startswith("jQuery123_456(") and '"versions"' in jsonp
-    assert client.get("/reconcile?callback=alert(1)").status_code == 400
+    assert built_client.get("/reconcile?callback=alert(1)").status_code == 400
 
 
-def test_view_template_leads_to_the_entity_page(client) -> None:
-    m = client.get("/reconcile").get_json()
-    rid = _batch(client, {"q": {"query": "Nuri Paşa"}})["q"]["result"][0]["id"]
+def test_view_template_leads_to_the_entity_page(built_client) -> None:
+    m = built_client.get("/reconcile").get_json()
+    rid = _batch(built_client, {"q": {"query": "Nuri Paşa"}})["q"]["result"][0]["id"]
     url = m["view"]["url"].replace("{{id}}", rid).removeprefix("http://localhost")
-    response = client.get(url, headers={"Accept": "text/html"})
+    response = built_client.get(url, headers={"Accept": "text/html"})
     assert response.status_code == 200 and "Nuri" in response.get_data(as_text=True)

@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
-from test_server_live import SAMPLE, _free_port
+from test_server_live import SAMPLE, _free_port, sample_reference
 
 from server import create_app
 from tarihkg.load import load_dataset
@@ -38,13 +37,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 
-def _reference() -> Dataset:
-    ds = Dataset(default_union=True)
-    ds.parse(SAMPLE, format="nquads")
-    return ds
-
-
-REF = _reference()
+REF = sample_reference()
 DISTINCT = len(set(REF.triples((None, None, None))))
 SIZES = {str(g.identifier): len(g) for g in REF.graphs() if len(g)}
 

@@ -3,26 +3,15 @@ labels and aliases, ranks exact names first, filters by type, and answers HTML o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from server import create_app
 from server.search import name_score, token_score, tokens
 
 BASE = "https://w3id.org/tarihkg/resource/"
 
 
-@pytest.fixture(scope="module")
-def client(built_project):
-    project, _ = built_project
-    app = create_app({"TESTING": True, "DATASET_DIR": str(Path(project.build_dir)),
-                      "QUERY_PROCESSES": 0})
-    return app.test_client()
-
-
-def _first(client, q: str, **params) -> str:
-    r = client.get("/search", query_string={"q": q, "format": "json", **params})
+def _first(built_client, q: str, **params) -> str:
+    r = built_client.get("/search", query_string={"q": q, "format": "json", **params})
     assert r.status_code == 200
     results = r.get_json()["results"]
     assert results, f"nothing found for {q!r}"
@@ -30,46 +19,46 @@ def _first(client, q: str, **params) -> str:
 
 
 @pytest.mark.parametrize("q", ["Bakü", "baku", "BAKÜ", "bakuyu", "Bakü’nün", "Bakü'yü", "bakünün"])
-def test_spellings_of_baku_find_the_city_first(client, q):
-    assert _first(client, q) == BASE + "place/baku"
+def test_spellings_of_baku_find_the_city_first(built_client, q):
+    assert _first(built_client, q) == BASE + "place/baku"
 
 
 @pytest.mark.parametrize("q", ["Nuri Paşa", "nuri pasa", "NURİ PAŞA", "NURI PASA", "Nuri Paşa’nın"])
-def test_case_and_diacritics_find_nuri_pasa(client, q):
-    assert _first(client, q) == BASE + "person/nuri-pasa"
+def test_case_and_diacritics_find_nuri_pasa(built_client, q):
+    assert _first(built_client, q) == BASE + "person/nuri-pasa"
 
 
-def test_dotless_i_and_dotted_capital_i(client):
+def test_dotless_i_and_dotted_capital_i(built_client):
     # Kafkas İslam Ordusu: typed with İ, with plain I (Turkish: ı), and without capitals
     for q in ("Kafkas İslam Ordusu", "KAFKAS ISLAM ORDUSU", "kafkas islam ordusu’nun"):
-        assert _first(client, q) == BASE + "unit/kafkas-islam-ordusu", q
+        assert _first(built_client, q) == BASE + "unit/kafkas-islam-ordusu", q
 
 
-def test_aliases_are_searched(client):
+def test_aliases_are_searched(built_client):
     # 'Nuri Pasha' is an alias (skos:altLabel) of Nuri Paşa, not his Turkish label
-    r = client.get("/search", query_string={"q": "Nuri Pasha", "format": "json"}).get_json()
+    r = built_client.get("/search", query_string={"q": "Nuri Pasha", "format": "json"}).get_json()
     assert r["results"][0]["iri"] == BASE + "person/nuri-pasa"
 
 
-def test_type_filter(client):
-    everything = client.get("/search", query_string={"q": "Bakü", "format": "json"}).get_json()
+def test_type_filter(built_client):
+    everything = built_client.get("/search", query_string={"q": "Bakü", "format": "json"}).get_json()
     assert {h["type"] for h in everything["results"]} > {"Place"}
-    places = client.get("/search", query_string={"q": "Bakü", "format": "json",
+    places = built_client.get("/search", query_string={"q": "Bakü", "format": "json",
                                                  "type": "Event"}).get_json()
     assert places["results"] and all(h["type"] != "Place" for h in places["results"])
 
 
-def test_html_and_json_by_accept(client):
-    html = client.get("/search?q=bakuyu", headers={"Accept": "text/html"})
+def test_html_and_json_by_accept(built_client):
+    html = built_client.get("/search?q=bakuyu", headers={"Accept": "text/html"})
     assert html.mimetype == "text/html"
     assert 'href="/resource/place/baku"' in html.get_data(as_text=True)
-    js = client.get("/search?q=bakuyu", headers={"Accept": "application/json"})
+    js = built_client.get("/search?q=bakuyu", headers={"Accept": "application/json"})
     assert js.mimetype == "application/json" and js.get_json()["query"] == "bakuyu"
 
 
-def test_no_query_no_results(client):
-    assert client.get("/search?q=&format=json").get_json()["results"] == []
-    assert client.get("/search?q=zzzzqqq&format=json").get_json()["results"] == []
+def test_no_query_no_results(built_client):
+    assert built_client.get("/search?q=&format=json").get_json()["results"] == []
+    assert built_client.get("/search?q=zzzzqqq&format=json").get_json()["results"] == []
 
 
 def test_token_helpers():

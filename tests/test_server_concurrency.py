@@ -10,9 +10,9 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import URIRef
 from test_server_abuse import send
-from test_server_live import SAMPLE, running_server, sample_dataset
+from test_server_live import running_server, sample_dataset, sample_reference
 
 B = "https://w3id.org/tarihkg/"
 TKG = B + "ontology#"
@@ -22,13 +22,7 @@ CLIENTS = 16
 REQUESTS_PER_CLIENT = 12
 
 
-def _reference() -> Dataset:
-    ds = Dataset(default_union=True)
-    ds.parse(SAMPLE, format="nquads")
-    return ds
-
-
-REF = _reference()
+REF = sample_reference()
 DISTINCT = len(set(REF.triples((None, None, None))))
 SIZES = {str(g.identifier): len(g) for g in REF.graphs() if len(g)}
 UNITS = {str(s) for s in REF.subjects(URIRef(TKG + "commander"), None)}

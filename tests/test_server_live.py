@@ -14,10 +14,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Dataset, URIRef
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
 
 import server
@@ -25,6 +26,14 @@ import tarihkg
 from tarihkg.store import build_store
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "server" / "sample.nq"
+
+
+@cache
+def sample_reference() -> Dataset:
+    """The sample dataset as rdflib reads it: the reference other tests check answers against."""
+    ds = Dataset(default_union=True)
+    ds.parse(SAMPLE, format="nquads")
+    return ds
 B = "https://w3id.org/tarihkg/"
 TKG = B + "ontology#"
 NURI = B + "resource/person/nuri-pasa"
