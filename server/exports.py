@@ -12,13 +12,13 @@ import json
 import logging
 from datetime import date
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from server.errors import not_found, service_unavailable
+from server.errors import not_found
+from server.linked_data import store
 from tarihkg.errors import InputError
 from tarihkg.export import DATASET_LICENCE, cite_fact, export_text
 from tarihkg.namespaces import BASE
-from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,6 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
 }
 
 
-def _store() -> Store:
-    state = current_app.extensions["tarihkg"]
-    if state.store is None:
-        raise service_unavailable(f"the dataset is not loaded: {state.load_error}")
-    st: Store = state.store
-    return st
-
-
 def _licensed(response: Response) -> Response:
     response.headers["Link"] = f'<{DATASET_LICENCE}>; rel="license"'
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -51,7 +43,7 @@ def download(name: str) -> Response:
     if name not in DOWNLOADS:
         raise not_found(f"no export {name!r}; the exports are {', '.join(DOWNLOADS)}")
     fmt, media_type = DOWNLOADS[name]
-    text = export_text(_store(), fmt, base=BASE, retrieved=date.today())
+    text = export_text(store(), fmt, base=BASE, retrieved=date.today())
     response = Response(text, content_type=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="tarihkg-{name}"'
     return _licensed(response)
@@ -61,7 +53,7 @@ def download(name: str) -> Response:
 def cite(fact_id: str) -> Response:
     iri = f"{BASE}resource/claim/{fact_id}"
     try:
-        citation = cite_fact(_store(), iri, retrieved=date.today())
+        citation = cite_fact(store(), iri, retrieved=date.today())
     except InputError:
         raise not_found(f"no fact {fact_id!r} in the dataset") from None
     best = request.accept_mimetypes.best_match(["application/json", "text/plain"],

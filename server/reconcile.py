@@ -22,7 +22,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from markupsafe import escape
 
-from server.errors import bad_request, not_found, service_unavailable
+from server.errors import bad_request, not_found
+from server.linked_data import store
 from tarihkg.namespaces import BASE
 from tarihkg.store import Store
 from tarihkg.text.turkish import search_key
@@ -120,12 +121,10 @@ def build_index(st: Store) -> dict[str, Candidate]:
 
 
 def _index() -> dict[str, Candidate]:
-    state = current_app.extensions["tarihkg"]
-    if state.store is None:
-        raise service_unavailable(f"the dataset is not loaded: {state.load_error}")
+    st = store()
     cache: dict[str, Any] = current_app.extensions.setdefault("tarihkg-reconcile", {})
     if "index" not in cache:
-        cache["index"] = build_index(state.store)
+        cache["index"] = build_index(st)
     index: dict[str, Candidate] = cache["index"]
     return index
 

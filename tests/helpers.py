@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
@@ -23,3 +27,17 @@ def sentence(source_id: str, first: str, last: str) -> str:
     text = cleaned(source_id)
     i = text.index(first)
     return text[i : text.index(last, i) + len(last)]
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server with ``handler`` on a free 127.0.0.1 port, in a thread: yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -5,14 +5,14 @@ without it."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from helpers import serving
 
 from server import create_app
 
@@ -58,15 +58,8 @@ def standin() -> Iterator[str]:
     store = pyoxigraph.Store()
     store.load(path=str(STANDIN), format=pyoxigraph.RdfFormat.TURTLE)
     StandIn.store = store
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(StandIn) as base:
+        yield f"{base}/sparql"
 
 
 def _app(built_project, allow: str):

@@ -5,15 +5,15 @@ rate limit, 429 + Retry-After), scoring against look-alikes, and the proposals w
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from helpers import serving
 
 from tarihkg.curation import Entity, WikidataLink, load_wikidata
 from tarihkg.link import (
@@ -91,15 +91,8 @@ def fake() -> Iterator[str]:
     FakeWikidata.seen = []
     FakeWikidata.refusals = 0
     FakeWikidata.retry_after = "1"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeWikidata)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(FakeWikidata) as base:
+        yield base
 
 
 def _client(base: str, **http: object) -> WikidataClient:

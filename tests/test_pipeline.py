@@ -207,3 +207,21 @@ def test_a_fact_the_text_does_not_support_exits_2(
     )
     err = _expect_refused(project, capsys, 2)
     assert f"{bad}:1" in err and "quote not found" in err
+
+
+def test_a_fact_with_a_property_the_ontology_lacks_exits_2(
+    built_project: tuple[Project, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = clone_built(built_project, tmp_path)
+    bad = project.facts_dir / "zz-bad.yaml"
+    bad.write_text(
+        "- id: f-test-unknown-property\n"
+        "  source: 002_afd972166be37c54\n"
+        "  quote: \"Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti\"\n"
+        "  subject: enver-pasa\n"
+        "  property: brotherOf\n"
+        "  object: nuri-pasa\n",
+        encoding="utf-8",
+    )
+    err = _expect_refused(project, capsys, 2)
+    assert f"{bad}:1" in err and "unknown property 'brotherOf'" in err
