@@ -154,6 +154,22 @@ def _expect_refused(project: Project, capsys: pytest.CaptureFixture[str], code: 
     return capsys.readouterr().err
 
 
+ENVER_APPOINTS_NURI = "Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti"
+
+
+def add_fact(
+    project: Project, *, id: str, source: str, quote: str, subject: str, property: str, object: str
+) -> Path:
+    """Add one curated fact, as a reviewer would, in a facts file of its own; return the file."""
+    path = project.facts_dir / "zz-bad.yaml"
+    path.write_text(
+        f'- id: {id}\n  source: {source}\n  quote: "{quote}"\n  subject: {subject}\n'
+        f"  property: {property}\n  object: {object}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def test_a_shacl_violation_exits_1_and_keeps_the_previous_build(
     built_project: tuple[Project, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -178,14 +194,14 @@ def test_an_inconsistent_graph_exits_1_and_keeps_the_previous_build(
     """A person said to be part of an army: partOf's domain makes him a unit, and units and
     persons are disjoint, so HermiT must refuse the build."""
     project = clone_built(built_project, tmp_path)
-    (project.facts_dir / "zz-bad.yaml").write_text(
-        "- id: f-test-person-part-of-army\n"
-        "  source: 002_afd972166be37c54\n"
-        '  quote: "Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti"\n'
-        "  subject: nuri-pasa\n"
-        "  property: partOf\n"
-        "  object: enver-pasa\n",
-        encoding="utf-8",
+    add_fact(
+        project,
+        id="f-test-person-part-of-army",
+        source="002_afd972166be37c54",
+        quote=ENVER_APPOINTS_NURI,
+        subject="nuri-pasa",
+        property="partOf",
+        object="enver-pasa",
     )
     err = _expect_refused(project, capsys, 1)
     assert "inconsistent" in err.lower()
@@ -195,15 +211,14 @@ def test_a_fact_the_text_does_not_support_exits_2(
     built_project: tuple[Project, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = clone_built(built_project, tmp_path)
-    bad = project.facts_dir / "zz-bad.yaml"
-    bad.write_text(
-        "- id: f-test-not-in-text\n"
-        "  source: 000_539a70a237dcfef4\n"
-        '  quote: "Nuri Paşa Viyana’da doğmuştur"\n'
-        "  subject: nuri-pasa\n"
-        "  property: headquarters\n"
-        "  object: viyana\n",
-        encoding="utf-8",
+    bad = add_fact(
+        project,
+        id="f-test-not-in-text",
+        source="000_539a70a237dcfef4",
+        quote="Nuri Paşa Viyana’da doğmuştur",
+        subject="nuri-pasa",
+        property="headquarters",
+        object="viyana",
     )
     err = _expect_refused(project, capsys, 2)
     assert f"{bad}:1" in err and "quote not found" in err
@@ -213,15 +228,14 @@ def test_a_fact_with_a_property_the_ontology_lacks_exits_2(
     built_project: tuple[Project, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = clone_built(built_project, tmp_path)
-    bad = project.facts_dir / "zz-bad.yaml"
-    bad.write_text(
-        "- id: f-test-unknown-property\n"
-        "  source: 002_afd972166be37c54\n"
-        "  quote: \"Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti\"\n"
-        "  subject: enver-pasa\n"
-        "  property: brotherOf\n"
-        "  object: nuri-pasa\n",
-        encoding="utf-8",
+    bad = add_fact(
+        project,
+        id="f-test-unknown-property",
+        source="002_afd972166be37c54",
+        quote=ENVER_APPOINTS_NURI,
+        subject="enver-pasa",
+        property="brotherOf",
+        object="nuri-pasa",
     )
     err = _expect_refused(project, capsys, 2)
     assert f"{bad}:1" in err and "unknown property 'brotherOf'" in err
