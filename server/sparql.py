@@ -305,7 +305,8 @@ def service_description_graph(*, endpoint: str, store: Store, limits: Limits) ->
     services = ", ".join(limits.service_allowlist) or "none"
     g.add((service, RDFS.comment, Literal(
         "Read-only: updates, LOAD and unknown FROM graphs are refused. The default graph is "
-        "the union of all named graphs. Limits: queries up to "
+        "the set of distinct triples of all named graphs except graph/candidates (rule-made "
+        "candidates, never facts; query them with GRAPH). Limits: queries up to "
         f"{limits.max_query_bytes} bytes and {limits.max_nesting} nested brackets; each query "
         f"stopped after {limits.timeout_s:g} s (answer 503) or {limits.memory_mb} MB of memory; "
         f"answers up to {limits.max_rows} rows. SERVICE allowed only to: {services}.",
@@ -321,7 +322,8 @@ def service_description_graph(*, endpoint: str, store: Store, limits: Limits) ->
     default = BNode()
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    g.add((default, RDFS.comment, Literal("the union of all named graphs", lang="en")))
+    g.add((default, RDFS.comment, Literal(
+        "the distinct triples of all named graphs except graph/candidates", lang="en")))
     for name in store.graphs():
         named = BNode()
         g.add((dataset, SD.namedGraph, named))

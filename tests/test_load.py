@@ -41,3 +41,19 @@ def test_load_errors_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "did not answer" in capsys.readouterr().err
     assert main(["load", "--to", "http://127.0.0.1:1/store",
                  "--dataset", str(tmp_path / "none.nq")]) == 2
+
+
+def test_the_remote_default_graph_is_the_set_of_reviewed_triples(tmp_path: Path) -> None:
+    """The remote path answers like the embedded store: distinct triples, no candidates."""
+    from test_store import DUPLICATED
+
+    from tarihkg.store import open_store
+
+    nq = tmp_path / "dup.nq"
+    nq.write_text(DUPLICATED, encoding="utf-8")
+    with oxigraph_server(tmp_path / "ox") as base:
+        assert main(["load", "--to", base + "/store", "--dataset", str(nq)]) == 0
+        store = open_store(base + "/query")
+        rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()
+        assert rows == [{"n": "2"}]
+        assert store.triple_count() == 4

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import RDFS, Dataset, Literal, URIRef
 
 from tarihkg.cli import main
 from tarihkg.namespaces import TKG
@@ -239,3 +239,57 @@ def test_a_fact_with_a_property_the_ontology_lacks_exits_2(
     )
     err = _expect_refused(project, capsys, 2)
     assert f"{bad}:1" in err and "unknown property 'brotherOf'" in err
+
+
+def _tiny_dataset() -> Dataset:
+    ds = Dataset()
+    person = URIRef("https://w3id.org/tarihkg/resource/person/x")
+    ds.graph(URIRef("https://w3id.org/tarihkg/graph/curation")).add(
+        (person, RDFS.label, Literal("X")))
+    return ds
+
+
+def test_a_violation_query_with_rows_refuses_the_load_and_keeps_the_build(tmp_path: Path) -> None:
+    """The README's promise: every ``ontology/queries/*-violation.rq`` runs on each build over
+    what is served, and any row stops the build (exit 1) with the query named."""
+    from tarihkg.errors import DataInvalidError
+    from tarihkg.pipeline import BuildSummary, load_stage
+
+    project = Project(tmp_path)
+    project.queries_dir.mkdir(parents=True)
+    (project.queries_dir / "ok-violation.rq").write_text("SELECT ?s WHERE { ?s a ?nothing }\n")
+    load_stage(_tiny_dataset(), project, report="", summary=BuildSummary())
+    before = digest(project.build_dir / "tarihkg.nq")
+    (project.queries_dir / "any-subject-violation.rq").write_text(
+        "SELECT ?s WHERE { ?s ?p ?o }\n")
+    ds = _tiny_dataset()
+    ds.graph(URIRef("https://w3id.org/tarihkg/graph/curation")).add(
+        (URIRef("https://w3id.org/tarihkg/resource/person/y"), RDFS.label, Literal("Y")))
+    with pytest.raises(DataInvalidError) as info:
+        load_stage(ds, project, report="", summary=BuildSummary())
+    assert info.value.exit_code == 1
+    assert "any-subject-violation.rq: 2 row(s)" in str(info.value)
+    assert "resource/person/x" in str(info.value)
+    assert digest(project.build_dir / "tarihkg.nq") == before
+    assert not list(tmp_path.glob("data/.build.tmp-*"))
+
+
+def test_what_a_killed_build_left_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A build killed in its last stage leaves ``data/.build.tmp-{pid}``; the next build's load
+    stage removes it (and puts back a build that was renamed aside and not yet replaced)."""
+    import subprocess
+
+    from tarihkg.pipeline import BuildSummary, load_stage
+
+    project = Project(tmp_path)
+    project.queries_dir.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = tmp_path / "data" / f".build.tmp-{dead.pid}"
+    (left / "store").mkdir(parents=True)
+    aside = tmp_path / "data" / f".build.old-{dead.pid}"
+    (aside / "store").mkdir(parents=True)
+    (aside / "marker").write_text("previous build")
+    load_stage(_tiny_dataset(), project, report="", summary=BuildSummary())
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["build"]
+    assert (project.build_dir / "tarihkg.nq").is_file()

@@ -1,8 +1,10 @@
-"""The source texts are the shared originals, byte for byte, and carry their metadata."""
+"""The source texts are the originals, byte for byte (their sha256 in sources.yaml), and the
+project reads nothing outside its own folder."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,6 @@ import pytest
 from tarihkg.curation import load_sources_meta
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "sources"
 METAS = load_sources_meta(ROOT / "data" / "sources" / "sources.yaml")
 
 
@@ -21,9 +22,14 @@ def test_source_matches_its_recorded_checksum(sid: str) -> None:
     assert hashlib.sha256(data).hexdigest() == meta.sha256
 
 
-def test_sources_are_the_shared_originals_byte_for_byte() -> None:
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: CI and developers have shared/ beside the repo")
-    for original in sorted(SHARED.glob("*.txt")):
-        copy = ROOT / "data" / "sources" / original.name
-        assert copy.read_bytes() == original.read_bytes(), original.name
+def test_nothing_reads_outside_the_repository() -> None:
+    """A fresh clone with nothing beside it must build and test: no code or test may reach
+    a sibling folder of the repository (a shared folder beside the clone)."""
+    outside = re.compile(r"""ROOT\.parent\b|\.\./shared|parent\.parent\.parent|["']\.\./\.\./""")
+    offenders = []
+    for folder in ("src", "server", "tests", "scripts", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if outside.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

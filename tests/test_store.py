@@ -227,3 +227,29 @@ def test_from_is_read_from_the_parse() -> None:
     assert inspect_query("PREFIX : <urn:> SELECT * FROM:g { ?s ?p ?o }").from_graphs == ("urn:g",)
     assert inspect_query("SELECT ?from { ?from <urn:from> 'from' } # from") == inspect_query(
         "SELECT * { ?s ?p ?o }")
+
+
+SHARED_TRIPLE = f"<{B}resource/x> <{TKG}p> \"1\""
+DUPLICATED = (
+    f"{SHARED_TRIPLE} <{G000}> .\n"
+    f"{SHARED_TRIPLE} <{G002}> .\n"
+    f"<{B}resource/x> <{TKG}q> <{B}resource/y> <{G002}> .\n"
+    f"<{B}resource/x> <{TKG}candidate> <{B}resource/z> <{B}graph/candidates> .\n"
+)
+
+
+@pytest.mark.parametrize("where", ["on-disk", "in-memory"])
+def test_default_graph_is_a_set_without_candidates(tmp_path: Path, where: str) -> None:
+    """CONTRACTS.md 2: a triple stated in two graphs is one triple of the default graph, and
+    graph/candidates is not in it (but stays queryable by name)."""
+    (tmp_path / "tarihkg.nq").write_text(DUPLICATED, encoding="utf-8")
+    if where == "on-disk":
+        assert build_store(tmp_path / "tarihkg.nq", tmp_path / "store") == 4
+    store = open_store(tmp_path)
+    assert count(store) == 2
+    assert count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{TKG}candidate> ?o }}") == 0
+    assert count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{B}graph/candidates> "
+                        "{ ?s ?p ?o } }") == 1
+    assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == 4
+    assert store.triple_count() == 4
+    assert store.graphs() == sorted([G000, G002, B + "graph/candidates"])

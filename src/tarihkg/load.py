@@ -1,7 +1,8 @@
 """Built dataset (N-Quads) -> a remote store, one SPARQL 1.1 Graph Store Protocol PUT per graph.
 
 ``tarihkg load --to URL`` sends each named graph of ``data/build/tarihkg.nq`` as N-Triples with
-``PUT URL?graph=<iri>`` (and the default graph, if it has triples, with ``PUT URL?default``), so
+``PUT URL?graph=<iri>`` and the dataset's default graph (the set of the reviewed graphs' triples,
+which the endpoint queries) with ``PUT URL?default``, so
 loading twice leaves the same data: each PUT replaces its graph. ``URL`` is the store's Graph
 Store Protocol endpoint: ``http://host:7878/store`` for Oxigraph, ``http://host:3030/ds/data``
 for Fuseki, ``http://host:8890/sparql-graph-crud`` for Virtuoso.
@@ -21,7 +22,7 @@ import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
 
 from tarihkg.errors import InputError
-from tarihkg.store import DATASET_FILE, RemoteStoreError, is_url
+from tarihkg.store import DATASET_FILE, RemoteStoreError, default_graph_triples, is_url
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,13 @@ def graph_url(endpoint: str, graph: str | None) -> str:
 
 
 def read_graphs(nquads: Path) -> dict[str | None, list[Triple]]:
-    """The triples of each graph of ``nquads`` (None: the default graph)."""
+    """The triples of each graph of ``nquads``; None: the default graph the store must serve,
+    the set of the reviewed graphs' triples (`tarihkg.store.default_graph_triples`)."""
     graphs: dict[str | None, list[Triple]] = defaultdict(list)
+    quads: list[pyoxigraph.Quad] = []
     try:
         for quad in pyoxigraph.parse(path=str(nquads), format=RdfFormat.N_QUADS):
+            quads.append(quad)
             name = quad.graph_name
             if isinstance(name, DefaultGraph):
                 graphs[None].append(quad.triple)
@@ -57,6 +61,8 @@ def read_graphs(nquads: Path) -> dict[str | None, list[Triple]]:
         raise InputError(f"not valid N-Quads: {exc}", path=nquads) from None
     except OSError as exc:
         raise InputError(f"cannot read the dataset: {exc.strerror}", path=nquads) from None
+    stated = graphs.pop(None, [])
+    graphs[None] = list(dict.fromkeys([*stated, *default_graph_triples(quads)]))
     return dict(graphs)
 
 

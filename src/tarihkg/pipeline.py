@@ -25,9 +25,9 @@ from tarihkg import store
 from tarihkg.annotate import Inputs, anchor_facts, check_aliases, load_inputs, write_extracted
 from tarihkg.curation import load_facts
 from tarihkg.dumps import write_dumps
-from tarihkg.errors import ValidationError
+from tarihkg.errors import DataInvalidError, ValidationError
 from tarihkg.iri import DEFAULT_BASE, Minter
-from tarihkg.project import Project, swap_directory, write_atomic
+from tarihkg.project import Project, remove_stale_siblings, swap_directory, write_atomic
 from tarihkg.rdfize import rdfize_dataset
 from tarihkg.reason import reason_dataset
 from tarihkg.validate import load_shapes, validate_graph
@@ -146,17 +146,35 @@ def summarise(ds: Dataset, summary: BuildSummary) -> None:
     summary.entities_per_class = dict(sorted(types.items()))
 
 
+def check_violation_queries(store_dir: Path, queries: list[Path]) -> None:
+    """Run every ``*-violation.rq`` over the store's default graph (what is served); raises
+    `DataInvalidError` naming each query that returns rows and its first rows."""
+    served = store.open_store(store_dir)
+    failed = []
+    for query in queries:
+        rows = served.query(query.read_text(encoding="utf-8")).rows()
+        if rows:
+            shown = "; ".join(" ".join(f"{k}={v}" for k, v in row.items()) for row in rows[:3])
+            failed.append(f"{query}: {len(rows)} row(s), first: {shown}")
+    if failed:
+        raise DataInvalidError("quality checks that must return no rows returned rows: "
+                               + " | ".join(failed) + "; the build is refused")
+
+
 def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSummary) -> Path:
-    """Stage 5: write data/build/ (N-Quads, store, SHACL report, summary) and swap it in atomically."""
+    """Stage 5: write data/build/ (N-Quads, store, SHACL report, summary), run the
+    ``ontology/queries/*-violation.rq`` checks on the store, and swap it in atomically."""
     target = project.build_dir
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in remove_stale_siblings(target):
+        log.info("removed %s, left by a build that was stopped", stale)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
         nq = tmp / NQUADS
         nq.write_text(serialize_nquads(ds), encoding="utf-8")
         store.build_store(nq, tmp / "store")
+        check_violation_queries(tmp, sorted(project.queries_dir.glob("*-violation.rq")))
         write_dumps(nq, tmp)
         (tmp / "shacl-report.txt").write_text(report, encoding="utf-8")
         (tmp / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")

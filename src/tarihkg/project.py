@@ -51,6 +51,11 @@ class Project:
         return self.root / "ontology" / "tarihkg.ttl"
 
     @property
+    def queries_dir(self) -> Path:
+        """The ``*-violation.rq`` quality checks the build runs."""
+        return self.root / "ontology" / "queries"
+
+    @property
     def shapes_dir(self) -> Path:
         return self.root / "shapes"
 
@@ -67,6 +72,35 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_siblings(target: Path) -> list[Path]:
+    """Remove what a killed writer of directory ``target`` left beside it (its
+    ``.{name}.tmp-{pid}`` and ``.{name}.old-{pid}`` of processes no longer running), putting
+    an ``.old-`` directory back first if ``target`` itself is missing; return what was removed.
+    """
+    removed = []
+    for kind in ("old", "tmp"):
+        for path in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
+            pid = path.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
+                continue
+            if kind == "old" and not target.exists():
+                os.rename(path, target)
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 def swap_directory(new: Path, target: Path) -> None:

@@ -5,9 +5,14 @@ of a built dataset (on disk, read-only; the default, chosen by the benchmark in 
 given an ``http(s)://`` URL, a `RemoteStore` that forwards every query to any SPARQL 1.1 query
 endpoint (Oxigraph server, Fuseki, Virtuoso, QLever, Neptune) with the SPARQL 1.1 Protocol.
 
-Every backend answers with the same dataset: the default graph is the union of the named graphs,
-unless a query names its own dataset (``FROM``/``FROM NAMED``) or the caller passes
+Every backend answers with the same dataset (CONTRACTS.md 2): the default graph is the SET of
+distinct triples of all named graphs except ``…/graph/candidates`` (rule-made candidates are never
+facts), unless a query names its own dataset (``FROM``/``FROM NAMED``) or the caller passes
 ``default_graphs``/``named_graphs`` (the protocol's ``default-graph-uri``/``named-graph-uri``).
+Engines take a union of graphs as a bag (pyoxigraph's ``use_default_graph_as_union`` counts a
+triple stated in two graphs twice), so that set is written once, when the store is made
+(`build_store`, `open_store` of a bare N-Quads file, `default_graph_triples` for `tarihkg load`),
+into the store's real default graph, and queries read it directly.
 Before any engine runs a query, `Store.query` checks it (`check_query`):
 
 * nesting deeper than ``max_nesting`` brackets is refused (pyoxigraph overflows its stack at
@@ -64,6 +69,12 @@ DATASET_FILE = "tarihkg.nq"
 STORE_DIR = "store"
 DEFAULT_MAX_NESTING = 100
 REMOTE_TIMEOUT_S = 60.0
+CANDIDATES_GRAPH = "graph/candidates"  # the end of the candidates graph's IRI, whatever the base
+EMPTY_GRAPH = "urn:x-tarihkg:no-graph"  # a graph no store has: an empty default graph, remotely
+_FILL_DEFAULT_GRAPH = (
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+    f'FILTER(!STRENDS(STR(?g), "/{CANDIDATES_GRAPH}")) }}'
+)
 
 
 class QuerySyntaxError(InputError):
@@ -454,8 +465,9 @@ class Store:
         """Check (`check_query`) and run a SPARQL query.
 
         ``default_graphs``/``named_graphs`` (graph IRIs of this dataset) replace the dataset the
-        query names; without them the default graph is the union of all named graphs
-        (``default_graph_union``) unless the query has its own ``FROM``/``FROM NAMED``.
+        query names; without them the default graph is the set of the reviewed graphs' triples
+        (or empty, if not ``default_graph_union``) unless the query has its own
+        ``FROM``/``FROM NAMED``.
         Raises `QuerySyntaxError`, `UpdateRefusedError`, `QueryRefusedError`, `InputError`
         or `RemoteStoreError`.
         """
@@ -467,16 +479,18 @@ class Store:
             if name not in own:
                 raise InputError("not a graph of this dataset (see the service description for "
                                  "its graphs)", iri=name)
-        union = default_graph_union and not default_graphs and not shape.declares_dataset
-        return self._execute(sparql, union=union, default_graphs=list(default_graphs or ()),
+        empty_default = not (default_graph_union or default_graphs or shape.declares_dataset)
+        return self._execute(sparql, empty_default=empty_default,
+                             default_graphs=list(default_graphs or ()),
                              named_graphs=list(named_graphs or ()))
 
-    def _execute(self, sparql: str, *, union: bool, default_graphs: list[str],
+    def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
                  named_graphs: list[str]) -> QueryResult:
+        """Run the checked query; ``empty_default``: with an empty default graph."""
         raise NotImplementedError
 
     def triple_count(self) -> int:
-        """Statements in all graphs (a triple stated in two graphs counts twice)."""
+        """Statements in all named graphs (a triple stated in two graphs counts twice)."""
         raise NotImplementedError
 
     def graphs(self) -> list[str]:
@@ -493,13 +507,13 @@ class LocalStore(Store):
         self._count: int | None = None
         self._graphs: list[str] | None = None
 
-    def _execute(self, sparql: str, *, union: bool, default_graphs: list[str],
+    def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
                  named_graphs: list[str]) -> QueryResult:
         options: dict[str, Any] = {}
         if default_graphs:
             options["default_graph"] = _graph_nodes(default_graphs)
-        elif union:
-            options["use_default_graph_as_union"] = True
+        elif empty_default:
+            options["default_graph"] = []
         if named_graphs:
             options["named_graphs"] = _graph_nodes(named_graphs)
         try:
@@ -514,7 +528,8 @@ class LocalStore(Store):
 
     def triple_count(self) -> int:
         if self._count is None:
-            self._count = len(self._backend)
+            default = self._backend.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+            self._count = len(self._backend) - sum(1 for _ in default)
         return self._count
 
     def graphs(self) -> list[str]:
@@ -532,8 +547,8 @@ _REMOTE_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9,
 class RemoteStore(Store):
     """Any SPARQL 1.1 query endpoint, asked with the SPARQL 1.1 Protocol (a form POST).
 
-    The union default graph is asked for explicitly (one ``default-graph-uri`` and one
-    ``named-graph-uri`` per named graph), so the remote needs no special configuration.
+    The remote's own default graph is the dataset's default graph: `tarihkg load` writes the
+    set of the reviewed graphs' triples there (`default_graph_triples`), as `build_store` does.
     """
 
     def __init__(self, url: str, *, timeout_s: float = REMOTE_TIMEOUT_S) -> None:
@@ -578,10 +593,11 @@ class RemoteStore(Store):
             raise RemoteStoreError(f"the store answered unreadable {media}: {exc}",
                                    iri=self.url) from None
 
-    def _execute(self, sparql: str, *, union: bool, default_graphs: list[str],
+    def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
                  named_graphs: list[str]) -> QueryResult:
-        if union:
-            default_graphs = self.graphs()
+        if empty_default:
+            default_graphs = [EMPTY_GRAPH]
+        if default_graphs:
             named_graphs = named_graphs or self.graphs()
         params = [("default-graph-uri", g) for g in default_graphs]
         params += [("named-graph-uri", g) for g in named_graphs]
@@ -646,12 +662,25 @@ def open_store(path: Path | str, *, read_only: bool = True) -> Store:
         backend.bulk_load(path=str(location), format=RdfFormat.N_QUADS)
     except SyntaxError as exc:
         raise InputError(f"not valid N-Quads: {exc}", path=location) from None
+    backend.update(_FILL_DEFAULT_GRAPH)
     log.info("loaded %s into memory (%d quads)", location, len(backend))
     return LocalStore(backend, location=location)
 
 
+def default_graph_triples(quads: Iterable[pyoxigraph.Quad]) -> list[Triple]:
+    """The dataset's default graph: the distinct triples of ``quads`` outside the candidates
+    graph (and outside the default graph itself), in first-seen order."""
+    seen: dict[Triple, None] = {}
+    for quad in quads:
+        name = quad.graph_name
+        if isinstance(name, NamedNode) and not name.value.endswith("/" + CANDIDATES_GRAPH):
+            seen.setdefault(quad.triple, None)
+    return list(seen)
+
+
 def build_store(nquads: Path, target_dir: Path) -> int:
-    """Bulk-load ``nquads`` into a new on-disk store at ``target_dir``; return its quad count.
+    """Bulk-load ``nquads`` into a new on-disk store at ``target_dir`` with its default graph
+    (the set of the reviewed graphs' triples); return the number of quads read.
 
     The store is written into a temporary sibling directory and renamed into place, so readers
     never see a half-written store and a failed load leaves any previous store untouched.
@@ -667,9 +696,10 @@ def build_store(nquads: Path, target_dir: Path) -> int:
             backend.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
         except SyntaxError as exc:
             raise InputError(f"not valid N-Quads: {exc}", path=nquads) from None
+        count = len(backend)
+        backend.update(_FILL_DEFAULT_GRAPH)
         backend.optimize()
         backend.flush()
-        count = len(backend)
         del backend
         swap_directory(tmp, target_dir)
     except OSError as exc:
