@@ -13,21 +13,20 @@ import json
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import Flask, Response, current_app, g, render_template, request, url_for
+from flask import Flask, Response, g, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from server.errors import register_error_handler, service_unavailable
+from server import dumps, exports, linked_data, reconcile, search, views
+from server.errors import register_error_handler
+from server.examples import load_examples
+from server.html import install_page_hooks
 from server.negotiation import prefers_html
-from server.pages import Example, Summary, load_examples, register_pages, summarize
 from server.sparql import FORM, Limits, ProtocolRequest, handle_sparql
+from server.state import EXTENSION, ServerState, current_state
 from server.views import query_page
-
-if TYPE_CHECKING:
-    from server.executor import QueryPool
 from tarihkg.errors import TarihkgError
 from tarihkg.store import Store, open_store
 
@@ -44,30 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_MEMORY_MB": 2048,  # address space of a query process
     "QUERY_PROCESSES": 1,  # per web worker; 0 runs queries in the web worker (tests only)
     "SERVICE_ALLOWLIST": "",  # endpoint IRIs SERVICE may call, separated by spaces or commas
+    "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),  # YASGUI
 }
-
-
-@dataclass
-class ServerState:
-    """What the app holds between requests: the store (None if it could not be opened)."""
-
-    store: Store | None
-    load_error: str | None
-    examples: list[Example]
-    limits: Limits = field(default_factory=Limits)
-    pool: QueryPool | None = None
-    summary: Summary | None = field(default=None)
-
-    def get_summary(self) -> Summary | None:
-        """The dataset summary, counted once per process."""
-        if self.summary is None and self.store is not None:
-            self.summary = summarize(self.store)
-        return self.summary
-
-
-def _state() -> ServerState:
-    state: ServerState = current_app.extensions["tarihkg"]
-    return state
+BLUEPRINTS = (reconcile.bp, exports.bp, linked_data.bp, search.bp, views.bp, dumps.bp)
 
 
 def _limits(config: Mapping[str, Any]) -> Limits:
@@ -114,16 +92,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from server.executor import ExecutorSettings, QueryPool
 
         pool = QueryPool(ExecutorSettings(store=location, limits=limits), size=processes)
-    app.extensions["tarihkg"] = ServerState(store=store, load_error=error,
+    app.extensions[EXTENSION] = ServerState(store=store, load_error=error,
                                             examples=load_examples(), limits=limits, pool=pool)
     register_error_handler(app)
     _register_access_log(app)
     _register_routes(app)
-    from server import exports, reconcile
-
-    app.register_blueprint(reconcile.bp)
-    app.register_blueprint(exports.bp)
-    register_pages(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    install_page_hooks(app)
     return app
 
 
@@ -162,7 +138,7 @@ def _register_routes(app: Flask) -> None:
         provide_automatic_options=False,
     )
     def sparql() -> Response | str:
-        state = _state()
+        state = current_state()
         no_query = request.method in ("GET", "HEAD") and "query" not in request.args
         if no_query and "format" not in request.args and prefers_html(request.accept_mimetypes):
             return query_page()
@@ -188,15 +164,13 @@ def _register_routes(app: Flask) -> None:
 
     @app.get("/")
     def index() -> str:
-        state = _state()
-        if state.store is None:
-            raise service_unavailable(f"the dataset is not loaded: {state.load_error}")
+        state = current_state()
         return render_template("index.html", summary=state.get_summary(),
                                examples=state.examples)
 
     @app.get("/health")
     def health() -> tuple[dict[str, Any], int]:
-        state = _state()
+        state = current_state()
         if state.store is None:
             return {"status": "unavailable", "error": state.load_error}, 503
         return {"status": "ok", "triples": state.store.triple_count(),

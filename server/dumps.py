@@ -24,10 +24,11 @@ from flask import (
 )
 
 from server.errors import not_acceptable
-from server.linked_data import GRAPH_FORMATS, store
+from server.iris import TKG, select
+from server.linked_data import GRAPH_FORMATS
 from server.negotiation import NegotiationError, choose_format, prefers_html
-from server.pages import DATA_LICENCE, PREFIXES, TKG, select
-from tarihkg.namespaces import BASE
+from server.state import store
+from tarihkg.namespaces import BASE, DATA_LICENCE, PREFIXES
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from datetime import date
 from flask import Blueprint, Response, request
 
 from server.errors import not_found
-from server.linked_data import store
+from server.state import store
 from tarihkg.errors import InputError
 from tarihkg.export import DATASET_LICENCE, cite_fact, export_text
 from tarihkg.namespaces import BASE

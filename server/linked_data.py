@@ -16,24 +16,17 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
-from server.errors import not_acceptable, not_found, service_unavailable
+from server.errors import not_acceptable, not_found
+from server.iris import SPARQL_PREFIXES, TKG, compact, iri_ref, safe_href, select, values
+from server.labels import CHUNK, Labeller, Link, is_iri
+from server.lang import current_lang, format_edtf
 from server.negotiation import NegotiationError, choose_format, prefers_html
-from server.pages import (
-    PREFIXES,
-    SPARQL_PREFIXES,
-    TKG,
-    compact,
-    current_lang,
-    format_edtf,
-    iri_ref,
-    safe_href,
-    select,
-    values,
-)
+from server.search import search_entities
+from server.state import store
 from tarihkg.formats import Format, Kind, by_extension, formats_of
-from tarihkg.namespaces import BASE
+from tarihkg.namespaces import BASE, PREFIXES
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
@@ -50,28 +43,9 @@ HIDDEN_ON_ENTITY = {
     PREFIXES["skos"] + "exactMatch",
 }
 WIKIDATA = "http://www.wikidata.org/entity/"
-CHUNK = 250
-
-
-def store() -> Store:
-    """The app's store; 503 when the dataset could not be opened."""
-    state = current_app.extensions["tarihkg"]
-    if state.store is None:
-        raise service_unavailable(f"the dataset is not loaded: {state.load_error}")
-    result: Store = state.store
-    return result
 
 
 # ---------------------------------------------------------------- labels and links
-
-
-@dataclass(frozen=True)
-class Link:
-    """A node shown on a page: its text and (if it is safe to follow) where it leads."""
-
-    text: str
-    href: str | None
-    iri: str
 
 
 @dataclass(frozen=True)
@@ -81,47 +55,6 @@ class Segment:
     text: str
     kind: str = ""
     href: str | None = None
-
-
-class Labeller:
-    """Labels of IRIs in the page language (the other language, then any, as fallbacks)."""
-
-    def __init__(self, st: Store, lang: str) -> None:
-        self.store = st
-        self.lang = lang
-        self._labels: dict[str, dict[str, str]] = {}
-
-    def prefetch(self, iris: set[str] | list[str]) -> None:
-        todo = sorted({i for i in iris if i not in self._labels and _is_iri(i)})
-        for i in todo:
-            self._labels[i] = {}
-        for start in range(0, len(todo), CHUNK):
-            rows = select(self.store, f"""SELECT ?x ?l (LANG(?l) AS ?lang) WHERE {{
-                {values("x", todo[start:start + CHUNK])} ?x rdfs:label ?l }}""")
-            for row in rows:
-                self._labels[row["x"]].setdefault(row.get("lang", ""), row["l"])
-
-    def label(self, iri: str) -> str | None:
-        if iri not in self._labels:
-            self.prefetch([iri])
-        found = self._labels.get(iri, {})
-        other = "en" if self.lang == "tr" else "tr"
-        return found.get(self.lang) or found.get(other) or found.get("") or (
-            next(iter(found.values())) if found else None)
-
-    def link(self, iri: str) -> Link:
-        return Link(self.label(iri) or compact(iri), safe_href(iri), iri)
-
-
-def _is_iri(value: str) -> bool:
-    try:
-        iri_ref(value)
-    except Exception:  # any refusal means "not an IRI we can query"
-        return False
-    return True
-
-
-# ---------------------------------------------------------------- negotiation
 
 
 def _negotiate(ext: str | None) -> Format | None:
@@ -577,8 +510,6 @@ def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> 
 
 
 def not_found_page(iri: str, path: str) -> Response:
-    from server.search import search_entities
-
     guess = re.sub(r"[-_/]+", " ", path.rsplit("/", 1)[-1])
     hits = search_entities(guess, lang=current_lang(), limit=5) if guess.strip() else []
     html = render_template("notfound.html", iri=iri, path=path, hits=hits, alternates=[])
@@ -591,7 +522,7 @@ def answer(iri: str, path: str, ext: str | None) -> Response:
     """The answer for a resource IRI served at ``path`` (without extension)."""
     st = store()
     fmt = _negotiate(ext)
-    if not _is_iri(iri) or not _exists(st, iri):
+    if not is_iri(iri) or not _exists(st, iri):
         if fmt is None:
             return not_found_page(iri, path)
         raise not_found(f"the dataset has no resource {iri}")

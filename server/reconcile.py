@@ -16,36 +16,21 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from markupsafe import escape
 
 from server.errors import bad_request, not_found
-from server.linked_data import store
-from tarihkg.namespaces import BASE
-from tarihkg.store import Store
+from server.index import RESOURCE, TYPES, Candidate
+from server.iris import TKG
+from server.state import current_state
 from tarihkg.text.turkish import search_key
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("reconcile", __name__)
 
-TKG = BASE + "ontology#"
-RESOURCE = BASE + "resource/"
-WD = "http://www.wikidata.org/entity/"
-#: The types the service reconciles against: (id, English name). Subclasses (Battle, Armistice, ...)
-#: are members of their top type through the inferred graph.
-TYPES: tuple[tuple[str, str], ...] = (
-    ("Person", "person"),
-    ("MilitaryUnit", "military unit"),
-    ("Treaty", "treaty"),
-    ("Event", "event"),
-    ("Place", "place"),
-    ("Polity", "polity"),
-    ("Organization", "organization"),
-)
 #: Properties a query may constrain on: (id, name).
 PROPERTIES: tuple[tuple[str, str], ...] = (
     ("wikidata", "Wikidata item (QID, confirmed links only)"),
@@ -58,76 +43,6 @@ DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MAX_QUERIES = 500
 MATCH_SCORE = 95.0
-
-_INDEX_QUERY = f"""PREFIX tkg: <{TKG}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?e ?id ?type ?tr ?en ?alt ?desc ?qid ?echelon ?kind ?edtf WHERE {{
-  VALUES ?type {{ {" ".join(f"tkg:{t}" for t, _ in TYPES)} }}
-  ?e a ?type ; tkg:registryId ?id .
-  OPTIONAL {{ ?e rdfs:label ?tr FILTER (LANG(?tr) = "tr") }}
-  OPTIONAL {{ ?e rdfs:label ?en FILTER (LANG(?en) = "en") }}
-  OPTIONAL {{ ?e skos:altLabel ?alt }}
-  OPTIONAL {{ ?e dcterms:description ?desc FILTER (LANG(?desc) = "en") }}
-  OPTIONAL {{ ?e owl:sameAs ?qid }}
-  OPTIONAL {{ ?e tkg:echelon ?echelon }}
-  OPTIONAL {{ ?e tkg:placeKind ?kind }}
-  OPTIONAL {{ ?e tkg:date/tkg:edtf ?edtf }}
-}}"""
-
-
-@dataclass
-class Candidate:
-    """One reconcilable entity, with every name it goes by."""
-
-    id: str
-    name: str
-    name_en: str
-    types: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    description: str | None = None
-    props: dict[str, set[str]] = field(default_factory=dict)
-
-    def keys(self) -> set[str]:
-        return {search_key(n) for n in self.names if n}
-
-
-def build_index(st: Store) -> dict[str, Candidate]:
-    """Every curated entity of a reconcilable type, from the store (types include subclasses)."""
-    index: dict[str, Candidate] = {}
-    for row in st.query(_INDEX_QUERY).rows():
-        rid = row["e"].removeprefix(RESOURCE)
-        cand = index.get(rid)
-        if cand is None:
-            cand = index[rid] = Candidate(id=rid, name=row.get("tr", row["id"]),
-                                          name_en=row.get("en", row["id"]))
-            cand.props["registryId"] = {row["id"]}
-        cand.types.add(row["type"].removeprefix(TKG))
-        for key in ("tr", "en", "alt"):
-            if row.get(key):
-                cand.names.add(row[key])
-        if row.get("desc"):
-            cand.description = row["desc"]
-        for prop, value in (("wikidata", row.get("qid", "").removeprefix(WD)),
-                            ("echelon", row.get("echelon", "").removeprefix(TKG)),
-                            ("placeKind", row.get("kind", "").removeprefix(TKG)),
-                            ("year", row.get("edtf", "")[:4])):
-            if value:
-                cand.props.setdefault(prop, set()).add(value)
-    log.info("reconciliation index: %d entities", len(index))
-    return index
-
-
-def _index() -> dict[str, Candidate]:
-    st = store()
-    cache: dict[str, Any] = current_app.extensions.setdefault("tarihkg-reconcile", {})
-    if "index" not in cache:
-        cache["index"] = build_index(st)
-    index: dict[str, Candidate] = cache["index"]
-    return index
-
 
 def name_score(query: str, cand: Candidate) -> float:
     """0-100: 100 for the same name after Turkish-aware folding, else the best string ratio
@@ -271,7 +186,7 @@ def reconcile() -> Response:
     single = request.values.get("query")
     if queries is None and single is None:
         return _json(manifest())
-    index = _index()
+    index = current_state().get_reconcile_index()
     if queries is not None:
         if not isinstance(queries, dict):
             raise bad_request("'queries' must be a JSON object of named queries")
@@ -288,7 +203,7 @@ def reconcile() -> Response:
 @bp.get("/reconcile/preview")
 def preview() -> Response:
     rid = request.args.get("id", "")
-    cand = _index().get(rid)
+    cand = current_state().get_reconcile_index().get(rid)
     if cand is None:
         raise not_found(f"no reconcilable entity {rid!r}")
     qid = next(iter(sorted(cand.props.get("wikidata", ()))), None)
@@ -313,7 +228,7 @@ def _suggest(items: list[dict[str, Any]]) -> Response:
 @bp.get("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
     prefix = request.args.get("prefix", "")
-    index = _index()
+    index = current_state().get_reconcile_index()
     key = search_key(prefix)
     hits = sorted((c for c in index.values() if key and any(k.startswith(key) or f" {key}" in k
                                                              for k in c.keys())),

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
-from server.linked_data import Labeller, store
-from server.pages import TKG, current_lang, safe_href, select
-from tarihkg.store import Store
+from server.index import Entry
+from server.iris import TKG, safe_href
+from server.labels import Labeller
+from server.lang import current_lang
+from server.state import current_state, store
 from tarihkg.text.turkish import APOSTROPHES, search_key, split_suffix
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("search", __name__)
 
-INDEX_KEY = "tarihkg.search"
 MAX_RESULTS = 50
 #: Turkish case and number endings after a name (diacritics already folded): -(y)ı, -(n)ın,
 #: -(y)a, -da/-ta, -dan/-tan, -nda, -la, -sı, -ler/-lar and their combinations.
@@ -32,17 +33,6 @@ _SUFFIX_RE = re.compile(
     r"(?:l[ae]r)?(?:y?[iu]|n?[iu]n|y?[ae]|n?[dt][ae]n?|y?l[ae]|s[iu]n?|n[ae]|[dt][ae]ki|ki)?"
 )
 _TOKEN_RE = re.compile(r"[^\W_]+")
-
-
-@dataclass
-class Entry:
-    """One searchable resource."""
-
-    iri: str
-    labels: dict[str, str] = field(default_factory=dict)
-    names: list[tuple[str, bool]] = field(default_factory=list)
-    types: set[str] = field(default_factory=set)
-    shown_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,41 +108,6 @@ def name_score(query: list[str], name: list[str]) -> float:
     return score - 0.5 * (len(name) - len(used))
 
 
-def build_index(st: Store) -> list[Entry]:
-    """Every entity, source, cited work and archive record with its labels, aliases, types."""
-    rows = select(st, """SELECT ?x ?p ?l (LANG(?l) AS ?lang) WHERE {
-        { ?x tkg:registryId ?id } UNION { ?x a tkg:SourceDocument } UNION { ?x a tkg:CitedWork }
-        UNION { ?x a tkg:ArchivalRecord }
-        ?x ?p ?l . FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, dcterms:title)) }""")
-    entries: dict[str, Entry] = {}
-    for r in rows:
-        e = entries.setdefault(r["x"], Entry(r["x"]))
-        preferred = not r["p"].endswith("altLabel")
-        if r["p"].endswith("#label") and r.get("lang", "") not in e.labels:
-            e.labels[r.get("lang", "")] = r["l"]
-        if (r["l"], preferred) not in e.names and (r["l"], True) not in e.names:
-            e.names.append((r["l"], preferred))
-    types = select(st, """SELECT ?x ?t ?g WHERE {
-        { ?x tkg:registryId ?id } UNION { ?x a tkg:SourceDocument } UNION { ?x a tkg:CitedWork }
-        UNION { ?x a tkg:ArchivalRecord }
-        GRAPH ?g { ?x a ?t } FILTER(STRSTARTS(STR(?t), STR(tkg:))) }""")
-    for r in types:
-        e = entries.setdefault(r["x"], Entry(r["x"]))
-        e.types.add(r["t"].removeprefix(TKG))
-        if not r["g"].endswith("/inferred") and e.shown_type is None:
-            e.shown_type = r["t"]
-    log.info("search index: %d resources", len(entries))
-    return list(entries.values())
-
-
-def _index() -> list[Entry]:
-    ext = current_app.extensions
-    if INDEX_KEY not in ext:
-        ext[INDEX_KEY] = build_index(store())
-    index: list[Entry] = ext[INDEX_KEY]
-    return index
-
-
 def search_entities(q: str, *, lang: str, types: list[str] | None = None,
                     limit: int = MAX_RESULTS) -> list[Hit]:
     """The best matches for ``q`` (optionally only of the given ``tkg:`` class names)."""
@@ -160,7 +115,7 @@ def search_entities(q: str, *, lang: str, types: list[str] | None = None,
     if not query:
         return []
     scored: list[tuple[float, str, Entry, str]] = []
-    for e in _index():
+    for e in current_state().get_search_index():
         if types and not e.types.intersection(types):
             continue
         best, matched = 0.0, ""

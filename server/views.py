@@ -22,8 +22,10 @@ from flask import (
 )
 
 from server.basemap import BaseLayer, Frame, atlas_path, base_layer
-from server.linked_data import Labeller, Link, store
-from server.pages import SPARQL_PREFIXES, TKG, current_lang, format_edtf, select
+from server.iris import SPARQL_PREFIXES, TKG, select
+from server.labels import Labeller, Link
+from server.lang import current_lang, format_edtf
+from server.state import current_state, store
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS
 
 log = logging.getLogger(__name__)
@@ -270,7 +272,7 @@ def map_view() -> str:
 
 def query_page() -> str:
     """The YASGUI page (also what ``/sparql`` shows a browser)."""
-    state = current_app.extensions["tarihkg"]
+    state = current_state()
     installed = (_yasgui_dir() / "yasgui.min.js").is_file()
     initial = request.args.get("query") or (SPARQL_PREFIXES + "\nSELECT * WHERE {\n  ?s ?p ?o\n}"
                                             " LIMIT 10\n")

@@ -79,3 +79,41 @@ def test_server_never_imports_a_build_stage(path: Path) -> None:
     # `from tarihkg.store import Store` yields both the module and `tarihkg.store.Store`
     modules = {m for m in ours if m in SERVER_MAY_USE or m.rsplit(".", 1)[0] not in SERVER_MAY_USE}
     assert modules <= SERVER_MAY_USE, f"{path.name} imports {sorted(modules - SERVER_MAY_USE)}"
+
+
+def server_import_graph() -> dict[str, set[str]]:
+    """Module -> the server modules it imports (the package ``server`` itself is not a node:
+    importing ``server.x`` runs the package first, but that is no dependency of the code)."""
+    names = {p.stem if p.stem != "__init__" else "server": p for p in files(SERVER)}
+    modules = {("server." + n if n != "server" else n): p for n, p in names.items()}
+    return {
+        name: {m for m in imports(path) if m in modules and m != "server" and m != name}
+        for name, path in modules.items()
+    }
+
+
+def test_server_modules_import_each_other_without_a_cycle() -> None:
+    graph = server_import_graph()
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        assert name not in trail, "import cycle: " + " -> ".join([*trail, name])
+        if name in done:
+            return
+        for dep in sorted(graph[name]):
+            visit(dep, [*trail, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+
+
+def test_every_blueprint_is_registered_in_create_app() -> None:
+    from server import create_app
+
+    app = create_app({"DATASET_DIR": "/nonexistent", "QUERY_PROCESSES": 0})
+    declared = {
+        f"server.{p.stem}" for p in files(SERVER) if "Blueprint(" in p.read_text(encoding="utf-8")
+    }
+    registered = {bp.import_name for bp in app.blueprints.values()}
+    assert declared == registered

@@ -98,7 +98,7 @@ def test_preview_is_escaped_and_links_to_our_page(built_client, built_app) -> No
     html = built_client.get("/reconcile/preview", query_string={"id": "place/baku"}).get_data(
         as_text=True)
     assert "Bakü" in html and 'href="/resource/place/baku"' in html and "Q9248" in html
-    index = built_app.extensions["tarihkg-reconcile"]["index"]
+    index = built_app.extensions["tarihkg"].get_reconcile_index()
     index["person/x"] = Candidate(id="person/x", name="<script>alert(1)</script>", name_en="x",
                                   types={"Person"}, names={"x"})
     try:

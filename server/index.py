@@ -1,0 +1,126 @@
+"""The loaded store -> the in-memory indexes of its entities that search and reconciliation
+match names against (labels and aliases, with types), built once per loaded build."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from server.iris import TKG, select
+from tarihkg.namespaces import BASE
+from tarihkg.store import Store
+from tarihkg.text.turkish import search_key
+
+log = logging.getLogger(__name__)
+
+RESOURCE = BASE + "resource/"
+WD = "http://www.wikidata.org/entity/"
+#: The types the service reconciles against: (id, English name). Subclasses (Battle, Armistice, ...)
+#: are members of their top type through the inferred graph.
+TYPES: tuple[tuple[str, str], ...] = (
+    ("Person", "person"),
+    ("MilitaryUnit", "military unit"),
+    ("Treaty", "treaty"),
+    ("Event", "event"),
+    ("Place", "place"),
+    ("Polity", "polity"),
+    ("Organization", "organization"),
+)
+
+_INDEX_QUERY = f"""PREFIX tkg: <{TKG}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?e ?id ?type ?tr ?en ?alt ?desc ?qid ?echelon ?kind ?edtf WHERE {{
+  VALUES ?type {{ {" ".join(f"tkg:{t}" for t, _ in TYPES)} }}
+  ?e a ?type ; tkg:registryId ?id .
+  OPTIONAL {{ ?e rdfs:label ?tr FILTER (LANG(?tr) = "tr") }}
+  OPTIONAL {{ ?e rdfs:label ?en FILTER (LANG(?en) = "en") }}
+  OPTIONAL {{ ?e skos:altLabel ?alt }}
+  OPTIONAL {{ ?e dcterms:description ?desc FILTER (LANG(?desc) = "en") }}
+  OPTIONAL {{ ?e owl:sameAs ?qid }}
+  OPTIONAL {{ ?e tkg:echelon ?echelon }}
+  OPTIONAL {{ ?e tkg:placeKind ?kind }}
+  OPTIONAL {{ ?e tkg:date/tkg:edtf ?edtf }}
+}}"""
+
+
+@dataclass
+class Entry:
+    """One searchable resource."""
+
+    iri: str
+    labels: dict[str, str] = field(default_factory=dict)
+    names: list[tuple[str, bool]] = field(default_factory=list)
+    types: set[str] = field(default_factory=set)
+    shown_type: str | None = None
+
+
+def build_search_index(st: Store) -> list[Entry]:
+    """Every entity, source, cited work and archive record with its labels, aliases, types."""
+    rows = select(st, """SELECT ?x ?p ?l (LANG(?l) AS ?lang) WHERE {
+        { ?x tkg:registryId ?id } UNION { ?x a tkg:SourceDocument } UNION { ?x a tkg:CitedWork }
+        UNION { ?x a tkg:ArchivalRecord }
+        ?x ?p ?l . FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, dcterms:title)) }""")
+    entries: dict[str, Entry] = {}
+    for r in rows:
+        e = entries.setdefault(r["x"], Entry(r["x"]))
+        preferred = not r["p"].endswith("altLabel")
+        if r["p"].endswith("#label") and r.get("lang", "") not in e.labels:
+            e.labels[r.get("lang", "")] = r["l"]
+        if (r["l"], preferred) not in e.names and (r["l"], True) not in e.names:
+            e.names.append((r["l"], preferred))
+    types = select(st, """SELECT ?x ?t ?g WHERE {
+        { ?x tkg:registryId ?id } UNION { ?x a tkg:SourceDocument } UNION { ?x a tkg:CitedWork }
+        UNION { ?x a tkg:ArchivalRecord }
+        GRAPH ?g { ?x a ?t } FILTER(STRSTARTS(STR(?t), STR(tkg:))) }""")
+    for r in types:
+        e = entries.setdefault(r["x"], Entry(r["x"]))
+        e.types.add(r["t"].removeprefix(TKG))
+        if not r["g"].endswith("/inferred") and e.shown_type is None:
+            e.shown_type = r["t"]
+    log.info("search index: %d resources", len(entries))
+    return list(entries.values())
+
+
+@dataclass
+class Candidate:
+    """One reconcilable entity, with every name it goes by."""
+
+    id: str
+    name: str
+    name_en: str
+    types: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    description: str | None = None
+    props: dict[str, set[str]] = field(default_factory=dict)
+
+    def keys(self) -> set[str]:
+        return {search_key(n) for n in self.names if n}
+
+
+def build_reconcile_index(st: Store) -> dict[str, Candidate]:
+    """Every curated entity of a reconcilable type, from the store (types include subclasses)."""
+    index: dict[str, Candidate] = {}
+    for row in st.query(_INDEX_QUERY).rows():
+        rid = row["e"].removeprefix(RESOURCE)
+        cand = index.get(rid)
+        if cand is None:
+            cand = index[rid] = Candidate(id=rid, name=row.get("tr", row["id"]),
+                                          name_en=row.get("en", row["id"]))
+            cand.props["registryId"] = {row["id"]}
+        cand.types.add(row["type"].removeprefix(TKG))
+        for key in ("tr", "en", "alt"):
+            if row.get(key):
+                cand.names.add(row[key])
+        if row.get("desc"):
+            cand.description = row["desc"]
+        for prop, value in (("wikidata", row.get("qid", "").removeprefix(WD)),
+                            ("echelon", row.get("echelon", "").removeprefix(TKG)),
+                            ("placeKind", row.get("kind", "").removeprefix(TKG)),
+                            ("year", row.get("edtf", "")[:4])):
+            if value:
+                cand.props.setdefault(prop, set()).add(value)
+    log.info("reconciliation index: %d entities", len(index))
+    return index

@@ -1,0 +1,167 @@
+"""The request -> the page language (tr/en: ``?lang=``, cookie, browser), the interface strings
+in it and dates written out in it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import request
+
+LANGS = ("tr", "en")
+LANG_COOKIE = "lang"
+
+MONTHS = {
+    "tr": ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül",
+           "Ekim", "Kasım", "Aralık"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+#: Interface strings: key -> (Turkish, English).
+STRINGS: dict[str, tuple[str, str]] = {
+    "tagline": ("Kafkas Cephesi 1917–1921: Türkçe bilimsel makalelerden bir bilgi grafı.",
+                "A knowledge graph of the Caucasus front, 1917–1921, from Turkish-language "
+                "scholarship."),
+    "nav.dataset": ("Veri seti", "Dataset"),
+    "nav.timeline": ("Zaman çizelgesi", "Timeline"),
+    "nav.map": ("Harita", "Map"),
+    "nav.query": ("Sorgu", "Query"),
+    "nav.ontology": ("Ontoloji", "Ontology"),
+    "nav.downloads": ("İndir", "Downloads"),
+    "search": ("Ara", "Search"),
+    "search.placeholder": ("Kişi, birlik, yer, olay…", "Person, unit, place, event…"),
+    "search.results": ("Arama sonuçları", "Search results"),
+    "search.none": ("Sonuç yok.", "No results."),
+    "search.all_types": ("Tüm türler", "All types"),
+    "type": ("Tür", "Type"),
+    "label": ("Ad", "Label"),
+    "aliases": ("Metinlerdeki yazılışlar", "Spellings in the texts"),
+    "description": ("Açıklama", "Description"),
+    "wikidata": ("Wikidata", "Wikidata"),
+    "facts": ("Olgular", "Facts"),
+    "facts.none": ("Bu kaynak için kayıtlı olgu yok.", "No facts recorded."),
+    "date": ("Tarih", "Date"),
+    "as_printed": ("metindeki yazılış", "as printed"),
+    "evidence": ("Kanıt", "Evidence"),
+    "article": ("Makale", "Article"),
+    "cites": ("Dayandığı kaynak", "Cited work"),
+    "note": ("Not", "Note"),
+    "conflicts": ("Çelişen ifadeler", "Conflicting statements"),
+    "conflict.mark": ("çelişki", "conflict"),
+    "other_statements": ("Diğer ifadeler", "Other statements"),
+    "graph": ("Graf", "Graph"),
+    "incoming": ("Buraya bağlananlar", "Linked from"),
+    "mentions": ("Metinlerde geçtiği yerler", "Mentions in the texts"),
+    "in_context": ("bağlamında", "in context"),
+    "text": ("Metin", "Text"),
+    "property": ("Özellik", "Property"),
+    "value": ("Değer", "Value"),
+    "download_as": ("Bu kaynağı indir", "This resource as"),
+    "not_found": ("Bulunamadı", "Not found"),
+    "not_found.text": ("Veri setinde bu IRI ile bir kaynak yok.",
+                       "The dataset has no resource with this IRI."),
+    "did_you_mean": ("Bunu mu aradınız?", "Did you mean"),
+    "all": ("Tümü", "All"),
+    "filter": ("Süz", "Filter"),
+    "place": ("Yer", "Place"),
+    "events": ("Olaylar", "Events"),
+    "units_positioned": ("Burada bulunan birlikler", "Units positioned here"),
+    "movements": ("Hareketler", "Movements"),
+    "coordinates": ("Koordinatlar", "Coordinates"),
+    "coordinates.source": ("Koordinat kaynağı", "Where the coordinates come from"),
+    "map.note": ("Harita çevrimdışı çizilir: yalnızca bir gazetede (gazetteer) doğrulanmış "
+                 "koordinatları olan yerler gösterilir.",
+                 "Drawn offline: only places whose coordinates were confirmed in a gazetteer "
+                 "are shown."),
+    "map.inset": ("Bakü ve Abşeron", "Baku and the Absheron peninsula"),
+    "timeline.note": ("1917–1921 arası tarihlenmiş olaylar; her olay sayfasına bağlanır.",
+                      "Dated events of 1917–1921; each links to its page."),
+    "query.title": ("SPARQL sorgusu", "SPARQL query"),
+    "query.examples": ("Örnek sorgular", "Example queries"),
+    "query.run": ("Çalıştır", "Run"),
+    "query.share": ("Paylaşılabilir bağlantı", "Shareable link"),
+    "query.noscript": ("Düzenleyici JavaScript gerektirir; aşağıdaki form onsuz çalışır.",
+                       "The editor needs JavaScript; the form below works without it."),
+    "query.views": ("Sonuçlar zaman çizelgesi ve harita olarak", "Results as timeline and map"),
+    "landing.what": ("Bu nedir", "What this is"),
+    "landing.size": ("Boyut", "How big"),
+    "landing.licence": ("Lisans", "Licence"),
+    "landing.cite": ("Atıf", "How to cite"),
+    "landing.classes": ("Sınıflara göre kaynaklar", "Resources per class"),
+    "landing.graphs": ("Adlandırılmış graflar", "Named graphs"),
+    "triples": ("Üçlüler", "Triples"),
+    "resources": ("kaynak", "resources"),
+    "downloads.title": ("Veri dökümleri", "Data dumps"),
+    "downloads.none": ("Bu derlemede döküm yok (tarihkg build ile yazılır).",
+                       "This build has no dumps (tarihkg build writes them)."),
+    "file": ("Dosya", "File"),
+    "size": ("Boyut", "Size"),
+    "statements": ("İfade", "Statements"),
+    "shacl.title": ("Son SHACL raporu", "Latest SHACL report"),
+    "shacl.conforms": ("Veri, şekillere (shapes) uyuyor.", "The data conforms to the shapes."),
+    "ontology.classes": ("Sınıflar", "Classes"),
+    "ontology.properties": ("Özellikler", "Properties"),
+    "ontology.individuals": ("Bireyler", "Individuals"),
+    "ontology.alignments": ("Eşleştirmeler", "Alignments"),
+    "ontology.definition": ("Tanım", "Definition"),
+    "ontology.domain": ("Tanım kümesi", "Domain"),
+    "ontology.range": ("Değer kümesi", "Range"),
+    "source.text": ("Metin, işaretlenmiş", "The text, marked up"),
+    "source.legend": ("İşaretler: kişi/yer/birlik adları, tarihler, atıflar.",
+                      "Marked: names of entities, dates, citations."),
+    "footnote": ("Dipnot", "Footnote"),
+    "graph.size": ("Bu graftaki üçlüler", "Triples in this graph"),
+    "graph.download": ("Grafı indir", "Download the graph"),
+    "lang.switch": ("English", "Türkçe"),
+}
+
+
+def current_lang() -> str:
+    """The page language: ``?lang=``, else the cookie, else the browser's preference, else tr."""
+    asked = request.args.get("lang")
+    if asked in LANGS:
+        return asked
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGS:
+        return cookie
+    return request.accept_languages.best_match(LANGS, default="tr") or "tr"
+
+
+def t(key: str, lang: str | None = None) -> str:
+    """The interface string ``key`` in ``lang`` (the page language by default)."""
+    tr, en = STRINGS[key]
+    return tr if (lang or current_lang()) == "tr" else en
+
+
+def format_edtf(edtf: str, lang: str) -> str:
+    """A normalised EDTF date written out in ``lang``; what it cannot read comes back as is.
+
+    >>> format_edtf("1918-09-15", "tr"), format_edtf("1918-09", "en"), format_edtf("1918", "en")
+    ('15 Eylül 1918', 'September 1918', '1918')
+    >>> format_edtf("1918-09-13/1918-09-14", "en")
+    '13 September 1918 – 14 September 1918'
+    >>> format_edtf("1918-13-40", "en")
+    '1918-13-40'
+    """
+    if "/" in edtf:
+        return " – ".join(format_edtf(part, lang) for part in edtf.split("/", 1))
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", edtf)
+    if m is None:
+        return edtf
+    year, month, day = m.groups()
+    if month is None:
+        return year
+    if not 1 <= int(month) <= 12 or (day is not None and not 1 <= int(day) <= 31):
+        return edtf
+    name = MONTHS[lang][int(month) - 1]
+    return f"{int(day)} {name} {year}" if day else f"{name} {year}"
+
+
+def lang_url(lang: str) -> str:
+    """The current page in another language (the switch sets the cookie)."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args["lang"] = lang
+    return f"{request.path}?{urlencode(args)}"
+
+
