@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from server import dumps, exports, linked_data, reconcile, search, views
 from server.errors import register_error_handler
 from server.examples import load_examples
+from server.host import PublicUrl
 from server.html import install_page_hooks
 from server.negotiation import prefers_html
-from server.sparql import FORM, Limits, ProtocolRequest, handle_sparql
+from server.sparql import Limits, ProtocolRequest, handle_sparql
 from server.state import EXTENSION, ServerState, current_state
 from server.views import query_page
 from tarihkg.errors import TarihkgError
@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_PROCESSES": 1,  # per web worker; 0 runs queries in the web worker (tests only)
     "SERVICE_ALLOWLIST": "",  # endpoint IRIs SERVICE may call, separated by spaces or commas
     "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),  # YASGUI
+    "PUBLIC_URL": "http://localhost/",  # every absolute URL the app writes; never the Host header
 }
 BLUEPRINTS = (reconcile.bp, exports.bp, linked_data.bp, search.bp, views.bp, dumps.bp)
 
@@ -80,6 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["DEBUG"] = False
+    app.wsgi_app = PublicUrl(app.wsgi_app, str(app.config["PUBLIC_URL"]))  # type: ignore[method-assign]
     if app.config["MAX_CONTENT_LENGTH"] is None:
         app.config["MAX_CONTENT_LENGTH"] = 3 * int(app.config["MAX_QUERY_BYTES"]) + 4096
 
@@ -142,15 +144,14 @@ def _register_routes(app: Flask) -> None:
         no_query = request.method in ("GET", "HEAD") and "query" not in request.args
         if no_query and "format" not in request.args and prefers_html(request.accept_mimetypes):
             return query_page()
-        is_form = request.mimetype == FORM
         proto = ProtocolRequest(
             method=request.method,
             args=request.args,
             accept=request.accept_mimetypes,
-            form=request.form if is_form and request.method == "POST" else MultiDict(),
-            body=b"" if is_form else request.get_data(),
+            body=request.get_data(),
             content_type=request.headers.get("Content-Type"),
             endpoint=url_for("sparql", _external=True),
+            query_string=request.query_string,
         )
         started = time.perf_counter()
         runner = state.pool.run if state.pool is not None else None

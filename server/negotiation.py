@@ -16,12 +16,11 @@ from tarihkg.formats import FORMATS, Format, by_media_type
 
 
 class NegotiationError(Exception):
-    """No format fits; ``unknown_token`` is True when ``format=`` named no format at all."""
+    """No format fits."""
 
-    def __init__(self, message: str, *, unknown_token: bool = False) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.unknown_token = unknown_token
 
 
 def parse_accept(header: str | None) -> MIMEAccept:
@@ -38,7 +37,9 @@ def choose_format(
 ) -> tuple[Format, str]:
     """The format to answer in and the media type to label it with.
 
-    ``token`` (the ``format=`` parameter) wins over the Accept header.
+    ``token`` (the ``format=`` parameter) wins over the Accept header when it names a format
+    this server has; a token it does not know (``format=yaml``, or a client's own name) is
+    ignored and the Accept header decides, as if it were not there.
 
     >>> from tarihkg.formats import RESULTS_FORMATS
     >>> choose_format(parse_accept(None), RESULTS_FORMATS)[0].name
@@ -50,6 +51,8 @@ def choose_format(
     'application/json'
     >>> choose_format(parse_accept(None), RESULTS_FORMATS, token="xml")[0].label
     'SPARQL Results XML'
+    >>> choose_format(parse_accept("text/csv"), RESULTS_FORMATS, token="yaml")[0].name
+    'csv'
     """
     if token:
         fmt = next((f for f in candidates if f.matches(token)), None)
@@ -58,8 +61,6 @@ def choose_format(
         names = ", ".join(f.name for f in candidates)
         if any(f.matches(token) for f in FORMATS):
             raise NegotiationError(f"format={token} cannot carry this answer; use one of {names}")
-        raise NegotiationError(f"unknown format={token!r}; use one of {names}",
-                               unknown_token=True)
     if not accept:
         return candidates[0], candidates[0].media_type
     offered = [media_type for fmt in candidates for media_type in fmt.media_types]

@@ -51,9 +51,11 @@ def default_workers(cores: int | None = None) -> int:
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     """gunicorn run from Python with explicit options (no command line, no config file)."""
 
-    def __init__(self, *, dataset_dir: Path, threads: int, options: dict[str, Any]) -> None:
+    def __init__(self, *, dataset_dir: Path, threads: int, public_url: str,
+                 options: dict[str, Any]) -> None:
         self.dataset_dir = dataset_dir
         self.threads = threads
+        self.public_url = public_url
         self.options = options
         super().__init__()
 
@@ -63,17 +65,26 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return create_app({"DATASET_DIR": str(self.dataset_dir), "QUERY_PROCESSES": self.threads})
+        return create_app({"DATASET_DIR": str(self.dataset_dir), "QUERY_PROCESSES": self.threads,
+                           "PUBLIC_URL": self.public_url})
 
 
 def serve(*, host: str, port: int, dataset_dir: Path, workers: int | None = None,
-          threads: int = THREADS) -> None:
-    """Serve the dataset in ``dataset_dir`` on ``host:port`` until stopped (SIGTERM/SIGINT).
+          threads: int = THREADS, public_url: str | None = None) -> None:
+    """Serve the dataset in ``dataset_dir`` on ``host:port`` until stopped (SIGTERM/SIGINT);
+    ``public_url`` (default ``http://host:port/``) is where clients reach it.
 
     Raises `tarihkg.errors.InputError` before starting if the dataset cannot be opened.
     """
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    access = logging.getLogger("server.access")  # on stderr whatever the CLI's log level
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
     dataset_dir = Path(dataset_dir).resolve()
     location = find_dataset(dataset_dir)  # not opened here: no store handle may cross the fork
     log.info("serving %s", location)
@@ -92,4 +103,5 @@ def serve(*, host: str, port: int, dataset_dir: Path, workers: int | None = None
         "errorlog": "-",
         "loglevel": "info",
     }
-    _Gunicorn(dataset_dir=dataset_dir, threads=threads, options=options).run()
+    _Gunicorn(dataset_dir=dataset_dir, threads=threads,
+              public_url=public_url or f"http://{host}:{port}/", options=options).run()

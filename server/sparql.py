@@ -2,15 +2,17 @@
 
 `handle_sparql` is the pure protocol core of ``/sparql``: it reads the query from
 ``GET ?query=``, a ``application/x-www-form-urlencoded`` POST or a ``application/sparql-query``
-POST, runs it on the read-only `Store`, negotiates the answer's format and serializes it. Every
-refusal is a named error from `server.errors`, rendered the same way. Without a query it answers
-with the SPARQL Service Description.
+POST (all strictly UTF-8: a byte that is not is a 400, never replaced), runs it on the read-only
+`Store` with relative IRIs resolved against the endpoint's IRI, negotiates the answer's format
+(an unknown ``format=`` falls back to the Accept header) and serializes it. Every refusal is a
+named error from `server.errors`, rendered the same way. Without a query it answers with the
+SPARQL Service Description.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -84,6 +86,7 @@ class ProtocolRequest:
     body: bytes = b""
     content_type: str | None = None
     endpoint: str = "http://localhost/sparql"
+    query_string: bytes | None = None  # the raw URL query: if given, read instead of ``args``
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Operation:
     named_graphs: list[str]
     format_token: str | None
     accept: str = ""
+    base_iri: str | None = None  # what relative IRIs of a query without BASE resolve against
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
@@ -185,10 +189,33 @@ def _single(values: list[str], *, where: str) -> str | None:
     return values[0] if values else None
 
 
+def parse_params(raw: bytes, *, where: str) -> MultiDict[str, str]:
+    """``application/x-www-form-urlencoded`` bytes (a URL's query or a form body) -> its
+    parameters, decoded strictly as UTF-8; a byte that is not UTF-8 is a 400.
+
+    >>> parse_params(b"query=ASK%7B%7D&format=json", where="URL")
+    MultiDict([('query', 'ASK{}'), ('format', 'json')])
+    >>> parse_params(b"query=%FF", where="URL")
+    Traceback (most recent call last):
+    server.errors.HttpError: the URL is not valid UTF-8 (percent-encoded bytes must be UTF-8)
+    """
+    try:
+        pairs = urllib.parse.parse_qsl(raw.decode("utf-8"), keep_blank_values=True,
+                                       encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise bad_request(f"the {where} is not valid UTF-8 (percent-encoded bytes must be "
+                          "UTF-8)") from None
+    return MultiDict(pairs)
+
+
 def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
     """The query and dataset of the request, or None for a GET without a query."""
-    url_query = _single(req.args.getlist("query"), where="URL")
-    params: MultiDict[str, str] = MultiDict(req.args)
+    args = req.args if req.query_string is None else parse_params(req.query_string, where="URL")
+    url_query = _single(args.getlist("query"), where="URL")
+    params: MultiDict[str, str] = MultiDict(args)
+    if "update" in args:
+        raise bad_request("an 'update' parameter: SPARQL updates are not accepted (never in a "
+                          "URL); this endpoint is read-only and answers queries only")
     if method in ("GET", "HEAD"):
         if url_query is None:
             return None
@@ -197,16 +224,17 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
         mimetype, options = parse_options_header(req.content_type or "")
         mimetype = mimetype.lower()
         if mimetype == FORM:
-            if "update" in req.form:
+            form = req.form if req.form or not req.body else parse_params(req.body, where="body")
+            if "update" in form:
                 raise forbidden("SPARQL updates are not accepted: this endpoint is read-only")
-            form_query = _single(req.form.getlist("query"), where="body")
+            form_query = _single(form.getlist("query"), where="body")
             if url_query is not None and form_query is not None:
                 raise bad_request("a query in both the URL and the body; send it once")
             posted = form_query if form_query is not None else url_query
             if posted is None:
                 raise bad_request("no 'query' parameter in the form body")
             text = posted
-            params.update(req.form)
+            params.update(form)
         elif mimetype == SPARQL_QUERY:
             if url_query is not None:
                 raise bad_request("a query in both the URL and the body; send it once")
@@ -225,18 +253,19 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
         named_graphs=params.getlist("named-graph-uri"),
         format_token=params.get("format") or None,
         accept=req.accept.to_header(),
+        base_iri=req.endpoint,
     )
 
 
 def _decode(body: bytes, charset: str) -> str:
+    """The query in a ``application/sparql-query`` body, which the protocol says is UTF-8."""
+    if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise bad_request(f"the query must be sent as UTF-8 (SPARQL 1.1 Protocol 2.1.3), "
+                          f"not charset={charset}")
     try:
-        codecs.lookup(charset)
-    except LookupError:
-        raise unsupported_media_type(f"unknown charset {charset!r}") from None
-    try:
-        return body.decode(charset)
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise bad_request(f"the body is not valid {charset}: {exc.reason}") from None
+        raise bad_request(f"the body is not valid UTF-8: {exc.reason}") from None
 
 
 def _negotiate(accept: MIMEAccept, candidates: Sequence[Format], token: str | None
@@ -244,8 +273,6 @@ def _negotiate(accept: MIMEAccept, candidates: Sequence[Format], token: str | No
     try:
         return choose_format(accept, candidates, token=token)
     except NegotiationError as exc:
-        if exc.unknown_token:
-            raise bad_request(exc.message) from None
         raise not_acceptable(exc.message) from None
 
 
@@ -268,12 +295,16 @@ def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits) -> 
             named_graphs=op.named_graphs or None,
             service_allowlist=limits.service_allowlist,
             max_nesting=limits.max_nesting,
+            base_iri=op.base_iri,
         )
         fmt, media_type = _negotiate(accept, result.formats, op.format_token)
         body = result.serialize(fmt, prefixes=PREFIXES, max_rows=limits.max_rows)
     except QuerySyntaxError as exc:
         raise bad_request(f"malformed query: {exc.message}") from None
-    except (UpdateRefusedError, QueryRefusedError) as exc:
+    except UpdateRefusedError as exc:
+        raise bad_request(f"malformed query: this is a SPARQL update, not a query. "
+                          f"{exc.message}") from None
+    except QueryRefusedError as exc:
         raise forbidden(exc.message) from None
     except InputError as exc:
         raise bad_request(str(exc)) from None

@@ -142,7 +142,7 @@ def hostile(refused_port: int) -> list[Case]:
              "not a graph of this dataset"),
         Case("from-file", "SELECT * FROM NAMED <file:///etc/passwd> { GRAPH ?g { ?s ?p ?o } }",
              400, "not a graph of this dataset"),
-        Case("load", f"LOAD <{out}/data.ttl>", 403, "read-only"),
+        Case("load", f"LOAD <{out}/data.ttl>", 400, "read-only"),
         Case("load-posted", None, 403, "read-only", method="POST",
              body=f"LOAD <{out}/data.ttl> INTO GRAPH <urn:g>".encode(),
              content_type="application/sparql-update"),
@@ -152,7 +152,7 @@ def hostile(refused_port: int) -> list[Case]:
         Case("unknown-default-graph", COUNT, 400, "not a graph of this dataset",
              params=(("default-graph-uri", f"{out}/g"),)),
         Case("malformed", "SELECT ?s WHERE { ?s ?p }", 400, "1:"),
-        Case("binary-garbage", None, 400, "utf-8", method="POST", body=b"\xff\xfe\x00SELECT",
+        Case("binary-garbage", None, 400, "UTF-8", method="POST", body=b"\xff\xfe\x00SELECT",
              content_type=SQ),
     ]
 

@@ -18,8 +18,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, URIRef
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
+from rdflib import Dataset, Graph, URIRef
+from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
 
 import server
 import tarihkg
@@ -57,9 +57,11 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @contextmanager
 def running_server(root: Path, *, env: dict[str, str] | None = None, workers: int = 2,
-                   threads: int = 2) -> Iterator[tuple[str, Path]]:
-    """`serve` over the dataset in ``root`` on a free loopback port, in its own process group;
-    yields the base URL and the log file, then stops it and checks it stopped cleanly."""
+                   threads: int = 2, project: Path | None = None
+                   ) -> Iterator[tuple[str, Path]]:
+    """`serve` over the dataset in ``root`` on a free loopback port, in its own process group
+    (or, given ``project``, the command `tarihkg serve` over its data/build/); yields the base
+    URL and the log file, then stops it and checks it stopped cleanly."""
     port = _free_port()
     log_path = root / "server.log"
     paths = [str(Path(tarihkg.__file__).resolve().parents[1]),
@@ -68,6 +70,9 @@ def running_server(root: Path, *, env: dict[str, str] | None = None, workers: in
     code = ("from pathlib import Path\nfrom server.serve import serve\n"
             f"serve(host='127.0.0.1', port={port}, dataset_dir=Path({str(root)!r}), "
             f"workers={workers}, threads={threads})\n")
+    if project is not None:
+        args = ["--root", str(project), "serve", "--port", str(port), "--workers", str(workers)]
+        code = f"from tarihkg.cli import main\nraise SystemExit(main({args!r}))\n"
     with open(log_path, "wb") as log_file:
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=log_file,
                                 stderr=subprocess.STDOUT, env=full_env, start_new_session=True)
@@ -182,3 +187,33 @@ def test_construct(live) -> None:
                if line.startswith("{")]
     sparql = [e for e in entries if e["path"] == "/sparql"]
     assert sparql and all(e["status"] == 200 and e["query_length"] > 0 for e in sparql)
+
+
+@pytest.mark.timeout(60)
+def test_n3_request_is_answered_in_turtle(live) -> None:
+    """SPARQLWrapper's N3 request (format=n3 plus an N3 Accept list) gets Turtle, which is N3."""
+    base, _ = live
+    query = f"CONSTRUCT {{ ?u <{TKG}commander> ?c }} WHERE {{ ?u <{TKG}commander> ?c }}"
+    response = _wrapper(base, query, N3).query()
+    assert response.response.headers["Content-Type"].startswith(("text/turtle", "text/n3",
+                                                                 "text/rdf+n3"))
+    graph = Graph().parse(data=response.convert(), format="turtle")
+    assert (URIRef(KIO), URIRef(TKG + "commander"), URIRef(NURI)) in set(graph)
+
+
+@pytest.mark.timeout(90)
+def test_tarihkg_serve_writes_the_access_log(tmp_path: Path) -> None:
+    """docs/endpoint.md promises one JSON line per request on stderr under `tarihkg serve`
+    (whose own logging shows warnings only)."""
+    project = tmp_path / "project"
+    (project / "data" / "sources").mkdir(parents=True)
+    build = project / "data" / "build"
+    build.mkdir()
+    sample_dataset(build)
+    with running_server(build, project=project) as (base, log_path):
+        assert _get(base + "/sparql?query=ASK%7B%7D")[0] == 200
+        time.sleep(0.5)
+        entries = [json.loads(line) for line in log_path.read_text().splitlines()
+                   if line.startswith("{")]
+        assert any(e["path"] == "/sparql" and e["status"] == 200 and e["query_length"] == 5
+                   for e in entries), log_path.read_text()

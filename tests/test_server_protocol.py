@@ -186,6 +186,11 @@ def html_form(body: bytes) -> None:
     assert "<form" in text and 'name="query"' in text
 
 
+def relative_triple(body: bytes) -> None:
+    triples = set(Graph().parse(data=body, format="turtle"))
+    assert triples == {(URIRef("http://localhost/s"), URIRef("http://localhost/p"), Literal(1))}
+
+
 def message_has(*parts: str) -> Callable[[bytes], None]:
     def check(body: bytes) -> None:
         text = body.decode("utf-8")
@@ -258,8 +263,34 @@ TABLE = [
         accept="text/csv", check=json_commander),
     Row("select-406", "GET", q(Q_SELECT), 406, "text/plain", accept="image/png"),
     Row("select-format-ttl-406", "GET", q(Q_SELECT, ("format", "ttl")), 406, "text/plain"),
-    Row("select-format-unknown", "GET", q(Q_SELECT, ("format", "yaml")), 400, "text/plain",
-        check=message_has("yaml")),
+    # a format= the server does not know is ignored: the Accept header decides
+    Row("select-format-unknown", "GET", q(Q_SELECT, ("format", "yaml")), 200, JSON,
+        check=json_commander),
+    Row("select-format-unknown-accept-csv", "GET", q(Q_SELECT, ("format", "yaml")), 200,
+        "text/csv", accept="text/csv", check=csv_commander),
+    # N3 requests (SPARQLWrapper's N3) are answered in Turtle, which is N3
+    Row("construct-format-n3", "GET", q(Q_CONSTRUCT, ("format", "n3")), 200, "text/turtle",
+        check=rdf_commanders("turtle")),
+    Row("construct-accept-text-n3", "GET", q(Q_CONSTRUCT), 200, "text/n3", accept="text/n3",
+        check=rdf_commanders("turtle")),
+    # relative IRIs without BASE resolve against the endpoint's IRI (W3C
+    # query_content_type_construct)
+    Row("construct-relative-iris", "POST", [], 200, "text/turtle", content_type=SQ,
+        body=b"CONSTRUCT { <s> <p> 1 } WHERE {}", check=relative_triple),
+    # the query string is UTF-8 or a 400, never decoded with replacement characters
+    Row("get-not-utf8", "GET", [], 400, "text/plain", path="/sparql?query=ASK%7B%7D%FF",
+        check=message_has("UTF-8")),
+    Row("get-not-utf8-format", "GET", [], 400, "text/plain",
+        path="/sparql?query=ASK%7B%7D&format=%C3", check=message_has("UTF-8")),
+    Row("post-form-not-utf8", "POST", [], 400, "text/plain", content_type=FORM,
+        body=b"query=ASK%7B%7D%FF", check=message_has("UTF-8")),
+    Row("post-charset-utf16", "POST", [], 400, "text/plain", content_type=SQ + "; charset=UTF-16",
+        body=Q_SELECT.encode("utf-16"), check=message_has("UTF-8")),
+    Row("unknown-extension-function", "GET",
+        q("SELECT ?x WHERE { BIND(<http://example.org/fn>(1) AS ?x) }"), 400, "text/plain",
+        check=message_has("http://example.org/fn")),
+    Row("get-update-param", "GET", [("update", UPDATES[0])], 400, "text/plain",
+        check=message_has("read-only")),
     Row("head-select", "HEAD", q(Q_SELECT), 200, JSON),
     # ASK
     Row("ask-true-json", "GET", q(Q_ASK_TRUE), 200, JSON, check=json_bool(True)),
@@ -361,11 +392,12 @@ TABLE = [
         check=message_has("2:")),
     Row("malformed-json-error", "GET", q("SELECT ?s WHERE { ?s ?p }"), 400, "application/json",
         accept="application/json", check=json_error(400)),
-    *[
-        Row(f"update-{i}-403", "GET", q(text), 403, "text/plain", check=message_has("read-only"))
+    *[  # an update sent as a query is a malformed query (SPARQL 1.1 Protocol 2.1.4)
+        Row(f"update-{i}-400", "GET", q(text), 400, "text/plain",
+            check=message_has("malformed query", "read-only"))
         for i, text in enumerate(UPDATES)
     ],
-    Row("update-post-form-403", "POST", [], 403, "text/plain", content_type=FORM,
+    Row("update-post-form-400", "POST", [], 400, "text/plain", content_type=FORM,
         form=q("CLEAR DEFAULT")),
     Row("service-403", "GET", q(Q_SERVICE), 403, "text/plain", check=message_has("SERVICE")),
     Row("query-too-long-413", "GET", q("#" + "x" * MAX_QUERY_BYTES + "\n" + Q_SELECT), 413,
@@ -466,7 +498,7 @@ def test_cors_on_every_sparql_answer(client, method: str) -> None:
 def test_updates_leave_the_store_unchanged(client) -> None:
     before = client.get("/sparql", query_string={"query": Q_COUNT}).get_json()
     for text in UPDATES:
-        assert client.post("/sparql", data=text, content_type=SQ).status_code == 403
+        assert client.post("/sparql", data=text, content_type=SQ).status_code == 400
     after = client.get("/sparql", query_string={"query": Q_COUNT}).get_json()
     assert before == after
 
@@ -603,3 +635,17 @@ def test_format_table_lookups_agree() -> None:
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_host_header_is_never_echoed(dataset_dir: Path) -> None:
+    """The service description names the endpoint at the configured PUBLIC_URL, whatever Host
+    (or X-Forwarded-Host) the client sends."""
+    app = create_app({"TESTING": True, "DATASET_DIR": str(dataset_dir), "QUERY_PROCESSES": 0,
+                      "PUBLIC_URL": "https://kg.example.org/"})
+    client = app.test_client()
+    response = client.get("/sparql", headers={"Host": "evil.example", "Accept": "text/turtle",
+                                              "X-Forwarded-Host": "evil2.example"})
+    body = response.get_data(as_text=True)
+    assert "evil" not in body
+    service = URIRef("https://kg.example.org/sparql")
+    assert (service, SD.endpoint, service) in Graph().parse(data=body, format="turtle")

@@ -150,7 +150,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     project = _project(args)
     if not (project.build_dir / "tarihkg.nq").exists():
         raise InputError("no built dataset in data/build/: run `tarihkg build` first")
-    serve(host=args.host, port=args.port, dataset_dir=project.build_dir, workers=args.workers)
+    public_url = args.public_url or os.environ.get("TARIHKG_PUBLIC_URL") \
+        or f"http://{args.host}:{args.port}/"
+    serve(host=args.host, port=args.port, dataset_dir=project.build_dir, workers=args.workers,
+          public_url=public_url)
     return 0
 
 
@@ -271,6 +274,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: sized to the machine)"
     )
+    p.add_argument("--public-url", default=None,
+                   help="the URL clients reach the server at, used in every absolute link "
+                   "(default $TARIHKG_PUBLIC_URL or http://HOST:PORT/; never the Host header)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser(
         "link", help=(cmd_link.__doc__ or "").split("\n")[0], description=cmd_link.__doc__

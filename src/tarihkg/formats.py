@@ -81,7 +81,8 @@ class Format:
 # of the answer decides, e.g. format=xml is RDF/XML for CONSTRUCT and SPARQL XML for SELECT)
 FORMATS: tuple[Format, ...] = (
     Format("ttl", "Turtle", "text/turtle", "ttl", Kind.RDF_GRAPH, RdfFormat.TURTLE, "turtle",
-           "Turtle", ("application/x-turtle",), ("turtle",)),
+           "Turtle", ("application/x-turtle", "text/n3", "text/rdf+n3", "application/n3"),
+           ("turtle", "n3")),  # Turtle is N3: an N3 request gets Turtle
     Format("nt", "N-Triples", "application/n-triples", "nt", Kind.RDF_GRAPH, RdfFormat.N_TRIPLES,
            "nt", "N-Triples", (), ("ntriples", "n-triples")),
     Format("jsonld", "JSON-LD", "application/ld+json", "jsonld", Kind.RDF_GRAPH,

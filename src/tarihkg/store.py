@@ -89,6 +89,10 @@ class QueryRefusedError(InputError):
     """The query asks for something this store does not do (a ``SERVICE`` not allowed)."""
 
 
+class QueryUnsupportedError(InputError):
+    """The query parses but the engine cannot evaluate it (an extension function it lacks)."""
+
+
 class ResultTooLargeError(TarihkgError):
     """The answer has more rows (or triples) than the cap."""
 
@@ -461,15 +465,17 @@ class Store:
         named_graphs: Sequence[str] | None = None,
         service_allowlist: Sequence[str] = (),
         max_nesting: int = DEFAULT_MAX_NESTING,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        """Check (`check_query`) and run a SPARQL query.
+        """Check (`check_query`) and run a SPARQL query; its relative IRIs resolve against its
+        own ``BASE``, else ``base_iri``.
 
         ``default_graphs``/``named_graphs`` (graph IRIs of this dataset) replace the dataset the
         query names; without them the default graph is the set of the reviewed graphs' triples
         (or empty, if not ``default_graph_union``) unless the query has its own
         ``FROM``/``FROM NAMED``.
-        Raises `QuerySyntaxError`, `UpdateRefusedError`, `QueryRefusedError`, `InputError`
-        or `RemoteStoreError`.
+        Raises `QuerySyntaxError`, `UpdateRefusedError`, `QueryRefusedError`,
+        `QueryUnsupportedError`, `InputError` or `RemoteStoreError`.
         """
         own = self.graphs()
         shape = check_query(sparql, graphs=own, service_allowlist=service_allowlist,
@@ -480,12 +486,14 @@ class Store:
                 raise InputError("not a graph of this dataset (see the service description for "
                                  "its graphs)", iri=name)
         empty_default = not (default_graph_union or default_graphs or shape.declares_dataset)
+        if base_iri is not None:
+            _graph_nodes([base_iri])
         return self._execute(sparql, empty_default=empty_default,
                              default_graphs=list(default_graphs or ()),
-                             named_graphs=list(named_graphs or ()))
+                             named_graphs=list(named_graphs or ()), base_iri=base_iri)
 
     def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
-                 named_graphs: list[str]) -> QueryResult:
+                 named_graphs: list[str], base_iri: str | None) -> QueryResult:
         """Run the checked query; ``empty_default``: with an empty default graph."""
         raise NotImplementedError
 
@@ -508,8 +516,10 @@ class LocalStore(Store):
         self._graphs: list[str] | None = None
 
     def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
-                 named_graphs: list[str]) -> QueryResult:
+                 named_graphs: list[str], base_iri: str | None) -> QueryResult:
         options: dict[str, Any] = {}
+        if base_iri is not None:
+            options["base_iri"] = base_iri
         if default_graphs:
             options["default_graph"] = _graph_nodes(default_graphs)
         elif empty_default:
@@ -524,6 +534,8 @@ class LocalStore(Store):
                     "SPARQL updates are not accepted: this endpoint is read-only"
                 ) from None
             raise QuerySyntaxError(str(exc)) from None
+        except RuntimeError as exc:  # pyoxigraph's planner: e.g. an unknown extension function
+            raise QueryUnsupportedError(f"the query cannot be evaluated here: {exc}") from None
         return QueryResult(raw)
 
     def triple_count(self) -> int:
@@ -594,7 +606,9 @@ class RemoteStore(Store):
                                    iri=self.url) from None
 
     def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
-                 named_graphs: list[str]) -> QueryResult:
+                 named_graphs: list[str], base_iri: str | None) -> QueryResult:
+        if base_iri is not None:
+            sparql = f"BASE <{base_iri}>\n{sparql}"  # the query's own BASE, if any, comes later
         if empty_default:
             default_graphs = [EMPTY_GRAPH]
         if default_graphs:
