@@ -1,10 +1,10 @@
 """What may import what (STYLE.md §2), checked on the source: a new import that crosses a line
 fails here, not in review.
 
-Refinement of STYLE.md, said in the closing note: `server` may also use two read-side helpers,
-`tarihkg.text.turkish` (Turkish-aware folding for search and reconciliation) and
-`tarihkg.export` (citations and exports), so that neither is written twice; it still never
-imports a build stage. pyoxigraph may serialise RDF anywhere outside `text/`, but only
+Refinement of STYLE.md, said in the closing note: `server` may also use read-side helpers:
+`tarihkg.text.turkish` (Turkish-aware folding for search and reconciliation),
+`tarihkg.export` and `tarihkg.citation` (exports and citations), so that none is written
+twice; it still never imports a build stage. pyoxigraph may serialise RDF anywhere outside `text/`, but only
 `store.py` opens a store.
 """
 
@@ -26,6 +26,7 @@ SERVER_MAY_USE = {
     "tarihkg.errors",
     "tarihkg.text.turkish",
     "tarihkg.export",
+    "tarihkg.citation",
 }
 
 

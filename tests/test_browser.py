@@ -1,10 +1,14 @@
 """The site as a person uses it, in Debian's headless Chromium (Selenium + chromium-driver,
 offline) against a real server on 127.0.0.1: landing page, search, an entity page and a link
-from it, an example query run in the YASGUI editor, the timeline and the map. Screenshots go
-to tests/artifacts/; the browser console must show no CSP violation or script error."""
+from it, an example query run in the YASGUI editor, the timeline and the map; and every page
+kind checked by axe-core (from npm) at 1366 px, failing on any critical or serious violation,
+and for sideways overflow at 390 px. Screenshots (whole pages, 1366 and 390 px wide) go to
+tests/artifacts/screenshots/ with page heights in tests/artifacts/pages.json; the browser
+console must show no CSP violation or script error."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,7 +23,33 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from test_server_live import running_server
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP, PHONE = 1366, 390
+#: Page kinds axe-core checks: name -> path, or a SPARQL query whose first ?x is the page.
+PAGE_KINDS: dict[str, str] = {
+    "landing": "/",
+    "query": "/query",
+    "search": "/search?q=Bak%C3%BC",
+    "timeline": "/timeline",
+    "map": "/map",
+    "dumps": "/dumps/",
+    "exports": "/exports/",
+    "ontology": "/ontology",
+    "source": "/resource/source/002_afd972166be37c54",
+    "person": "/resource/person/nuri-pasa",
+    "unit": "/resource/unit/kafkas-islam-ordusu",
+    "place": "/resource/place/baku",
+    "treaty": "/resource/treaty/mondros-mutarekesi",
+    "work": "/resource/work/surmeli-2001",
+    "cite": "claim",
+    "claim": "claim",
+    "event": "Event",
+    "polity": "Polity",
+    "organization": "Organization",
+}
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -79,14 +109,14 @@ def test_landing_search_entity_and_a_link(site, browser):
     browser.get(site + "/search?q=Nuri+Pa%C5%9Fa%E2%80%99n%C4%B1n")
     browser.find_element(By.CSS_SELECTOR, "ol.hits li a").click()
     wait(browser, ec.url_contains("/resource/person/nuri-pasa"))
-    assert browser.find_element(By.TAG_NAME, "h2").text == "Nuri Paşa"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Nuri Paşa"
     assert browser.find_elements(By.CSS_SELECTOR, "blockquote mark.mention")
     shot(browser, "03-entity")
     link = browser.find_element(By.CSS_SELECTOR,
                                 "#incoming a[href='/resource/unit/kafkas-islam-ordusu']")
     link.click()
     wait(browser, ec.url_contains("/resource/unit/kafkas-islam-ordusu"))
-    assert "Kafkas İslam Ordusu" in browser.find_element(By.TAG_NAME, "h2").text
+    assert "Kafkas İslam Ordusu" in browser.find_element(By.TAG_NAME, "h1").text
     browser.find_element(By.CSS_SELECTOR, "a.langswitch").click()
     wait(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#facts h3"), "Facts"))
     browser.get(site + "/resource/person/nuri-pasa")
@@ -162,4 +192,71 @@ def test_timeline_and_map(site, browser):
     baku = browser.find_element(By.CSS_SELECTOR, "svg.map a[href='/resource/place/baku']")
     baku.click()
     wait(browser, ec.url_contains("/resource/place/baku"))
+    assert console_errors(browser) == []
+
+
+def _path(kind: str, built_app) -> str:
+    """The page checked for a page kind: a fixed path, or one instance found in the graph."""
+    target = PAGE_KINDS[kind]
+    if target.startswith("/"):
+        return target
+    store = built_app.extensions["tarihkg"].store
+    tkg = "https://w3id.org/tarihkg/ontology#"
+    if target == "claim":
+        sparql = (f"SELECT ?x WHERE {{ ?x <{tkg}reviewStatus> <{tkg}reviewed> ; "
+                  f"<{tkg}supportedBy> ?c }} ORDER BY ?x LIMIT 1")
+    else:
+        sparql = (f"SELECT ?x WHERE {{ ?x a <{tkg}{target}> ; <{tkg}registryId> ?id }} "
+                  "ORDER BY ?x LIMIT 1")
+    iri = store.query(sparql).rows()[0]["x"]
+    path = "/" + iri.removeprefix("https://w3id.org/tarihkg/")
+    return path.replace("/resource/claim/", "/cite/") if kind == "cite" else path
+
+
+def _whole_page(driver: webdriver.Chrome, width: int, name: str) -> int:
+    """Screenshot the whole page at ``width`` px; returns the page height."""
+    driver.set_window_size(width, 900)
+    height = int(driver.execute_script("return document.documentElement.scrollHeight"))
+    driver.set_window_size(width, min(height, 12000))
+    time.sleep(0.2)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / f"{name}-{width}.png"))
+    return height
+
+
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(
+  r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))),
+  e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+"""
+
+
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_page_kind_accessible_and_fits_a_phone(site, browser, built_app, kind):
+    path = _path(kind, built_app)
+    browser.set_window_size(DESKTOP, 900)
+    browser.get(site + path + ("&" if "?" in path else "?") + "lang=en")
+    time.sleep(0.5 if kind in ("query", "map") else 0.1)
+    h1 = browser.find_elements(By.TAG_NAME, "h1")
+    assert len(h1) == 1 and h1[0].text.strip() and h1[0].text.strip() != "tarihkg", kind
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    browser.set_script_timeout(60)
+    violations = browser.execute_async_script(AXE_RUN)
+    heights = {DESKTOP: _whole_page(browser, DESKTOP, kind)}
+    browser.set_window_size(PHONE, 900)
+    overflow = browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]")
+    heights[PHONE] = _whole_page(browser, PHONE, kind)
+    record = ARTIFACTS / "pages.json"
+    pages = json.loads(record.read_text()) if record.exists() else {}
+    pages[kind] = {"path": path, "height_1366": heights[DESKTOP], "height_390": heights[PHONE],
+                   "axe": [(v["id"], v["impact"]) for v in violations]}
+    record.write_text(json.dumps(pages, indent=2, ensure_ascii=False))
+    bad = [v for v in violations if v["impact"] in ("critical", "serious")]
+    assert bad == [], f"{kind} {path}: {bad}"
+    assert overflow[0] <= overflow[1], f"{kind} {path} overflows sideways at {PHONE} px: {overflow}"
+    if kind == "landing":
+        assert heights[DESKTOP] < 4000, f"the landing page is {heights[DESKTOP]} px tall"
     assert console_errors(browser) == []

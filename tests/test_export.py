@@ -1,6 +1,6 @@
 """Exports for reuse on the real build: QuickStatements V1 parsed line by line and checked
-against the graph, CSL-JSON and BibTeX for the articles and every cited work, "cite this", and
-the server's downloads with their licence."""
+against the graph, CSL-JSON and BibTeX for the articles and every cited work, and the server's
+downloads with their licence ("cite this" has its own file, test_cite.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 
 from server import create_app
+from tarihkg.citation import Release, csl_items, format_bibtex
 from tarihkg.export import (
     DATASET_LICENCE,
     QS_PROPERTIES,
-    cite_fact,
-    csl_items,
-    format_bibtex,
     format_quickstatements,
     quickstatements,
 )
@@ -27,6 +25,7 @@ BASE = "https://w3id.org/tarihkg/"
 TKG = BASE + "ontology#"
 WD = "http://www.wikidata.org/entity/"
 RETRIEVED = date(2026, 11, 21)
+RELEASE = Release("0.1.0", RETRIEVED)
 PREFIXES = f"PREFIX tkg: <{TKG}>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
 
 
@@ -124,7 +123,7 @@ def test_quickstatements_only_for_confirmed_links(real: Store) -> None:
 
 
 def test_csl_json_and_bibtex_cover_articles_and_every_cited_work(real: Store) -> None:
-    items = csl_items(real, base=BASE)
+    items = csl_items(real, base=BASE, release=RELEASE)
     json.loads(json.dumps(items))
     by_type: dict[str, list[dict]] = {}
     for item in items:
@@ -137,8 +136,9 @@ def test_csl_json_and_bibtex_cover_articles_and_every_cited_work(real: Store) ->
                                                            "given": "Çağatay"}]
     assert articles["000_539a70a237dcfef4"]["container-title"] == (
         "Selçuk Üniversitesi Sosyal Bilimler Dergisi")
-    assert all("license" in a for a in articles.values())
-    assert by_type["dataset"][0]["license"] == DATASET_LICENCE
+    assert all("Copyright remains" in a["note"] for a in articles.values())
+    assert DATASET_LICENCE in by_type["dataset"][0]["note"]
+    assert by_type["dataset"][0]["version"] == "0.1.0"
     surmeli = next(w for w in by_type["document"] if w["id"] == "surmeli-2001")
     assert surmeli["issued"] == {"date-parts": [[2001]]}
 
@@ -150,35 +150,21 @@ def test_csl_json_and_bibtex_cover_articles_and_every_cited_work(real: Store) ->
     assert "author = {Benhür, Çağatay}" in bib
 
 
-def test_cite_this(real: Store) -> None:
-    claim = _one(real, "SELECT ?c ?q WHERE { ?c a tkg:Claim ; tkg:quote ?q } "
-                       "ORDER BY ?c LIMIT 1")[0]
-    cite = cite_fact(real, claim["c"], retrieved=RETRIEVED)
-    assert cite.iri == claim["c"] and claim["q"] in cite.text and claim["c"] in cite.text
-    assert "CC BY 4.0" in cite.text and "2026-11-21" in cite.text
-
-
 def test_server_downloads_carry_the_licence(built_project, real: Store) -> None:
     project, _ = built_project
     client = create_app({"DATASET_DIR": str(project.build_dir), "QUERY_PROCESSES": 0}
                         ).test_client()
     for name, media in (("quickstatements.txt", "text/plain"),
                         ("sources.json", "application/vnd.citationstyles.csl+json"),
-                        ("sources.bib", "application/x-bibtex")):
+                        ("sources.bib", "application/x-bibtex"),
+                        ("sources.ris", "application/x-research-info-systems")):
         response = client.get(f"/exports/{name}")
         assert response.status_code == 200 and response.mimetype == media, name
         assert DATASET_LICENCE in response.headers["Link"] and 'rel="license"' in response.headers[
             "Link"]
     assert len(json.loads(client.get("/exports/sources.json").data)) == len(
-        csl_items(real, base=BASE))
+        csl_items(real, base=BASE, release=RELEASE))
     assert client.get("/exports/nothing.txt").status_code == 404
-    claim = _one(real, "SELECT ?c WHERE { ?c a tkg:Claim } ORDER BY ?c LIMIT 1")[0]["c"]
-    fact = claim.rsplit("/", 1)[1]
-    body = client.get(f"/cite/{fact}").get_json()
-    assert body["iri"] == claim and body["license"] == DATASET_LICENCE
-    text = client.get(f"/cite/{fact}", headers={"Accept": "text/plain"}).get_data(as_text=True)
-    assert claim in text
-    assert client.get("/cite/no-such-fact").status_code == 404
 
 
 def test_cli_export_writes_a_file(built_project, tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def test_language_switch_is_remembered_in_a_cookie(built_client):
     again = page(built_client, "/resource/person/nuri-pasa")  # the test built_client keeps the cookie
     assert "<h3>Olgular</h3>" in again and "Kafkas İslam Ordusu" in again
     english = page(built_client, "/resource/person/nuri-pasa?lang=en")
-    assert "<h3>Facts</h3>" in english and ">Nuri Pasha</h2>" in english
+    assert "<h3>Facts</h3>" in english and ">Nuri Pasha</h1>" in english
     assert "Nuri Paşa’nın" in english, "Turkish evidence is shown as printed in both languages"
     assert "1912" in english
 

@@ -217,17 +217,19 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write QuickStatements V1, CSL-JSON or BibTeX from data/build/ (stdout or --output)."""
+    """Write QuickStatements V1, CSL-JSON, BibTeX or RIS from data/build/ (stdout or --output)."""
     from datetime import date
 
-    from tarihkg.export import export_text, licence_notice
+    from tarihkg.citation import licence_notice, release_of
+    from tarihkg.export import export_text
     from tarihkg.project import write_atomic
     from tarihkg.store import open_store
 
     project = _project(args)
     retrieved = date.fromisoformat(args.retrieved) if args.retrieved else date.today()
     text = export_text(
-        open_store(project.build_dir), args.format, base=args.base, retrieved=retrieved
+        open_store(project.build_dir), args.format, base=args.base, retrieved=retrieved,
+        release=release_of(project.build_dir),
     )
     if args.output:
         write_atomic(Path(args.output), text)
@@ -300,7 +302,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the decisions, write nothing")
     p.set_defaults(func=cmd_link)
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
-    p.add_argument("--format", required=True, choices=("quickstatements", "csl-json", "bibtex"))
+    p.add_argument("--format", required=True, choices=("quickstatements", "csl-json", "bibtex", "ris"))
     p.add_argument("--output", default=None, help="file to write (default: standard output)")
     p.add_argument("--retrieved", default=None, help="retrieval day for references (YYYY-MM-DD)")
     p.set_defaults(func=cmd_export)

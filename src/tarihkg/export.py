@@ -1,7 +1,8 @@
-"""A built dataset (a read-only `Store`) -> exports for reuse: QuickStatements V1, CSL-JSON, BibTeX,
-and a "cite this" IRI and text for each fact.
+"""A built dataset (a read-only `Store`) -> exports for reuse: QuickStatements V1, and (through
+`tarihkg.citation`) CSL-JSON, BibTeX and RIS of the dataset, the articles and the works they cite.
 
-Only `tarihkg.store` and `tarihkg.errors` are used, so the server can offer the same downloads.
+Only `tarihkg.store`, `tarihkg.errors` and `tarihkg.citation` are used, so the server can offer
+the same downloads.
 QuickStatements lines are written only for subjects with a CONFIRMED Wikidata link
 (``owl:sameAs wd:Q…``, see data/curation/wikidata.yaml), only for curated (reviewed) claims —
 never a rule's candidate such as 'dated-event' — and only for the properties in
@@ -10,23 +11,27 @@ never a rule's candidate such as 'dated-event' — and only for the properties i
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from tarihkg.citation import (
+    Release,
+    csl_items,
+    format_bibtex,
+    format_csl_json,
+    format_ris,
+)
 from tarihkg.errors import InputError
 from tarihkg.namespaces import DATA_LICENCE
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMATS = ("quickstatements", "csl-json", "bibtex")
-DATASET_TITLE = "tarihkg: a linked-open-data knowledge graph of the Caucasus front, 1917-1921"
+EXPORT_FORMATS = ("quickstatements", "csl-json", "bibtex", "ris")
 DATASET_LICENCE = DATA_LICENCE
-DATASET_AUTHOR = "tarihkg contributors"
 SOFTWARE_LICENCE = "MIT"
 WD_ENTITY = "http://www.wikidata.org/entity/"
 _TKG = "https://w3id.org/tarihkg/ontology#"
@@ -81,17 +86,6 @@ class QSStatement:
         parts += [QS_REFERENCE["quote"], _monolingual(self.quote_lang, self.quote),
                   QS_REFERENCE["retrieved"], qs_time(self.retrieved.isoformat(), 11)]
         return "\t".join(parts)
-
-
-@dataclass(frozen=True)
-class FactCitation:
-    """How to cite one fact: its IRI and a citation text naming the article, page and words."""
-
-    iri: str
-    text: str
-    source: str
-    quote: str
-    page: str | None
 
 
 def _clean(text: str) -> str:
@@ -180,153 +174,17 @@ def quickstatements(store: Store, *, retrieved: date) -> list[QSStatement]:
 
 def format_quickstatements(statements: Iterable[QSStatement]) -> str:
     """QuickStatements V1 text: one command per line (no comment lines: QuickStatements would
-    take them for commands; the licence travels with the download, see `licence_notice`)."""
+    take them for commands; the licence travels with the download, see
+    `tarihkg.citation.licence_notice`)."""
     lines = [stmt.line() for stmt in statements]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def licence_notice() -> str:
-    """One line naming the dataset and its licence, for the places a format has no field for it."""
-    return f"{DATASET_TITLE}. Data licence: CC BY 4.0 ({DATASET_LICENCE})."
-
-
-# --- bibliographic exports -------------------------------------------------------------------
-
-_SOURCES_QUERY = """
-SELECT ?doc ?title ?title_en ?lang ?journal ?year ?licence ?file WHERE {
-  ?doc a tkg:SourceDocument ; dcterms:language ?lang ; tkg:licenceNote ?licence ;
-       tkg:fileName ?file .
-  OPTIONAL { ?doc dcterms:title ?title FILTER (LANG(?title) = ?lang) }
-  OPTIONAL { ?doc dcterms:title ?title_en FILTER (LANG(?title_en) = "en") }
-  OPTIONAL { ?doc dcterms:isPartOf ?journal }
-  OPTIONAL { ?doc tkg:year ?year }
-} ORDER BY ?doc"""
-
-_WORKS_QUERY = """
-SELECT ?work ?authors ?year ?label (GROUP_CONCAT(DISTINCT STR(?doc); separator=" ") AS ?docs)
-WHERE {
-  ?work a tkg:CitedWork ; tkg:authorString ?authors ; tkg:year ?year ; rdfs:label ?label .
-  OPTIONAL { ?c tkg:citesWork ?work ; tkg:inSource ?doc }
-} GROUP BY ?work ?authors ?year ?label ORDER BY ?work"""
-
-
-def _person(name: str) -> dict[str, str]:
-    """A CSL name: the last word is the family name ("T. Halilov" -> Halilov, T.)."""
-    words = name.split()
-    if len(words) < 2:
-        return {"family": name}
-    return {"family": words[-1], "given": " ".join(words[:-1])}
-
-
-def _slug(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-def csl_items(store: Store, *, base: str) -> list[dict[str, object]]:
-    """CSL-JSON items: the dataset, the source articles and every work they cite."""
-    items: list[dict[str, object]] = [{
-        "id": "tarihkg", "type": "dataset", "title": DATASET_TITLE,
-        "author": [{"literal": DATASET_AUTHOR}], "URL": base, "license": DATASET_LICENCE,
-        "note": "Cite the facts you use by their claim IRIs (resource/claim/...).",
-    }]
-    for row in _rows(store, _SOURCES_QUERY):
-        creators = [r["name"] for r in _rows(
-            store, f"SELECT ?name WHERE {{ <{row['doc']}> dcterms:creator ?name }} ORDER BY ?name")]
-        item: dict[str, object] = {
-            "id": _slug(row["doc"]), "type": "article-journal", "URL": row["doc"],
-            "title": row.get("title") or row.get("title_en") or _slug(row["doc"]),
-            "author": [_person(n) for n in creators], "language": row["lang"],
-            "license": row["licence"],
-        }
-        if row.get("title_en") and row.get("title"):
-            item["title-short"] = row["title_en"]
-        if row.get("journal"):
-            item["container-title"] = row["journal"]
-        if row.get("year"):
-            item["issued"] = {"date-parts": [[int(row["year"])]]}
-        items.append(item)
-    for row in _rows(store, _WORKS_QUERY):
-        cited_in = sorted(_slug(d) for d in row.get("docs", "").split())
-        items.append({
-            "id": _slug(row["work"]), "type": "document", "URL": row["work"],
-            "author": [{"literal": row["authors"]}],
-            "issued": {"date-parts": [[int(row["year"])]]},
-            "title": f"[work cited as \u201c{row['label']}\u201d]",
-            "note": "Cited in " + ", ".join(cited_in) + "; its full reference is not in the "
-                    "graph (the extracts hold in-text citations only).",
-        })
-    return items
-
-
-def format_csl_json(items: list[dict[str, object]]) -> str:
-    """CSL-JSON: a JSON array of items (each source article carries its own licence note)."""
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-
-
-def _bib(text: str) -> str:
-    return re.sub(r"([&%$#_{}])", r"\\\1", " ".join(str(text).split()))
-
-
-def _bib_name(author: dict[str, str]) -> str:
-    """A BibTeX name: "Family, Given", or a literal (a corporate or joint name) in braces."""
-    if "literal" in author:
-        return "{" + _bib(author["literal"]) + "}"
-    return _bib(", ".join(filter(None, (author.get("family"), author.get("given")))))
-
-
-def format_bibtex(items: list[dict[str, object]]) -> str:
-    """BibTeX for the same items as `csl_items`, with the licence in a leading @comment."""
-    entries = [f"@comment{{{_bib(licence_notice())}}}"]
-    for item in items:
-        kind = {"article-journal": "article", "dataset": "misc", "document": "misc"}[
-            str(item["type"])]
-        fields: list[tuple[str, str]] = [("title", str(item["title"]))]
-        authors = item.get("author")
-        if isinstance(authors, list) and authors:
-            fields.append(("author", " and ".join(_bib_name(a) for a in authors)))
-        if "container-title" in item:
-            fields.append(("journal", str(item["container-title"])))
-        issued = item.get("issued")
-        if isinstance(issued, dict):
-            fields.append(("year", str(issued["date-parts"][0][0])))
-        for key, name in (("URL", "url"), ("language", "language"), ("license", "note"),
-                          ("note", "annote")):
-            if key in item:
-                fields.append((name, str(item[key])))
-        body = ",\n".join(
-            f"  {name} = {{{value if name in ('url', 'author') else _bib(value)}}}"
-            for name, value in fields)
-        entries.append(f"@{kind}{{{item['id']},\n{body}\n}}")
-    return "\n\n".join(entries) + "\n"
-
-
-def cite_fact(store: Store, claim_iri: str, *, retrieved: date) -> FactCitation:
-    """The IRI and a citation text for one claim; `InputError` if the graph has no such claim."""
-    rows = _rows(store, f"""
-SELECT ?quote ?page ?doc ?label WHERE {{
-  <{claim_iri}> a tkg:Claim ; tkg:quote ?quote ; tkg:statedIn ?sentence ; prov:wasDerivedFrom ?doc .
-  ?doc rdfs:label ?label .
-  OPTIONAL {{ ?sentence tkg:page ?page }}
-}} LIMIT 1""")
-    if not rows:
-        raise InputError("no such claim in the dataset", iri=claim_iri)
-    row = rows[0]
-    creators = [r["name"] for r in _rows(
-        store, f"SELECT ?name WHERE {{ <{row['doc']}> dcterms:creator ?name }} ORDER BY ?name")]
-    who = " & ".join(creators) or "[author not recorded]"
-    page = f", p. {row['page']}" if row.get("page") else ""
-    text = (f"{who}, \u201c{row['label']}\u201d{page}: \u201c{row['quote']}\u201d. "
-            f"Fact {claim_iri} in {DATASET_TITLE} (CC BY 4.0), retrieved {retrieved.isoformat()}.")
-    return FactCitation(iri=claim_iri, text=text, source=row["doc"], quote=row["quote"],
-                        page=row.get("page"))
-
-
-def export_text(store: Store, fmt: str, *, base: str, retrieved: date) -> str:
+def export_text(store: Store, fmt: str, *, base: str, retrieved: date, release: Release) -> str:
     """The text of one export format (see `EXPORT_FORMATS`)."""
     if fmt == "quickstatements":
         return format_quickstatements(quickstatements(store, retrieved=retrieved))
-    if fmt == "csl-json":
-        return format_csl_json(csl_items(store, base=base))
-    if fmt == "bibtex":
-        return format_bibtex(csl_items(store, base=base))
+    formatter = {"csl-json": format_csl_json, "bibtex": format_bibtex, "ris": format_ris}.get(fmt)
+    if formatter is not None:
+        return formatter(csl_items(store, base=base, release=release))
     raise InputError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")

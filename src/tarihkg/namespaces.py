@@ -219,6 +219,7 @@ class TKG(DefinedNamespace):
     archive: URIRef  # arşivi / archive
     articleNumber: URIRef  # madde numarası / article number
     authorString: URIRef  # yazar adı / author string
+    byline: URIRef  # yazarları (basıldığı sırayla) / byline
     capturedOfficers: URIRef  # esir subay / captured officers
     capturedSoldiers: URIRef  # esir er / captured soldiers
     characterCount: URIRef  # karakter sayısı / character count
@@ -236,6 +237,7 @@ class TKG(DefinedNamespace):
     footnoteNumber: URIRef  # dipnot numarası / footnote number
     guns: URIRef  # top sayısı / guns
     holdsRole: URIRef  # görevi ya da rütbesi / holds role
+    issue: URIRef  # sayısı / issue
     item: URIRef  # malzeme adı / item
     killedOfficers: URIRef  # şehit subay / killed officers
     killedSoldiers: URIRef  # şehit er / killed soldiers

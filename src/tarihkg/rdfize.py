@@ -222,8 +222,12 @@ class _SourceGraph:
             self.add(d, RDFS.label, Literal(meta.id))
         for author in meta.authors:
             self.add(d, DCTERMS.creator, Literal(author))
+        if meta.authors:
+            self.add(d, TKG.byline, Literal(" & ".join(meta.authors)))
         if meta.journal:
             self.add(d, DCTERMS.isPartOf, Literal(meta.journal))
+        if meta.issue:
+            self.add(d, TKG.issue, Literal(meta.issue))
         if meta.year:
             self.add(d, TKG.year, Literal(meta.year, datatype=XSD.integer))
         self.add(d, DCTERMS.language, Literal(meta.language))
