@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from tarihkg.errors import InputError
 from tarihkg.namespaces import BASE, PREFIXES
-from tarihkg.store import Store
+from tarihkg.store import Store, is_valid_iri
 
 TKG = BASE + "ontology#"
 
@@ -29,8 +29,12 @@ def iri_ref(iri: str) -> str:
     Traceback (most recent call last):
     ...
     tarihkg.errors.InputError: not an IRI: 'http://x/> } DROP'
+    >>> iri_ref("http://x/\\x00")
+    Traceback (most recent call last):
+    ...
+    tarihkg.errors.InputError: not an IRI: 'http://x/\\x00'
     """
-    if re.search(r'[\s<>"{}|\\^`]', iri) or ":" not in iri:
+    if re.search(r'[\s<>"{}|\\^`]', iri) or ":" not in iri or not is_valid_iri(iri):
         raise InputError(f"not an IRI: {iri!r}")
     return f"<{iri}>"
 

@@ -649,3 +649,14 @@ def test_the_host_header_is_never_echoed(dataset_dir: Path) -> None:
     assert "evil" not in body
     service = URIRef("https://kg.example.org/sparql")
     assert (service, SD.endpoint, service) in Graph().parse(data=body, format="turtle")
+    for path in ("/.well-known/void", "/dumps", "/sparql?query=ASK%7B%7D&format=yaml"):
+        answer = client.get(path, headers={"Host": "evil.example", "Accept": "text/turtle"})
+        assert "evil" not in answer.get_data(as_text=True), path
+        assert "evil" not in answer.headers.get("Location", ""), path
+
+
+@pytest.mark.parametrize("path", ["/resource/%00", "/resource/unit/%00", "/resource/%FF",
+                                  "/resource/%00.ttl", "/resource/%EF%BF%BD", "/graph/%FF"])
+def test_a_path_that_is_no_iri_is_404_not_500(client, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 404, response.get_data(as_text=True)

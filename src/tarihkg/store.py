@@ -439,6 +439,19 @@ def is_update(sparql: str) -> bool:
     return _UPDATE_PARSER[0].is_update(sparql)
 
 
+def is_valid_iri(iri: str) -> bool:
+    """True if ``iri`` is an absolute IRI the store's engine accepts (RFC 3987 code points).
+
+    >>> is_valid_iri("https://w3id.org/tarihkg/resource/place/bakü"), is_valid_iri("x\ufffd")
+    (True, False)
+    """
+    try:
+        NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def _graph_nodes(iris: Sequence[str]) -> list[NamedNode]:
     nodes = []
     for iri in iris:
