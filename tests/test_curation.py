@@ -138,19 +138,23 @@ def test_unminted_and_dropped_ids_are_refused(tmp_path: Path) -> None:
     assert info.value.line == 3
 
 
-def test_facts_need_exactly_one_of_object_and_value(tmp_path: Path) -> None:
-    write(tmp_path, "f.yaml", "- id: f1\n  source: s\n  quote: q\n  subject: a\n  property: p\n")
-    with pytest.raises(CurationError, match="exactly one of 'object' or 'value'") as info:
+def test_facts_need_the_object_field_their_property_takes(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "f.yaml",
+        "- source: s\n  sentence: q\n  facts:\n    - {id: f1, subject: a, property: partOf}\n",
+    )
+    with pytest.raises(CurationError, match="'partOf' needs 'object'") as info:
         load_facts(tmp_path)
-    assert info.value.line == 1
+    assert info.value.line == 4
 
 
 def test_fact_conflicts_must_name_known_facts(tmp_path: Path) -> None:
     write(
         tmp_path,
         "f.yaml",
-        "- id: f1\n  source: s\n  quote: q\n  subject: a\n  property: p\n  object: b\n"
-        "  conflicts_with: [f9]\n",
+        "- source: s\n  sentence: q\n  facts:\n"
+        "    - {id: f1, subject: a, property: partOf, object: b, conflicts_with: [f9]}\n",
     )
     with pytest.raises(CurationError, match="conflicts_with unknown fact 'f9'"):
         load_facts(tmp_path)

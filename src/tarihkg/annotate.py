@@ -18,14 +18,17 @@ from tarihkg.curation import (
     Fact,
     SourceMeta,
     check_minted,
+    first_problem,
     load_registry,
     load_sources_meta,
 )
 from tarihkg.errors import CurationError, SourceError
+from tarihkg.factspec import SPEC, is_a, object_classes
 from tarihkg.project import Project, write_atomic
 from tarihkg.text.citations import Citation, find_citations
 from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
 from tarihkg.text.extract import extract_source, read_source
+from tarihkg.text.layout import layout_warnings
 from tarihkg.text.mentions import LexEntry, Lexicon, find_mentions
 from tarihkg.text.model import ExtractedSource, Sentence
 from tarihkg.text.turkish import tr_casefold
@@ -205,65 +208,124 @@ def supporting_citations(
     return (), False
 
 
+def check_anchors(
+    facts: Iterable[Fact],
+    sources: Mapping[str, AnnotatedSource],
+    registry: Mapping[str, Entity],
+) -> tuple[list[AnchoredFact], list[CurationError]]:
+    """Check each fact against the registry and its text; the anchored facts and every problem.
+
+    A problem (a CurationError at the fact's file:line): an unknown source, subject or object;
+    a subject or object of a class the fact specification does not allow; a sentence found in
+    no sentence of the source or in several; a subject or object not mentioned in the sentence
+    (by a name the matcher finds, the entity's `mentioned_in`, or the fact's `mentioned_as`
+    words, which must be in the sentence) unless `mention_check: false`; a `date_wording`
+    not in the sentence.
+    """
+    anchored: list[AnchoredFact] = []
+    problems: list[CurationError] = []
+    for fact in facts:
+        class_problems = _class_problems(fact, registry)
+        problems += class_problems
+        try:
+            af = _anchor(fact, sources, registry)
+        except CurationError as exc:
+            problems.append(exc)
+            continue
+        if not class_problems:
+            anchored.append(af)
+    return anchored, problems
+
+
 def anchor_facts(
     facts: Iterable[Fact],
     sources: Mapping[str, AnnotatedSource],
     registry: Mapping[str, Entity],
 ) -> list[AnchoredFact]:
-    """Check each fact against its text and attach its sentence, citations and date occurrence.
-
-    Refused (CurationError at the fact's file:line): an unknown source, subject or object; a
-    quote found in no sentence or in several; a subject or object not mentioned in the
-    sentence (unless `mention_check: false`); a `date_wording` not in the sentence.
-    """
-    anchored = []
-    for fact in facts:
-        src = sources.get(fact.source)
-        if src is None:
-            raise _refuse(fact, f"unknown source {fact.source!r}")
-        for ref in (fact.subject, *([fact.object] if fact.object else [])):
-            if ref not in registry:
-                raise _refuse(fact, f"{ref!r} is not in the entity registry")
-        hits = find_quote(src, fact.quote)
-        if not hits:
-            raise _refuse(fact, f"quote not found in any sentence of {fact.source}: {fact.quote!r}")
-        if len(hits) > 1:
-            offsets = ", ".join(f"{h.sentence.start}-{h.sentence.end}" for h in hits)
-            raise _refuse(fact, f"quote is in {len(hits)} sentences ({offsets}); quote more words")
-        sent = hits[0]
-        if fact.mention_check:
-            # An ambiguous mention (several candidates) is resolved by the curated fact naming one.
-            mentioned = {m.entity_id for m in sent.mentions if m.entity_id}
-            mentioned |= {c for m in sent.mentions for c in m.candidates}
-            roles: tuple[tuple[str, str | None], ...] = (
-                ("subject", fact.subject),
-                ("object", fact.object),
-            )
-            for role, named in roles:
-                if (
-                    named is None
-                    or named in mentioned
-                    or _anchored_here(registry[named], fact.source, sent)
-                ):
-                    continue
-                raise _refuse(
-                    fact,
-                    f"{role} {named!r} is not mentioned in its sentence "
-                    f"({sent.sentence.start}-{sent.sentence.end}); set mention_check: false "
-                    "with a note if the text refers to it otherwise",
-                )
-        date_occ = None
-        if fact.date_wording:
-            key = tr_casefold(_squash(fact.date_wording))
-            date_occ = next(
-                (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))),
-                None,
-            )
-            if date_occ is None and key not in tr_casefold(_squash(sent.sentence.text)):
-                raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
-        cits, own = supporting_citations(src, sent)
-        anchored.append(AnchoredFact(fact, sent, cits, own, date_occ))
+    """`check_anchors`, raising the first problem."""
+    anchored, problems = check_anchors(facts, sources, registry)
+    if problems:
+        raise first_problem(problems)
     return anchored
+
+
+def _class_problems(fact: Fact, registry: Mapping[str, Entity]) -> list[CurationError]:
+    """The subject and every entity the fact names: in the registry, of a class its property takes."""
+    spec = SPEC[fact.property]
+    named: list[tuple[str, str, tuple[str, ...]]] = [("subject", fact.subject, spec.subject)]
+    for role, classes in object_classes(spec).items():
+        ref = fact.object if role == "object" else (fact.value or {}).get(role[len("value.") :])
+        if ref is not None:
+            named.append((role, str(ref), classes))
+    problems = []
+    for role, ref, classes in named:
+        ent = registry.get(ref)
+        if ent is None:
+            problems.append(_refuse(fact, f"{role} {ref!r} is not in the entity registry"))
+        elif not is_a(ent.type, classes):
+            problems.append(
+                _refuse(
+                    fact,
+                    f"{role} {ref!r} is a {ent.type}; '{fact.property}' takes "
+                    f"{' or '.join(classes)} (docs/model.md)",
+                )
+            )
+    return problems
+
+
+def _anchor(
+    fact: Fact, sources: Mapping[str, AnnotatedSource], registry: Mapping[str, Entity]
+) -> AnchoredFact:
+    src = sources.get(fact.source)
+    if src is None:
+        raise _refuse(fact, f"unknown source {fact.source!r}")
+    hits = find_quote(src, fact.quote)
+    if not hits:
+        raise _refuse(fact, f"sentence not found in {fact.source}: {fact.quote!r}")
+    if len(hits) > 1:
+        offsets = ", ".join(f"{h.sentence.start}-{h.sentence.end}" for h in hits)
+        raise _refuse(
+            fact, f"the words are in {len(hits)} sentences ({offsets}); quote more of the one meant"
+        )
+    sent = hits[0]
+    text = tr_casefold(_squash(sent.sentence.text))
+    for role, words in sorted(fact.mentioned_as.items()):
+        if tr_casefold(_squash(words)) not in text:
+            raise _refuse(fact, f"mentioned_as {role} {words!r} is not in its sentence")
+    if fact.mention_check:
+        # An ambiguous mention (several candidates) is resolved by the curated fact naming one.
+        mentioned = {m.entity_id for m in sent.mentions if m.entity_id}
+        mentioned |= {c for m in sent.mentions for c in m.candidates}
+        roles: tuple[tuple[str, str | None], ...] = (
+            ("subject", fact.subject),
+            ("object", fact.object),
+        )
+        for role, named in roles:
+            if (
+                named is None
+                or named not in registry
+                or named in mentioned
+                or role in fact.mentioned_as
+                or _anchored_here(registry[named], fact.source, sent)
+            ):
+                continue
+            raise _refuse(
+                fact,
+                f"{role} {named!r} is not mentioned in its sentence "
+                f"({sent.sentence.start}-{sent.sentence.end}); give the words that refer to it "
+                f"(mentioned_as: {{{role}: ...}})",
+            )
+    date_occ = None
+    if fact.date_wording:
+        key = tr_casefold(_squash(fact.date_wording))
+        date_occ = next(
+            (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))),
+            None,
+        )
+        if date_occ is None and key not in text:
+            raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
+    cits, own = supporting_citations(src, sent)
+    return AnchoredFact(fact, sent, cits, own, date_occ)
 
 
 def _refuse(fact: Fact, message: str) -> CurationError:
@@ -304,10 +366,12 @@ class Inputs:
     raws: dict[str, str]
     sources: dict[str, AnnotatedSource]
     registry: dict[str, Entity]
+    warnings: tuple[str, ...] = ()
 
 
 def load_inputs(project: Project) -> Inputs:
-    """Stage 1: read every source (strict UTF-8, with metadata), clean and segment it, annotate it."""
+    """Stage 1: read every source (strict UTF-8, with metadata), clean and segment it, annotate it;
+    a layout the splitter does not understand is a warning (text.layout)."""
     metas = load_sources_meta(project.sources_yaml)
     files = sorted(p for p in project.sources_dir.glob("*.txt"))
     by_file = {m.file: m for m in metas.values()}
@@ -322,6 +386,7 @@ def load_inputs(project: Project) -> Inputs:
     lexicon = build_lexicon(registry)
     raws: dict[str, str] = {}
     sources: dict[str, AnnotatedSource] = {}
+    warnings: list[str] = []
     for meta in sorted(metas.values(), key=lambda m: m.id):
         path = project.sources_dir / meta.file
         if not path.exists():
@@ -339,9 +404,10 @@ def load_inputs(project: Project) -> Inputs:
         extracted = extract_source(meta.id, raw)
         if not extracted.sentences:
             raise SourceError("no sentences found in the text", path=path)
+        warnings += [f"{path}:{w.line}: {w.message}" for w in layout_warnings(raw, extracted)]
         raws[meta.id] = raw
         sources[meta.id] = annotate_source(meta, extracted, lexicon)
-    return Inputs(raws, sources, registry)
+    return Inputs(raws, sources, registry, tuple(warnings))
 
 
 def write_extracted(project: Project, inputs: Inputs) -> list[Path]:

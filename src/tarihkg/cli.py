@@ -143,6 +143,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """List every problem of the curation and the sources at once (file:line), building nothing;
+    exit 2 if there is any."""
+    from tarihkg.check import check_project
+
+    findings = check_project(_project(args))
+    for finding in findings:
+        print(finding)
+    errors = sum(f.level == "error" for f in findings)
+    _progress(f"check: {errors} errors, {len(findings) - errors} warnings")
+    return 2 if errors else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve data/build/ with a production WSGI server (gunicorn), never the Flask dev server."""
     from server.serve import serve
@@ -262,6 +275,7 @@ def make_parser() -> argparse.ArgumentParser:
         ("reason", cmd_reason),
         ("validate", cmd_validate),
         ("build", cmd_build),
+        ("check", cmd_check),
     ):
         p = sub.add_parser(name, help=(func.__doc__ or "").strip(), description=func.__doc__)
         p.set_defaults(func=func)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from tarihkg.errors import CurationError, SourceError
+from tarihkg.factspec import SPEC, check_fact_fields
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,23 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+#: Deeper YAML than this is refused (the loader recurses once per level).
+MAX_DEPTH = 100
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where `text` first nests deeper than MAX_DEPTH (the event parser does not recurse)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH and event.start_mark is not None:
+                return int(event.start_mark.line) + 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def load_yaml(path: Path) -> Any:
     """Parse a YAML file with line numbers; a syntax error becomes a `CurationError` at its line."""
     try:
@@ -109,6 +127,10 @@ def load_yaml(path: Path) -> Any:
         raise CurationError(f"not valid UTF-8 (byte {exc.start})", path=path) from exc
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise CurationError(
+            f"YAML nested more than {MAX_DEPTH} levels deep", path=path, line=_too_deep(text)
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CurationError(
@@ -184,7 +206,7 @@ class Entity:
 
 @dataclass(frozen=True)
 class Fact:
-    """One curated fact, anchored to a sentence of a source."""
+    """One curated fact, anchored to a sentence of a source (`quote`: its group's `sentence`)."""
 
     id: str
     source: str
@@ -195,12 +217,12 @@ class Fact:
     line: int
     object: str | None = None
     value: Any = None
-    datatype: str | None = None
     date: str | None = None
     date_wording: str | None = None
     conflicts_with: tuple[str, ...] = ()
     note: dict[str, str] = field(default_factory=dict)
     mention_check: bool = True
+    mentioned_as: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -320,39 +342,66 @@ def _entity(raw: Any, path: Path) -> Entity:
     )
 
 
-def load_registry(entities_dir: Path) -> dict[str, Entity]:
-    """Read every `*.yaml` under `entities_dir`; ids must be unique and cross-references resolve."""
+def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationError]]:
+    """Every entry of every `*.yaml` under `entities_dir` (with its Wikidata links and
+    coordinates), and every problem found: bad entries, repeated ids, unknown cross-references."""
     entities: dict[str, Entity] = {}
+    problems: list[CurationError] = []
     files = sorted(entities_dir.glob("*.yaml"))
     if not files:
-        raise CurationError("no registry files (*.yaml) found", path=entities_dir)
+        return {}, [CurationError("no registry files (*.yaml) found", path=entities_dir)]
     for path in files:
-        data = load_yaml(path)
+        try:
+            data = load_yaml(path)
+        except CurationError as exc:
+            problems.append(exc)
+            continue
         if data is None:
             continue
         if not isinstance(data, list):
-            raise CurationError("a registry file must be a YAML list of entries", path=path)
+            problems.append(
+                CurationError("a registry file must be a YAML list of entries", path=path)
+            )
+            continue
         for raw in data:
-            ent = _entity(raw, path)
+            try:
+                ent = _entity(raw, path)
+            except CurationError as exc:
+                problems.append(exc)
+                continue
             if ent.id in entities:
                 first = entities[ent.id]
-                raise CurationError(
-                    f"duplicate id {ent.id!r} (first at {first.path}:{first.line})",
-                    path=path,
-                    line=ent.line,
+                problems.append(
+                    CurationError(
+                        f"duplicate id {ent.id!r} (first at {first.path}:{first.line})",
+                        path=path,
+                        line=ent.line,
+                    )
                 )
+                continue
             entities[ent.id] = ent
     for ent in entities.values():
-        for ref in (*ent.distinct_from, *([ent.replaced_by] if ent.replaced_by else [])):
-            if ref not in entities:
-                raise CurationError(
-                    f"{ent.id}: refers to unknown id {ref!r}", path=ent.path, line=ent.line
-                )
-    links = load_wikidata(entities_dir.parent / WIKIDATA_FILE, entities)
-    entities = attach_wikidata(entities, links)
-    coords = load_coordinates(entities_dir.parent / COORDINATES_FILE)
-    entities = attach_coordinates(entities, coords)
-    log.info("registry: %d entities from %d files", len(entities), len(files))
+        problems.extend(
+            CurationError(f"{ent.id}: refers to unknown id {ref!r}", path=ent.path, line=ent.line)
+            for ref in (*ent.distinct_from, *([ent.replaced_by] if ent.replaced_by else []))
+            if ref not in entities
+        )
+    try:
+        links = load_wikidata(entities_dir.parent / WIKIDATA_FILE, entities)
+        entities = attach_wikidata(entities, links)
+        coords = load_coordinates(entities_dir.parent / COORDINATES_FILE)
+        entities = attach_coordinates(entities, coords)
+    except CurationError as exc:
+        problems.append(exc)
+    return entities, problems
+
+
+def load_registry(entities_dir: Path) -> dict[str, Entity]:
+    """Read every `*.yaml` under `entities_dir`; ids must be unique and cross-references resolve."""
+    entities, problems = read_registry(entities_dir)
+    if problems:
+        raise first_problem(problems)
+    log.info("registry: %d entities", len(entities))
     return entities
 
 
@@ -455,94 +504,185 @@ def attach_wikidata(entities: dict[str, Entity], links: list[WikidataLink]) -> d
     }
 
 
-def check_minted(entities: dict[str, Entity], minted_file: Path) -> None:
-    """Every registry id must be listed in the append-only `minted-iris.txt`, and every minted id kept."""
+def minted_problems(entities: dict[str, Entity], minted_file: Path) -> list[CurationError]:
+    """Every registry id must be listed in the append-only `minted-iris.txt`, and every minted
+    id kept: the problems, one per id."""
     if not minted_file.exists():
-        raise CurationError("the append-only list of minted ids is missing", path=minted_file)
+        return [CurationError("the append-only list of minted ids is missing", path=minted_file)]
     minted = [
-        line.strip()
-        for line in minted_file.read_text(encoding="utf-8").splitlines()
+        (lineno, line.strip())
+        for lineno, line in enumerate(minted_file.read_text(encoding="utf-8").splitlines(), 1)
         if line.strip() and not line.startswith("#")
     ]
-    known = set(minted)
-    for ent in entities.values():
-        if ent.id not in known:
-            raise CurationError(
-                f"id {ent.id!r} is not in {minted_file.name}: append it there (ids are minted once)",
-                path=ent.path,
-                line=ent.line,
-            )
-    for lineno, mid in enumerate(minted, start=1):
-        if mid not in entities:
-            raise CurationError(
-                f"minted id {mid!r} has no registry entry: a retired id stays, with deprecated: true",
-                path=minted_file,
-                line=lineno,
-            )
-
-
-def _fact(raw: Any, path: Path) -> Fact:
-    if not isinstance(raw, dict):
-        raise CurationError("each fact must be a mapping", path=path)
-    line = int(raw.get(_LINE, 0))
-    for key in ("id", "source", "quote", "subject", "property"):
-        if key not in raw:
-            raise CurationError(f"fact lacks '{key}'", path=path, line=line)
-    if ("object" in raw) == ("value" in raw):
-        raise CurationError(
-            f"fact {raw['id']}: give exactly one of 'object' or 'value'", path=path, line=line
+    known = {mid for _, mid in minted}
+    problems = [
+        CurationError(
+            f"id {ent.id!r} is not in {minted_file.name}: append it there (ids are minted once)",
+            path=ent.path,
+            line=ent.line,
         )
-    fid = str(raw["id"])
-    if not SLUG_RE.match(fid):
-        raise CurationError(f"fact id {fid!r} is not a slug ([a-z0-9-])", path=path, line=line)
+        for ent in entities.values()
+        if ent.id not in known
+    ]
+    problems += [
+        CurationError(
+            f"minted id {mid!r} has no registry entry: a retired id stays, with deprecated: true",
+            path=minted_file,
+            line=lineno,
+        )
+        for lineno, mid in minted
+        if mid not in entities
+    ]
+    return problems
+
+
+def check_minted(entities: dict[str, Entity], minted_file: Path) -> None:
+    """`minted_problems`, raising the first."""
+    problems = minted_problems(entities, minted_file)
+    if problems:
+        raise first_problem(problems)
+
+
+def _fact(raw: dict[str, Any], source: str, quote: str, path: Path) -> Fact:
+    line = int(raw.get(_LINE, 0))
+    spec = SPEC[str(raw["property"])]
+    value = raw.get("value")
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k != _LINE}
+    mentioned = raw.get("mentioned_as") or {}
     return Fact(
-        id=fid,
-        source=str(raw["source"]),
-        quote=str(raw["quote"]),
+        id=str(raw["id"]),
+        source=source,
+        quote=quote,
         subject=str(raw["subject"]),
-        property=str(raw["property"]),
+        property=spec.name,
         path=str(path),
         line=line,
         object=str(raw["object"]) if "object" in raw else None,
-        value=raw.get("value"),
-        datatype=raw.get("datatype"),
+        value=value,
         date=str(raw["date"]) if raw.get("date") is not None else None,
         date_wording=raw.get("date_wording"),
         conflicts_with=_strings(raw.get("conflicts_with"), "conflicts_with", (path, line)),
         note=_text_map(raw.get("note"), "note", (path, line)),
-        mention_check=bool(raw.get("mention_check", True)),
+        mention_check=raw.get("mention_check", True) is not False,
+        mentioned_as={k: str(v) for k, v in mentioned.items() if k != _LINE},
     )
 
 
-def load_facts(facts_dir: Path) -> list[Fact]:
-    """Read every `*.yaml` under `facts_dir` (absent folder: no facts); fact ids are unique."""
+_GROUP_KEYS = ("source", "sentence", "facts")
+
+
+def _group(raw: Any, path: Path, problems: list[CurationError], ids: dict[str, str]) -> list[Fact]:
+    """The facts of one sentence group; each problem is appended to `problems`, never raised.
+
+    `ids` maps every fact id seen so far to its file:line (a repeated id is a problem)."""
+    if not isinstance(raw, dict):
+        problems.append(
+            CurationError(
+                "each entry must be a sentence group (source, sentence, facts)", path=path
+            )
+        )
+        return []
+    line = int(raw.get(_LINE, 0))
+    bad = [k for k in _GROUP_KEYS if k not in raw] + [
+        f"unknown key {k!r}" for k in raw if k not in (*_GROUP_KEYS, _LINE)
+    ]
+    if bad:
+        problems.append(
+            CurationError(
+                f"sentence group: {', '.join(b if ' ' in b else 'lacks ' + repr(b) for b in bad)}",
+                path=path,
+                line=line,
+            )
+        )
+    sentence, source = raw.get("sentence"), raw.get("source")
+    if "sentence" in raw and (not isinstance(sentence, str) or not sentence.strip()):
+        problems.append(CurationError("'sentence' must be non-empty text", path=path, line=line))
+    facts = raw.get("facts")
+    if not isinstance(facts, list) or not facts:
+        problems.append(
+            CurationError("'facts' must be a non-empty list of facts", path=path, line=line)
+        )
+        return []
+    out = []
+    for item in facts:
+        if not isinstance(item, dict):
+            problems.append(CurationError("each fact must be a mapping", path=path, line=line))
+            continue
+        fline = int(item.get(_LINE, line))
+        fields = {k: v for k, v in item.items() if k != _LINE}
+        messages = check_fact_fields(fields)
+        fid = str(fields.get("id"))
+        if fid in ids:
+            messages.append(f"duplicate fact id (first at {ids[fid]})")
+        elif "id" in fields:
+            ids[fid] = f"{path}:{fline}"
+        name = f"fact {fields['id']}" if "id" in fields else "fact"
+        problems.extend(CurationError(f"{name}: {m}", path=path, line=fline) for m in messages)
+        if not messages and isinstance(sentence, str) and isinstance(source, str):
+            out.append(_fact(item, source, sentence, path))
+    return out
+
+
+def read_facts(facts_dir: Path) -> tuple[list[Fact], list[CurationError]]:
+    """Every fact of every `*.yaml` under `facts_dir`, and every problem found (not just the first).
+
+    A file is a YAML list of sentence groups (docs/curation.md); an explicitly empty list
+    (`[]`) means "no facts yet", while an empty or comment-only file is an error. Fact ids
+    are unique across files and `conflicts_with` names known facts.
+    """
     facts: list[Fact] = []
-    seen: dict[str, Fact] = {}
+    problems: list[CurationError] = []
+    ids: dict[str, str] = {}
     for path in sorted(facts_dir.glob("*.yaml")) if facts_dir.exists() else []:
-        data = load_yaml(path)
+        try:
+            data = load_yaml(path)
+        except CurationError as exc:
+            problems.append(exc)
+            continue
         if data is None:
+            problems.append(
+                CurationError(
+                    "the file holds no YAML list: write `[]` for a source with no facts yet",
+                    path=path,
+                    line=1,
+                )
+            )
             continue
         if not isinstance(data, list):
-            raise CurationError("a facts file must be a YAML list", path=path)
+            problems.append(
+                CurationError("a facts file must be a YAML list of sentence groups", path=path)
+            )
+            continue
         for raw in data:
-            fact = _fact(raw, path)
-            if fact.id in seen:
-                first = seen[fact.id]
-                raise CurationError(
-                    f"duplicate fact id {fact.id!r} (first at {first.path}:{first.line})",
-                    path=path,
-                    line=fact.line,
-                )
-            seen[fact.id] = fact
-            facts.append(fact)
+            facts += _group(raw, path, problems, ids)
     for fact in facts:
-        for other in fact.conflicts_with:
-            if other not in seen:
-                raise CurationError(
-                    f"fact {fact.id}: conflicts_with unknown fact {other!r}",
-                    path=fact.path,
-                    line=fact.line,
-                )
+        problems.extend(
+            CurationError(
+                f"fact {fact.id}: conflicts_with unknown fact {other!r}",
+                path=fact.path,
+                line=fact.line,
+            )
+            for other in fact.conflicts_with
+            if other not in ids
+        )
+    return facts, problems
+
+
+def first_problem(problems: list[CurationError]) -> CurationError:
+    """The first of several problems, saying how many more `tarihkg check` would list."""
+    first = problems[0]
+    if len(problems) > 1:
+        first.message += f" (and {len(problems) - 1} more problems: run `tarihkg check`)"
+        first.args = (first.message,)
+    return first
+
+
+def load_facts(facts_dir: Path) -> list[Fact]:
+    """The facts under `facts_dir`; the first problem is raised (`tarihkg check` lists them all)."""
+    facts, problems = read_facts(facts_dir)
+    if problems:
+        raise first_problem(problems)
     return facts
 
 

@@ -192,6 +192,7 @@ def build(
     with _stage("[1/5] extract", summary, progress):
         inputs = load_inputs(project)
         write_extracted(project, inputs)
+        summary.warnings.extend(inputs.warnings)
         summary.warnings.extend(check_aliases(inputs.registry, inputs.sources))
     with _stage("[2/5] rdfize", summary, progress):
         ds = rdfize_project(project, inputs, base=base)

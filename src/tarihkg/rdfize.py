@@ -15,8 +15,9 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
-from tarihkg.curation import Coordinates, Entity, Fact, WikidataLink
+from tarihkg.curation import Coordinates, Entity, WikidataLink
 from tarihkg.errors import CurationError
+from tarihkg.factspec import SPEC
 from tarihkg.iri import Minter
 from tarihkg.namespaces import SCHEMA, TKG, WD
 from tarihkg.rules import Candidate, find_candidates
@@ -34,64 +35,6 @@ _PRECISIONS = {
     "range": TKG.rangePrecision,
     "season": TKG.seasonPrecision,
 }
-_DATATYPES = {"integer": XSD.nonNegativeInteger, "string": XSD.string, "decimal": XSD.decimal}
-#: Fact properties whose value is a small structure: it becomes a node of this class.
-_NODE_PROPERTIES = {
-    "strength": TKG.UnitStrength,
-    "signature": TKG.Signature,
-    "article": TKG.TreatyArticle,
-    "casualties": TKG.Casualties,
-    "materiel": TKG.Materiel,
-    "result": TKG.PlebisciteResult,
-}
-#: How a node hangs off the fact's subject: (link from subject to node) or None for `ofUnit` strengths.
-_NODE_LINKS = {
-    "signature": TKG.signature,
-    "article": TKG.article,
-    "casualties": TKG.casualties,
-    "materiel": TKG.materiel,
-    "result": TKG.result,
-}
-_NODE_FIELDS: dict[str, dict[str, tuple[URIRef, str]]] = {
-    "strength": {
-        "officers": (TKG.officers, "count"),
-        "soldiers": (TKG.soldiers, "count"),
-        "animals": (TKG.animals, "count"),
-        "guns": (TKG.guns, "count"),
-    },
-    "signature": {
-        "signatory": (TKG.signatory, "entity"),
-        "on_behalf_of": (TKG.onBehalfOf, "entity"),
-    },
-    "article": {"number": (TKG.articleNumber, "count"), "requirement": (TKG.requirement, "text")},
-    "casualties": {
-        "unit": (TKG.sufferedBy, "entity"),
-        "killed_officers": (TKG.killedOfficers, "count"),
-        "killed_soldiers": (TKG.killedSoldiers, "count"),
-        "wounded_officers": (TKG.woundedOfficers, "count"),
-        "wounded_soldiers": (TKG.woundedSoldiers, "count"),
-        "captured_officers": (TKG.capturedOfficers, "count"),
-        "captured_soldiers": (TKG.capturedSoldiers, "count"),
-        "dead": (TKG.dead, "count"),
-    },
-    "materiel": {
-        "item": (TKG.item, "text"),
-        "count": (TKG.count, "count"),
-        "captured_by": (TKG.capturedBy, "entity"),
-    },
-    "result": {
-        "eligible": (TKG.eligibleVoters, "count"),
-        "yes": (TKG.votesYes, "count"),
-        "no": (TKG.votesNo, "count"),
-        "abstained": (TKG.abstentions, "count"),
-    },
-}
-
-
-def _lit(value: Any, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
-    if lang:
-        return Literal(str(value), lang=lang)
-    return Literal(value, datatype=datatype)
 
 
 def _int(value: int) -> Literal:
@@ -351,23 +294,9 @@ class _SourceGraph:
             self.add(node, TKG.printedEdtf, Literal(printed))
 
 
-def _fact_property(fact: Fact) -> URIRef:
-    """The ontology property a fact names; the closed TKG namespace refuses unknown names."""
-    try:
-        return URIRef(getattr(TKG, fact.property))
-    except AttributeError:
-        raise CurationError(
-            f"fact {fact.id}: unknown property {fact.property!r} (see the table in docs/model.md)",
-            path=fact.path,
-            line=fact.line,
-        ) from None
-
-
-def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entity]) -> None:
-    """The direct triple (or node) of a fact, and its claim with full provenance."""
+def _claim(sg: _SourceGraph, af: AnchoredFact) -> URIRef:
+    """The claim node of a fact with its provenance: sentence, source, quote, citations, notes."""
     fact, m = af.fact, sg.m
-    prop = fact.property
-    subject = entity_iri(m, registry[fact.subject])
     claim = m.resource("claim", fact.id)
     sentence = sg.sentence_iri(af.sentence.sentence.start, af.sentence.sentence.end)
     sg.add(claim, RDF.type, TKG.Claim)
@@ -385,86 +314,88 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact, registry: Mapping[str, Entit
         sg.add(claim, TKG.note, Literal(text, lang=lang))
     for other in fact.conflicts_with:
         sg.add(claim, TKG.conflictsWith, m.resource("claim", other))
+    return claim
 
-    date_node: URIRef | None = None
-    if fact.date:
-        if af.date is not None and (af.date.date.corrected_edtf or af.date.date.edtf) == fact.date:
-            date_node = m.span("date", sg.sid, af.date.start, af.date.end)
-        else:
-            date_node = m.resource("date", f"claim-{fact.id}")
-            try:
-                sg.time_span(date_node, wording=fact.date_wording, edtf=fact.date)
-            except ValueError as exc:
-                raise CurationError(
-                    f"fact {fact.id}: {exc}", path=fact.path, line=fact.line
-                ) from exc
 
-    if prop in _NODE_PROPERTIES:
-        node = m.resource(prop, fact.id)
-        if not isinstance(fact.value, dict):
-            raise CurationError(
-                f"fact {fact.id}: '{prop}' needs a mapping value", path=fact.path, line=fact.line
-            )
-        sg.add(node, RDF.type, _NODE_PROPERTIES[prop])
-        fields = _NODE_FIELDS[prop]
-        for key, val in sorted((k, v) for k, v in fact.value.items() if k != "__line__"):
-            if key not in fields:
-                raise CurationError(
-                    f"fact {fact.id}: unknown field {key!r} for {prop} (known: {', '.join(fields)})",
-                    path=fact.path,
-                    line=fact.line,
-                )
-            p, kind = fields[key]
-            if kind == "count":
-                sg.add(node, p, _int(val))
-            elif kind == "text":
-                sg.add(node, p, Literal(str(val), lang="tr"))
-            else:
-                if val not in registry:
-                    raise CurationError(
-                        f"fact {fact.id}: {val!r} is not in the registry",
-                        path=fact.path,
-                        line=fact.line,
-                    )
-                sg.add(node, p, entity_iri(m, registry[val]))
-        if prop == "strength":
-            sg.add(node, TKG.ofUnit, subject)
-            if date_node is not None:
-                sg.add(node, TKG.date, date_node)
-            sg.add(claim, TKG.claimSubject, node)
-            sg.add(claim, TKG.claimPredicate, TKG.ofUnit)
-            sg.add(claim, TKG.claimObject, subject)
-        else:
-            link = _NODE_LINKS[prop]
-            sg.add(subject, link, node)
-            sg.add(claim, TKG.claimSubject, subject)
-            sg.add(claim, TKG.claimPredicate, link)
-            sg.add(claim, TKG.claimObject, node)
+def _fact_date(sg: _SourceGraph, af: AnchoredFact) -> URIRef | None:
+    """The time span of a fact's `date`: the sentence's own date occurrence when it has the
+    same value, else a node of the claim's own."""
+    fact, occ = af.fact, af.date
+    if not fact.date:
+        return None
+    if occ is not None and (occ.date.corrected_edtf or occ.date.edtf) == fact.date:
+        return sg.m.span("date", sg.sid, occ.start, occ.end)
+    node = sg.m.resource("date", f"claim-{fact.id}")
+    try:
+        sg.time_span(node, wording=fact.date_wording, edtf=fact.date)
+    except ValueError as exc:
+        raise CurationError(f"fact {fact.id}: {exc}", path=fact.path, line=fact.line) from exc
+    return node
+
+
+def _part_term(sg: _SourceGraph, kind: str, value: Any) -> URIRef | Literal:
+    """A structured value's field as an RDF term, by its kind in the fact specification."""
+    if kind == "count":
+        return _int(value)
+    if kind == "langString":
+        return Literal(str(value), lang="tr")
+    return sg.entity(str(value))
+
+
+def _triple(sg: _SourceGraph, claim: URIRef, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+    """The direct triple `s p o` and the claim's record of it."""
+    sg.add(s, p, o)
+    sg.add(claim, TKG.claimSubject, s)
+    sg.add(claim, TKG.claimPredicate, p)
+    sg.add(claim, TKG.claimObject if isinstance(o, URIRef) else TKG.claimValue, o)
+
+
+def _structured(
+    sg: _SourceGraph, af: AnchoredFact, claim: URIRef, subject: URIRef, date: URIRef | None
+) -> None:
+    """A structured value as a node of its own class, hung off the subject (factspec.Structure)."""
+    fact = af.fact
+    st = SPEC[fact.property].structure
+    assert st is not None
+    node = sg.m.resource(fact.property, fact.id)
+    sg.add(node, RDF.type, TKG[st.node_class])
+    for key, val in sorted(fact.value.items()):
+        part = st.part(key)
+        assert part is not None  # the loader checked the keys against the spec
+        sg.add(node, TKG[part.predicate], _part_term(sg, part.kind, val))
+    if st.reverse:
+        if date is not None:
+            sg.add(node, TKG.date, date)
+        _triple(sg, claim, node, TKG[st.link], subject)
         return
+    _triple(sg, claim, subject, TKG[st.link], node)
+    if date is not None:
+        sg.add(claim, TKG.date, date)
 
-    predicate = _fact_property(fact)
-    sg.add(claim, TKG.claimSubject, subject)
-    sg.add(claim, TKG.claimPredicate, predicate)
-    if prop == "date":
-        if date_node is None:
-            raise CurationError(
-                f"fact {fact.id}: a 'date' fact needs 'date'", path=fact.path, line=fact.line
-            )
-        sg.add(subject, predicate, date_node)
-        sg.add(claim, TKG.claimObject, date_node)
+
+def rdfize_fact(sg: _SourceGraph, af: AnchoredFact) -> None:
+    """The direct triple (or node) of a fact, and its claim with full provenance, as the fact
+    specification (tarihkg.factspec) maps each field."""
+    fact = af.fact
+    spec = SPEC[fact.property]
+    subject = sg.entity(fact.subject)
+    claim = _claim(sg, af)
+    date = _fact_date(sg, af)
+    if spec.structure is not None:
+        _structured(sg, af, claim, subject, date)
         return
-    if fact.object is not None:
-        obj: URIRef | Literal = entity_iri(m, registry[fact.object])
-        sg.add(claim, TKG.claimObject, obj)
+    if spec.date_object:
+        assert date is not None  # the loader requires `date` for this property
+        _triple(sg, claim, subject, TKG[spec.name], date)
+        return
+    obj: URIRef | Literal
+    if spec.object:
+        obj = sg.entity(str(fact.object))
     else:
-        if fact.datatype == "langString":
-            obj = Literal(str(fact.value), lang="tr")
-        else:
-            obj = Literal(fact.value, datatype=_DATATYPES.get(fact.datatype or "", None))
-        sg.add(claim, TKG.claimValue, obj)
-    sg.add(subject, predicate, obj)
-    if date_node is not None:
-        sg.add(claim, TKG.date, date_node)
+        obj = _part_term(sg, spec.value or "langString", fact.value)
+    _triple(sg, claim, subject, TKG[spec.name], obj)
+    if date is not None:
+        sg.add(claim, TKG.date, date)
 
 
 def rdfize_candidate(sg: _SourceGraph, cand: Candidate) -> None:
@@ -513,7 +444,7 @@ def rdfize_source(
     sg.footnotes(src.extracted)
     sg.sentences()
     for af in facts:
-        rdfize_fact(sg, af, registry)
+        rdfize_fact(sg, af)
     for cand in candidates:
         rdfize_candidate(sg, cand)
     log.info("%s: %d triples", src.meta.id, len(sg.g))

@@ -1,0 +1,96 @@
+"""A project's inputs -> every problem the build would refuse (and every warning), each at its
+file:line, without building anything.
+
+The build stops at the first problem; `tarihkg check` (this module) goes on and lists them
+all: source metadata and texts (checksums, layouts the splitter does not understand), the
+entity registry, minted ids, and every fact against the fact specification, the registry
+and its sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from tarihkg.annotate import (
+    AnnotatedSource,
+    annotate_source,
+    build_lexicon,
+    check_aliases,
+    check_anchors,
+)
+from tarihkg.curation import load_sources_meta, minted_problems, read_facts, read_registry
+from tarihkg.errors import TarihkgError
+from tarihkg.project import Project
+from tarihkg.text.extract import extract_source, read_source
+from tarihkg.text.layout import layout_warnings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem (`error`, the build refuses it) or `warning`, with where it is."""
+
+    level: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.level}: {self.message}"
+
+
+def _finding(exc: TarihkgError, level: str = "error") -> Finding:
+    where = (exc.path or "") + (f":{exc.line}" if exc.line is not None and exc.path else "")
+    return Finding(level, where or "(project)", exc.message)
+
+
+def check_project(project: Project) -> list[Finding]:
+    """Every error and warning of the project's inputs, in the order files are read."""
+    findings: list[Finding] = []
+    registry, problems = read_registry(project.entities_dir)
+    problems += minted_problems(registry, project.minted_file)
+    findings += [_finding(p) for p in problems]
+    sources: dict[str, AnnotatedSource] = {}
+    try:
+        metas = load_sources_meta(project.sources_yaml)
+    except TarihkgError as exc:
+        findings.append(_finding(exc))
+        metas = {}
+    lexicon = build_lexicon(registry)
+    listed = {m.file for m in metas.values()}
+    findings += [
+        Finding("error", str(p), "no metadata in sources.yaml (run `tarihkg new-source`)")
+        for p in sorted(project.sources_dir.glob("*.txt"))
+        if p.name not in listed
+    ]
+    for meta in sorted(metas.values(), key=lambda m: m.id):
+        path = project.sources_dir / meta.file
+        try:
+            raw = read_source(path)
+        except TarihkgError as exc:
+            findings.append(_finding(exc))
+            continue
+        if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
+            findings.append(
+                Finding("error", str(path), "the text differs from the sha256 in sources.yaml")
+            )
+        extracted = extract_source(meta.id, raw)
+        findings += [
+            Finding("error", f"{path}:{w.line}", w.message)
+            for w in layout_warnings(raw, extracted)
+        ]
+        if extracted.sentences:
+            sources[meta.id] = annotate_source(meta, extracted, lexicon)
+    facts, problems = read_facts(project.facts_dir)
+    findings += [_finding(p) for p in problems]
+    # The facts of a source that could not be read would each repeat the source's error.
+    facts = [f for f in facts if f.source in sources or f.source not in metas]
+    _, problems = check_anchors(facts, sources, registry)
+    findings += [_finding(p) for p in problems]
+    findings += [
+        Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])
+        for w in check_aliases(registry, sources)
+    ]
+    return findings

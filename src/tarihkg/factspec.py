@@ -1,0 +1,605 @@
+"""The fact specification: one declarative map from a fact's fields to RDF -> loader checks,
+rdfize, the JSON Schema for editors (data/curation/facts.schema.json) and the docs table.
+
+Every fact property names the classes its subject may have and exactly one kind of object:
+a registry entity (`object:`), a literal (`value:` with the spec's datatype), a structured
+value that becomes a node of its own (`value: {...}`), or the fact's own `date:`. Qualifiers
+(`date`, `note`, ...) are the same for every property that allows them. Nothing else in the
+code knows which fields a property takes: `curation` checks against this map, `rdfize`
+walks it, and `python -m tarihkg.factspec` rewrites the schema and the table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Registry classes a fact may name: each maps to its parent (None for a root class).
+CLASS_PARENTS: dict[str, str | None] = {
+    "Person": None,
+    "Organization": None,
+    "MilitaryUnit": "Organization",
+    "Polity": None,
+    "Place": None,
+    "Event": None,
+    **{
+        c: "Event"
+        for c in (
+            "Battle",
+            "Capture",
+            "Occupation",
+            "Withdrawal",
+            "Conference",
+            "Declaration",
+            "Appointment",
+            "Plebiscite",
+            "Revolution",
+            "Founding",
+            "Dissolution",
+            "Deployment",
+            "Order",
+            "Signing",
+        )
+    },
+    "Treaty": None,
+    **{c: "Treaty" for c in ("Armistice", "PeaceTreaty", "Agreement", "Pact")},
+}
+
+AGENTS = ("Person", "Organization", "Polity")
+
+
+def is_a(cls: str, wanted: tuple[str, ...]) -> bool:
+    """True if registry class `cls` is one of `wanted` or a subclass of one.
+
+    >>> is_a("MilitaryUnit", ("Organization",)), is_a("Battle", ("Event",)), is_a("Place", AGENTS)
+    (True, True, False)
+    """
+    c: str | None = cls
+    while c is not None:
+        if c in wanted:
+            return True
+        c = CLASS_PARENTS.get(c)
+    return False
+
+
+#: Literal kinds: how a value is checked (JSON Schema) and which RDF literal it becomes.
+LITERALS: dict[str, dict[str, Any]] = {
+    "langString": {"schema": {"type": "string", "minLength": 1}, "rdf": "a string @tr"},
+    "count": {"schema": {"type": "integer", "minimum": 0}, "rdf": "xsd:nonNegativeInteger"},
+    "entity": {"schema": {"$ref": "#/$defs/id"}, "rdf": "the entity's IRI"},
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One field of a structured value: its key, the node's predicate and its kind."""
+
+    key: str
+    predicate: str
+    kind: str  # "count" | "langString" | "entity"
+    classes: tuple[str, ...] = ()  # for kind "entity": the registry classes it may name
+    meaning: str = ""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """A structured value: a node of `node_class` hung off the subject by `link`.
+
+    `reverse`: the node points at the subject (`node link subject`) and carries the fact's
+    date itself (a dated strength of a unit); otherwise `subject link node`.
+    """
+
+    node_class: str
+    link: str
+    parts: tuple[Part, ...]
+    reverse: bool = False
+
+    def part(self, key: str) -> Part | None:
+        """The part called `key`, if any."""
+        return next((p for p in self.parts if p.key == key), None)
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """One fact property: its subject classes, its one kind of object and what it means."""
+
+    name: str
+    subject: tuple[str, ...]
+    meaning: str
+    object: tuple[str, ...] = ()  # `object:` is a registry id of one of these classes
+    value: str | None = None  # `value:` is a literal of this kind (see LITERALS)
+    structure: Structure | None = None  # `value:` is a mapping -> a node
+    date_object: bool = False  # the fact's `date:` is its object (`subject tkg:date TimeSpan`)
+    qualifiers: tuple[str, ...] = ("date",)
+
+    @property
+    def takes(self) -> str:
+        """Which field carries the object: `object`, `value` or `date`."""
+        if self.object:
+            return "object"
+        if self.date_object:
+            return "date"
+        return "value"
+
+
+#: The qualifiers a fact may carry beside its object, and how each maps to RDF.
+QUALIFIERS: dict[str, dict[str, Any]] = {
+    "date": {
+        "schema": {"$ref": "#/$defs/edtf"},
+        "rdf": "claim `tkg:date` a `tkg:TimeSpan` (the date occurrence of the sentence when "
+        "`date_wording` finds it there, else a node of its own)",
+        "meaning": "when the fact held or happened (EDTF: 1918-06-07, 1918-06, 1918, "
+        "1918-09-13/1918-09-14)",
+    },
+}
+
+#: Fields every fact may have, whatever its property (besides the qualifiers it allows).
+COMMON_FIELDS: dict[str, dict[str, Any]] = {
+    "id": {
+        "schema": {"$ref": "#/$defs/factId"},
+        "rdf": "`resource/claim/{id}`",
+        "meaning": "stable fact id, never reused",
+    },
+    "subject": {
+        "schema": {"$ref": "#/$defs/id"},
+        "rdf": "`tkg:claimSubject` and the subject of the direct triple",
+        "meaning": "registry id",
+    },
+    "property": {
+        "schema": {"type": "string"},
+        "rdf": "`tkg:claimPredicate`",
+        "meaning": "a fact property (the table above)",
+    },
+    "date_wording": {
+        "schema": {"type": "string", "minLength": 1},
+        "rdf": "`tkg:originalWording` of the date (checked: in the sentence)",
+        "meaning": "the date as printed",
+    },
+    "conflicts_with": {
+        "schema": {"type": "array", "items": {"$ref": "#/$defs/factId"}, "minItems": 1},
+        "rdf": "claim `tkg:conflictsWith` claim",
+        "meaning": "fact ids this fact contradicts (checked: they exist)",
+    },
+    "note": {
+        "schema": {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": {"type": "string"}},
+            ]
+        },
+        "rdf": "claim `tkg:note` (a string is English)",
+        "meaning": "a reviewer's note, e.g. a corrected misprint",
+    },
+    "mentioned_as": {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "subject": {"type": "string", "minLength": 1},
+                "object": {"type": "string", "minLength": 1},
+            },
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+        "rdf": "nothing (a check)",
+        "meaning": "words of the sentence that refer to the subject/object where the matcher "
+        "finds no name of it (checked: they are in the sentence)",
+    },
+    "mention_check": {
+        "schema": {"const": False},
+        "rdf": "nothing",
+        "meaning": "`false` switches the mention check off (needs a `note` saying why); "
+        "prefer `mentioned_as`",
+    },
+}
+
+_EVENT = ("Event",)
+_UNIT = ("MilitaryUnit",)
+_PLACE = ("Place",)
+_PERSON = ("Person",)
+_TREATY = ("Treaty",)
+_GROUPS = ("Organization", "Polity")
+
+PROPERTIES: tuple[PropertySpec, ...] = (
+    PropertySpec(
+        "commander",
+        ("MilitaryUnit", "Event"),
+        "commanded it (date on the claim: when); inverse `commands` is inferred",
+        object=_PERSON,
+    ),
+    PropertySpec("partOf", _UNIT, "subordinate to (transitive; `hasPart` inferred)", object=_UNIT),
+    PropertySpec(
+        "headquarters",
+        ("Organization", "Polity"),
+        "seat / headquarters (capital of a polity)",
+        object=_PLACE,
+    ),
+    PropertySpec("positionedAt", _UNIT, "stood at (date on the claim)", object=_PLACE),
+    PropertySpec("memberOf", _PERSON, "served in / belonged to", object=_GROUPS),
+    PropertySpec(
+        "holdsRole",
+        _PERSON,
+        "office or rank as printed (`savunma bakanı`, `Yarbay`)",
+        value="langString",
+    ),
+    PropertySpec("sibling", _PERSON, "brother or sister (symmetric)", object=_PERSON),
+    PropertySpec(
+        "date",
+        ("Event", "Treaty"),
+        "when it happened / was signed: the fact's `date` is the object",
+        date_object=True,
+        qualifiers=(),
+    ),
+    PropertySpec("place", _EVENT, "where it happened", object=_PLACE),
+    PropertySpec(
+        "carriedOutBy",
+        _EVENT,
+        "who did it (captured, occupied, withdrew, declared ...)",
+        object=AGENTS,
+    ),
+    PropertySpec("participant", _EVENT, "took part", object=AGENTS),
+    PropertySpec(
+        "target",
+        _EVENT,
+        "what was captured, occupied, evacuated, attacked",
+        object=("Place", *_GROUPS),
+    ),
+    PropertySpec("origin", _EVENT, "where a movement started", object=_PLACE),
+    PropertySpec("destination", _EVENT, "where a movement went", object=_PLACE),
+    PropertySpec("outcome", _EVENT, "what came of it, in words", value="langString"),
+    PropertySpec("appointee", ("Appointment",), "who was appointed", object=_PERSON),
+    PropertySpec("appointedTo", ("Appointment",), "the body appointed to", object=_GROUPS),
+    PropertySpec("replaces", ("Appointment",), "whom the appointee replaced", object=_PERSON),
+    PropertySpec("role", ("Appointment",), "the post, as printed", value="langString"),
+    PropertySpec("signedAt", _TREATY, "where it was signed", object=_PLACE),
+    PropertySpec("party", _TREATY, "a party to it", object=_GROUPS),
+    PropertySpec(
+        "founded",
+        _EVENT,
+        "what it created (a Founding, Declaration ...)",
+        object=_GROUPS,
+    ),
+    PropertySpec("dissolved", _EVENT, "what it ended", object=_GROUPS),
+    PropertySpec(
+        "signature",
+        _TREATY,
+        "a signatory for one side",
+        structure=Structure(
+            "Signature",
+            "signature",
+            (
+                Part("signatory", "signatory", "entity", _PERSON, "who signed"),
+                Part("on_behalf_of", "onBehalfOf", "entity", _GROUPS, "for whom"),
+            ),
+        ),
+    ),
+    PropertySpec(
+        "article",
+        _TREATY,
+        "an article and what it requires",
+        structure=Structure(
+            "TreatyArticle",
+            "article",
+            (
+                Part("number", "articleNumber", "count", meaning="the article's number"),
+                Part("requirement", "requirement", "langString", meaning="what it requires"),
+            ),
+        ),
+    ),
+    PropertySpec(
+        "strength",
+        _UNIT,
+        "a dated strength (the node carries the date and points at the unit)",
+        structure=Structure(
+            "UnitStrength",
+            "ofUnit",
+            (
+                Part("officers", "officers", "count"),
+                Part("soldiers", "soldiers", "count"),
+                Part("animals", "animals", "count"),
+                Part("guns", "guns", "count"),
+            ),
+            reverse=True,
+        ),
+    ),
+    PropertySpec(
+        "casualties",
+        _EVENT,
+        "losses of one side",
+        structure=Structure(
+            "Casualties",
+            "casualties",
+            (
+                Part("unit", "sufferedBy", "entity", AGENTS, "the side that suffered them"),
+                Part("killed_officers", "killedOfficers", "count"),
+                Part("killed_soldiers", "killedSoldiers", "count"),
+                Part("wounded_officers", "woundedOfficers", "count"),
+                Part("wounded_soldiers", "woundedSoldiers", "count"),
+                Part("captured_officers", "capturedOfficers", "count"),
+                Part("captured_soldiers", "capturedSoldiers", "count"),
+                Part("dead", "dead", "count"),
+            ),
+        ),
+    ),
+    PropertySpec(
+        "materiel",
+        _EVENT,
+        "materiel captured",
+        structure=Structure(
+            "Materiel",
+            "materiel",
+            (
+                Part("item", "item", "langString", meaning="what, as printed"),
+                Part("count", "count", "count"),
+                Part("captured_by", "capturedBy", "entity", AGENTS, "who captured it"),
+            ),
+        ),
+    ),
+    PropertySpec(
+        "result",
+        ("Plebiscite",),
+        "vote counts",
+        structure=Structure(
+            "PlebisciteResult",
+            "result",
+            (
+                Part("eligible", "eligibleVoters", "count"),
+                Part("yes", "votesYes", "count"),
+                Part("no", "votesNo", "count"),
+                Part("abstained", "abstentions", "count"),
+            ),
+        ),
+    ),
+)
+
+SPEC: dict[str, PropertySpec] = {p.name: p for p in PROPERTIES}
+
+EDTF_RE = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+ID_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def check_fact_fields(raw: dict[str, Any]) -> list[str]:
+    """The problems of one fact's fields against the spec (no registry, no text): a list of messages.
+
+    >>> check_fact_fields({"id": "f-1", "subject": "a", "property": "partOf", "value": 3})
+    ["'partOf' takes 'object', not 'value'"]
+    """
+    problems: list[str] = []
+    fid = raw.get("id")
+    for key in ("id", "subject", "property"):
+        if key not in raw:
+            problems.append(f"lacks '{key}'")
+    if fid is not None and not re.match(ID_RE, str(fid)):
+        problems.append(f"id {fid!r} is not a slug ([a-z0-9-])")
+    prop = raw.get("property")
+    spec = SPEC.get(str(prop)) if prop is not None else None
+    if prop is not None and spec is None:
+        problems.append(f"unknown property {prop!r} (known: {', '.join(SPEC)})")
+    allowed = set(COMMON_FIELDS) | set(QUALIFIERS)
+    if spec is not None:
+        allowed = set(COMMON_FIELDS) | set(spec.qualifiers) | {spec.takes}
+        problems += _check_object(spec, raw)
+    for key in sorted(set(raw) - allowed - {"object", "value"}):
+        what = f"'{prop}'" if spec is not None else "a fact"
+        problems.append(f"unknown field {key!r} for {what} (allowed: {', '.join(sorted(allowed))})")
+    date = raw.get("date")
+    if date is not None and not re.match(EDTF_RE, str(date)):
+        problems.append(f"date {date!r} is not EDTF (1918-06-07, 1918-06, 1918, a/b)")
+    if "date_wording" in raw and date is None:
+        problems.append("'date_wording' without 'date'")
+    if raw.get("mention_check") is False and not raw.get("note"):
+        problems.append("mention_check: false needs a note saying why")
+    if "mention_check" in raw and raw.get("mention_check") is not False:
+        problems.append("mention_check may only be false (true is the default)")
+    return problems
+
+
+def _check_object(spec: PropertySpec, raw: dict[str, Any]) -> list[str]:
+    """The problems of the object side of a fact: the right field, of the right kind."""
+    wrong = [k for k in ("object", "value") if k in raw and k != spec.takes]
+    if wrong:
+        return [f"'{spec.name}' takes '{spec.takes}', not '{wrong[0]}'"]
+    if spec.takes not in raw:
+        return [f"'{spec.name}' needs '{spec.takes}'"]
+    val = raw[spec.takes]
+    if spec.object:
+        return [] if isinstance(val, str) else [f"'object' must be a registry id, not {val!r}"]
+    if spec.value is not None:
+        return [] if isinstance(val, str) and val.strip() else [f"'value' must be text: {val!r}"]
+    if spec.structure is not None:
+        return _check_structure(spec.name, spec.structure, val)
+    return []
+
+
+def _check_structure(name: str, st: Structure, val: Any) -> list[str]:
+    if not isinstance(val, dict):
+        return [f"'{name}' needs a mapping value ({', '.join(p.key for p in st.parts)})"]
+    problems = []
+    keys = [k for k in val if not k.startswith("__")]
+    if not keys:
+        problems.append(f"'{name}' value is empty")
+    for key in keys:
+        part = st.part(key)
+        if part is None:
+            problems.append(
+                f"unknown field {key!r} for {name} (known: {', '.join(p.key for p in st.parts)})"
+            )
+        elif part.kind == "count" and not (isinstance(val[key], int) and val[key] >= 0):
+            problems.append(f"{name}.{key} must be a whole number >= 0, not {val[key]!r}")
+        elif part.kind != "count" and not isinstance(val[key], str):
+            problems.append(f"{name}.{key} must be text or a registry id, not {val[key]!r}")
+    return problems
+
+
+def object_classes(spec: PropertySpec) -> dict[str, tuple[str, ...]]:
+    """Registry ids a fact names besides its subject -> the classes each may have.
+
+    Keys are `object` or `value.{part}`.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    if spec.object:
+        out["object"] = spec.object
+    if spec.structure is not None:
+        for p in spec.structure.parts:
+            if p.kind == "entity":
+                out[f"value.{p.key}"] = p.classes
+    return out
+
+
+def _fact_schema(spec: PropertySpec) -> dict[str, Any]:
+    props: dict[str, Any] = {k: v["schema"] for k, v in COMMON_FIELDS.items()}
+    props.update({q: QUALIFIERS[q]["schema"] for q in spec.qualifiers})
+    props["property"] = {"const": spec.name}
+    if spec.date_object:
+        props["date"] = QUALIFIERS["date"]["schema"]
+    if spec.object:
+        props["object"] = {"$ref": "#/$defs/id", "description": " or ".join(spec.object)}
+    elif spec.value is not None:
+        props["value"] = LITERALS[spec.value]["schema"]
+    elif spec.structure is not None:
+        props["value"] = {
+            "type": "object",
+            "properties": {p.key: LITERALS[p.kind]["schema"] for p in spec.structure.parts},
+            "additionalProperties": False,
+            "minProperties": 1,
+        }
+    required = ["id", "subject", "property", spec.takes]
+    return {
+        "if": {"properties": {"property": {"const": spec.name}}, "required": ["property"]},
+        "then": {
+            "description": spec.meaning,
+            "properties": props,
+            "required": required,
+            "additionalProperties": False,
+        },
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a facts file (draft 2020-12), generated from the spec."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://w3id.org/tarihkg/facts.schema.json",
+        "title": "tarihkg curated facts, grouped under the sentence that states them",
+        "description": "Generated by `python -m tarihkg.factspec` from src/tarihkg/factspec.py; "
+        "do not edit. See docs/curation.md.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "source": {"type": "string", "description": "source id (sources.yaml)"},
+                "sentence": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "words of ONE sentence of the source, as the cleaned text "
+                    "has them",
+                },
+                "facts": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/fact"}},
+            },
+            "required": ["source", "sentence", "facts"],
+            "additionalProperties": False,
+        },
+        "$defs": {
+            "id": {"type": "string", "pattern": ID_RE},
+            "factId": {"type": "string", "pattern": ID_RE},
+            "edtf": {"type": "string", "pattern": EDTF_RE},
+            "fact": {
+                "type": "object",
+                "properties": {"property": {"enum": list(SPEC)}},
+                "required": ["id", "subject", "property"],
+                "allOf": [
+                    *(_fact_schema(spec) for spec in PROPERTIES),
+                    {
+                        "if": {"required": ["mention_check"]},
+                        "then": {"required": ["note"]},
+                    },
+                ],
+            },
+        },
+    }
+
+
+def _cell(classes: tuple[str, ...]) -> str:
+    return ", ".join(classes)
+
+
+def _object_cell(spec: PropertySpec) -> str:
+    if spec.object:
+        return f"`object:` {_cell(spec.object)}"
+    if spec.date_object:
+        return "the fact's `date:`"
+    if spec.value is not None:
+        return f"`value:` {LITERALS[spec.value]['rdf']}"
+    assert spec.structure is not None
+    parts = ", ".join(
+        f"{p.key}" + (f" ({_cell(p.classes)})" if p.kind == "entity" else f" ({p.kind})")
+        for p in spec.structure.parts
+    )
+    return f"`value: {{{parts}}}`"
+
+
+def _rdf_cell(spec: PropertySpec) -> str:
+    if spec.structure is not None:
+        st = spec.structure
+        node = f"node `tkg:{st.node_class}`"
+        if st.reverse:
+            return f"{node} `tkg:{st.link}` subject; the date on the node"
+        return f"subject `tkg:{st.link}` {node}"
+    return f"subject `tkg:{spec.name}` object"
+
+
+def docs_table() -> str:
+    """The Markdown table of fact properties and of the fields every fact may have."""
+    rows = [
+        "| property | subject | object | RDF | meaning | qualifiers |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for spec in PROPERTIES:
+        rows.append(
+            f"| `{spec.name}` | {_cell(spec.subject)} | {_object_cell(spec)} | {_rdf_cell(spec)} "
+            f"| {spec.meaning} | {', '.join(spec.qualifiers) or '-'} |"
+        )
+    rows += ["", "| field | RDF | meaning |", "| --- | --- | --- |"]
+    for key, f in {**COMMON_FIELDS, **QUALIFIERS}.items():
+        rows.append(f"| `{key}` | {f['rdf']} | {f['meaning']} |")
+    return "\n".join(rows) + "\n"
+
+
+SCHEMA_FILE = Path("data") / "curation" / "facts.schema.json"
+DOCS_FILE = Path("docs") / "model.md"
+BEGIN, END = "<!-- factspec:begin -->", "<!-- factspec:end -->"
+
+
+def schema_text() -> str:
+    """The JSON Schema as committed (in the spec's order, two-space indent)."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def docs_with_table(doc: str) -> str:
+    """`doc` with the text between the factspec markers replaced by the generated table."""
+    head, sep, rest = doc.partition(BEGIN)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise ValueError(f"markers {BEGIN} ... {END} not found")
+    return f"{head}{BEGIN}\n{docs_table()}{END}{tail}"
+
+
+def write_generated(root: Path) -> list[Path]:
+    """Rewrite the schema and the docs table under project `root`; returns what changed."""
+    changed = []
+    for path, text in (
+        (root / SCHEMA_FILE, schema_text()),
+        (root / DOCS_FILE, docs_with_table((root / DOCS_FILE).read_text(encoding="utf-8"))),
+    ):
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+if __name__ == "__main__":
+    for p in write_generated(Path(sys.argv[1] if len(sys.argv) > 1 else ".")):
+        sys.stdout.write(f"wrote {p}\n")

@@ -1,0 +1,87 @@
+"""`tarihkg check` -> every problem of the curation and the sources at once, each at its
+file:line, exit 2 if there is any (0 for the project as committed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+
+from tarihkg.cli import main
+
+S002 = "002_afd972166be37c54"
+ENVER = "Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti"
+
+
+def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    code = main(["--root", str(root), "check"])
+    out = capsys.readouterr()
+    return code, out.out.splitlines(), out.err
+
+
+def test_the_committed_project_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines, err = _check(Path(__file__).resolve().parent.parent, capsys)
+    assert code == 0, "\n".join(lines)
+    assert not [line for line in lines if ": error: " in line]
+    assert re.search(r"check: 0 errors, \d+ warnings", err)
+
+
+def test_every_problem_is_listed_at_once_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(tmp_path)
+    facts = root / "data" / "curation" / "facts"
+    (facts / "zz-a.yaml").write_text(
+        f'- source: {S002}\n  sentence: "{ENVER}"\n  facts:\n'
+        "    - {id: f-t-1, subject: kafkas-islam-ordusu, property: commander, object: nuri-pasa,\n"
+        "       mentioned_as: {subject: bu ordunun}}\n"
+        "    - {id: f-t-2, subject: nuri-pasa, property: partOf, object: enver-pasa}\n"
+        "    - {id: f-t-3, subject: kafkas-islam-ordusu, property: commander, object: halil-x,\n"
+        "       mentioned_as: {subject: bu ordunun, object: Halil Bey}}\n"
+        f'- source: {S002}\n  sentence: "Nuri Paşa Viyana’da doğmuştur"\n  facts:\n'
+        "    - {id: f-t-4, subject: kafkas-islam-ordusu, property: headquarters, object: viyana}\n"
+        "    - {id: f-t-1, subject: kafkas-islam-ordusu, property: positionedAt, value: 3}\n",
+        encoding="utf-8",
+    )
+    (facts / "zz-b.yaml").write_text("# nothing here yet\n", encoding="utf-8")
+    (facts / "zz-c.yaml").write_text("- source: x\n  facts: [\n", encoding="utf-8")
+    with (root / "data" / "curation" / "entities" / "persons.yaml").open("a") as fh:
+        fh.write("- id: Bad_Id\n  type: Person\n  label: {tr: X, en: X}\n")
+    code, lines, err = _check(root, capsys)
+    assert code == 2
+    errors = [line for line in lines if ": error: " in line]
+    expected = [
+        ("persons.yaml", None, "is not a slug"),
+        ("zz-a.yaml", 13, "duplicate fact id"),
+        ("zz-a.yaml", 13, "'positionedAt' takes 'object', not 'value'"),
+        ("zz-b.yaml", 1, "write `[]`"),
+        ("zz-c.yaml", 3, "YAML syntax error"),
+        ("zz-a.yaml", 6, "subject 'nuri-pasa' is a Person; 'partOf' takes MilitaryUnit"),
+        ("zz-a.yaml", 6, "object 'enver-pasa' is a Person; 'partOf' takes MilitaryUnit"),
+        ("zz-a.yaml", 7, "object 'halil-x' is not in the entity registry"),
+        ("zz-a.yaml", 7, "mentioned_as object 'Halil Bey' is not in its sentence"),
+        ("zz-a.yaml", 12, "sentence not found"),
+    ]
+    for name, line, message in expected:
+        where = f"{name}:{line}:" if line else f"{name}:"
+        assert any(where in e and message in e for e in errors), (name, line, message, errors)
+    assert len(errors) == len(expected), "\n".join(errors)
+    assert f"check: {len(expected)} errors" in err
+
+
+def test_a_text_the_splitter_does_not_understand_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(tmp_path)
+    text = "Ordu Kars’a doğru ilerledi ve şehri aldı sonra komutan yeni emirler verdi " * 30
+    (root / "data" / "sources" / "009_x.txt").write_text(text + "\n", encoding="utf-8")
+    with (root / "data" / "sources" / "sources.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("  - {id: 009_x, file: 009_x.txt, language: tr, licence: test}\n")
+    code, lines, _ = _check(root, capsys)
+    assert code == 2
+    assert [line for line in lines if ": error: " in line] == [
+        f"{root / 'data' / 'sources' / '009_x.txt'}:1: error: a 'sentence' of 360 words: the "
+        "text may lack sentence punctuation (the splitter ends sentences at . ! ? …)"
+    ]

@@ -1,0 +1,146 @@
+"""The fact specification (src/tarihkg/factspec.py) -> the loader's checks, the JSON Schema and
+the docs table agree with it and with each other; the real facts files follow it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from rdflib import OWL, RDF, Graph, URIRef
+
+from tarihkg.curation import read_facts
+from tarihkg.factspec import (
+    DOCS_FILE,
+    PROPERTIES,
+    SCHEMA_FILE,
+    SPEC,
+    docs_with_table,
+    json_schema,
+    schema_text,
+)
+from tarihkg.namespaces import TKG
+
+ROOT = Path(__file__).resolve().parent.parent
+FACTS = ROOT / "data" / "curation" / "facts"
+MODELINE = "# yaml-language-server: $schema=../facts.schema.json"
+
+
+def test_committed_schema_and_docs_table_are_generated_from_the_spec() -> None:
+    """Run `python -m tarihkg.factspec` after changing the spec."""
+    assert (ROOT / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text()
+    doc = (ROOT / DOCS_FILE).read_text(encoding="utf-8")
+    assert doc == docs_with_table(doc)
+
+
+def test_every_term_the_spec_maps_to_is_in_the_ontology(ontology_graph: Graph) -> None:
+    declared = {
+        str(s)
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Class)
+        for s in ontology_graph.subjects(RDF.type, kind)
+    }
+    terms = set()
+    for spec in PROPERTIES:
+        if spec.structure is None:
+            terms.add(spec.name)
+        else:
+            terms |= {spec.structure.node_class, spec.structure.link}
+            terms |= {p.predicate for p in spec.structure.parts}
+    missing = sorted(t for t in terms if str(URIRef(TKG[t])) not in declared)
+    assert not missing
+
+
+def _plain(node: Any) -> Any:
+    """YAML as loaded by the line-recording loader, without its `__line__` keys."""
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items() if k != "__line__"}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+@pytest.mark.parametrize("name", ["000.yaml", "002.yaml"])
+def test_real_facts_files_follow_the_schema_and_name_it(name: str) -> None:
+    path = FACTS / name
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == MODELINE
+    data = yaml.safe_load(text)
+    jsonschema.validate(data, json.loads((ROOT / SCHEMA_FILE).read_text(encoding="utf-8")))
+    facts, problems = read_facts(FACTS)
+    assert not problems
+    assert {f.property for f in facts} <= set(SPEC)
+
+
+GROUP = "- source: s\n  sentence: some words\n  facts:\n"
+
+# (fact in flow style, what the loader says): each must be refused by the loader AND the schema.
+BAD_FACTS = [
+    ("{id: f1, subject: a, property: partOf, value: b}", "'partOf' takes 'object', not 'value'"),
+    ("{id: f1, subject: a, property: brotherOf, object: b}", "unknown property 'brotherOf'"),
+    ("{id: f1, subject: a, property: partOf, object: b, date: 7 Haziran}", "is not EDTF"),
+    ("{id: f1, subject: a, property: partOf, object: b, colour: red}", "unknown field 'colour'"),
+    ("{id: F_1, subject: a, property: partOf, object: b}", "is not a slug"),
+    ("{id: f1, subject: a, property: date}", "'date' needs 'date'"),
+    ("{id: f1, subject: a, property: strength, value: {soldiers: -3}}", "whole number >= 0"),
+    ("{id: f1, subject: a, property: strength, value: {horses: 3}}", "unknown field 'horses'"),
+    ("{id: f1, subject: a, property: article, value: 4}", "needs a mapping value"),
+    ("{id: f1, subject: a, property: holdsRole, value: 3}", "'value' must be text"),
+    ("{id: f1, subject: a, property: partOf, object: b, mention_check: false}", "needs a note"),
+]
+
+
+@pytest.mark.parametrize(("fact", "message"), BAD_FACTS)
+def test_loader_and_schema_refuse_the_same_bad_fact(
+    tmp_path: Path, fact: str, message: str
+) -> None:
+    (tmp_path / "f.yaml").write_text(GROUP + f"    - {fact}\n", encoding="utf-8")
+    _, problems = read_facts(tmp_path)
+    assert [p.line for p in problems] == [4]
+    assert message in problems[0].message
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(GROUP + f"    - {fact}\n"), json_schema())
+
+
+def test_every_problem_of_a_file_is_reported_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        GROUP
+        + "    - {id: f1, subject: a, property: partOf}\n"
+        + "    - {id: f2, subject: a, property: partOf, object: b}\n"
+        + "    - {id: f1, subject: a, property: partOf, object: c}\n"
+        + "- source: s\n  facts: []\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yaml").write_text("- {id: f3\n", encoding="utf-8")
+    _, problems = read_facts(tmp_path)
+    where = [(Path(p.path or "").name, p.line) for p in problems]
+    assert where == [("a.yaml", 4), ("a.yaml", 6), ("a.yaml", 7), ("a.yaml", 7), ("b.yaml", 2)]
+    text = " | ".join(p.message for p in problems)
+    assert "needs 'object'" in text and "f1: duplicate fact id" in text
+    assert "lacks 'sentence'" in text and "non-empty list" in text and "YAML syntax" in text
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "\n\n# still nothing\n"])
+def test_an_empty_or_comment_only_facts_file_is_an_error(tmp_path: Path, text: str) -> None:
+    (tmp_path / "003.yaml").write_text(text, encoding="utf-8")
+    _, problems = read_facts(tmp_path)
+    assert len(problems) == 1 and problems[0].line == 1
+    assert "write `[]`" in problems[0].message
+
+
+def test_an_explicitly_empty_list_means_no_facts_yet(tmp_path: Path) -> None:
+    (tmp_path / "003.yaml").write_text(MODELINE + "\n[]\n", encoding="utf-8")
+    assert read_facts(tmp_path) == ([], [])
+
+
+def test_absurdly_nested_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text(
+        GROUP + "    - {id: f1, subject: a, property: partOf, object: b}\n"
+        "- " + "[" * 3000 + "]" * 3000 + "\n",
+        encoding="utf-8",
+    )
+    _, problems = read_facts(tmp_path)
+    assert len(problems) == 1
+    assert problems[0].line == 5 and "nested more than" in problems[0].message
