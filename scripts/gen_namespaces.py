@@ -96,7 +96,7 @@ RESOURCE_KINDS = frozenset(
     {
         "person", "unit", "treaty", "event", "place", "polity", "organization", "source",
         "sentence", "footnote", "mention", "citation", "work", "record", "claim", "date",
-        "strength", "article", "signature", "casualties", "materiel", "result", "piece",
+        "strength", "article", "signature", "casualties", "materiel", "money", "result", "piece",
         "date-expression",
     }
 )

@@ -65,7 +65,7 @@ RESOURCE_KINDS = frozenset(
     {
         "person", "unit", "treaty", "event", "place", "polity", "organization", "source",
         "sentence", "footnote", "mention", "citation", "work", "record", "claim", "date",
-        "strength", "article", "signature", "casualties", "materiel", "result", "piece",
+        "strength", "article", "signature", "casualties", "materiel", "money", "result", "piece",
         "date-expression",
     }
 )
@@ -131,6 +131,7 @@ class TKG(DefinedNamespace):
     Materiel: URIRef  # harp malzemesi / materiel
     Mention: URIRef  # anılış / mention
     MilitaryUnit: URIRef  # askerî birlik / military unit
+    MonetaryAmount: URIRef  # para tutarı / monetary amount
     Occupation: URIRef  # işgal / occupation
     Order: URIRef  # emir / order
     Organization: URIRef  # örgüt / organization
@@ -189,9 +190,11 @@ class TKG(DefinedNamespace):
     locatedIn: URIRef  # bulunduğu yer / located in
     materiel: URIRef  # ele geçirilen malzeme / materiel
     memberOf: URIRef  # mensubu olduğu / member of
+    money: URIRef  # para / money
     ofUnit: URIRef  # birliği / of unit
     onBehalfOf: URIRef  # adına / on behalf of
     origin: URIRef  # çıkış yeri / origin
+    paidBy: URIRef  # ödeyen / paid by
     partOf: URIRef  # bağlı olduğu / part of
     participant: URIRef  # katılımcısı / participant
     party: URIRef  # tarafı / party
@@ -215,6 +218,7 @@ class TKG(DefinedNamespace):
 
     # Datatype properties
     abstentions: URIRef  # çekimser / abstentions
+    amount: URIRef  # tutar / amount
     animals: URIRef  # hayvan sayısı / animals
     archive: URIRef  # arşivi / archive
     articleNumber: URIRef  # madde numarası / article number
@@ -226,6 +230,7 @@ class TKG(DefinedNamespace):
     checkedBy: URIRef  # denetleyen / checked by
     citationInSentence: URIRef  # atıf cümlede / citation in sentence
     count: URIRef  # adedi / count
+    currency: URIRef  # para birimi / currency
     dead: URIRef  # ölü / dead
     descriptionSeen: URIRef  # görülen açıklama / description seen
     earliest: URIRef  # en erken / earliest
