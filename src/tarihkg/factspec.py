@@ -339,6 +339,20 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         ),
     ),
     PropertySpec(
+        "money",
+        _EVENT,
+        "a sum of money paid, delivered or given (one currency)",
+        structure=Structure(
+            "MonetaryAmount",
+            "money",
+            (
+                Part("amount", "amount", "count", meaning="how many units (19 bin = 19000)"),
+                Part("currency", "currency", "langString", meaning="the currency, as printed"),
+                Part("paid_by", "paidBy", "entity", AGENTS, "who paid or delivered it"),
+            ),
+        ),
+    ),
+    PropertySpec(
         "result",
         ("Plebiscite",),
         "vote counts",
