@@ -16,7 +16,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from tarihkg.cli import main
 from tarihkg.project import Project
 
-STAGES = ("extract", "rdfize", "reason", "validate", "build", "serve", "query")
+STAGES = ("extract", "rdfize", "reason", "candidates", "validate", "build", "serve", "query")
 TARIHKG = Path(sys.executable).parent / "tarihkg"
 
 
@@ -79,6 +79,10 @@ def test_stage_commands_write_their_artefacts(
     assert (tmp_path / "data/work/rdfized.nq").stat().st_size > 1_000_000
     assert main([*root, "reason"]) == 0
     assert (tmp_path / "data/work/inferred.nt").stat().st_size > 100_000
+    assert main([*root, "candidates"]) == 0
+    assert "reviewStatus> <https://w3id.org/tarihkg/ontology#candidate>" in (
+        tmp_path / "data/work/candidates.nt"
+    ).read_text(encoding="utf-8")
     assert main([*root, "validate"]) == 0
     assert (
         (tmp_path / "data/work/shacl-report.txt")

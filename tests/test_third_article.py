@@ -17,6 +17,7 @@ from tarihkg.store import open_store
 THIRD = Path(__file__).resolve().parent / "data" / "third"
 SID = "003_mondros_ve_tahliye"
 G = f"https://w3id.org/tarihkg/graph/{SID}"
+CANDIDATES = "https://w3id.org/tarihkg/graph/candidates"
 R = "https://w3id.org/tarihkg/resource/"
 PREFIX = "PREFIX tkg: <https://w3id.org/tarihkg/ontology#>\n"
 
@@ -104,9 +105,9 @@ def test_third_article_yields_candidate_facts(third: Path) -> None:
     rows = _rows(
         third,
         f"""
-        SELECT ?s ?p ?o ?v ?note WHERE {{ GRAPH <{G}> {{
+        SELECT ?s ?p ?o ?v ?rule WHERE {{ GRAPH <{CANDIDATES}> {{
             ?c tkg:reviewStatus tkg:candidate ; tkg:claimSubject ?s ; tkg:claimPredicate ?p ;
-               tkg:statedIn ?sentence ; tkg:note ?note ;
+               tkg:statedIn ?sentence ; tkg:foundByRule ?rule ; tkg:trigger ?words ;
                <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc .
             OPTIONAL {{ ?c tkg:claimObject ?o }} OPTIONAL {{ ?c tkg:claimValue ?v }} }} }}""",
     )
@@ -121,7 +122,9 @@ def test_third_article_yields_candidate_facts(third: Path) -> None:
     assert (unit, "officers", "191") in got and (unit, "soldiers", "5541") in got  # unit strength
     dated = {s for s, p, _ in got if p == "date"}
     assert {treaty, "event/bakunun-kurtulusu"} <= dated  # dated event
-    assert all(r["note"].startswith("found by the rule") for r in rows)
+    assert {r["rule"] for r in rows} == {"dated-event", "signing", "appointment", "unit-strength"}
+    in_source = _rows(third, f"SELECT ?c WHERE {{ GRAPH <{G}> {{ ?c tkg:reviewStatus tkg:candidate }} }}")
+    assert in_source == [], "a candidate in the source's own graph"
 
 
 def test_candidates_never_duplicate_curated_facts(built_project) -> None:

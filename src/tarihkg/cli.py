@@ -24,6 +24,7 @@ exit codes: 0 ok, 1 data invalid (SHACL violation, inconsistent ontology), 2 bad
 
 WORK_RDF = "rdfized.nq"
 WORK_INFERRED = "inferred.nt"
+WORK_CANDIDATES = "candidates.nt"
 
 
 def _progress(message: str) -> None:
@@ -101,6 +102,21 @@ def cmd_reason(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_candidates(args: argparse.Namespace) -> int:
+    """Run the candidate rules; write graph/candidates (proposals, never facts) to data/work/candidates.nt."""
+    from tarihkg.annotate import load_inputs
+    from tarihkg.pipeline import candidates_stage
+    from tarihkg.project import write_atomic
+
+    args.fresh = False
+    project, ds = _rdfized(args)
+    graph = candidates_stage(ds, project, load_inputs(project), base=args.base)
+    out = project.work_dir / WORK_CANDIDATES
+    write_atomic(out, graph.serialize(format="nt"))
+    _progress(f"{len(graph)} candidate triples -> {out.relative_to(project.root)}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Run the SHACL shapes over what would be served; write data/work/shacl-report.txt."""
     from tarihkg.pipeline import load_ontology, validate_stage
@@ -108,9 +124,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     args.fresh = False
     project, ds = _rdfized(args)
-    inferred = project.work_dir / WORK_INFERRED
-    if inferred.exists():
-        ds.graph(project_graph(args.base, "inferred")).parse(inferred, format="nt")
+    for name, work in (("inferred", WORK_INFERRED), ("candidates", WORK_CANDIDATES)):
+        path = project.work_dir / work
+        if path.exists():
+            ds.graph(project_graph(args.base, name)).parse(path, format="nt")
     out = project.work_dir / "shacl-report.txt"
     try:
         report = validate_stage(ds, project, load_ontology(project))
@@ -273,6 +290,7 @@ def make_parser() -> argparse.ArgumentParser:
         ("extract", cmd_extract),
         ("rdfize", cmd_rdfize),
         ("reason", cmd_reason),
+        ("candidates", cmd_candidates),
         ("validate", cmd_validate),
         ("build", cmd_build),
         ("check", cmd_check),

@@ -240,6 +240,7 @@ class TKG(DefinedNamespace):
     evidenceSource: URIRef  # kanıt kaynağı / evidence source
     fileName: URIRef  # dosya adı / file name
     footnoteNumber: URIRef  # dipnot numarası / footnote number
+    foundByRule: URIRef  # bulan kural / found by rule
     guns: URIRef  # top sayısı / guns
     holdsRole: URIRef  # görevi ya da rütbesi / holds role
     issue: URIRef  # sayısı / issue
@@ -270,6 +271,7 @@ class TKG(DefinedNamespace):
     soldiers: URIRef  # er sayısı / soldiers
     startOffset: URIRef  # başlangıç konumu / start offset
     text: URIRef  # metni / text
+    trigger: URIRef  # tetikleyen sözcükler / trigger words
     votesNo: URIRef  # hayır oyu / votes no
     votesYes: URIRef  # evet oyu / votes yes
     woundedOfficers: URIRef  # yaralı subay / wounded officers

@@ -1,4 +1,4 @@
-"""Project files -> data/build/: extract+annotate -> rdfize -> reason -> validate -> load, one function each.
+"""Project files -> data/build/: extract+annotate -> rdfize -> reason -> candidates -> validate -> load.
 
 `build` runs them all and stops at the first failing stage. The build directory is replaced
 atomically: everything is written to a sibling temp directory which is swapped in only when
@@ -30,6 +30,7 @@ from tarihkg.iri import DEFAULT_BASE, Minter
 from tarihkg.project import Project, remove_stale_siblings, swap_directory, write_atomic
 from tarihkg.rdfize import rdfize_dataset
 from tarihkg.reason import reason_dataset
+from tarihkg.rules import candidates_graph
 from tarihkg.validate import load_shapes, validate_graph
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,18 @@ def reason_stage(ds: Dataset, ontology: Graph, *, base: str) -> Graph:
     return inferred
 
 
+def candidates_stage(ds: Dataset, project: Project, inputs: Inputs, *, base: str) -> Graph:
+    """Stage 4: the rules' proposals into ``graph/candidates`` only, after reasoning (so nothing
+    is inferred from them) and never into a source's graph (CONTRACTS 1)."""
+    anchored = anchor_facts(load_facts(project.facts_dir), inputs.sources, inputs.registry)
+    minter = Minter(base)
+    graph = ds.graph(minter.graph("candidates"))
+    graph += candidates_graph(inputs.sources, anchored, inputs.registry, minter=minter)
+    return graph
+
+
 def validate_stage(ds: Dataset, project: Project, ontology: Graph) -> str:
-    """Stage 4: SHACL over exactly what will be served; raises ValidationError on any violation."""
+    """Stage 5: SHACL over exactly what will be served; raises ValidationError on any violation."""
     report = validate_graph(ds, shapes=load_shapes(project.shapes_dir), ontology=ontology)
     if not report.conforms:
         raise ValidationError("SHACL validation failed: the build is refused", report=report.text)
@@ -162,7 +173,7 @@ def check_violation_queries(store_dir: Path, queries: list[Path]) -> None:
 
 
 def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSummary) -> Path:
-    """Stage 5: write data/build/ (N-Quads, store, SHACL report, summary), run the
+    """Stage 6: write data/build/ (N-Quads, store, SHACL report, summary), run the
     ``ontology/queries/*-violation.rq`` checks on the store, and swap it in atomically."""
     target = project.build_dir
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -189,17 +200,19 @@ def build(
 ) -> BuildSummary:
     """Run every stage; the first failure raises and leaves the previous build untouched."""
     summary = BuildSummary()
-    with _stage("[1/5] extract", summary, progress):
+    with _stage("[1/6] extract", summary, progress):
         inputs = load_inputs(project)
         write_extracted(project, inputs)
         summary.warnings.extend(inputs.warnings)
         summary.warnings.extend(check_aliases(inputs.registry, inputs.sources))
-    with _stage("[2/5] rdfize", summary, progress):
+    with _stage("[2/6] rdfize", summary, progress):
         ds = rdfize_project(project, inputs, base=base)
         ontology = load_ontology(project)
-    with _stage("[3/5] reason (owlready2 + HermiT)", summary, progress):
+    with _stage("[3/6] reason (owlready2 + HermiT)", summary, progress):
         reason_stage(ds, ontology, base=base)
-    with _stage("[4/5] validate (SHACL)", summary, progress):
+    with _stage("[4/6] candidates (rules)", summary, progress):
+        candidates_stage(ds, project, inputs, base=base)
+    with _stage("[5/6] validate (SHACL)", summary, progress):
         try:
             report = validate_stage(ds, project, ontology)
         except ValidationError as exc:
@@ -215,6 +228,6 @@ def build(
         "dates": sum(len(a.dates) for s in inputs.sources.values() for a in s.sentences),
         "registry_entities": len(inputs.registry),
     }
-    with _stage("[5/5] load", summary, progress):
+    with _stage("[6/6] load", summary, progress):
         load_stage(ds, project, report=report, summary=summary)
     return summary

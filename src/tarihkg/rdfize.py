@@ -20,7 +20,6 @@ from tarihkg.errors import CurationError
 from tarihkg.factspec import SPEC
 from tarihkg.iri import Minter
 from tarihkg.namespaces import SCHEMA, TKG, WD
-from tarihkg.rules import Candidate, find_candidates
 from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.model import ExtractedSource
@@ -398,37 +397,6 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact) -> None:
         sg.add(claim, TKG.date, date)
 
 
-def rdfize_candidate(sg: _SourceGraph, cand: Candidate) -> None:
-    """A rule's proposal as a claim with `tkg:reviewStatus tkg:candidate` and no direct triple."""
-    m = sg.m
-    claim = m.resource("claim", cand.id)
-    a = cand.sentence
-    sg.add(claim, RDF.type, TKG.Claim)
-    sg.add(claim, TKG.statedIn, sg.sentence_iri(a.sentence.start, a.sentence.end))
-    sg.add(claim, PROV.wasDerivedFrom, sg.doc)
-    sg.add(claim, TKG.quote, Literal(" ".join(a.sentence.text.split())))
-    sg.add(claim, TKG.reviewStatus, TKG.candidate)
-    sg.add(claim, TKG.note, Literal(f"found by the rule '{cand.rule}'", lang="en"))
-    if a.sentence.footnote is not None:
-        sg.add(claim, TKG.inFootnote, m.footnote(sg.sid, a.sentence.footnote))
-    for c in a.citations:
-        sg.add(claim, TKG.supportedBy, m.span("citation", sg.sid, c.start, c.end))
-    sg.add(claim, TKG.claimSubject, sg.entity(cand.subject))
-    sg.add(claim, TKG.claimPredicate, TKG[cand.property])
-    date_node = m.span("date", sg.sid, cand.date.start, cand.date.end) if cand.date else None
-    if cand.property == "date" and date_node is not None:
-        sg.add(claim, TKG.claimObject, date_node)
-        return
-    if cand.object is not None:
-        sg.add(claim, TKG.claimObject, sg.entity(cand.object))
-    elif isinstance(cand.value, int):
-        sg.add(claim, TKG.claimValue, _int(cand.value))
-    else:
-        sg.add(claim, TKG.claimValue, Literal(str(cand.value), lang="tr"))
-    if date_node is not None:
-        sg.add(claim, TKG.date, date_node)
-
-
 def rdfize_source(
     src: AnnotatedSource,
     raw: str,
@@ -436,17 +404,14 @@ def rdfize_source(
     registry: Mapping[str, Entity],
     *,
     minter: Minter,
-    candidates: Iterable[Candidate] = (),
 ) -> Graph:
-    """The named graph of one source: document, spans, mentions, citations, dates, facts, candidates."""
+    """The named graph of one source: document, spans, mentions, citations, dates, facts."""
     sg = _SourceGraph(src, raw, registry, minter)
     sg.document()
     sg.footnotes(src.extracted)
     sg.sentences()
     for af in facts:
         rdfize_fact(sg, af)
-    for cand in candidates:
-        rdfize_candidate(sg, cand)
     log.info("%s: %d triples", src.meta.id, len(sg.g))
     return sg.g
 
@@ -467,10 +432,7 @@ def rdfize_dataset(
         by_source[af.fact.source].append(af)
     for sid in sorted(sources):
         g = ds.graph(minter.graph(sid))
-        candidates = find_candidates(sources[sid], registry, curated=by_source[sid])
-        g += rdfize_source(
-            sources[sid], raws[sid], by_source[sid], registry, minter=minter, candidates=candidates
-        )
+        g += rdfize_source(sources[sid], raws[sid], by_source[sid], registry, minter=minter)
     curation = ds.graph(minter.graph("curation"))
     curation += rdfize_registry(registry, minter=minter)
     onto = ds.graph(minter.graph("ontology"))
