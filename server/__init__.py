@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask, Response, g, render_template, request, url_for
 
-from server import dumps, exports, linked_data, reconcile, search, views
+from server import dumps, exports, linked_data, reconcile, review, search, views
 from server.errors import register_error_handler
 from server.examples import load_examples
 from server.host import PublicUrl
@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),  # YASGUI
     "PUBLIC_URL": "http://localhost/",  # every absolute URL the app writes; never the Host header
 }
-BLUEPRINTS = (reconcile.bp, exports.bp, linked_data.bp, search.bp, views.bp, dumps.bp)
+BLUEPRINTS = (reconcile.bp, exports.bp, linked_data.bp, search.bp, views.bp, dumps.bp, review.bp)
 
 
 def _limits(config: Mapping[str, Any]) -> Limits:

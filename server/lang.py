@@ -29,6 +29,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.query": ("Sorgu", "Query"),
     "nav.ontology": ("Ontoloji", "Ontology"),
     "nav.downloads": ("İndir", "Downloads"),
+    "nav.review": ("İnceleme", "Review"),
+    "review.title": ("İncelenmemiş aday bilgiler", "Unreviewed candidate facts"),
+    "review.unreviewed": ("İNCELENMEMİŞ — bilgi değil, öneri.",
+                          "NOT REVIEWED — proposals, not facts."),
+    "review.explain": ("Bu satırları çıkarım kuralları metinlerden önerdi; hiçbiri veri setinin "
+                       "bilgisi değildir: sorguların ve sayfaların gördüğü varsayılan grafın "
+                       "dışında, yalnızca kendi adlandırılmış grafında tutulurlar.",
+                       "Extraction rules proposed these rows from the texts; none of them is a "
+                       "fact of the dataset: they are kept in their own named graph only, outside "
+                       "the default graph that queries and pages see."),
+    "review.promote": ("Bir adayı bilgiye dönüştürmenin tek yolu: gözden geçiren, cümleyi okuyup "
+                       "bilgiyi data/curation/facts/ altındaki derleme dosyalarına eklemelidir; "
+                       "bir sonraki derleme onu incelenmiş bilgi olarak yazar.",
+                       "The only way to promote a candidate: a reviewer reads the sentence and "
+                       "adds the fact to the curation files in data/curation/facts/; the next "
+                       "build states it as a reviewed fact."),
+    "review.graph": ("Adlandırılmış graf", "Named graph"),
+    "review.count": ("aday", "candidates"),
+    "review.rules": ("kurallar", "rules"),
+    "review.rule": ("Kural", "Rule"),
+    "review.proposal": ("Öneri", "Proposal"),
+    "review.sentence": ("Cümle (tetikleyen sözcükler işaretli)",
+                        "Sentence (trigger words marked)"),
+    "review.status": ("incelenmemiş", "unreviewed"),
+    "review.open_sentence": ("cümleyi kaynağında aç", "open the sentence in its source"),
+    "review.none": ("Bekleyen aday yok.", "No candidates waiting."),
     "search": ("Ara", "Search"),
     "search.placeholder": ("Kişi, birlik, yer, olay…", "Person, unit, place, event…"),
     "search.results": ("Arama sonuçları", "Search results"),

@@ -1,9 +1,11 @@
 """Built N-Quads file -> downloadable dumps (N-Quads, TriG, Turtle, JSON-LD; gzipped) with
 SHA-256 checksums and licence metadata, written into ``{build}/dumps/`` at build time.
 
-The N-Quads, TriG and JSON-LD dumps keep the named graphs; the Turtle dump is the union of all
-graphs (each triple once), what the SPARQL endpoint's default graph shows. Gzip headers carry
-no time stamp, so the same graph always gives the same bytes and the same checksums.
+The N-Quads, TriG and JSON-LD dumps keep the named graphs (rule-made candidates stay apart in
+``graph/candidates``, each marked ``tkg:candidate``); the Turtle dump is the union of all other
+graphs (each triple once), what the SPARQL endpoint's default graph shows: no candidate in it.
+Gzip headers carry no time stamp, so the same graph always gives the same bytes and the same
+checksums.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ class Dump:
     licence: str
 
 
+def _is_candidates(graph: object) -> bool:
+    """Whether a quad's graph is ``{base}graph/candidates`` (whatever base the build used)."""
+    return isinstance(graph, pyoxigraph.NamedNode) and graph.value.endswith("/graph/candidates")
+
+
 def _serialize(
     quads: list[pyoxigraph.Quad], fmt: Format, *, keep_graphs: bool
 ) -> tuple[bytes, int]:
@@ -60,8 +67,8 @@ def _serialize(
         data = pyoxigraph.serialize(quads, format=target, prefixes=PREFIXES)
         count = len(quads)
     else:
-        triples = sorted({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads},
-                         key=str)
+        triples = sorted({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads
+                          if not _is_candidates(q.graph_name)}, key=str)
         data = pyoxigraph.serialize(triples, format=target, prefixes=PREFIXES)
         count = len(triples)
     if data is None:
