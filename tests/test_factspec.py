@@ -144,3 +144,88 @@ def test_absurdly_nested_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
     _, problems = read_facts(tmp_path)
     assert len(problems) == 1
     assert problems[0].line == 5 and "nested more than" in problems[0].message
+
+
+QUALIFIED = """\
+- source: 002_afd972166be37c54
+  sentence: "25 Aralık 1918 yılında General Mehmandarov savunma bakanı olarak atanmış"
+  facts:
+    - id: f-t-mehmandarov-minister
+      subject: mehmandarov
+      property: holdsRole
+      value: savunma bakanı
+      from: "1918-12-25"
+      from_wording: 25 Aralık 1918 yılında
+- source: 002_afd972166be37c54
+  sentence: "Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti"
+  facts:
+    - id: f-t-enver-appoints
+      subject: nuri-pasanin-kafkas-islam-ordusu-komutanligina-tayini
+      property: participant
+      object: enver-pasa
+      side: osmanli-devleti
+      role: tayin eden
+    - id: f-t-army-men
+      subject: kafkas-islam-ordusu
+      mentioned_as: {subject: bu ordunun}
+      property: quantity
+      value: {kind: men, amount: 1500.5, unit: asker}
+"""
+
+
+def test_qualifiers_and_structured_values_become_what_the_spec_says(tmp_path: Path) -> None:
+    """from/until time spans, side, role and a quantity node, as factspec maps them."""
+    from conftest import copy_project
+    from rdflib import Literal, Namespace
+    from rdflib.namespace import XSD
+
+    from tarihkg.annotate import load_inputs
+    from tarihkg.pipeline import rdfize_project
+    from tarihkg.project import Project
+
+    project = Project(copy_project(tmp_path))
+    (project.facts_dir / "zz-q.yaml").write_text(MODELINE + "\n" + QUALIFIED, encoding="utf-8")
+    jsonschema.validate(yaml.safe_load(QUALIFIED), json_schema())
+    ds = rdfize_project(project, load_inputs(project), base="https://w3id.org/tarihkg/")
+    def has(*triple: object) -> bool:
+        return any(True for _ in ds.quads((*triple, None)))  # type: ignore[arg-type]
+
+    r = Namespace("https://w3id.org/tarihkg/resource/")
+    claim = r["claim/f-t-mehmandarov-minister"]
+    start = r["date/claim-f-t-mehmandarov-minister-from"]
+    assert has(claim, TKG.validFrom, start)
+    assert has(start, TKG.edtf, Literal("1918-12-25"))
+    assert has(start, TKG.originalWording, Literal("25 Aralık 1918 yılında", lang="tr"))
+    claim = r["claim/f-t-enver-appoints"]
+    assert has(claim, TKG.side, r["polity/osmanli-devleti"])
+    assert has(claim, TKG.inRole, Literal("tayin eden", lang="tr"))
+    node = r["quantity/f-t-army-men"]
+    assert has(r["unit/kafkas-islam-ordusu"], TKG.quantity, node)
+    assert has(node, TKG.quantityAmount, Literal("1500.5", datatype=XSD.decimal))
+    assert has(node, TKG.quantityKind, Literal("men"))
+    assert has(node, TKG.unitOfMeasure, Literal("asker", lang="tr"))
+
+
+def test_a_side_of_the_wrong_class_and_a_wording_not_in_the_sentence_are_refused(
+    tmp_path: Path,
+) -> None:
+    from conftest import copy_project
+
+    from tarihkg.annotate import check_anchors, load_inputs
+    from tarihkg.project import Project
+
+    project = Project(copy_project(tmp_path))
+    bad = QUALIFIED.replace("side: osmanli-devleti", "side: baku").replace(
+        "from_wording: 25 Aralık 1918 yılında", "from_wording: 26 Aralık"
+    )
+    (project.facts_dir / "zz-q.yaml").write_text(bad, encoding="utf-8")
+    inputs = load_inputs(project)
+    facts, problems = read_facts(project.facts_dir)
+    assert not problems
+    _, problems = check_anchors(facts, inputs.sources, inputs.registry)
+    messages = sorted((p.line, p.message) for p in problems)
+    assert messages == [
+        (4, "fact f-t-mehmandarov-minister: from_wording '26 Aralık' is not in its sentence"),
+        (13, "fact f-t-enver-appoints: side 'baku' is a Place; 'participant' takes "
+         "Organization or Polity (docs/model.md)"),
+    ]

@@ -23,7 +23,7 @@ from tarihkg.curation import (
     load_sources_meta,
 )
 from tarihkg.errors import CurationError, SourceError
-from tarihkg.factspec import SPEC, is_a, object_classes
+from tarihkg.factspec import SPEC, WORDINGS, is_a, object_classes
 from tarihkg.project import Project, write_atomic
 from tarihkg.text.citations import Citation, find_citations
 from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
@@ -254,7 +254,10 @@ def _class_problems(fact: Fact, registry: Mapping[str, Entity]) -> list[Curation
     spec = SPEC[fact.property]
     named: list[tuple[str, str, tuple[str, ...]]] = [("subject", fact.subject, spec.subject)]
     for role, classes in object_classes(spec).items():
-        ref = fact.object if role == "object" else (fact.value or {}).get(role[len("value.") :])
+        if role.startswith("value."):
+            ref = (fact.value or {}).get(role[len("value.") :])
+        else:
+            ref = fact.object if role == "object" else fact.qualifiers.get(role)
         if ref is not None:
             named.append((role, str(ref), classes))
     problems = []
@@ -324,6 +327,10 @@ def _anchor(
         )
         if date_occ is None and key not in text:
             raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
+    for name in WORDINGS.values():
+        wording = fact.qualifiers.get(name)
+        if wording and tr_casefold(_squash(wording)) not in text:
+            raise _refuse(fact, f"{name} {wording!r} is not in its sentence")
     cits, own = supporting_citations(src, sent)
     return AnchoredFact(fact, sent, cits, own, date_occ)
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from tarihkg.errors import CurationError, SourceError
-from tarihkg.factspec import SPEC, check_fact_fields
+from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS, check_fact_fields
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +223,8 @@ class Fact:
     note: dict[str, str] = field(default_factory=dict)
     mention_check: bool = True
     mentioned_as: dict[str, str] = field(default_factory=dict)
+    #: The qualifiers other than `date`/`date_wording` (`from`, `until_wording`, `side` ...).
+    qualifiers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -566,6 +568,11 @@ def _fact(raw: dict[str, Any], source: str, quote: str, path: Path) -> Fact:
         note=_text_map(raw.get("note"), "note", (path, line)),
         mention_check=raw.get("mention_check", True) is not False,
         mentioned_as={k: str(v) for k, v in mentioned.items() if k != _LINE},
+        qualifiers={
+            k: str(raw[k])
+            for k in (*QUALIFIERS, *WORDINGS.values())
+            if k in raw and k not in ("date", "date_wording")
+        },
     )
 
 

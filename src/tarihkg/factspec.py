@@ -71,6 +71,8 @@ LITERALS: dict[str, dict[str, Any]] = {
     "langString": {"schema": {"type": "string", "minLength": 1}, "rdf": "a string @tr"},
     "count": {"schema": {"type": "integer", "minimum": 0}, "rdf": "xsd:nonNegativeInteger"},
     "entity": {"schema": {"$ref": "#/$defs/id"}, "rdf": "the entity's IRI"},
+    "decimal": {"schema": {"type": "number", "minimum": 0}, "rdf": "xsd:decimal"},
+    "string": {"schema": {"type": "string", "minLength": 1}, "rdf": "xsd:string"},
 }
 
 
@@ -80,7 +82,7 @@ class Part:
 
     key: str
     predicate: str
-    kind: str  # "count" | "langString" | "entity"
+    kind: str  # a key of LITERALS
     classes: tuple[str, ...] = ()  # for kind "entity": the registry classes it may name
     meaning: str = ""
 
@@ -126,16 +128,55 @@ class PropertySpec:
         return "value"
 
 
-#: The qualifiers a fact may carry beside its object, and how each maps to RDF.
+_WORDING = {"type": "string", "minLength": 1}
+
+#: The qualifiers a fact may carry beside its object, and how each maps to RDF. A time
+#: qualifier (`date`, `from`, `until`) has a companion `{name}_wording`: the words as printed,
+#: checked to be in the sentence. `predicate` is the claim's property; `kind` what it holds.
 QUALIFIERS: dict[str, dict[str, Any]] = {
     "date": {
         "schema": {"$ref": "#/$defs/edtf"},
+        "kind": "time",
+        "predicate": "date",
         "rdf": "claim `tkg:date` a `tkg:TimeSpan` (the date occurrence of the sentence when "
         "`date_wording` finds it there, else a node of its own)",
-        "meaning": "when the fact held or happened (EDTF: 1918-06-07, 1918-06, 1918, "
+        "meaning": "when the fact held or happened, 'at' (EDTF: 1918-06-07, 1918-06, 1918, "
         "1918-09-13/1918-09-14)",
     },
+    "from": {
+        "schema": {"$ref": "#/$defs/edtf"},
+        "kind": "time",
+        "predicate": "validFrom",
+        "rdf": "claim `tkg:validFrom` a `tkg:TimeSpan` (`from_wording` its wording)",
+        "meaning": "from when the fact held, as the sentence gives it (EDTF)",
+    },
+    "until": {
+        "schema": {"$ref": "#/$defs/edtf"},
+        "kind": "time",
+        "predicate": "validUntil",
+        "rdf": "claim `tkg:validUntil` a `tkg:TimeSpan` (`until_wording` its wording)",
+        "meaning": "until when the fact held, as the sentence gives it (EDTF)",
+    },
+    "side": {
+        "schema": {"$ref": "#/$defs/id"},
+        "kind": "entity",
+        "classes": ("Organization", "Polity"),
+        "predicate": "side",
+        "rdf": "claim `tkg:side` the entity",
+        "meaning": "the side the sentence gives the fact to (whose losses, whose strength, "
+        "on whose side a participant fought): an Organization or Polity",
+    },
+    "role": {
+        "schema": {"type": "string", "minLength": 1},
+        "kind": "langString",
+        "predicate": "inRole",
+        "rdf": "claim `tkg:inRole` a string @tr",
+        "meaning": "the capacity in which the subject or object acts, as printed "
+        "(a person's role in an event: `murahhas`, `komutan`)",
+    },
 }
+#: Time qualifiers -> the field holding their wording.
+WORDINGS = {q: f"{q}_wording" for q, f in QUALIFIERS.items() if f["kind"] == "time"}
 
 #: Fields every fact may have, whatever its property (besides the qualifiers it allows).
 COMMON_FIELDS: dict[str, dict[str, Any]] = {
@@ -154,10 +195,13 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
         "rdf": "`tkg:claimPredicate`",
         "meaning": "a fact property (the table above)",
     },
-    "date_wording": {
-        "schema": {"type": "string", "minLength": 1},
-        "rdf": "`tkg:originalWording` of the date (checked: in the sentence)",
-        "meaning": "the date as printed",
+    **{
+        w: {
+            "schema": _WORDING,
+            "rdf": f"`tkg:originalWording` of the `{q}` time span",
+            "meaning": f"the `{q}` date as printed (checked: in the sentence)",
+        }
+        for q, w in WORDINGS.items()
     },
     "conflicts_with": {
         "schema": {"type": "array", "items": {"$ref": "#/$defs/factId"}, "minItems": 1},
@@ -196,6 +240,9 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
     },
 }
 
+_HELD = ("date", "from", "until")  # states that hold for a time: commands, memberships ...
+_TAKEN = ("date", "side", "role")  # taking part in an event
+_COUNTED = ("date", "side")  # numbers of one side
 _EVENT = ("Event",)
 _UNIT = ("MilitaryUnit",)
 _PLACE = ("Place",)
@@ -207,23 +254,38 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
         "commander",
         ("MilitaryUnit", "Event"),
-        "commanded it (date on the claim: when); inverse `commands` is inferred",
+        "commanded it; inverse `commands` is inferred",
         object=_PERSON,
+        qualifiers=_HELD,
     ),
-    PropertySpec("partOf", _UNIT, "subordinate to (transitive; `hasPart` inferred)", object=_UNIT),
+    PropertySpec(
+        "partOf",
+        _UNIT,
+        "subordinate to (transitive; `hasPart` inferred)",
+        object=_UNIT,
+        qualifiers=_HELD,
+    ),
     PropertySpec(
         "headquarters",
         ("Organization", "Polity"),
         "seat / headquarters (capital of a polity)",
         object=_PLACE,
+        qualifiers=_HELD,
     ),
-    PropertySpec("positionedAt", _UNIT, "stood at (date on the claim)", object=_PLACE),
-    PropertySpec("memberOf", _PERSON, "served in / belonged to", object=_GROUPS),
+    PropertySpec("positionedAt", _UNIT, "stood at", object=_PLACE, qualifiers=_HELD),
+    PropertySpec(
+        "memberOf",
+        _PERSON,
+        "served in / belonged to",
+        object=_GROUPS,
+        qualifiers=(*_HELD, "role"),
+    ),
     PropertySpec(
         "holdsRole",
         _PERSON,
         "office or rank as printed (`savunma bakanı`, `Yarbay`)",
         value="langString",
+        qualifiers=_HELD,
     ),
     PropertySpec("sibling", _PERSON, "brother or sister (symmetric)", object=_PERSON),
     PropertySpec(
@@ -239,8 +301,9 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         _EVENT,
         "who did it (captured, occupied, withdrew, declared ...)",
         object=AGENTS,
+        qualifiers=_TAKEN,
     ),
-    PropertySpec("participant", _EVENT, "took part", object=AGENTS),
+    PropertySpec("participant", _EVENT, "took part", object=AGENTS, qualifiers=_TAKEN),
     PropertySpec(
         "target",
         _EVENT,
@@ -304,6 +367,7 @@ PROPERTIES: tuple[PropertySpec, ...] = (
             ),
             reverse=True,
         ),
+        qualifiers=_COUNTED,
     ),
     PropertySpec(
         "casualties",
@@ -323,6 +387,7 @@ PROPERTIES: tuple[PropertySpec, ...] = (
                 Part("dead", "dead", "count"),
             ),
         ),
+        qualifiers=_COUNTED,
     ),
     PropertySpec(
         "materiel",
@@ -337,6 +402,7 @@ PROPERTIES: tuple[PropertySpec, ...] = (
                 Part("captured_by", "capturedBy", "entity", AGENTS, "who captured it"),
             ),
         ),
+        qualifiers=_COUNTED,
     ),
     PropertySpec(
         "money",
@@ -366,6 +432,21 @@ PROPERTIES: tuple[PropertySpec, ...] = (
                 Part("abstained", "abstentions", "count"),
             ),
         ),
+    ),
+    PropertySpec(
+        "quantity",
+        ("Event", "Treaty", "Organization", "Polity"),
+        "a number the sentence states (money, votes, seats, men, distance ...)",
+        structure=Structure(
+            "Quantity",
+            "quantity",
+            (
+                Part("kind", "quantityKind", "string", meaning="money, votes, seats, men ..."),
+                Part("amount", "quantityAmount", "decimal", meaning="the number printed"),
+                Part("unit", "unitOfMeasure", "langString", meaning="as printed: manat, km ..."),
+            ),
+        ),
+        qualifiers=_COUNTED,
     ),
 )
 
@@ -399,11 +480,15 @@ def check_fact_fields(raw: dict[str, Any]) -> list[str]:
     for key in sorted(set(raw) - allowed - {"object", "value"}):
         what = f"'{prop}'" if spec is not None else "a fact"
         problems.append(f"unknown field {key!r} for {what} (allowed: {', '.join(sorted(allowed))})")
-    date = raw.get("date")
-    if date is not None and not re.match(EDTF_RE, str(date)):
-        problems.append(f"date {date!r} is not EDTF (1918-06-07, 1918-06, 1918, a/b)")
-    if "date_wording" in raw and date is None:
-        problems.append("'date_wording' without 'date'")
+    for q, wording in WORDINGS.items():
+        when = raw.get(q)
+        if when is not None and not re.match(EDTF_RE, str(when)):
+            problems.append(f"{q} {when!r} is not EDTF (1918-06-07, 1918-06, 1918, a/b)")
+        if wording in raw and when is None:
+            problems.append(f"'{wording}' without '{q}'")
+    for q in ("side", "role"):
+        if q in raw and not (isinstance(raw[q], str) and raw[q].strip()):
+            problems.append(f"'{q}' must be a registry id or text, not {raw[q]!r}")
     if raw.get("mention_check") is False and not raw.get("note"):
         problems.append("mention_check: false needs a note saying why")
     if "mention_check" in raw and raw.get("mention_check") is not False:
@@ -441,19 +526,29 @@ def _check_structure(name: str, st: Structure, val: Any) -> list[str]:
             problems.append(
                 f"unknown field {key!r} for {name} (known: {', '.join(p.key for p in st.parts)})"
             )
-        elif part.kind == "count" and not (isinstance(val[key], int) and val[key] >= 0):
-            problems.append(f"{name}.{key} must be a whole number >= 0, not {val[key]!r}")
-        elif part.kind != "count" and not isinstance(val[key], str):
-            problems.append(f"{name}.{key} must be text or a registry id, not {val[key]!r}")
+        elif not _fits(part.kind, val[key]):
+            what = {"count": "a whole number >= 0", "decimal": "a number >= 0"}.get(
+                part.kind, "text or a registry id"
+            )
+            problems.append(f"{name}.{key} must be {what}, not {val[key]!r}")
     return problems
+
+
+def _fits(kind: str, value: Any) -> bool:
+    if kind in ("count", "decimal"):
+        number = (int,) if kind == "count" else (int, float)
+        return isinstance(value, number) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, str) and bool(value.strip())
 
 
 def object_classes(spec: PropertySpec) -> dict[str, tuple[str, ...]]:
     """Registry ids a fact names besides its subject -> the classes each may have.
 
-    Keys are `object` or `value.{part}`.
+    Keys are `object`, `value.{part}` or a qualifier (`side`).
     """
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, tuple[str, ...]] = {
+        q: QUALIFIERS[q]["classes"] for q in spec.qualifiers if QUALIFIERS[q]["kind"] == "entity"
+    }
     if spec.object:
         out["object"] = spec.object
     if spec.structure is not None:

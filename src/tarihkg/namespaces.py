@@ -143,6 +143,7 @@ class TKG(DefinedNamespace):
     Plebiscite: URIRef  # halk oylaması / plebiscite
     PlebisciteResult: URIRef  # halk oylaması sonucu / plebiscite result
     Polity: URIRef  # siyasi yapı / polity
+    Quantity: URIRef  # miktar / quantity
     ReviewStatus: URIRef  # inceleme durumu / review status
     Revolution: URIRef  # devrim / revolution
     Sentence: URIRef  # cümle / sentence
@@ -203,10 +204,12 @@ class TKG(DefinedNamespace):
     placeKind: URIRef  # yer türü / place kind
     positionedAt: URIRef  # konuşlandığı yer / positioned at
     precision: URIRef  # kesinliği / precision
+    quantity: URIRef  # miktarı / quantity
     replaces: URIRef  # yerine geçtiği / replaces
     result: URIRef  # sonuç / result
     reviewStatus: URIRef  # inceleme durumu / review status
     sibling: URIRef  # kardeşi / sibling
+    side: URIRef  # tarafı / side
     signatory: URIRef  # imzacı / signatory
     signature: URIRef  # imzası / signature
     signedAt: URIRef  # imzalandığı yer / signed at
@@ -214,6 +217,8 @@ class TKG(DefinedNamespace):
     sufferedBy: URIRef  # kaybı veren / suffered by
     supportedBy: URIRef  # dayanağı / supported by
     target: URIRef  # hedefi / target
+    validFrom: URIRef  # başlangıcı / valid from
+    validUntil: URIRef  # bitişi / valid until
     zone: URIRef  # bölgesi / zone
 
     # Datatype properties
@@ -243,6 +248,7 @@ class TKG(DefinedNamespace):
     foundByRule: URIRef  # bulan kural / found by rule
     guns: URIRef  # top sayısı / guns
     holdsRole: URIRef  # görevi ya da rütbesi / holds role
+    inRole: URIRef  # sıfatıyla / in role
     issue: URIRef  # sayısı / issue
     item: URIRef  # malzeme adı / item
     killedOfficers: URIRef  # şehit subay / killed officers
@@ -260,6 +266,8 @@ class TKG(DefinedNamespace):
     pageIndex: URIRef  # sayfa sırası / page index
     pages: URIRef  # sayfalar / pages
     printedEdtf: URIRef  # basılı EDTF / printed EDTF
+    quantityAmount: URIRef  # miktar / amount
+    quantityKind: URIRef  # miktar türü / quantity kind
     registryId: URIRef  # kayıt kimliği / registry id
     relativeDate: URIRef  # göreli tarih / relative date
     requirement: URIRef  # hükmü / requirement
@@ -272,6 +280,7 @@ class TKG(DefinedNamespace):
     startOffset: URIRef  # başlangıç konumu / start offset
     text: URIRef  # metni / text
     trigger: URIRef  # tetikleyen sözcükler / trigger words
+    unitOfMeasure: URIRef  # birimi / unit of measure
     votesNo: URIRef  # hayır oyu / votes no
     votesYes: URIRef  # evet oyu / votes yes
     woundedOfficers: URIRef  # yaralı subay / wounded officers

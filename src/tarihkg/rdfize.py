@@ -15,9 +15,9 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
-from tarihkg.curation import Coordinates, Entity, WikidataLink
+from tarihkg.curation import Coordinates, Entity, Fact, WikidataLink
 from tarihkg.errors import CurationError
-from tarihkg.factspec import SPEC
+from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS
 from tarihkg.iri import Minter
 from tarihkg.namespaces import SCHEMA, TKG, WD
 from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
@@ -333,12 +333,37 @@ def _fact_date(sg: _SourceGraph, af: AnchoredFact) -> URIRef | None:
 
 
 def _part_term(sg: _SourceGraph, kind: str, value: Any) -> URIRef | Literal:
-    """A structured value's field as an RDF term, by its kind in the fact specification."""
+    """A structured value's field (or a qualifier) as an RDF term, by its kind in the fact
+    specification (factspec.LITERALS)."""
     if kind == "count":
         return _int(value)
+    if kind == "decimal":
+        return Literal(str(value), datatype=XSD.decimal)
+    if kind == "string":
+        return Literal(str(value))
     if kind == "langString":
         return Literal(str(value), lang="tr")
     return sg.entity(str(value))
+
+
+def _qualify(sg: _SourceGraph, fact: Fact, claim: URIRef) -> None:
+    """The claim's qualifiers other than `date`: `from`/`until` time spans, `side`, `role`."""
+    for name, value in sorted(fact.qualifiers.items()):
+        q = QUALIFIERS.get(name)
+        if q is None:
+            continue  # a wording: it goes with its time span
+        term: URIRef | Literal
+        if q["kind"] == "time":
+            term = sg.m.resource("date", f"claim-{fact.id}-{name}")
+            try:
+                sg.time_span(term, wording=fact.qualifiers.get(WORDINGS[name]), edtf=value)
+            except ValueError as exc:
+                raise CurationError(
+                    f"fact {fact.id}: {exc}", path=fact.path, line=fact.line
+                ) from exc
+        else:
+            term = _part_term(sg, q["kind"], value)
+        sg.add(claim, TKG[q["predicate"]], term)
 
 
 def _triple(sg: _SourceGraph, claim: URIRef, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
@@ -379,6 +404,7 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact) -> None:
     spec = SPEC[fact.property]
     subject = sg.entity(fact.subject)
     claim = _claim(sg, af)
+    _qualify(sg, fact, claim)
     date = _fact_date(sg, af)
     if spec.structure is not None:
         _structured(sg, af, claim, subject, date)
