@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_BYTES": 100_000,
     "MAX_NESTING": 100,
     "MAX_RESULT_ROWS": 100_000,
+    "MAX_RESULT_BYTES": 100_000_000,  # an answer's size; over it the answer is a 503
     "QUERY_TIMEOUT": 30,  # seconds; the query process is killed and the answer is 503
     "QUERY_MEMORY_MB": 2048,  # address space of a query process
     "QUERY_PROCESSES": 1,  # per web worker; 0 runs queries in the web worker (tests only)
@@ -57,6 +58,7 @@ def _limits(config: Mapping[str, Any]) -> Limits:
         max_query_bytes=int(config["MAX_QUERY_BYTES"]),
         max_nesting=int(config["MAX_NESTING"]),
         max_rows=int(config["MAX_RESULT_ROWS"]),
+        max_result_bytes=int(config["MAX_RESULT_BYTES"]),
         timeout_s=float(config["QUERY_TIMEOUT"]),
         memory_mb=int(config["QUERY_MEMORY_MB"]),
         service_allowlist=tuple(str(a) for a in allow),
@@ -109,6 +111,7 @@ def _register_access_log(app: Flask) -> None:
     @app.before_request
     def start_timer() -> None:
         g.started = time.perf_counter()
+        g.arrived = time.monotonic()
 
     @app.after_request
     def finish(response: Response) -> Response:
@@ -152,6 +155,7 @@ def _register_routes(app: Flask) -> None:
             content_type=request.headers.get("Content-Type"),
             endpoint=url_for("sparql", _external=True),
             query_string=request.query_string,
+            arrived=g.get("arrived"),
         )
         started = time.perf_counter()
         runner = state.pool.run if state.pool is not None else None

@@ -7,42 +7,63 @@ to ``size`` child processes, forked from multiprocessing's fork server (started 
 worker with this module imported, so a new child is ready in milliseconds even when the cores are
 busy; it never opens a store, so no store handle crosses a fork), each with the store opened
 read-only and ``RLIMIT_AS`` set to the memory cap. The parent sends one job at a time down a
-pipe and waits until the deadline (counted from the request's arrival) for the answer; if none
-comes, it kills the child (SIGKILL), answers 503 with a message and starts a fresh child, so the
-server keeps answering everyone else. A child that dies (memory exhausted: SIGABRT from Rust,
-MemoryError from Python; or a crash) is replaced the same way. Children live as long as the web
-worker and are reused last-in first-out, so the few that do the work keep their RocksDB caches
-warm and the others stay idle. Messages on the pipe: a job is one JSON message; an answer is one
-message, its JSON head (status, headers) behind a 4-byte length, then the raw body.
-"""
+pipe and waits until the deadline (counted from the request's arrival, so time spent queueing
+counts) for the answer; if none comes, it kills the child (SIGKILL), answers 503 with a message
+and starts a fresh child, so the server keeps answering everyone else. A child that dies is
+replaced the same way; its death is reported by its cause: SIGABRT (Rust's allocation failure
+under the cap) is the memory limit, SIGALRM its own deadline, any other signal a kill from
+outside (the OOM killer, an operator), which is never reported as the memory limit.
 
+A child never outlives what started it or its deadline, whatever happens above it: it asks the
+kernel for SIGKILL when its parent (the fork server) dies (``PR_SET_PDEATHSIG``), the fork server
+exits when its web worker dies (its pipe from the worker closes), and before each job the child
+arms a real-time timer (``setitimer``, SIGALRM left at its default action, which ends the
+process even inside Rust code) for the job's deadline plus `GRACE_S`.
+
+Answers are bounded in bytes (``Limits.max_result_bytes``, stated in the 503) and never whole in
+a web worker's memory: the child serializes into a spooled temporary file as the engine produces
+rows, then sends it in chunks; the parent keeps up to `MEMORY_BODY_BYTES` in memory and spools
+the rest to a temporary file, frees the child, and the app streams the file to the client.
+Children live as long as the web worker and are reused last-in first-out, so the few that do the
+work keep their RocksDB caches warm and the others stay idle. Messages on the pipe: a job is one
+JSON message; an answer is a JSON head ``[status, headers]``, then its body in chunks of at most
+`CHUNK_BYTES`, then an empty message.
+"""
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import multiprocessing
+import multiprocessing.forkserver
+import os
 import resource
 import signal
 import sys
+import tempfile
 import threading
 import time
 import weakref
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, replace
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import IO, Any
 
 from werkzeug.datastructures import MIMEAccept
 
-from server.errors import Headers, HttpError, internal_error, render_error, service_unavailable
+from server.errors import HttpError, internal_error, render_error, service_unavailable
 from server.negotiation import parse_accept
 from server.sparql import Limits, Operation, ProtocolResponse
 
 log = logging.getLogger(__name__)
 
 RECURSION_LIMIT = 20_000
+GRACE_S = 2.0  # a child ends itself this long after a job's deadline if nobody killed it
+CHUNK_BYTES = 1 << 20
+MEMORY_BODY_BYTES = 1 << 20  # a bigger answer is spooled to a file in the web worker
+_PR_SET_PDEATHSIG = 1
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["server.executor"])
-_HEAD_LENGTH = 4  # bytes of the big-endian length of an answer's JSON head
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,9 @@ class _Child:
         try:
             head = json.loads(self.receive(deadline))
         except (EOFError, OSError):
-            raise RuntimeError("the query process did not start") from None
+            self.proc.join(5)
+            raise RuntimeError(f"the query process did not start (exit {self.proc.exitcode})"
+                               ) from None
         if head.get("error"):
             raise RuntimeError(f"the query process cannot open the store: {head['error']}")
         self.ready = True
@@ -172,9 +195,11 @@ class QueryPool:
         _kill_all(self._all)
 
     def run(self, op: Operation) -> ProtocolResponse:
-        """Run ``op`` in a child under the deadline; the answer, or a 503/500 error answer."""
+        """Run ``op`` in a child before its deadline (``op.deadline``, else the limit from now);
+        the answer, or a 503/500 error answer."""
         timeout = self.settings.limits.timeout_s
-        deadline = time.monotonic() + timeout
+        deadline = op.deadline if op.deadline is not None else time.monotonic() + timeout
+        op = replace(op, deadline=deadline)
         accept = parse_accept(op.accept)
         self.start()
         try:
@@ -196,7 +221,8 @@ class QueryPool:
             return _error(service_unavailable(str(exc)), op, accept)
         try:
             child.send(json.dumps(op.to_dict()).encode("utf-8"))
-            message = child.receive(deadline)
+            status, headers = json.loads(child.receive(deadline))
+            body = _receive_body(child, deadline)
         except TimeoutError:
             log.warning("query stopped after %g s (pid %s)", timeout, child.proc.pid)
             self._retire(child)
@@ -206,32 +232,56 @@ class QueryPool:
             child.proc.join(10)
             code = child.proc.exitcode
             self._retire(child)
-            if code in (-signal.SIGABRT, -signal.SIGKILL):
-                log.warning("query process ran out of memory (exit %s)", code)
-                return _error(service_unavailable(
-                    f"the query needed more than the {self.settings.limits.memory_mb} MB memory "
-                    "limit and was stopped"), op, accept)
-            log.error("query process died (exit %s) on a query of %d bytes", code, len(op.query))
-            return _error(internal_error(), op, accept)
+            return _error(self._death(code, op), op, accept)
         self._release(child)
-        status, headers, body = _unpack(message)
-        return ProtocolResponse(status, headers, body, op.query)
+        return ProtocolResponse(int(status), [(k, v) for k, v in headers], body, op.query)
+
+    def _death(self, code: int | None, op: Operation) -> HttpError:
+        """What to tell the client whose query process died with exit ``code``."""
+        limits = self.settings.limits
+        if code == -signal.SIGABRT:
+            log.warning("query process ran out of memory (exit %s)", code)
+            return service_unavailable(f"the query needed more than the {limits.memory_mb} MB "
+                                       "memory limit and was stopped")
+        if code == -signal.SIGALRM:
+            log.warning("query process stopped itself at its deadline")
+            return service_unavailable(f"the query ran longer than the {limits.timeout_s:g} s "
+                                       "limit and was stopped")
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            log.warning("query process killed from outside by %s", name)
+            return service_unavailable(f"the query process was stopped from outside ({name}) "
+                                       "while it ran this query; try again")
+        log.error("query process died (exit %s) on a query of %d bytes", code, len(op.query))
+        return internal_error()
 
 
-def _pack(answer: ProtocolResponse) -> bytes:
-    head = json.dumps([answer.status, answer.headers]).encode("utf-8")
-    return len(head).to_bytes(_HEAD_LENGTH, "big") + head + answer.body
+def _receive_body(child: _Child, deadline: float) -> bytes | Iterator[bytes]:
+    """The answer's body from ``child``: bytes if small, else chunks read from a temporary
+    file (the web worker never holds a big answer in memory)."""
+    parts: list[bytes] = []
+    held = 0
+    spool: IO[bytes] | None = None
+    while chunk := child.receive(deadline):
+        if spool is None and held + len(chunk) <= MEMORY_BODY_BYTES:
+            parts.append(chunk)
+            held += len(chunk)
+            continue
+        if spool is None:
+            spool = tempfile.TemporaryFile(prefix="tarihkg-answer-")
+            spool.writelines(parts)
+            parts = []
+        spool.write(chunk)
+    if spool is None:
+        return b"".join(parts)
+    spool.seek(0)
+    return _read_chunks(spool)
 
 
-def _unpack(message: bytes) -> tuple[int, Headers, bytes]:
-    """The inverse of `_pack`.
-
-    >>> _unpack(_pack(ProtocolResponse(200, [("Vary", "Accept")], b"{}")))
-    (200, [('Vary', 'Accept')], b'{}')
-    """
-    end = _HEAD_LENGTH + int.from_bytes(message[:_HEAD_LENGTH], "big")
-    status, headers = json.loads(message[_HEAD_LENGTH:end])
-    return int(status), [(k, v) for k, v in headers], message[end:]
+def _read_chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    with spool:
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk
 
 
 def _error(error: HttpError, op: Operation, accept: MIMEAccept) -> ProtocolResponse:
@@ -245,12 +295,44 @@ def _kill_all(children: set[_Child]) -> None:
     children.clear()
 
 
+def _die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent (the fork server) dies (Linux);
+    if the parent is already gone, end now. The fork server ends when every copy of its
+    "alive" pipe's write end is closed: multiprocessing gives one to each child it forks (for
+    nested use), so this closes it, or a busy child would keep the fork server, and so itself,
+    alive after its web worker died."""
+    server: Any = multiprocessing.forkserver._forkserver  # type: ignore[attr-defined]
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        log.warning("prctl(PR_SET_PDEATHSIG) failed (errno %d)", ctypes.get_errno())
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes]) -> None:
+    """Head, body (``answer.body`` or, for a 200 written to ``spool``, the file), end mark."""
+    conn.send_bytes(json.dumps([answer.status, answer.headers]).encode("utf-8"))
+    if answer.status == 200 and isinstance(answer.body, bytes) and not answer.body:
+        spool.seek(0)
+        while chunk := spool.read(CHUNK_BYTES):
+            conn.send_bytes(chunk)
+    elif isinstance(answer.body, bytes) and answer.body:
+        conn.send_bytes(answer.body)
+    conn.send_bytes(b"")
+
+
 def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
-    """The query process: open the store, cap the address space, then answer jobs until the
-    pipe closes."""
+    """The query process: tie its life to its parent's, open the store, cap the address space,
+    then answer jobs (each under its deadline's timer) until the pipe closes."""
+    _die_with_parent()
     from server.sparql import run_operation
     from tarihkg.store import open_store
 
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the timer ends the process, Rust or not
     settings = ExecutorSettings.from_dict(settings_doc)
     sys.setrecursionlimit(RECURSION_LIMIT)  # rdflib's parser recurses per bracket
     try:
@@ -267,13 +349,18 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
             op = Operation(**json.loads(conn.recv_bytes()))
         except EOFError:
             return
-        try:
-            answer = run_operation(op, store=store, limits=settings.limits)
-        except MemoryError:
-            answer = _error(service_unavailable(
-                f"the query needed more than the {settings.limits.memory_mb} MB memory limit "
-                "and was stopped"), op, parse_accept(op.accept))
-        except Exception:  # noqa: BLE001 - a bug: logged here, a 500 without details there
-            log.exception("query failed")
-            answer = _error(internal_error(), op, parse_accept(op.accept))
-        conn.send_bytes(_pack(answer))
+        left = (op.deadline or time.monotonic() + settings.limits.timeout_s) - time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, max(left, 0) + GRACE_S)
+        with tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES, prefix="tarihkg-q-") as spool:
+            try:
+                answer = run_operation(op, store=store, limits=settings.limits,
+                                       out=spool)
+            except MemoryError:
+                answer = _error(service_unavailable(
+                    f"the query needed more than the {settings.limits.memory_mb} MB memory "
+                    "limit and was stopped"), op, parse_accept(op.accept))
+            except Exception:  # noqa: BLE001 - a bug: logged here, a 500 without details there
+                log.exception("query failed")
+                answer = _error(internal_error(), op, parse_accept(op.accept))
+            _send_answer(conn, answer, spool)
+        signal.setitimer(signal.ITIMER_REAL, 0)

@@ -11,11 +11,13 @@ SPARQL Service Description.
 
 from __future__ import annotations
 
+import io
 import logging
+import time
 import urllib.parse
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import IO, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
@@ -87,6 +89,7 @@ class ProtocolRequest:
     content_type: str | None = None
     endpoint: str = "http://localhost/sparql"
     query_string: bytes | None = None  # the raw URL query: if given, read instead of ``args``
+    arrived: float | None = None  # time.monotonic() when the request came: the deadline's start
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Limits:
     max_query_bytes: int = 100_000
     max_nesting: int = DEFAULT_MAX_NESTING
     max_rows: int = 100_000
+    max_result_bytes: int = 100_000_000
     timeout_s: float = 30.0
     memory_mb: int = 2048
     service_allowlist: tuple[str, ...] = ()
@@ -104,11 +108,12 @@ class Limits:
 
 @dataclass(frozen=True)
 class ProtocolResponse:
-    """``(status, headers, body)``, plus the query text (if any) for the access log."""
+    """``(status, headers, body)``, plus the query text (if any) for the access log; a big
+    answer's body is an iterable of chunks (read from a file, never whole in memory)."""
 
     status: int
     headers: Headers
-    body: bytes
+    body: bytes | Iterable[bytes]
     query: str | None = None
 
 
@@ -123,6 +128,7 @@ class Operation:
     format_token: str | None
     accept: str = ""
     base_iri: str | None = None  # what relative IRIs of a query without BASE resolve against
+    deadline: float | None = None  # time.monotonic() by which the answer must be written
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
@@ -163,7 +169,8 @@ def handle_sparql(
             raise bad_request(f"the query nests brackets {depth} deep; "
                               f"the limit is {limits.max_nesting}")
         if runner is not None:
-            return runner(op)
+            started = req.arrived if req.arrived is not None else time.monotonic()
+            return runner(replace(op, deadline=started + limits.timeout_s))
         if store is None:
             raise service_unavailable("the dataset is not loaded")
         return run_operation(op, store=store, limits=limits)
@@ -276,18 +283,22 @@ def _negotiate(accept: MIMEAccept, candidates: Sequence[Format], token: str | No
         raise not_acceptable(exc.message) from None
 
 
-def run_operation(op: Operation, *, store: Store, limits: Limits) -> ProtocolResponse:
+def run_operation(op: Operation, *, store: Store, limits: Limits,
+                  out: IO[bytes] | None = None) -> ProtocolResponse:
     """Run ``op`` on ``store`` and write the answer in the negotiated format; every failure
-    becomes an error response (this is what a query worker process runs)."""
+    becomes an error response (this is what a query worker process runs). With ``out``, the
+    body of a 200 answer is written there as it is made and the response's body is empty."""
     accept = parse_accept(op.accept)
     try:
-        return _run(op, accept, store=store, limits=limits)
+        return _run(op, accept, store=store, limits=limits, out=out)
     except HttpError as error:
         status, headers, body = render_error(error, accept)
         return ProtocolResponse(status, headers, body, op.query)
 
 
-def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits) -> ProtocolResponse:
+def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits,
+         out: IO[bytes] | None) -> ProtocolResponse:
+    sink = out if out is not None else io.BytesIO()
     try:
         result = store.query(
             op.query,
@@ -298,7 +309,8 @@ def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits) -> 
             base_iri=op.base_iri,
         )
         fmt, media_type = _negotiate(accept, result.formats, op.format_token)
-        body = result.serialize(fmt, prefixes=PREFIXES, max_rows=limits.max_rows)
+        size = result.write(sink, fmt, prefixes=PREFIXES, max_rows=limits.max_rows,
+                            max_bytes=limits.max_result_bytes)
     except QuerySyntaxError as exc:
         raise bad_request(f"malformed query: {exc.message}") from None
     except UpdateRefusedError as exc:
@@ -309,13 +321,15 @@ def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits) -> 
     except InputError as exc:
         raise bad_request(str(exc)) from None
     except ResultTooLargeError as exc:
-        raise service_unavailable(f"{exc.message}; the limit is {limits.max_rows}: "
-                                  "add LIMIT/OFFSET to page through it") from None
+        raise service_unavailable(f"{exc.message}: add LIMIT/OFFSET to page through it"
+                                  ) from None
     except RemoteStoreError as exc:
         raise bad_gateway(str(exc)) from None
     except OSError as exc:  # pyoxigraph: an allowed SERVICE endpoint failed, or the disk
         raise bad_gateway(f"the query failed while fetching or reading data: {exc}") from None
-    headers = [("Content-Type", content_type_header(media_type)), ("Vary", "Accept")]
+    headers = [("Content-Type", content_type_header(media_type)), ("Vary", "Accept"),
+               ("Content-Length", str(size))]
+    body = b"" if out is not None else sink.getvalue()  # type: ignore[attr-defined]
     return ProtocolResponse(200, headers, body, op.query)
 
 
@@ -340,7 +354,8 @@ def service_description_graph(*, endpoint: str, store: Store, limits: Limits) ->
         "candidates, never facts; query them with GRAPH). Limits: queries up to "
         f"{limits.max_query_bytes} bytes and {limits.max_nesting} nested brackets; each query "
         f"stopped after {limits.timeout_s:g} s (answer 503) or {limits.memory_mb} MB of memory; "
-        f"answers up to {limits.max_rows} rows. SERVICE allowed only to: {services}.",
+        f"answers up to {limits.max_rows} rows and {limits.max_result_bytes} bytes. "
+        f"SERVICE allowed only to: {services}.",
         lang="en",
     )))
     for endpoint in limits.service_allowlist:

@@ -50,7 +50,7 @@ MIX: list[tuple[str, int, Callable[[str], bool]]] = [
     ("SELECT ?s WHERE { ?s ?p }", 400, says("malformed")),
     ("SELECT * { SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }", 403, says("SERVICE")),
     ("SELECT * FROM <http://192.0.2.1/g> { ?s ?p ?o }", 400, says("not a graph")),
-    ("DROP ALL", 403, says("read-only")),
+    ("DROP ALL", 400, says("read-only")),
     ("SELECT * { " + "{" * 150 + "}" * 150 + " }", 400, says("nests")),
 ]
 

@@ -31,6 +31,7 @@ Before any engine runs a query, `Store.query` checks it (`check_query`):
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -43,9 +44,8 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph
 from pyoxigraph import (
@@ -109,36 +109,55 @@ class ResultKind(StrEnum):
     GRAPH = "graph"
 
 
-class _RowCounter:
-    """A file-like sink for pyoxigraph's results serializer that stops it after ``limit`` rows.
+class _CappedSink:
+    """A file-like sink for pyoxigraph's serializers that passes bytes on to ``out`` and stops
+    the writer (`ResultTooLargeError`) after ``max_rows`` rows or ``max_bytes`` bytes.
 
-    Rows are counted on the bytes: one line per row in TSV/CSV (a CSV literal spanning lines
-    counts more than once: the cap errs on the safe side), one ``<result>`` element in XML, one
-    ``},{`` between solutions in JSON.
+    Rows of a results format are counted on the bytes: one line per row in TSV/CSV (a CSV
+    literal spanning lines counts more than once: the cap errs on the safe side), one
+    ``<result>`` element in XML, one ``},{`` between solutions in JSON. Triples are counted by
+    the caller (`QueryResult.write`), which sets ``mark`` to None.
     """
 
     _MARKS = {QueryResultsFormat.TSV: (b"\n", 1), QueryResultsFormat.CSV: (b"\n", 1),
               QueryResultsFormat.XML: (b"<result>", 0), QueryResultsFormat.JSON: (b"},{", -1)}
 
-    def __init__(self, fmt: QueryResultsFormat, limit: int) -> None:
-        self.mark, self.offset = self._MARKS[fmt]
-        self.limit = limit
+    def __init__(self, out: IO[bytes], fmt: QueryResultsFormat | None, *, max_rows: int | None,
+                 max_bytes: int | None) -> None:
+        self.out = out
+        self.mark: bytes | None = None
+        self.offset = 0
+        if fmt is not None:
+            self.mark, self.offset = self._MARKS[fmt]
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
         self.count = 0
-        self.parts: list[bytes] = []
+        self.written = 0
         self._tail = b""
 
     def write(self, data: bytes) -> int:
         chunk = bytes(data)
-        joined = self._tail + chunk
-        self.count += joined.count(self.mark) - self._tail.count(self.mark)
-        self._tail = joined[-(len(self.mark) - 1):] if len(self.mark) > 1 else b""
-        self.parts.append(chunk)
-        if self.count - self.offset > self.limit:
-            raise ResultTooLargeError(f"the answer has more than {self.limit} rows")
+        self.written += len(chunk)
+        if self.max_bytes is not None and self.written > self.max_bytes:
+            raise ResultTooLargeError(f"the answer is over the limit of {self.max_bytes} bytes")
+        if self.mark is not None and self.max_rows is not None:
+            joined = self._tail + chunk
+            self.count += joined.count(self.mark) - self._tail.count(self.mark)
+            self._tail = joined[-(len(self.mark) - 1):] if len(self.mark) > 1 else b""
+            if self.count - self.offset > self.max_rows:
+                raise ResultTooLargeError(f"the answer has more than {self.max_rows} rows")
+        self.out.write(chunk)
         return len(chunk)
 
     def flush(self) -> None:
-        """Nothing to flush: the bytes are kept in memory."""
+        """Nothing held back: every write went to ``out``."""
+
+
+def _capped(triples: Iterable[Triple], limit: int | None) -> Iterator[Triple]:
+    for number, triple in enumerate(triples, 1):
+        if limit is not None and number > limit:
+            raise ResultTooLargeError(f"the answer has more than {limit} triples")
+        yield triple
 
 
 class QueryResult:
@@ -189,36 +208,34 @@ class QueryResult:
         return out
 
     def serialize(self, fmt: Format, *, prefixes: Mapping[str, str] | None = None,
-                  max_rows: int | None = None) -> bytes:
+                  max_rows: int | None = None, max_bytes: int | None = None) -> bytes:
         """The result written in ``fmt`` (one of `formats`); ``prefixes`` for Turtle/TriG/XML.
 
-        Raises `ResultTooLargeError` as soon as more than ``max_rows`` solutions or triples come.
+        Raises `ResultTooLargeError` as soon as more than ``max_rows`` solutions or triples, or
+        more than ``max_bytes`` bytes, come.
         """
+        out = io.BytesIO()
+        self.write(out, fmt, prefixes=prefixes, max_rows=max_rows, max_bytes=max_bytes)
+        return out.getvalue()
+
+    def write(self, out: IO[bytes], fmt: Format, *, prefixes: Mapping[str, str] | None = None,
+              max_rows: int | None = None, max_bytes: int | None = None) -> int:
+        """Write the result to ``out`` as `serialize` would, as it is computed (never whole in
+        memory); return the bytes written."""
         target = fmt.oxigraph
-        out: bytes | None
         if self.kind is ResultKind.GRAPH and isinstance(target, RdfFormat):
-            triples = iter(self._raw)  # type: ignore[arg-type]
-            if max_rows is None:
-                taken = list(triples)
-            else:
-                taken = list(islice(triples, max_rows + 1))
-                if len(taken) > max_rows:
-                    raise ResultTooLargeError(f"the answer has more than {max_rows} triples")
-            out = pyoxigraph.serialize(taken, format=target, prefixes=dict(prefixes or {}))
-        elif isinstance(self._raw, QuerySolutions) and isinstance(target, QueryResultsFormat):
-            if max_rows is None:
-                out = self._raw.serialize(format=target)
-            else:
-                sink = _RowCounter(target, max_rows)
-                self._raw.serialize(sink, format=target)  # type: ignore[arg-type]
-                out = b"".join(sink.parts)
-        elif isinstance(self._raw, QueryBoolean) and isinstance(target, QueryResultsFormat):
-            out = self._raw.serialize(format=target)
+            sink = _CappedSink(out, None, max_rows=None, max_bytes=max_bytes)
+            triples = _capped(self._raw, max_rows)  # type: ignore[arg-type]
+            pyoxigraph.serialize(triples, sink, format=target,  # type: ignore[arg-type]
+                                 prefixes=dict(prefixes or {}))
+        elif isinstance(self._raw, QuerySolutions | QueryBoolean) \
+                and isinstance(target, QueryResultsFormat):
+            sink = _CappedSink(out, target if isinstance(self._raw, QuerySolutions) else None,
+                               max_rows=max_rows, max_bytes=max_bytes)
+            self._raw.serialize(sink, format=target)  # type: ignore[arg-type]
         else:
             raise ValueError(f"a {self.kind} result cannot be written as {fmt.label}")
-        if out is None:
-            raise InternalError(f"pyoxigraph wrote no {fmt.label}")
-        return out
+        return sink.written
 
 
 # --- checking a query before an engine sees it ----------------------------------------------------

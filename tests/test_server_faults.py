@@ -1,0 +1,209 @@
+"""Faults around the query processes: a killed web worker, a stopped web worker, a process
+killed from outside, answers over the byte cap and answers too big to hold in memory. Every
+server runs on 127.0.0.1 and every wait is bounded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_server_abuse import send
+from test_server_live import running_server, sample_dataset
+
+from server.executor import MEMORY_BODY_BYTES, ExecutorSettings, QueryPool
+from server.sparql import Limits, Operation
+
+SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    out = []
+    for child in _children(pid):
+        out += [child, *_descendants(child)]
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _busy_query_processes(server_pid: int) -> tuple[int, list[int]]:
+    """A web worker whose query process is running a query (using CPU), and that query
+    process."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        for worker in _children(server_pid):
+            queries = [q for fork_server in _children(worker) for q in _children(fork_server)]
+            busy = _using_cpu(queries)
+            if busy:
+                return worker, sorted(busy)
+        time.sleep(0.1)
+    pytest.fail("no query process started")
+
+
+def _gone_within(pids: list[int], seconds: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if not any(_alive(p) for p in pids):
+            return time.monotonic() - started
+        time.sleep(0.1)
+    alive = [p for p in pids if _alive(p)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    pytest.fail(f"processes {alive} outlived their web worker by {seconds} s")
+
+
+@pytest.mark.timeout(90)
+def test_query_processes_die_with_a_killed_web_worker(tmp_path: Path) -> None:
+    root = sample_dataset(tmp_path)
+    env = {"TARIHKG_QUERY_TIMEOUT": "30"}
+    with running_server(root, env=env, workers=1, threads=2) as (base, _):
+        server_pid = _server_pid(base)
+        threading.Thread(target=send, args=(base, SLOW), daemon=True).start()
+        time.sleep(1)
+        worker, busy = _busy_query_processes(server_pid)
+        below = _descendants(worker)
+        assert set(busy) <= set(below)
+        os.kill(worker, signal.SIGKILL)
+        assert _gone_within(below, 5) < 5
+        assert send(base, COUNT)[0] == 200  # gunicorn started a new worker
+
+
+@pytest.mark.timeout(90)
+def test_a_query_process_ends_itself_at_its_deadline_if_nobody_can(tmp_path: Path) -> None:
+    """A web worker stopped (SIGSTOP) cannot kill its query process at the deadline: the
+    process's own timer ends it a grace period later."""
+    root = sample_dataset(tmp_path)
+    with running_server(root, env={"TARIHKG_QUERY_TIMEOUT": "5"}, workers=1,
+                        threads=2) as (base, _):
+        server_pid = _server_pid(base)
+        assert send(base, COUNT)[0] == 200  # the query processes are up
+        threading.Thread(target=send, args=(base, SLOW), daemon=True).start()
+        worker, busy = _busy_query_processes(server_pid)
+        os.kill(worker, signal.SIGSTOP)
+        try:
+            assert _gone_within(busy, 5 + 2 + 3) < 10
+        finally:
+            os.kill(worker, signal.SIGCONT)
+
+
+def _server_pid(base: str) -> int:
+    """The gunicorn master serving ``base`` (its workers share its command line)."""
+    port = int(base.rsplit(":", 1)[1])
+    matches = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if f"port={port}".encode() in cmd:
+                matches.add(int(entry.name))
+    masters = [pid for pid in matches if not any(pid in _children(m) for m in matches)]
+    assert len(masters) == 1, matches
+    return masters[0]
+
+
+def _pool(tmp_path: Path, **limits: object) -> QueryPool:
+    settings = ExecutorSettings(store=str(sample_dataset(tmp_path)),
+                                limits=Limits(**limits))  # type: ignore[arg-type]
+    return QueryPool(settings, size=2)
+
+
+@pytest.mark.timeout(60)
+def test_a_query_process_killed_from_outside_is_not_the_memory_limit(tmp_path: Path) -> None:
+    pool = _pool(tmp_path, timeout_s=20, memory_mb=1024)
+    try:
+        answers = []
+        runner = threading.Thread(
+            target=lambda: answers.append(pool.run(Operation(SLOW, [], [], None, ""))))
+        runner.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+                c.ready and c.proc.pid in _busy(pool) for c in list(pool._all)):
+            time.sleep(0.1)
+        victim = next(c.proc.pid for c in list(pool._all) if c.proc.pid in _busy(pool))
+        os.kill(victim, signal.SIGKILL)
+        runner.join(15)
+        answer = answers[0]
+        assert answer.status == 503
+        assert b"SIGKILL" in answer.body and b"memory" not in answer.body
+        assert pool.run(Operation(COUNT, [], [], None, "text/csv")).status == 200
+    finally:
+        pool.close()
+
+
+def _busy(pool: QueryPool) -> set[int]:
+    return _using_cpu([c.proc.pid for c in list(pool._all) if c.proc.pid])
+
+
+def _using_cpu(pids: list[int]) -> set[int]:
+    """Those of ``pids`` that used CPU time in the last 0.5 s."""
+    def ticks(pid: int) -> int:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0
+        return int(fields[11]) + int(fields[12])
+
+    before = {p: ticks(p) for p in pids}
+    time.sleep(0.5)
+    return {p for p in pids if ticks(p) > before[p] + 5}
+
+
+@pytest.mark.timeout(60)
+def test_answers_are_capped_in_bytes_and_big_ones_are_not_held_in_memory(tmp_path: Path
+                                                                           ) -> None:
+    pool = _pool(tmp_path, timeout_s=20, max_rows=10**9, max_result_bytes=3 * MEMORY_BODY_BYTES)
+    try:
+        big = "SELECT * { ?a ?b ?c . ?d ?e ?f } LIMIT 8000"
+        answer = pool.run(Operation(big, [], [], None, "text/tab-separated-values"))
+        assert answer.status == 200
+        assert not isinstance(answer.body, bytes)  # streamed from a file, chunk by chunk
+        body = b"".join(answer.body)
+        assert MEMORY_BODY_BYTES < len(body) <= 3 * MEMORY_BODY_BYTES
+        assert body.count(b"\n") == 8001
+        assert dict(answer.headers)["Content-Length"] == str(len(body))
+        over = pool.run(Operation("SELECT * { ?a ?b ?c . ?d ?e ?f }", [], [], None,
+                                  "text/tab-separated-values"))
+        assert over.status == 503
+        assert isinstance(over.body, bytes) and str(3 * MEMORY_BODY_BYTES).encode() in over.body
+        small = pool.run(Operation(COUNT, [], [], None, "text/csv"))
+        assert small.status == 200 and small.body == b"n\r\n427\r\n"
+    finally:
+        pool.close()
+
+
+@pytest.mark.timeout(90)
+def test_query_processes_do_not_outlive_a_server_stopped_mid_query(tmp_path: Path) -> None:
+    """SIGTERM to the server while a 30 s query runs: `running_server` fails unless every
+    process of the server's group is gone within its stop wait plus 5 s."""
+    root = sample_dataset(tmp_path)
+    with running_server(root, env={"TARIHKG_QUERY_TIMEOUT": "30"}, workers=1,
+                        threads=2) as (base, _):
+        threading.Thread(target=send, args=(base, SLOW), daemon=True).start()
+        _busy_query_processes(_server_pid(base))
+        stopped = time.monotonic()
+    assert time.monotonic() - stopped < 20
