@@ -124,8 +124,8 @@ def test_timeline_lists_dated_events_and_filters(built_client):
 def test_map_shows_places_with_coordinates_and_their_source(built_client):
     html = page(built_client, "/map?lang=en")
     assert 'href="/resource/place/baku"' in html and 'href="/resource/place/gence"' in html
-    assert "github.com/bahaha/waritally/blob/" in html, "where the coordinates come from"
-    assert "gumru" not in html, "a place without confirmed coordinates stays off the map"
+    assert "https://www.geonames.org/587084" in html, "where the coordinates come from"
+    assert "/resource/place/sahtahti" not in html, "a place without coordinates stays off the map"
     assert "<svg" in html and "tile" not in html
 
 

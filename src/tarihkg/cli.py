@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from tarihkg.errors import InputError, TarihkgError, ValidationError
 from tarihkg.iri import DEFAULT_BASE
@@ -224,6 +225,8 @@ def cmd_link(args: argparse.Namespace) -> int:
 
     project = _project(args)
     registry = load_registry(project.entities_dir)
+    if args.offline:
+        return _link_offline(args, project, registry)
     client = WikidataClient(
         UrllibHttp(min_interval=args.interval), api=args.api, sparql=args.sparql_endpoint
     )
@@ -243,6 +246,39 @@ def cmd_link(args: argparse.Namespace) -> int:
         path = project.entities_dir.parent / WIKIDATA_FILE
         write_links(path, run.links)
         _progress(f"wrote {path.relative_to(project.root)} ({len(run.links)} links): review it")
+    return 0
+
+
+def _link_offline(args: argparse.Namespace, project: Any, registry: dict[str, Any]) -> int:
+    """`tarihkg link --offline`: decide links from the committed evidence table, write them and
+    the report (file and standard output)."""
+    from datetime import date
+
+    from tarihkg.curation import WIKIDATA_FILE, load_facts
+    from tarihkg.evidence import (
+        EVIDENCE_DIR,
+        REPORT_FILE,
+        format_report,
+        link_offline,
+        load_evidence,
+    )
+    from tarihkg.link import registry_links, write_links
+    from tarihkg.project import write_atomic
+
+    curation = project.entities_dir.parent
+    folder = Path(args.evidence) if args.evidence else curation / EVIDENCE_DIR
+    sources, rows = load_evidence(folder)
+    links = registry_links(registry)
+    run = link_offline(registry, links, rows, sources, load_facts(project.facts_dir),
+                       max_km=args.max_km)
+    report = format_report(run, registry, day=date.today().isoformat(),
+                           before=sum(1 for lk in links if lk.status == "confirmed"))
+    sys.stdout.write(report)
+    if not args.dry_run:
+        write_links(curation / WIKIDATA_FILE, run.links)
+        report_path = Path(args.report) if args.report else folder / REPORT_FILE
+        write_atomic(report_path, report)
+        _progress(f"wrote {WIKIDATA_FILE} ({len(run.links)} links) and {report_path.name}")
     return 0
 
 
@@ -332,6 +368,16 @@ def make_parser() -> argparse.ArgumentParser:
         help="Wikidata query service",
     )
     p.add_argument("--dry-run", action="store_true", help="print the decisions, write nothing")
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="decide from the evidence table (data/curation/wikidata-evidence), no network",
+    )
+    p.add_argument("--evidence", default=None, help="evidence folder (with --offline)")
+    p.add_argument("--report", default=None, help="where to write the report (with --offline)")
+    p.add_argument(
+        "--max-km", type=float, default=10.0, help="coordinates agree within this many km"
+    )
     p.set_defaults(func=cmd_link)
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
     p.add_argument("--format", required=True, choices=("quickstatements", "csl-json", "bibtex", "ris"))

@@ -741,15 +741,23 @@ class Coordinates:
     lat: float
     lon: float
     name: str
-    repository: str
-    path: str
-    commit: str
+    source_url: str
     line: int
 
-    @property
-    def source_url(self) -> str:
-        """The gazetteer file at the commit it was read from."""
-        return f"https://github.com/{self.repository}/blob/{self.commit}/{self.path}"
+
+def _gazetteer_url(gaz: Any, raw: dict[str, Any], path: Path, line: int) -> str:
+    """The page of one gazetteer entry: a GitHub file at a commit, or a package's data whose
+    ``url`` names each entry by its ``id`` (``https://www.geonames.org/{id}``)."""
+    if isinstance(gaz, dict) and {"repository", "path", "commit"} <= gaz.keys():
+        return f"https://github.com/{gaz['repository']}/blob/{gaz['commit']}/{gaz['path']}"
+    if isinstance(gaz, dict) and {"package", "version", "licence", "url"} <= gaz.keys():
+        if "{id}" in str(gaz["url"]) and not raw.get("id"):
+            raise CurationError(f"{raw['place']}: give the gazetteer's id of the entry",
+                                path=path, line=line)
+        return str(gaz["url"]).replace("{id}", str(raw.get("id", "")))
+    raise CurationError(
+        f"unknown gazetteer {raw['gazetteer']!r} (declare it with repository, path, commit, "
+        "or with package, version, licence, url)", path=path, line=line)
 
 
 def load_coordinates(path: Path) -> dict[str, Coordinates]:
@@ -769,14 +777,7 @@ def load_coordinates(path: Path) -> dict[str, Coordinates]:
             raise CurationError(
                 "an entry needs place, name, lat, lon, gazetteer", path=path, line=line
             )
-        gaz = gazetteers.get(raw["gazetteer"])
-        if not isinstance(gaz, dict) or not {"repository", "path", "commit"} <= gaz.keys():
-            raise CurationError(
-                f"unknown gazetteer {raw['gazetteer']!r} (declare it with "
-                "repository, path, commit)",
-                path=path,
-                line=line,
-            )
+        url = _gazetteer_url(gazetteers.get(raw["gazetteer"]), raw, path, line)
         lat, lon = raw["lat"], raw["lon"]
         if (
             not isinstance(lat, int | float)
@@ -787,14 +788,7 @@ def load_coordinates(path: Path) -> dict[str, Coordinates]:
         if raw["place"] in out:
             raise CurationError(f"{raw['place']}: listed twice", path=path, line=line)
         out[raw["place"]] = Coordinates(
-            raw["place"],
-            float(lat),
-            float(lon),
-            str(raw["name"]),
-            gaz["repository"],
-            gaz["path"],
-            gaz["commit"],
-            line,
+            raw["place"], float(lat), float(lon), str(raw["name"]), url, line
         )
     return out
 
