@@ -146,3 +146,15 @@ def test_property_closure_located_in_chain(ontology: Graph) -> None:
     data.add((village, TKG.locatedIn, district))
     data.add((district, TKG.locatedIn, province))
     assert set(property_closure(data, ontology=ontology)) == {(village, TKG.locatedIn, province)}
+
+
+def test_failed_reasoning_leaves_no_temp_file(ontology: Graph, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """owlready2 deletes its HermiT input file only on success; one was left per failed run."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(InconsistencyError):
+        reason_dataset(_dataset("inconsistent-disjoint.ttl"), ontology=ontology)
+    assert list(tmp_path.iterdir()) == []
+    assert tempfile.tempdir == str(tmp_path)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tarihkg.errors import InputError, TarihkgError, ValidationError
+from tarihkg.errors import InputError, TarihkgError, ValidationError, write_error
 from tarihkg.iri import DEFAULT_BASE
 
 log = logging.getLogger("tarihkg")
@@ -437,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last resort maps to exit 3, with the cause
+        error = write_error(exc) if isinstance(exc, OSError) else None
+        if error is not None and error.exit_code == 2:  # a full disk, permissions
+            print(f"tarihkg: error: {error}", file=sys.stderr)
+            return 2
         log.info("internal error", exc_info=True)
         print(
             f"tarihkg: internal error: {type(exc).__name__}: {exc} (run with -v for details)",

@@ -120,13 +120,15 @@ def _too_deep(text: str) -> int | None:
 
 
 def load_yaml(path: Path) -> Any:
-    """Parse a YAML file with line numbers; a syntax error becomes a `CurationError` at its line."""
+    """Parse a YAML file with line numbers: the one loader of every curation file. A syntax
+    error, nesting deeper than `MAX_DEPTH` or a file with no YAML document at all (empty, or
+    only comments: read silently as nothing before) becomes a `CurationError` at its line."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise CurationError(f"not valid UTF-8 (byte {exc.start})", path=path) from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise CurationError(
             f"YAML nested more than {MAX_DEPTH} levels deep", path=path, line=_too_deep(text)
@@ -138,6 +140,10 @@ def load_yaml(path: Path) -> Any:
             path=path,
             line=mark.line + 1 if mark else None,
         ) from exc
+    if data is None:
+        raise CurationError("the file holds no YAML document (it is empty or only comments): "
+                            "write `[]` for an empty list, or delete the file", path=path, line=1)
+    return data
 
 
 @dataclass(frozen=True)
@@ -358,8 +364,6 @@ def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationE
         except CurationError as exc:
             problems.append(exc)
             continue
-        if data is None:
-            continue
         if not isinstance(data, list):
             problems.append(
                 CurationError("a registry file must be a YAML list of entries", path=path)
@@ -460,8 +464,6 @@ def load_wikidata(path: Path, entities: dict[str, Entity]) -> list[WikidataLink]
     if not path.exists():
         return []
     data = load_yaml(path)
-    if data is None:
-        return []
     if not isinstance(data, list):
         raise CurationError("wikidata.yaml must be a YAML list of links", path=path)
     links = [_wikidata_link(raw, path) for raw in data]
@@ -646,15 +648,6 @@ def read_facts(facts_dir: Path) -> tuple[list[Fact], list[CurationError]]:
             data = load_yaml(path)
         except CurationError as exc:
             problems.append(exc)
-            continue
-        if data is None:
-            problems.append(
-                CurationError(
-                    "the file holds no YAML list: write `[]` for a source with no facts yet",
-                    path=path,
-                    line=1,
-                )
-            )
             continue
         if not isinstance(data, list):
             problems.append(

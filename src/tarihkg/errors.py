@@ -6,6 +6,8 @@ is enough to find it.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 
@@ -77,3 +79,27 @@ class InternalError(TarihkgError):
     """A bug or a missing tool (e.g. no Java for the reasoner)."""
 
     exit_code = 3
+
+
+#: Failures to write that the user fixes (free space, permissions), not bugs: exit 2.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                         errno.EFBIG})
+
+
+def write_error(exc: OSError, *, path: str | Path | None = None) -> TarihkgError:
+    """The error for a failed write: `InputError` (exit 2) for a full disk, a quota, a
+    read-only or forbidden place, else `InternalError` (exit 3).
+
+    >>> str(write_error(OSError(errno.ENOSPC, "No space left on device"), path="data/build"))
+    'data/build: cannot write: No space left on device (free space or fix permissions, then run again)'
+    """
+    where = path if path is not None else exc.filename
+    if exc.errno in DISK_ERRNOS:
+        return InputError(f"cannot write: {exc.strerror} (free space or fix permissions, then "
+                          "run again)", path=where)
+    said = next((os.strerror(e) for e in sorted(DISK_ERRNOS) if os.strerror(e) in str(exc)),
+                None)  # RocksDB's errors (pyoxigraph) carry the reason only in their text
+    if exc.errno is None and said is not None:
+        return InputError(f"cannot write: {said} (free space or fix permissions, then run "
+                          f"again): {exc}", path=where)
+    return InternalError(f"cannot write: {exc}", path=where)

@@ -69,7 +69,7 @@ def reason_dataset(data: Dataset, *, ontology: Graph) -> ReasoningResult:
         try:
             world.get_ontology(path.as_uri()).load()
             reasoner_started = time.perf_counter()
-            _run_hermit(world, asserted, ontology)
+            _run_hermit(world, asserted, ontology, tmp_dir=tmp)
             reasoner_seconds = time.perf_counter() - reasoner_started
             unsatisfiable = sorted(c.iri for c in world.inconsistent_classes())
             if unsatisfiable:
@@ -171,7 +171,12 @@ def _require_java() -> None:
         )
 
 
-def _run_hermit(world: owlready2.World, asserted: Graph, ontology: Graph) -> None:
+def _run_hermit(world: owlready2.World, asserted: Graph, ontology: Graph, *, tmp_dir: str
+                ) -> None:
+    """HermiT over ``world``. owlready2 writes its input to a temp file that it deletes only
+    when HermiT succeeds, so temp files go to ``tmp_dir`` (removed by the caller) meanwhile."""
+    system_tmp = tempfile.tempdir
+    tempfile.tempdir = tmp_dir
     try:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError as error:
@@ -182,6 +187,8 @@ def _run_hermit(world: owlready2.World, asserted: Graph, ontology: Graph) -> Non
         raise InternalError("the reasoner needs Java 17 or later: " + str(error)) from error
     except (OSError, owlready2.OwlReadyJavaError) as error:
         raise InternalError(f"HermiT failed: {error}") from error
+    finally:
+        tempfile.tempdir = system_tmp
 
 
 def _inferred_types(world: owlready2.World, asserted: Graph) -> Graph:

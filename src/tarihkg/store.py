@@ -59,7 +59,7 @@ from pyoxigraph import (
 )
 from pyparsing import ParseResults
 
-from tarihkg.errors import InputError, InternalError, TarihkgError
+from tarihkg.errors import InputError, TarihkgError, write_error
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS, Format
 from tarihkg.project import swap_directory
 
@@ -747,7 +747,7 @@ def build_store(nquads: Path, target_dir: Path) -> int:
         del backend
         swap_directory(tmp, target_dir)
     except OSError as exc:
-        raise InternalError(f"cannot write the store: {exc}", path=target_dir) from exc
+        raise write_error(exc, path=target_dir) from exc
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
