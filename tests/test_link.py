@@ -24,6 +24,7 @@ from tarihkg.link import (
     fold,
     label_score,
     link_entities,
+    rank_candidates,
     write_links,
 )
 
@@ -36,7 +37,12 @@ def _fixture(name: str) -> dict:
 
 
 ENTITIES = {**_fixture("wbgetentities-gence.json")["entities"],
-            **_fixture("wbgetentities-gumru.json")["entities"]}
+            **_fixture("wbgetentities-gumru.json")["entities"],
+            **_fixture("wbgetentities-nuri.json")["entities"],
+            **_fixture("wbgetentities-kio.json")["entities"]}
+#: Search terms (folded) -> the recorded wbsearchentities answer.
+SEARCHES = {"gence": "gence", "ganja": "gence", "gumru": "gumru", "alexandropol": "gumru",
+            "nuri": "nuri", "kafkas islam": "kio", "caucasus islam": "kio"}
 
 
 class FakeWikidata(BaseHTTPRequestHandler):
@@ -62,9 +68,8 @@ class FakeWikidata(BaseHTTPRequestHandler):
             body = _fixture("sparql-instance-of.json")
         elif params.get("action") == "wbsearchentities":
             key = fold(params.get("search", ""))
-            name = ("wbsearchentities-gence.json" if "gence" in key
-                    else "wbsearchentities-gumru.json" if "gumru" in key or "alexandropol" in key
-                    else None)
+            name = next((f"wbsearchentities-{v}.json" for k, v in SEARCHES.items() if k in key),
+                        None)
             body = _fixture(name) if name else {"searchinfo": {"search": key}, "search": [],
                                                  "success": 1}
         elif params.get("action") == "wbgetentities":
@@ -195,7 +200,31 @@ def test_confirm_above_records_the_evidence_seen(fake: str) -> None:
     run = link_entities(entities, [], _client(fake), today=TODAY, confirm_above=80)
     (link,) = run.links
     assert link.status == "confirmed" and link.label_seen == "Gence"
-    assert link.description_seen == "city in Azerbaijan (synthetic)"
+    assert (link.description_seen or "").startswith("city in Azerbaijan (synthetic); instance of")
+
+
+@pytest.mark.parametrize(("entity", "right", "look_alike", "kind", "years"), [
+    (("nuri-pasa", "Person", "Nuri Paşa", "Nuri Pasha", ("Nuri Paşa",)),
+     "Q990000011", "Q990000012", "human (Q5)", "years 1889-1949"),
+    (("gumru-anlasmasi", "PeaceTreaty", "Gümrü Anlaşması", "Treaty of Alexandropol", ()),
+     "Q990000003", "Q990000004", "treaty (Q131569)", "years 1920"),
+    (("kafkas-islam-ordusu", "MilitaryUnit", "Kafkas İslam Ordusu", "Caucasus Islam Army", ()),
+     "Q990000021", "Q990000022", "military unit (Q176799)", "years 1918"),
+])
+def test_candidates_for_a_person_a_treaty_and_a_unit_rank_the_look_alike_lower(
+        fake: str, entity: tuple, right: str, look_alike: str, kind: str, years: str) -> None:
+    ent = _entity(*entity)
+    ranked = rank_candidates(ent, _client(fake), exclude=set(), period=(1917, 1921),
+                             linked_places=set())
+    order = [s.item.qid for s, _ in ranked]
+    assert order.index(right) < order.index(look_alike), order
+    assert ranked[0][0].score > ranked[order.index(look_alike)][0].score
+    run = link_entities({ent.id: ent}, [], _client(fake), today=TODAY)
+    (link,) = run.links
+    assert (link.qid, link.status) == (right, "candidate")  # for review, never an identity link
+    assert link.label_seen and kind in (link.description_seen or "")
+    assert years in (link.description_seen or "")
+    assert look_alike in (link.note or ""), "the reviewer sees what ranked lower"
 
 
 def test_doctests_of_the_linker() -> None:

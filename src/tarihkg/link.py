@@ -316,16 +316,109 @@ class LinkRun:
     decisions: list[str]
 
 
-def _with_evidence(link: WikidataLink, item: Item, *, api: str, today: date) -> WikidataLink:
+#: Names of the classes `EXPECTED_CLASSES` uses (as the ontology header lists them), for the
+#: reviewer's view of a candidate.
+CLASS_NAMES = {
+    "Q5": "human", "Q43229": "organization", "Q176799": "military unit",
+    "Q1048835": "political territorial entity", "Q2221906": "geographic location",
+    "Q1190554": "occurrence", "Q178561": "battle", "Q131569": "treaty",
+    "Q625298": "peace treaty", "Q107706": "armistice", "Q515": "city", "Q6256": "country",
+}
+_ALL_CLASSES = tuple(sorted({c for cs in EXPECTED_CLASSES.values() for c in cs}
+                            | set(_EVENT_CLASSES)))
+
+
+def describe(item: Item, classes: Iterable[str]) -> str:
+    """What a reviewer needs to tell a candidate from its look-alikes: Wikidata's description,
+    its kind (the classes it is an instance of) and its years.
+
+    >>> describe(Item("Q1", {"en": "X"}, {}, {"en": "a treaty"}, {"P585": ["+1918-06-04T00:00:00Z"]}),
+    ...          ["Q131569"])
+    'a treaty; instance of treaty (Q131569); years 1918'
+    """
+    parts = [item.description() or "no description"]
+    named = [f"{CLASS_NAMES.get(c, c)} ({c})" for c in sorted(classes)]
+    parts.append("instance of " + ", ".join(named) if named else "kind unknown")
+    years = item.years()
+    if years:
+        parts.append("years " + ("-".join(map(str, sorted({years[0], years[-1]})))))
+    return "; ".join(parts)
+
+
+def _with_evidence(link: WikidataLink, item: Item, *, classes: Iterable[str], api: str,
+                   today: date) -> WikidataLink:
     """The link with what Wikidata showed for the item recorded as its evidence."""
     return replace(
         link,
         label_seen=item.label(),
-        description_seen=item.description(),
+        description_seen=describe(item, classes),
         source=f"{api}?action=wbgetentities&ids={item.qid} (labels, descriptions, P31)",
         checked_by=CHECKED_BY,
         checked_on=today.isoformat(),
     )
+
+
+def recheck_links(entities: Mapping[str, Entity], links: Sequence[WikidataLink],
+                  client: WikidataClient, *, today: date, period: tuple[int, int],
+                  reject_below: float) -> LinkRun:
+    """Score every existing (not rejected) link again: a candidate that scores under
+    ``reject_below`` or is of a contradicting type becomes `rejected`; a confirmed link whose
+    item no longer carries a compatible label or type gets a note for the reviewer."""
+    out = list(links)
+    decisions: list[str] = []
+    linked_places = _linked_places(entities, links)
+    items = client.entities(sorted({lk.qid for lk in links if lk.status != "rejected"}))
+    classes = client.instance_of(sorted(items), _ALL_CLASSES)
+    for index, lk in enumerate(out):
+        if lk.status == "rejected":
+            continue
+        item = items.get(lk.qid)
+        if item is None:
+            decisions.append(f"{lk.id} -> {lk.qid}: the item is missing or was merged; review")
+            out[index] = replace(lk, note=_joined(lk.note, f"tarihkg link {today}: item not found"))
+            continue
+        seen = classes.get(lk.qid, set())
+        scored = score_item(entities[lk.id], item, classes=seen, period=period,
+                            linked_places=linked_places)
+        if lk.status == "candidate" and (scored.score < reject_below or scored.parts["type"] == 0):
+            decisions.append(f"{lk.id} -> {lk.qid}: rejected (score {scored.score})")
+            out[index] = _with_evidence(replace(lk, status="rejected", score=scored.score),
+                                        item, classes=seen, api=client.api, today=today)
+        elif lk.status == "confirmed" and (scored.parts["labels"] < 0.8
+                                           or scored.parts["type"] == 0):
+            decisions.append(f"{lk.id} -> {lk.qid}: confirmed link contradicted (score "
+                             f"{scored.score}); left for review")
+            out[index] = replace(lk, note=_joined(
+                lk.note,
+                f"tarihkg link {today}: Wikidata now says {item.label()!r}, score {scored.score}"))
+        else:
+            decisions.append(f"{lk.id} -> {lk.qid}: holds (score {scored.score})")
+    return LinkRun(links=out, decisions=decisions)
+
+
+def _linked_places(entities: Mapping[str, Entity], links: Sequence[WikidataLink]) -> set[str]:
+    return {lk.qid for lk in links if lk.status == "confirmed"
+            and entities[lk.id].type in ("Place", "Polity")}
+
+
+def rank_candidates(ent: Entity, client: WikidataClient, *, exclude: set[str],
+                    period: tuple[int, int], linked_places: set[str]
+                    ) -> list[tuple[Scored, set[str]]]:
+    """Search Wikidata for the entity in Turkish, English and Azerbaijani, and score every item
+    found that is not in ``exclude``, best first, each with the classes it is an instance of."""
+    found: list[str] = []
+    for lang, text in (("tr", ent.label_tr), ("en", ent.label_en), ("az", ent.label_tr)):
+        found.extend(q for q in client.search(text, language=lang) if q not in found)
+    fresh = [q for q in found if q not in exclude]
+    if not fresh:
+        return []
+    items = client.entities(fresh)
+    expected = set(EXPECTED_CLASSES.get(ent.type, ())) | set(_EVENT_CLASSES)
+    classes = client.instance_of(sorted(items), sorted(expected | {"Q5"}))
+    ranked = [(score_item(ent, it, classes=classes.get(q, set()), period=period,
+                          linked_places=linked_places), classes.get(q, set()))
+              for q, it in items.items()]
+    return sorted(ranked, key=lambda sc: (-sc[0].score, sc[0].item.qid))
 
 
 def link_entities(
@@ -341,83 +434,40 @@ def link_entities(
     reject_below: float = 30.0,
     confirm_above: float | None = None,
 ) -> LinkRun:
-    """Propose candidates for entities without a confirmed link, re-check the existing links.
-
-    A new proposal is a `candidate` (or `confirmed` when ``confirm_above`` is given and reached);
-    an existing candidate whose item scores under ``reject_below``, or is of a contradicting type
-    (a human offered for a place), becomes `rejected`; a confirmed
-    link whose item no longer carries a compatible label or type is kept but gets a note for the
-    reviewer. A QID once rejected for an entity is never proposed again.
-    """
-    out = list(links)
-    decisions: list[str] = []
-    linked_places = {lk.qid for lk in links if lk.status == "confirmed"
-                     and entities[lk.id].type in ("Place", "Polity")}
+    """Re-check the existing links (`recheck_links`), then propose one candidate for each entity
+    without a confirmed link: the best-ranked item (`rank_candidates`) scoring ``min_score`` or
+    more, recorded with its label, description, kind and years for the reviewer. It is
+    `confirmed` only when ``confirm_above`` is given and reached. A QID once rejected for an
+    entity, or confirmed for another, is never proposed."""
+    checked = recheck_links(entities, links, client, today=today, period=period,
+                            reject_below=reject_below)
+    out, decisions = list(checked.links), list(checked.decisions)
+    linked_places = _linked_places(entities, links)
     known = {(lk.id, lk.qid) for lk in links}
     confirmed_ids = {lk.id for lk in links if lk.status == "confirmed"}
     confirmed_qids = {lk.qid for lk in links if lk.status == "confirmed"}
     todo = [e for e in sorted(entities.values(), key=lambda e: e.id)
             if not e.deprecated and e.id not in confirmed_ids and (not types or e.type in types)]
-    if limit is not None:
-        todo = todo[:limit]
-
-    existing = [lk for lk in links if lk.status != "rejected"]
-    items = client.entities(sorted({lk.qid for lk in existing}))
-    all_classes = {c for cs in EXPECTED_CLASSES.values() for c in cs} | set(_EVENT_CLASSES)
-    classes = client.instance_of(sorted(items), all_classes)
-    for index, lk in enumerate(out):
-        if lk.status == "rejected":
-            continue
-        ent = entities[lk.id]
-        item = items.get(lk.qid)
-        if item is None:
-            decisions.append(f"{lk.id} -> {lk.qid}: the item is missing or was merged; review")
-            out[index] = replace(lk, note=_joined(lk.note, f"tarihkg link {today}: item not found"))
-            continue
-        scored = score_item(ent, item, classes=classes.get(lk.qid, set()), period=period,
-                            linked_places=linked_places)
-        if lk.status == "candidate" and (scored.score < reject_below or scored.parts["type"] == 0):
-            decisions.append(f"{lk.id} -> {lk.qid}: rejected (score {scored.score})")
-            out[index] = _with_evidence(replace(lk, status="rejected", score=scored.score),
-                                        item, api=client.api, today=today)
-        elif lk.status == "confirmed" and (scored.parts["labels"] < 0.8
-                                           or scored.parts["type"] == 0):
-            decisions.append(f"{lk.id} -> {lk.qid}: confirmed link contradicted (score "
-                             f"{scored.score}); left for review")
-            out[index] = replace(lk, note=_joined(
-                lk.note,
-                f"tarihkg link {today}: Wikidata now says {item.label()!r}, score {scored.score}"))
-        else:
-            decisions.append(f"{lk.id} -> {lk.qid}: holds (score {scored.score})")
-
-    for ent in todo:
-        found: list[str] = []
-        for lang, text in (("tr", ent.label_tr), ("en", ent.label_en), ("az", ent.label_tr)):
-            for qid in client.search(text, language=lang):
-                if qid not in found:
-                    found.append(qid)
-        fresh = [q for q in found if (ent.id, q) not in known and q not in confirmed_qids]
-        if not fresh:
-            decisions.append(f"{ent.id}: no new candidate")
-            continue
-        items = client.entities(fresh)
-        expected = set(EXPECTED_CLASSES.get(ent.type, ())) | set(_EVENT_CLASSES)
-        classes = client.instance_of(sorted(items), expected | {"Q5"})
-        ranked = sorted((score_item(ent, it, classes=classes.get(q, set()), period=period,
-                                    linked_places=linked_places) for q, it in items.items()),
-                        key=lambda s: (-s.score, s.item.qid))
-        if not ranked or ranked[0].score < min_score:
-            best = f" (best {ranked[0].item.qid} at {ranked[0].score})" if ranked else ""
+    for ent in todo[:limit] if limit is not None else todo:
+        exclude = confirmed_qids | {q for (eid, q) in known if eid == ent.id}
+        ranked = rank_candidates(ent, client, exclude=exclude, period=period,
+                                 linked_places=linked_places)
+        if not ranked or ranked[0][0].score < min_score:
+            best = (f" (best {ranked[0][0].item.qid} at {ranked[0][0].score})" if ranked
+                    else "")
             decisions.append(f"{ent.id}: nothing scores {min_score} or more{best}")
             continue
-        top = ranked[0]
-        strong = confirm_above is not None and top.score >= confirm_above
-        status = "confirmed" if strong else "candidate"
+        top, classes = ranked[0]
+        status = ("confirmed" if confirm_above is not None and top.score >= confirm_above
+                  else "candidate")
+        rivals = ", ".join(f"{s.item.qid} {s.score}" for s, _ in ranked[1:4])
         proposal = WikidataLink(
             id=ent.id, qid=top.item.qid, status=status, path="", line=0, score=top.score,
             note="proposed by tarihkg link: "
-                 + ", ".join(f"{k} {v:.2f}" for k, v in top.parts.items()))
-        out.append(_with_evidence(proposal, top.item, api=client.api, today=today))
+                 + ", ".join(f"{k} {v:.2f}" for k, v in top.parts.items())
+                 + (f"; ranked lower: {rivals}" if rivals else ""))
+        out.append(_with_evidence(proposal, top.item, classes=classes, api=client.api,
+                                  today=today))
         known.add((ent.id, top.item.qid))
         if status == "confirmed":
             confirmed_qids.add(top.item.qid)
