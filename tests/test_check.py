@@ -78,7 +78,10 @@ def test_a_text_the_splitter_does_not_understand_is_an_error(
     text = "Ordu Kars’a doğru ilerledi ve şehri aldı sonra komutan yeni emirler verdi " * 30
     (root / "data" / "sources" / "009_x.txt").write_text(text + "\n", encoding="utf-8")
     with (root / "data" / "sources" / "sources.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("  - {id: 009_x, file: 009_x.txt, language: tr, licence: test}\n")
+        fh.write(
+            "  - {id: 009_x, file: 009_x.txt, language: tr, licence: test, journal: unknown,\n"
+            "     volume: unknown, issue: unknown, pages: unknown, year: unknown}\n"
+        )
     code, lines, _ = _check(root, capsys)
     assert code == 2
     assert [line for line in lines if ": error: " in line] == [

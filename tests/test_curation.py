@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tarihkg.curation import (
+    PUBLICATION_FIELDS,
     TYPE_SEGMENTS,
     check_minted,
     load_facts,
@@ -174,3 +175,25 @@ def test_real_sources_metadata() -> None:
     assert set(metas) == {"000_539a70a237dcfef4", "002_afd972166be37c54"}
     assert metas["002_afd972166be37c54"].authors == ("T. Halilov", "S. Aliyev")
     assert all(m.licence and m.language == "tr" for m in metas.values())
+    # Only what the texts print: 002's page header names the journal; nothing else is printed.
+    assert metas["002_afd972166be37c54"].journal == "Heterotopic View"
+    assert metas["002_afd972166be37c54"].not_printed == ("volume", "issue", "pages", "year")
+    assert metas["000_539a70a237dcfef4"].not_printed == PUBLICATION_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ("journal: X, volume: unknown, issue: unknown, pages: unknown", "'year' must be given"),
+        ("journal: X, volume: unknown, issue: 2, pages: 3-9, year: null", "'year' must be given"),
+        ("journal: X, volume: 1, issue: 2, pages: 3-9, year: 'c. 2019'", "year must be a year"),
+    ],
+)
+def test_publication_fields_are_a_value_or_an_explicit_unknown(
+    tmp_path: Path, fields: str, message: str
+) -> None:
+    entry = f"{{id: a, file: a.txt, language: tr, licence: x, {fields}}}"
+    path = write(tmp_path, "sources.yaml", f"sources:\n  - {entry}\n")
+    with pytest.raises(SourceError, match=message) as info:
+        load_sources_meta(path)
+    assert info.value.line == 2

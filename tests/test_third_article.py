@@ -174,7 +174,10 @@ def test_bad_source_is_refused_and_the_good_build_stays(
     bad.write_bytes(content)
     try:
         if with_metadata:
-            entry = f"\n  - id: {bad.stem}\n    file: {name}\n    language: tr\n    licence: test\n"
+            entry = (
+                f"\n  - {{id: {bad.stem}, file: {name}, language: tr, licence: test, journal: "
+                "unknown, volume: unknown, issue: unknown, pages: unknown, year: unknown}\n"
+            )
             (sources / "sources.yaml").write_text(yaml_before + entry, encoding="utf-8")
         done = _cli(third, "build")
     finally:

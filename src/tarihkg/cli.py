@@ -174,6 +174,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 2 if errors else 0
 
 
+def cmd_new_source(args: argparse.Namespace) -> int:
+    """Register an article: copy its text into data/sources/ under a minted id, record its
+    metadata and sha256 in sources.yaml (`unknown` where not given), start its facts file."""
+    from tarihkg.newsource import register_source
+
+    project = _project(args)
+    new = register_source(
+        project,
+        Path(args.file),
+        title=args.title,
+        authors=[a.strip() for a in args.authors.split(";")] if args.authors else None,
+        publication={k: getattr(args, k) for k in ("journal", "volume", "issue", "pages", "year")},
+        language=args.language,
+        licence=args.licence,
+    )
+    for path in (new.text, project.sources_yaml, new.facts):
+        _progress(f"wrote {path.relative_to(project.root)}")
+    for w in new.warnings:
+        _progress(f"warning: {new.text.relative_to(project.root)}:{w.line}: {w.message}")
+    _progress(f"registered {new.id}: add facts to {new.facts.relative_to(project.root)}, "
+              "then run `tarihkg check` and `tarihkg build`")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve data/build/ with a production WSGI server (gunicorn), never the Flask dev server."""
     from server.serve import serve
@@ -333,6 +357,18 @@ def make_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=(func.__doc__ or "").strip(), description=func.__doc__)
         p.set_defaults(func=func)
+    p = sub.add_parser(
+        "new-source", help=(cmd_new_source.__doc__ or "").split("\n")[0],
+        description=cmd_new_source.__doc__,
+    )
+    p.add_argument("file", help="the article's text (UTF-8), as extracted from its PDF")
+    p.add_argument("--title", help="the title as printed")
+    p.add_argument("--authors", help="the authors as printed, in order, separated by ';'")
+    for field in ("journal", "volume", "issue", "pages", "year"):
+        p.add_argument(f"--{field}", help=f"the {field} as the article prints it (else unknown)")
+    p.add_argument("--language", default="tr", help="the text's language (default tr)")
+    p.add_argument("--licence", help="the licence the text is under, if stated")
+    p.set_defaults(func=cmd_new_source)
     p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(

@@ -246,10 +246,22 @@ class SourceMeta:
     title_supplied: str | None = None
     authors: tuple[str, ...] = ()
     journal: str | None = None
+    volume: str | None = None
     issue: str | None = None
+    pages: str | None = None
     year: int | None = None
     period: tuple[int, int] | None = None
     sha256: str | None = None
+
+    @property
+    def not_printed(self) -> tuple[str, ...]:
+        """The publication fields (PUBLICATION_FIELDS) the article does not print: `unknown`."""
+        return tuple(f for f in PUBLICATION_FIELDS if getattr(self, f) is None)
+
+
+#: Where an article appeared: each a value as printed, or `unknown` in sources.yaml.
+PUBLICATION_FIELDS = ("journal", "volume", "issue", "pages", "year")
+UNKNOWN = "unknown"
 
 
 def _text_map(value: Any, key: str, where: tuple[Path, int]) -> dict[str, str]:
@@ -686,8 +698,29 @@ def load_facts(facts_dir: Path) -> list[Fact]:
     return facts
 
 
+def _publication(raw: dict[str, Any], path: Path, line: int | None) -> dict[str, str | None]:
+    """The publication fields of a source entry: each a value or an explicit `unknown` (None)."""
+    out: dict[str, str | None] = {}
+    for key in PUBLICATION_FIELDS:
+        value = raw.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise SourceError(
+                f"source {raw.get('id')}: '{key}' must be given, as printed in the article or "
+                f"`{UNKNOWN}`",
+                path=path,
+                line=line,
+            )
+        if key == "year" and value != UNKNOWN and not (isinstance(value, int) and value > 0):
+            raise SourceError(
+                f"source {raw.get('id')}: year must be a year or `{UNKNOWN}`", path=path, line=line
+            )
+        out[key] = None if value == UNKNOWN else str(value)
+    return out
+
+
 def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
-    """Read data/sources/sources.yaml; every source needs id, file, language and a licence note."""
+    """Read data/sources/sources.yaml; every source needs id, file, language, a licence note and
+    its journal, volume, issue, pages and year (each as printed, or `unknown`)."""
     if not sources_yaml.exists():
         raise SourceError("source metadata file is missing", path=sources_yaml)
     data = load_yaml(sources_yaml)
@@ -701,19 +734,22 @@ def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
         for key in ("id", "file", "language", "licence"):
             if not raw.get(key):
                 raise SourceError(f"source entry lacks '{key}'", path=sources_yaml, line=line)
+        publication = _publication(raw, sources_yaml, line)
         period = raw.get("period")
         meta = SourceMeta(
             id=str(raw["id"]),
             file=str(raw["file"]),
             language=str(raw["language"]),
             licence=" ".join(str(raw["licence"]).split()),
-            title=raw.get("title"),
+            title=raw.get("title") if raw.get("title") != UNKNOWN else None,
             title_en=raw.get("title_en"),
             title_supplied=raw.get("title_supplied"),
-            authors=tuple(str(a) for a in raw.get("authors") or ()),
-            journal=raw.get("journal"),
-            issue=str(raw["issue"]) if raw.get("issue") is not None else None,
-            year=int(raw["year"]) if raw.get("year") is not None else None,
+            authors=tuple(str(a) for a in raw.get("authors") or () if raw["authors"] != UNKNOWN),
+            journal=publication["journal"],
+            volume=publication["volume"],
+            issue=publication["issue"],
+            pages=publication["pages"],
+            year=int(publication["year"]) if publication["year"] is not None else None,
             period=(int(period[0]), int(period[1])) if period else None,
             sha256=str(raw["sha256"]).lower() if raw.get("sha256") else None,
         )

@@ -259,11 +259,13 @@ class TKG(DefinedNamespace):
     linkStatus: URIRef  # bağlantı durumu / link status
     markerOffset: URIRef  # işaret konumu / marker offset
     matchScore: URIRef  # eşleşme puanı / match score
+    notPrinted: URIRef  # basılmamış bilgi / not printed
     officers: URIRef  # subay sayısı / officers
     originalWording: URIRef  # özgün ifade / original wording
     outcome: URIRef  # sonucu / outcome
     page: URIRef  # sayfası / page
     pageIndex: URIRef  # sayfa sırası / page index
+    pageRange: URIRef  # sayfa aralığı / page range
     pages: URIRef  # sayfalar / pages
     printedEdtf: URIRef  # basılı EDTF / printed EDTF
     quantityAmount: URIRef  # miktar / amount
@@ -281,6 +283,7 @@ class TKG(DefinedNamespace):
     text: URIRef  # metni / text
     trigger: URIRef  # tetikleyen sözcükler / trigger words
     unitOfMeasure: URIRef  # birimi / unit of measure
+    volume: URIRef  # cildi / volume
     votesNo: URIRef  # hayır oyu / votes no
     votesYes: URIRef  # evet oyu / votes yes
     woundedOfficers: URIRef  # yaralı subay / wounded officers

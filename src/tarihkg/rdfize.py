@@ -168,10 +168,15 @@ class _SourceGraph:
             self.add(d, TKG.byline, Literal(" & ".join(meta.authors)))
         if meta.journal:
             self.add(d, DCTERMS.isPartOf, Literal(meta.journal))
-        if meta.issue:
-            self.add(d, TKG.issue, Literal(meta.issue))
+        for predicate, value in ((TKG.volume, meta.volume), (TKG.issue, meta.issue)):
+            if value:
+                self.add(d, predicate, Literal(value))
+        if meta.pages:
+            self.add(d, TKG.pageRange, Literal(meta.pages))
         if meta.year:
             self.add(d, TKG.year, Literal(meta.year, datatype=XSD.integer))
+        for name in meta.not_printed:
+            self.add(d, TKG.notPrinted, Literal(name))
         self.add(d, DCTERMS.language, Literal(meta.language))
         self.add(d, TKG.licenceNote, Literal(meta.licence, lang="en"))
         self.add(d, TKG.fileName, Literal(meta.file))

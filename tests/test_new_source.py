@@ -1,0 +1,78 @@
+"""The README's "Add an article", step by step, on a short article of our own writing:
+new-source -> a facts file in the sentence-group format -> check -> build -> the fact is in the
+graph with its sentence (and its citation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_project
+
+from tarihkg.cli import main
+from tarihkg.curation import load_sources_meta
+from tarihkg.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data" / "newsource"
+PREFIX = "PREFIX tkg: <https://w3id.org/tarihkg/ontology#>\n"
+
+
+def _run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["--root", str(root), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path)
+    text = DATA / "gence-baku.txt"
+
+    # 1. Register the article.
+    code, _, err = _run(
+        root, capsys, "new-source", str(text),
+        "--title", "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Kısa Bir Deneme",
+        "--authors", "tarihkg test suite", "--journal", "Test Dergisi",
+    )
+    assert code == 0, err
+    metas = load_sources_meta(root / "data" / "sources" / "sources.yaml")
+    [meta] = [m for m in metas.values() if m.id.startswith("003_")]
+    assert meta.journal == "Test Dergisi" and meta.authors == ("tarihkg test suite",)
+    assert meta.title == "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Kısa Bir Deneme"
+    assert meta.not_printed == ("volume", "issue", "pages", "year")
+    assert (root / "data" / "sources" / meta.file).read_bytes() == text.read_bytes()
+    facts = root / "data" / "curation" / "facts" / f"{meta.id}.yaml"
+    assert yaml.safe_load(facts.read_text(encoding="utf-8")) == []
+
+    # Registering the same text twice is refused.
+    code, _, err = _run(root, capsys, "new-source", str(text))
+    assert code == 2 and f"already registered as {meta.id}" in err
+
+    # 2. Curate: facts grouped under their sentence; 3. check them.
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("[]\n", "")
+        + (DATA / "facts.yaml").read_text(encoding="utf-8").replace("SOURCE_ID", meta.id),
+        encoding="utf-8",
+    )
+    code, out, err = _run(root, capsys, "check")
+    assert code == 0, out + err
+    assert ": error: " not in out
+
+    # 4. Build, and find the fact with its sentence, its date and its citation.
+    code, _, err = _run(root, capsys, "build")
+    assert code == 0, err
+    rows = open_store(root / "data" / "build").query(PREFIX + """
+        SELECT ?text ?edtf ?cited WHERE {
+          <https://w3id.org/tarihkg/resource/claim/f-t-gence-baku-entry-by>
+              tkg:claimObject <https://w3id.org/tarihkg/resource/unit/kafkas-islam-ordusu> ;
+              tkg:statedIn ?sentence ; tkg:date/tkg:edtf ?edtf ; tkg:supportedBy ?c .
+          ?sentence tkg:text ?text . ?c tkg:text ?cited .
+          <https://w3id.org/tarihkg/resource/event/bakunun-kurtulusu>
+              tkg:carriedOutBy <https://w3id.org/tarihkg/resource/unit/kafkas-islam-ordusu> .
+        }""").rows()
+    assert rows == [{
+        "text": "Kafkas İslam Ordusu 15 Eylül 1918’de Bakü’ye girdi (Yüceer, 1996: 98).",
+        "edtf": "1918-09-15",
+        "cited": "(Yüceer, 1996: 98)",
+    }]
