@@ -1,0 +1,80 @@
+"""Layouts the splitter does not understand -> reported with their line (text/layout.py), never
+mis-segmented in silence; the real texts and our test articles give no report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SOURCES, copy_project
+
+from tarihkg.text.extract import extract_source, read_source
+from tarihkg.text.layout import layout_warnings
+
+DATA = Path(__file__).resolve().parent / "data"
+BODY = "Osmanlı ordusu 1918 yılında Bakü’ye girdi. Bu olay bölgede büyük yankı uyandırdı.\n"
+
+
+def _warnings(raw: str) -> list[tuple[int, str]]:
+    return [(w.line, w.message) for w in layout_warnings(raw, extract_source("x", raw))]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted(SOURCES.glob("*.txt")),
+        DATA / "newsource" / "gence-baku.txt",
+        DATA / "third" / "003_mondros_ve_tahliye.txt",
+    ],
+    ids=lambda p: p.name,
+)
+def test_texts_the_splitter_understands_give_no_report(path: Path) -> None:
+    raw = read_source(path)
+    assert layout_warnings(raw, extract_source(path.stem, raw)) == []
+
+
+def test_a_text_without_sentence_punctuation_is_reported() -> None:
+    raw = "Giriş\n\n" + "Ordu Kars’a doğru ilerledi ve şehri aldı sonra yeni emirler geldi " * 25
+    [(line, message)] = _warnings(raw + "\n")
+    assert line == 3 and "may lack sentence punctuation" in message
+
+
+def test_a_running_header_the_splitter_does_not_know_is_reported() -> None:
+    raw = "".join(
+        f"Kafkas Araştırmaları Dergisi, Sayı 3, s. {10 + page}\n\n" + BODY * 3 + "\n"
+        for page in range(4)
+    )
+    [(line, message)] = _warnings(raw)
+    assert line == 1 and "printed 4 times" in message and "page header" in message
+
+
+def test_footnote_markers_without_footnotes_are_reported() -> None:
+    raw = "Nuri Paşa Gence’ye geldi1. Halil Bey de oradaydı2 ve ordu kuruldu.\n\n1 Bkz. Bayur.\n"
+    [(line, message)] = _warnings(raw)
+    assert line == 1 and message.startswith("2 footnote markers without a footnote")
+    assert "ye geldi1'" in message
+
+
+def test_a_footnote_without_its_marker_is_reported() -> None:
+    raw = (DATA / "newsource" / "gence-baku.txt").read_text(encoding="utf-8")
+    raw = raw.replace("geldi1 ve", "geldi ve")
+    assert _warnings(raw) == [(12, "footnote 1 has no marker in the text of its page")]
+
+
+def test_the_build_stage_warns_with_file_and_line(tmp_path: Path) -> None:
+    from tarihkg.annotate import load_inputs
+    from tarihkg.project import Project
+
+    root = copy_project(tmp_path)
+    text = root / "data" / "sources" / "009_x.txt"
+    text.write_text("Ordu ilerledi ve şehri aldı sonra yeni emirler geldi " * 30 + "\n")
+    with (root / "data" / "sources" / "sources.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "  - {id: 009_x, file: 009_x.txt, language: tr, licence: test, journal: unknown,\n"
+            "     volume: unknown, issue: unknown, pages: unknown, year: unknown}\n"
+        )
+    inputs = load_inputs(Project(root))
+    assert [w for w in inputs.warnings if "009_x" in w] == [
+        f"{text}:1: a 'sentence' of 270 words: the text may lack sentence punctuation "
+        "(the splitter ends sentences at . ! ? …)"
+    ]
