@@ -114,8 +114,9 @@ def test_property_characteristics(ontology: Graph) -> None:
     for prop in (TKG.echelon, TKG.startOffset, TKG.endOffset, TKG.edtf, TKG.earliest,
                  TKG.latest, TKG.precision):
         assert (prop, RDF.type, OWL.FunctionalProperty) in ontology, prop
-    for prop in (TKG.partOf, TKG.locatedIn):
-        assert (prop, RDF.type, OWL.TransitiveProperty) in ontology, prop
+    assert (TKG.locatedIn, RDF.type, OWL.TransitiveProperty) in ontology
+    for prop in (TKG.partOf, TKG.hasPart):  # time-bound: chained only within shared time
+        assert (prop, RDF.type, OWL.TransitiveProperty) not in ontology, prop
     assert (TKG.conflictsWith, RDF.type, OWL.SymmetricProperty) in ontology
     assert (TKG.partOf, OWL.inverseOf, TKG.hasPart) in ontology
     assert (TKG.commander, OWL.inverseOf, TKG.commands) in ontology

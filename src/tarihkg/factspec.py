@@ -261,7 +261,8 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
         "partOf",
         _UNIT,
-        "subordinate to (transitive; `hasPart` inferred)",
+        "subordinate to, at the time on the claim (`hasPart` inferred; chained only within the "
+        "time the links share)",
         object=_UNIT,
         qualifiers=_HELD,
     ),

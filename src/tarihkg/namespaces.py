@@ -128,6 +128,7 @@ class TKG(DefinedNamespace):
     Footnote: URIRef  # dipnot / footnote
     Founding: URIRef  # kuruluş / founding
     InTextCitation: URIRef  # metin içi atıf / in-text citation
+    InferredStatement: URIRef  # çıkarılmış önerme / inferred statement
     Materiel: URIRef  # harp malzemesi / materiel
     Mention: URIRef  # anılış / mention
     MilitaryUnit: URIRef  # askerî birlik / military unit

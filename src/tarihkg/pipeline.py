@@ -99,7 +99,7 @@ def rdfize_project(project: Project, inputs: Inputs, *, base: str) -> Dataset:
 
 def reason_stage(ds: Dataset, ontology: Graph, *, base: str) -> Graph:
     """Stage 3: HermiT finds the ontology + data consistent; its inferences go to graph/inferred."""
-    result = reason_dataset(ds, ontology=ontology)
+    result = reason_dataset(ds, ontology=ontology, minter=Minter(base))
     inferred = ds.graph(Minter(base).graph("inferred"))
     inferred += result.inferred
     return inferred

@@ -11,11 +11,15 @@ individuals (not to the ontology's own), expanded to all named superclasses (owl
 only the most specific types), and (2) the closure of the tkg: object properties under
 ``owl:inverseOf``, ``owl:SymmetricProperty`` and ``owl:TransitiveProperty``, computed here from
 the ontology's axioms: owlready2 stores a property and its inverse as one relation, so HermiT's
-property values alone would miss the inverse triples. Asserted triples are never repeated.
+property values alone would miss the inverse triples; and (3) chains of the time-bound
+properties (``tkg:partOf``, not transitive in OWL) only within the time their links share,
+each with a ``tkg:InferredStatement`` naming its claims and that time (`temporal_closure`).
+Asserted triples are never repeated.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -23,17 +27,19 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 
 import owlready2
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from tarihkg.errors import InconsistencyError, InternalError
 from tarihkg.graphs import union_graph
+from tarihkg.iri import Minter
 from tarihkg.namespaces import TKG
 
 log = logging.getLogger(__name__)
@@ -51,7 +57,9 @@ class ReasoningResult:
     total_seconds: float
 
 
-def reason_dataset(data: Dataset, *, ontology: Graph) -> ReasoningResult:
+def reason_dataset(
+    data: Dataset, *, ontology: Graph, minter: Minter | None = None
+) -> ReasoningResult:
     """Check ``ontology`` + the union of ``data``'s graphs with HermiT; return the inferred triples.
 
     Raises ``InconsistencyError`` (naming the offending classes or individuals where it can)
@@ -81,6 +89,7 @@ def reason_dataset(data: Dataset, *, ontology: Graph) -> ReasoningResult:
         finally:
             world.close()
     inferred += property_closure(asserted, ontology=ontology)
+    inferred += temporal_closure(asserted, ontology=ontology, minter=minter or Minter())
     total = time.perf_counter() - started
     log.info(
         "HermiT: consistent, %d inferred triples (reasoner %.1f s, total %.1f s)",
@@ -121,6 +130,96 @@ def property_closure(data: Graph, *, ontology: Graph) -> Graph:
         if triple not in data:
             result.add(triple)
     return result
+
+
+#: Properties chained only within the time their links share (orders of battle change).
+TIME_BOUND = (TKG.partOf,)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """When a claimed link held: from the start of one time span to the end of another."""
+
+    start: datetime
+    end: datetime
+    start_span: Node
+    end_span: Node
+    claims: tuple[Node, ...]
+
+
+def _held(data: Graph, claim: Node) -> _Held | None:
+    """The time a claim gives: tkg:validFrom (else tkg:date) to tkg:validUntil (else tkg:date)."""
+    first = data.value(claim, TKG.validFrom) or data.value(claim, TKG.date)
+    last = data.value(claim, TKG.validUntil) or data.value(claim, TKG.date)
+    start = data.value(first, TKG.earliest) if first is not None else None
+    end = data.value(last, TKG.latest) if last is not None else None
+    if not (isinstance(start, Literal) and isinstance(end, Literal)):
+        return None
+    if first is None or last is None:
+        return None
+    return _Held(start.toPython(), end.toPython(), first, last, (claim,))
+
+
+def _shared(a: _Held, b: _Held) -> _Held | None:
+    start, start_span = (a.start, a.start_span) if a.start >= b.start else (b.start, b.start_span)
+    end, end_span = (a.end, a.end_span) if a.end <= b.end else (b.end, b.end_span)
+    if start > end:
+        return None
+    return _Held(start, end, start_span, end_span, a.claims + b.claims)
+
+
+def temporal_closure(data: Graph, *, ontology: Graph, minter: Minter) -> Graph:
+    """Chains of time-bound properties (`TIME_BOUND`) inferred only within shared time.
+
+    A link is a reviewed claim whose direct triple is in ``data`` and which gives a time
+    (``tkg:date``, or ``tkg:validFrom`` and ``tkg:validUntil``); a link without one is never
+    chained, for nothing says when it held. ``a partOf b`` and ``b partOf c`` give ``a partOf c``
+    only when their times overlap, stated with a ``tkg:InferredStatement`` that names the claims
+    and the shared time; inverses (``hasPart``) follow. Never a regiment of 1910 inside an army
+    group of 1918.
+    """
+    out = Graph()
+    inverses = {p: {q for q in ontology.objects(p, OWL.inverseOf)}
+                | {q for q in ontology.subjects(OWL.inverseOf, p)} for p in TIME_BOUND}
+    for prop in TIME_BOUND:
+        links: dict[Node, list[tuple[Node, _Held]]] = defaultdict(list)
+        for claim in data.subjects(TKG.claimPredicate, prop):
+            s, o = data.value(claim, TKG.claimSubject), data.value(claim, TKG.claimObject)
+            held = _held(data, claim)
+            reviewed = (claim, TKG.reviewStatus, TKG.reviewed) in data
+            if reviewed and held is not None and (s, prop, o) in data and s is not None:
+                links[s].append((o, held))  # type: ignore[arg-type]
+        for start in sorted(links, key=str):
+            stack: list[tuple[Node, _Held, tuple[Node, ...]]] = [
+                (o, held, (start, o)) for o, held in links[start]
+            ]
+            while stack:
+                node, held, path = stack.pop()
+                for nxt, step in links.get(node, ()):
+                    shared = _shared(held, step)
+                    if shared is None or nxt in path:
+                        continue
+                    stack.append((nxt, shared, (*path, nxt)))
+                    if (start, prop, nxt) not in data:
+                        _infer(out, start, prop, nxt, shared, inverses[prop], minter)
+    return out
+
+
+def _infer(out: Graph, s: Node, prop: URIRef, o: Node, held: _Held,
+           inverses: Iterable[Node], minter: Minter) -> None:
+    key = "|".join(str(x) for x in (s, prop, o, *sorted(str(c) for c in held.claims)))
+    node = minter.resource("inference", hashlib.sha256(key.encode()).hexdigest()[:16])
+    out.add((s, prop, o))
+    for q in inverses:
+        out.add((o, q, s))
+    out.add((node, RDF.type, TKG.InferredStatement))
+    out.add((node, TKG.claimSubject, s))
+    out.add((node, TKG.claimPredicate, prop))
+    out.add((node, TKG.claimObject, o))
+    for claim in held.claims:
+        out.add((node, PROV.wasDerivedFrom, claim))
+    out.add((node, TKG.validFrom, held.start_span))
+    out.add((node, TKG.validUntil, held.end_span))
 
 
 def _transitive_closure(graph: Graph, prop: URIRef) -> None:
