@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from tarihkg.curation import load_registry
-from tarihkg.evidence import FIELDS, EvidenceRow
+from tarihkg.evidence import FIELDS, EvidenceRow, entity_names
 from tarihkg.link import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +30,9 @@ CSC_COUNTRIES = ("AZ", "TR", "AM", "GE", "IR", "IQ", "BY", "AT")
 
 
 def registry_names() -> set[str]:
-    """Folded labels, aliases and parenthesised English names of every registry entity."""
-    names: set[str] = set()
-    for ent in load_registry(ROOT / "data" / "curation" / "entities").values():
-        for name in (ent.label_tr, ent.label_en, *ent.aliases):
-            names.add(fold(name))
-            names.add(fold(re.sub(r"\s*\([^)]*\)", "", name)))
-            names.update(fold(inner) for inner in re.findall(r"\(([^)]*)\)", name))
-    names.discard("")
-    return names
+    """Folded names of every registry entity (labels, aliases, parenthesised English names)."""
+    registry = load_registry(ROOT / "data" / "curation" / "entities")
+    return {name for ent in registry.values() for name in entity_names(ent)}
 
 
 def histwardb_rows(path: Path, names: set[str], seen_on: str) -> Iterator[EvidenceRow]:

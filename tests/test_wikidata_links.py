@@ -154,3 +154,12 @@ def test_graph_has_identity_only_for_confirmed_links(registry, built: Dataset) -
         if lk.status == "confirmed":
             assert _value(built, node, TKG.labelSeen) == lk.label_seen
             assert _value(built, node, TKG.checkedOn) == lk.checked_on
+
+
+def test_entity_pages_show_a_confirmed_qid_and_never_a_candidate(built_client) -> None:
+    html = {"Accept": "text/html"}
+    gumru = built_client.get("/resource/place/gumru?lang=en", headers=html).get_data(as_text=True)
+    assert 'href="https://www.wikidata.org/wiki/Q199500"' in gumru  # linked from the evidence
+    land = built_client.get("/resource/place/azerbaycan?lang=en", headers=html).get_data(
+        as_text=True)
+    assert "wikidata.org/wiki/Q227" not in land  # a candidate is shown only in the review view
