@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from tarihkg.errors import CurationError, SourceError
-from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS, check_fact_fields
+from tarihkg.factspec import CLASS_PARENTS, QUALIFIERS, SPEC, WORDINGS, check_fact_fields, is_a
 
 log = logging.getLogger(__name__)
 
@@ -26,27 +26,8 @@ TYPE_SEGMENTS: dict[str, str] = {
     "Place": "place",
     "Polity": "polity",
     "Organization": "organization",
-    **{t: "treaty" for t in ("Treaty", "Armistice", "PeaceTreaty", "Agreement", "Pact")},
-    **{
-        t: "event"
-        for t in (
-            "Event",
-            "Battle",
-            "Capture",
-            "Occupation",
-            "Withdrawal",
-            "Conference",
-            "Declaration",
-            "Appointment",
-            "Plebiscite",
-            "Revolution",
-            "Founding",
-            "Dissolution",
-            "Deployment",
-            "Order",
-            "Signing",
-        )
-    },
+    **{t: "treaty" for t in CLASS_PARENTS if is_a(t, ("Treaty",))},
+    **{t: "event" for t in CLASS_PARENTS if is_a(t, ("Event",))},
 }
 
 ECHELONS = (
