@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import json
 import re
 import sys
@@ -22,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from tarihkg.curation import load_registry
-from tarihkg.evidence import FIELDS, EvidenceRow, entity_names
+from tarihkg.evidence import FIELDS, NEAR_RATIO, EvidenceRow, entity_names, name_tokens
 from tarihkg.link import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,11 +36,22 @@ def registry_names() -> set[str]:
     return {name for ent in registry.values() for name in entity_names(ent)}
 
 
+def polity_words() -> set[str]:
+    """The sorted words of every polity's names (states may be named in other words)."""
+    registry = load_registry(ROOT / "data" / "curation" / "entities")
+    return {name_tokens(n) for e in registry.values() if e.type == "Polity"
+            for n in (e.label_tr, e.label_en, *e.aliases)}
+
+
 def histwardb_rows(path: Path, names: set[str], seen_on: str) -> Iterator[EvidenceRow]:
-    """histwardb's crosswalk: one historical or sovereign state per row (country_qid, country)."""
+    """histwardb's crosswalk: one historical or sovereign state per row (country_qid, country),
+    kept when its name is one of ours or its words are close to a polity's (`NEAR_RATIO`)."""
+    words = polity_words()
     with path.open(encoding="utf-8", newline="") as fh:
         for number, row in enumerate(csv.DictReader(fh), start=2):
-            if fold(row["country"]) in names:
+            mine = name_tokens(row["country"])
+            if fold(row["country"]) in names or any(
+                    difflib.SequenceMatcher(None, mine, w).ratio() >= NEAR_RATIO for w in words):
                 cow = f"; COW {row['cow_code']} {row['cow_name']}" if row["cow_code"] else ""
                 yield EvidenceRow(
                     source="histwardb", record=f"line {number}", qid=row["country_qid"],

@@ -192,3 +192,16 @@ def test_cli_offline_dry_run_prints_the_report() -> None:
                           "--offline", "--dry-run"], capture_output=True, text=True, check=True)
     assert "Confirmed links:" in out.stdout and "## Unlinked, and why" in out.stdout
     assert "gives it to different things" in out.stdout
+
+
+def test_a_similar_name_makes_only_a_candidate_and_a_loose_one_nothing() -> None:
+    aras = Entity(id="araz", type="Polity", label_tr="Araz Türk Cumhuriyeti",
+                  label_en="Aras Turkic Republic", aliases=(), path="t", line=1)
+    adr = Entity(id="adr", type="Polity", label_tr="Azerbaycan Cumhuriyeti",
+                 label_en="Azerbaijan Democratic Republic", aliases=(), path="t", line=2)
+    rows = [row("gaz", "Q913", "Turkish Republic of Aras", "state"),
+            row("gaz", "Q914", "Democratic Republic of Afghanistan", "state", record="r2")]
+    result = run([aras, adr], rows)
+    assert outcome(result, "araz").outcome == "candidate"
+    assert [(lk.id, lk.qid, lk.status) for lk in result.links] == [("araz", "Q913", "candidate")]
+    assert outcome(result, "adr").outcome == "unlinked"

@@ -13,6 +13,7 @@ candidates. Nothing here reaches the network.
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,6 +31,10 @@ FIELDS = ("source", "record", "qid", "label", "lang", "kind", "detail", "lat", "
           "seen_on")
 SOURCE_FIELDS = ("id", "name", "version", "path", "licence", "url", "alone", "note")
 CHECKED_BY = "tarihkg link --offline (data/curation/wikidata-evidence)"
+#: How alike (SequenceMatcher on sorted words) a differently worded name must be to make a
+#: candidate (never a confirmed link): "Turkish Republic of Aras" / "Aras Turkic Republic" 0.93,
+#: "Democratic Republic of Afghanistan" / "Azerbaijan Democratic Republic" 0.82.
+NEAR_RATIO = 0.9
 
 #: What an evidence row may say a thing is, and the registry types (or place kinds) it fits.
 KIND_FITS: dict[str, frozenset[str]] = {
@@ -325,10 +330,20 @@ def link_offline(entities: Mapping[str, Entity], links: Sequence[WikidataLink],
         matches = sorted({r for n in entity_names(ent) for r in by_name.get(n, ())},
                          key=lambda r: (r.source, r.qid, r.record))
         rejected = {lk.qid for lk in ent.wikidata_links if lk.status == "rejected"}
+        years = entity_years(ent, facts)
         supported, refused = _decide(
-            ent, matches, sources=sources, reused=reused, years=entity_years(ent, facts),
+            ent, matches, sources=sources, reused=reused, years=years,
             rejected=rejected, taken=taken, max_km=max_km)
         decision = _outcome(ent, supported, refused, confirmed.get(ent.id))
+        if decision.outcome == "unlinked" and not matches:
+            near = _near_rows(ent, rows)
+            supported, _ = _decide(ent, near, sources=sources, reused=reused, years=years,
+                                   rejected=rejected, taken=taken, max_km=max_km)
+            if supported:
+                seen = "; ".join(f"{r.qid} {r.label!r}" for r in near if r.qid in supported)
+                decision = Decision(ent.id, "candidate", None,
+                                    tuple(s for ss in supported.values() for s in ss),
+                                    f"a similar name, not the same: seen {seen}")
         decisions.append(decision)
         if decision.outcome not in ("confirmed", "candidate"):
             continue
@@ -347,6 +362,26 @@ def link_offline(entities: Mapping[str, Entity], links: Sequence[WikidataLink],
             taken[decision.qid] = ent.id
             confirmed[ent.id] = decision.qid
     return OfflineRun(links=out, decisions=decisions)
+
+
+def name_tokens(name: str) -> str:
+    """A name's folded words, sorted, without 'of' and 'the' (for similar-name matching)."""
+    return " ".join(sorted(w for w in re.split(r"[\W_]+", fold(name)) if w not in ("of", "the")))
+
+
+def _near_rows(ent: Entity, rows: Iterable[EvidenceRow], *, at_least: float = NEAR_RATIO
+               ) -> list[EvidenceRow]:
+    """Rows naming a state, treaty or event of the entity's kind with a similar (not the same)
+    name: their words, sorted, are at least ``at_least`` alike (SequenceMatcher). Such a row can
+    only ever make a candidate.
+
+    >>> name_tokens("Turkish Republic of Aras")
+    'aras republic turkish'
+    """
+    mine = {name_tokens(n) for n in (ent.label_tr, ent.label_en, *ent.aliases)}
+    return [r for r in rows if r.kind not in ("settlement", "admin") and _fits(ent, r.kind)
+            and any(difflib.SequenceMatcher(None, name_tokens(r.label), m).ratio() >= at_least
+                    for m in mine)]
 
 
 def _outcome(ent: Entity, supported: Mapping[str, list[Support]], refused: Sequence[str],
