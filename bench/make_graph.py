@@ -18,10 +18,12 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import NamedNode, Quad, RdfFormat
 
+from tarihkg.names import GRAPH_NS, RESOURCE_NS
+
 log = logging.getLogger(__name__)
 
-RESOURCE = "https://w3id.org/tarihkg/resource/"
-ONTOLOGY_GRAPH = "https://w3id.org/tarihkg/graph/ontology"
+RESOURCE = RESOURCE_NS
+ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 
 
 def _moved(term: object, copy: int) -> object:

@@ -28,30 +28,25 @@ from server.iris import TKG, select
 from server.linked_data import GRAPH_FORMATS
 from server.negotiation import NegotiationError, choose_format, prefers_html
 from server.state import store
-from tarihkg.namespaces import BASE, DATA_LICENCE, PREFIXES
+from tarihkg.layout import CHECKSUMS_FILE, DUMPS_METADATA_FILE, BuildLayout
+from tarihkg.names import BASE, DATASET, PREFIXES
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("dumps", __name__)
 
-DUMPS_DIR = "dumps"
-METADATA = "dumps.json"
-CHECKSUMS = "SHA256SUMS"
-SHACL_REPORT = "shacl-report.txt"
 VOID = PREFIXES["void"]
 DCT = PREFIXES["dcterms"]
 SD = "http://www.w3.org/ns/sparql-service-description#"
-EXAMPLES = ("resource/person/nuri-pasa", "resource/unit/kafkas-islam-ordusu",
-            "resource/place/baku", "resource/event/bakunun-kurtulusu")
 
 
-def _dataset_dir() -> Path:
-    return Path(current_app.config["DATASET_DIR"])
+def _layout() -> BuildLayout:
+    return BuildLayout(Path(current_app.config["DATASET_DIR"]))
 
 
 def dump_list() -> list[dict[str, Any]]:
     """The dumps of the served build (from ``dumps/dumps.json``; empty if there are none)."""
-    path = _dataset_dir() / DUMPS_DIR / METADATA
+    path = _layout().dumps_metadata
     if not path.is_file():
         return []
     try:
@@ -64,15 +59,15 @@ def dump_list() -> list[dict[str, Any]]:
 
 @bp.get("/dumps/")
 def dumps_index() -> str:
-    return render_template("dumps.html", dumps=dump_list(), checksums=CHECKSUMS)
+    return render_template("dumps.html", dumps=dump_list(), checksums=CHECKSUMS_FILE)
 
 
 @bp.get("/dumps/<name>")
 def dump_file(name: str) -> Response:
-    known = {d["file"] for d in dump_list()} | {CHECKSUMS, METADATA}
+    known = {d["file"] for d in dump_list()} | {CHECKSUMS_FILE, DUMPS_METADATA_FILE}
     if name not in known:
         abort(404)
-    response = send_from_directory(_dataset_dir() / DUMPS_DIR, name, max_age=600)
+    response = send_from_directory(_layout().dumps, name, max_age=600)
     if name.endswith(".gz"):
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -88,20 +83,16 @@ def void_graph(root: str) -> list[pyoxigraph.Triple]:
     triples: list[tuple[pyoxigraph.NamedNode, pyoxigraph.NamedNode,
                         pyoxigraph.NamedNode | pyoxigraph.Literal]] = [
         (ds, N(PREFIXES["rdf"] + "type"), N(VOID + "Dataset")),
-        (ds, N(DCT + "title"), L("tarihkg: the Caucasus front 1917–1921", language="en")),
-        (ds, N(DCT + "title"), L("tarihkg: Kafkas Cephesi 1917–1921", language="tr")),
-        (ds, N(DCT + "description"), L(
-            "Persons, military units, places, treaties and events of the Caucasus front, "
-            "1917–1921, curated from Turkish-language scholarly articles; every fact points to "
-            "the sentence that states it.", language="en")),
-        (ds, N(DCT + "license"), N(DATA_LICENCE)),
+        (ds, N(DCT + "license"), N(DATASET.licence.iri)),
         (ds, N(VOID + "sparqlEndpoint"), N(root + "sparql")),
         (ds, N(VOID + "uriSpace"), L(BASE + "resource/")),
         (ds, N(VOID + "vocabulary"), N(TKG)),
         (ds, N(VOID + "triples"), L(str(st.triple_count()), datatype=xsd_int)),
-        (ds, N(VOID + "rootResource"), N(BASE + "resource/source/000_539a70a237dcfef4")),
+        (ds, N(VOID + "rootResource"), N(BASE + DATASET.root_resource)),
     ]
-    for ex in EXAMPLES:
+    for key, texts in (("title", DATASET.title), ("description", DATASET.description)):
+        triples += [(ds, N(DCT + key), L(text, language=lang)) for lang, text in texts.items()]
+    for ex in DATASET.example_resources:
         triples.append((ds, N(VOID + "exampleResource"), N(BASE + ex)))
     for d in dump_list():
         triples.append((ds, N(VOID + "dataDump"), N(root + "dumps/" + d["file"])))
@@ -145,6 +136,6 @@ def void() -> Response:
 
 @bp.get("/shacl-report")
 def shacl_report() -> str:
-    path = _dataset_dir() / SHACL_REPORT
+    path = _layout().shacl_report
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     return render_template("shacl.html", report=text, present=path.is_file())

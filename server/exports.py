@@ -31,8 +31,8 @@ from tarihkg.citation import (
     release_of,
 )
 from tarihkg.errors import InputError
-from tarihkg.export import DATASET_LICENCE, export_text
-from tarihkg.namespaces import BASE
+from tarihkg.export import export_text
+from tarihkg.names import BASE, DATASET, RESOURCE_NS
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ CITE_FORMATS: dict[str, str] = {
 
 
 def _licensed(response: Response) -> Response:
-    response.headers["Link"] = f'<{DATASET_LICENCE}>; rel="license"'
+    response.headers["Link"] = f'<{DATASET.licence.iri}>; rel="license"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -112,7 +112,7 @@ def _json(citation: FactCitation, items: list[dict[str, object]], release: Relea
         "cites": [{"text": c.text, "iri": c.target.iri if c.target else None}
                   for c in citation.cited],
         "dataset": {"version": release.version, "date": release.issued.isoformat()},
-        "license": DATASET_LICENCE,
+        "license": DATASET.licence.iri,
     }
     return json.dumps(body, ensure_ascii=False, indent=2)
 
@@ -121,7 +121,7 @@ def _json(citation: FactCitation, items: list[dict[str, object]], release: Relea
 def cite(fact_id: str) -> Response | str:
     from tarihkg.citation import cite_fact
 
-    iri = f"{BASE}resource/claim/{fact_id}"
+    iri = f"{RESOURCE_NS}claim/{fact_id}"
     lang = current_lang()
     try:
         citation = cite_fact(store(), iri, lang=lang)

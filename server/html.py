@@ -10,7 +10,7 @@ from flask import Flask, Response, request
 
 from server.iris import compact, safe_href
 from server.lang import LANG_COOKIE, LANGS, current_lang, format_edtf, lang_url, t
-from tarihkg.namespaces import DATA_LICENCE
+from tarihkg.names import BASE, DATASET
 
 #: Content-Security-Policy of every HTML page: no inline script, nothing from another origin.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -44,7 +44,8 @@ def _template_globals() -> dict[str, Any]:
         "safe_href": safe_href,
         "compact": compact,
         "format_edtf": format_edtf,
-        "data_licence": DATA_LICENCE,
+        "dataset": DATASET,
+        "base_iri": BASE,
     }
 
 

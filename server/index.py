@@ -7,14 +7,13 @@ import logging
 from dataclasses import dataclass, field
 
 from server.iris import TKG, select
-from tarihkg.namespaces import BASE
+from tarihkg.names import RESOURCE_NS, WD
 from tarihkg.store import Store
 from tarihkg.text.turkish import search_key
 
 log = logging.getLogger(__name__)
 
-RESOURCE = BASE + "resource/"
-WD = "http://www.wikidata.org/entity/"
+RESOURCE = RESOURCE_NS
 #: The types the service reconciles against: (id, English name). Subclasses (Battle, Armistice, ...)
 #: are members of their top type through the inferred graph.
 TYPES: tuple[tuple[str, str], ...] = (
@@ -27,12 +26,7 @@ TYPES: tuple[tuple[str, str], ...] = (
     ("Organization", "organization"),
 )
 
-_INDEX_QUERY = f"""PREFIX tkg: <{TKG}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?e ?id ?type ?tr ?en ?alt ?desc ?qid ?echelon ?kind ?edtf WHERE {{
+_INDEX_QUERY = f"""SELECT ?e ?id ?type ?tr ?en ?alt ?desc ?qid ?echelon ?kind ?edtf WHERE {{
   VALUES ?type {{ {" ".join(f"tkg:{t}" for t, _ in TYPES)} }}
   ?e a ?type ; tkg:registryId ?id .
   OPTIONAL {{ ?e rdfs:label ?tr FILTER (LANG(?tr) = "tr") }}
@@ -103,7 +97,7 @@ class Candidate:
 def build_reconcile_index(st: Store) -> dict[str, Candidate]:
     """Every curated entity of a reconcilable type, from the store (types include subclasses)."""
     index: dict[str, Candidate] = {}
-    for row in st.query(_INDEX_QUERY).rows():
+    for row in select(st, _INDEX_QUERY):
         rid = row["e"].removeprefix(RESOURCE)
         cand = index.get(rid)
         if cand is None:
@@ -116,7 +110,7 @@ def build_reconcile_index(st: Store) -> dict[str, Candidate]:
                 cand.names.add(row[key])
         if row.get("desc"):
             cand.description = row["desc"]
-        for prop, value in (("wikidata", row.get("qid", "").removeprefix(WD)),
+        for prop, value in (("wikidata", row.get("qid", "").removeprefix(str(WD))),
                             ("echelon", row.get("echelon", "").removeprefix(TKG)),
                             ("placeKind", row.get("kind", "").removeprefix(TKG)),
                             ("year", row.get("edtf", "")[:4])):

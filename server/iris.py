@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterable
 
 from tarihkg.errors import InputError
-from tarihkg.namespaces import BASE, PREFIXES
+from tarihkg.names import BASE, ONTOLOGY_NS, PREFIXES
 from tarihkg.store import Store, is_valid_iri
 
-TKG = BASE + "ontology#"
+TKG = ONTOLOGY_NS
 
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 

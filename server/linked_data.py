@@ -26,7 +26,7 @@ from server.negotiation import NegotiationError, choose_format, prefers_html
 from server.search import search_entities
 from server.state import store
 from tarihkg.formats import Format, Kind, by_extension, formats_of
-from tarihkg.namespaces import BASE, PREFIXES
+from tarihkg.names import BASE, PREFIXES
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from server.errors import bad_request, not_found
 from server.index import RESOURCE, TYPES, Candidate
 from server.iris import TKG
 from server.state import current_state
+from tarihkg.names import DATASET
 from tarihkg.text.turkish import search_key
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def manifest() -> dict[str, Any]:
     service = root + "/reconcile"
     return {
         "versions": ["0.2"],
-        "name": "tarihkg (Caucasus front 1917-1921): persons, units, treaties, events, places",
+        "name": DATASET.title["en"],
         "identifierSpace": RESOURCE,
         "schemaSpace": TKG,
         "defaultTypes": [{"id": t, "name": n} for t, n in TYPES],

@@ -17,7 +17,7 @@ from server.iris import compact, safe_href, select
 from server.labels import Labeller, Link, is_iri
 from server.lang import current_lang, format_edtf
 from server.state import store
-from tarihkg.namespaces import BASE
+from tarihkg.names import BASE
 
 bp = Blueprint("review", __name__)
 

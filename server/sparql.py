@@ -40,7 +40,7 @@ from server.errors import (
 from server.negotiation import NegotiationError, choose_format, content_type_header, parse_accept
 from tarihkg.errors import InputError
 from tarihkg.formats import FORMATS, RDF_FORMATS, Format, Kind
-from tarihkg.namespaces import BASE
+from tarihkg.names import PREFIXES
 from tarihkg.store import (
     DEFAULT_MAX_NESTING,
     QueryRefusedError,
@@ -59,23 +59,6 @@ ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-
-PREFIXES: dict[str, str] = {
-    "tkg": BASE + "ontology#",
-    "tkr": BASE + "resource/",
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": str(DCTERMS),
-    "prov": "http://www.w3.org/ns/prov#",
-    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
-    "schema": "https://schema.org/",
-    "time": "http://www.w3.org/2006/time#",
-    "wd": "http://www.wikidata.org/entity/",
-}
-
 
 @dataclass(frozen=True)
 class ProtocolRequest:

@@ -21,6 +21,8 @@ SERVER = ROOT / "server"
 
 SERVER_MAY_USE = {
     "tarihkg.store",
+    "tarihkg.names",
+    "tarihkg.layout",
     "tarihkg.namespaces",
     "tarihkg.formats",
     "tarihkg.errors",
@@ -118,3 +120,37 @@ def test_every_blueprint_is_registered_in_create_app() -> None:
     }
     registered = {bp.import_name for bp in app.blueprints.values()}
     assert declared == registered
+
+
+def code_strings(path: Path) -> list[str]:
+    """The string literals of a module's code (docstrings, which may show examples, left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+CODE = files(SRC) + files(SERVER) + files(ROOT / "scripts") + files(ROOT / "bench")
+
+
+@pytest.mark.parametrize(
+    ("text", "home"),
+    [
+        ("w3id.org/tarihkg", {"src/tarihkg/names.py"}),  # the base IRI
+        ("creativecommons.org", set()),  # the licence: data/dataset.yaml only
+        ("http://www.w3.org/2004/02/skos/core#", {"src/tarihkg/names.py"}),  # the prefix table
+    ],
+)
+def test_names_are_written_in_one_place(text: str, home: set[str]) -> None:
+    holders = {p.relative_to(ROOT).as_posix() for p in CODE
+               if any(text in s for s in code_strings(p))}
+    assert holders == home

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tarihkg.names import ONTOLOGY_NS, RESOURCE_NS
 from tarihkg.store import open_store
 
 QUERIES = Path(__file__).resolve().parent.parent / "server" / "queries"
-S000 = "https://w3id.org/tarihkg/resource/source/000_539a70a237dcfef4"
-S002 = "https://w3id.org/tarihkg/resource/source/002_afd972166be37c54"
-TKG = "https://w3id.org/tarihkg/ontology#"
+S000 = RESOURCE_NS + "source/000_539a70a237dcfef4"
+S002 = RESOURCE_NS + "source/002_afd972166be37c54"
+TKG = ONTOLOGY_NS
 COMPETENCY = sorted(
     p for p in QUERIES.glob("*.rq") if p.name[:2].isdigit() and 10 <= int(p.name[:2]) < 90
 )

@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["tarihkg.text.edtf", "tarihkg.text.turkish", "tarihkg.iri"]  # others run their own
+MODULES = ["tarihkg.text.edtf", "tarihkg.text.turkish", "tarihkg.iri", "tarihkg.names",
+           "tarihkg.layout"]  # others run their own
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -14,15 +14,15 @@ import pytest
 from server import create_app
 from tarihkg.citation import Release, csl_items, format_bibtex
 from tarihkg.export import (
-    DATASET_LICENCE,
     QS_PROPERTIES,
     format_quickstatements,
     quickstatements,
 )
+from tarihkg.names import BASE, DATASET, ONTOLOGY_NS
 from tarihkg.store import Store, build_store, open_store
 
-BASE = "https://w3id.org/tarihkg/"
-TKG = BASE + "ontology#"
+TKG = ONTOLOGY_NS
+LICENCE = DATASET.licence.iri
 WD = "http://www.wikidata.org/entity/"
 RETRIEVED = date(2026, 11, 21)
 RELEASE = Release("0.1.0", RETRIEVED)
@@ -143,7 +143,7 @@ def test_csl_json_and_bibtex_cover_articles_and_every_cited_work(real: Store) ->
     assert "container-title" not in articles["000_539a70a237dcfef4"]
     assert articles["002_afd972166be37c54"]["container-title"] == "Heterotopic View"
     assert all("Copyright remains" in a["note"] for a in articles.values())
-    assert DATASET_LICENCE in by_type["dataset"][0]["note"]
+    assert LICENCE in by_type["dataset"][0]["note"]
     assert by_type["dataset"][0]["version"] == "0.1.0"
     surmeli = next(w for w in by_type["document"] if w["id"] == "surmeli-2001")
     assert surmeli["issued"] == {"date-parts": [[2001]]}
@@ -166,7 +166,7 @@ def test_server_downloads_carry_the_licence(built_project, real: Store) -> None:
                         ("sources.ris", "application/x-research-info-systems")):
         response = client.get(f"/exports/{name}")
         assert response.status_code == 200 and response.mimetype == media, name
-        assert DATASET_LICENCE in response.headers["Link"] and 'rel="license"' in response.headers[
+        assert LICENCE in response.headers["Link"] and 'rel="license"' in response.headers[
             "Link"]
     assert len(json.loads(client.get("/exports/sources.json").data)) == len(
         csl_items(real, base=BASE, release=RELEASE))

@@ -186,7 +186,7 @@ def test_qualifiers_and_structured_values_become_what_the_spec_says(tmp_path: Pa
     project = Project(copy_project(tmp_path))
     (project.facts_dir / "zz-q.yaml").write_text(MODELINE + "\n" + QUALIFIED, encoding="utf-8")
     jsonschema.validate(yaml.safe_load(QUALIFIED), json_schema())
-    ds = rdfize_project(project, load_inputs(project), base="https://w3id.org/tarihkg/")
+    ds = rdfize_project(project, load_inputs(project))
     def has(*triple: object) -> bool:
         return any(True for _ in ds.quads((*triple, None)))  # type: ignore[arg-type]
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-BASE = "https://w3id.org/tarihkg/"
+from tarihkg.names import BASE
+
 RDF_TYPES = {"ttl": ("text/turtle", "turtle"), "nt": ("application/n-triples", "nt"),
              "jsonld": ("application/ld+json", "json-ld"), "rdf": ("application/rdf+xml", "xml")}
 

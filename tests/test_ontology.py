@@ -11,7 +11,8 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VANN, XSD
 
-from tarihkg.namespaces import TKG, WD, WDT
+from tarihkg.names import WD, WDT
+from tarihkg.namespaces import TKG
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_IRI = URIRef("https://w3id.org/tarihkg/ontology")

@@ -18,8 +18,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from server import create_app
+from tarihkg.names import BASE
 
-BASE = "https://w3id.org/tarihkg/"
 HTML = {"Accept": "text/html"}
 HOSTILE = Path(__file__).parent / "data" / "pages" / "hostile.nq"
 

@@ -13,12 +13,11 @@ import pytest
 from rdflib import RDFS, Dataset, Literal, URIRef
 
 from tarihkg.cli import main
+from tarihkg.names import BASE
 from tarihkg.namespaces import TKG
 from tarihkg.pipeline import build
 from tarihkg.project import Project
 from tarihkg.text.normalise import normalise_text
-
-BASE = "https://w3id.org/tarihkg/"
 
 
 @pytest.fixture(scope="module")

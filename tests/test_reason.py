@@ -10,18 +10,22 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from tarihkg.errors import InconsistencyError, InternalError
-from tarihkg.namespaces import CRM, SCHEMA, TKG, graph_iri, resource_iri
+from tarihkg.iri import Minter
+from tarihkg.names import CRM, SCHEMA
+from tarihkg.namespaces import TKG
 from tarihkg.reason import explain_inconsistency, property_closure, reason_dataset
+
+MINT = Minter()
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "reason"
 
-KIO = resource_iri("unit", "kafkas-islam-ordusu")
-TUMEN = resource_iri("unit", "5-kafkas-tumeni")
-ALAY = resource_iri("unit", "9-kafkas-alayi")
-NURI = resource_iri("person", "nuri-pasa")
-MURSEL = resource_iri("person", "mursel-bey")
-BATTLE = resource_iri("event", "baku-muharebesi")
+KIO = MINT.resource("unit", "kafkas-islam-ordusu")
+TUMEN = MINT.resource("unit", "5-kafkas-tumeni")
+ALAY = MINT.resource("unit", "9-kafkas-alayi")
+NURI = MINT.resource("person", "nuri-pasa")
+MURSEL = MINT.resource("person", "mursel-bey")
+BATTLE = MINT.resource("event", "baku-muharebesi")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +42,7 @@ def valid_result(ontology: Graph):
 
 def _dataset(name: str) -> Dataset:
     data = Dataset()
-    data.graph(graph_iri("002_afd972166be37c54")).parse(DATA / name, format="turtle")
+    data.graph(MINT.graph("002_afd972166be37c54")).parse(DATA / name, format="turtle")
     return data
 
 
@@ -90,7 +94,7 @@ def test_ontology_individuals_get_no_inferred_types(valid_result) -> None:
 def test_domain_gives_a_type(ontology: Graph) -> None:
     """An untyped resource with tkg:echelon is a military unit by the property's domain."""
     data = Dataset()
-    data.graph(graph_iri("curation")).add((TUMEN, TKG.echelon, TKG.division))
+    data.graph(MINT.graph("curation")).add((TUMEN, TKG.echelon, TKG.division))
     result = reason_dataset(data, ontology=ontology)
     assert (TUMEN, RDF.type, TKG.MilitaryUnit) in result.inferred
 
@@ -137,14 +141,14 @@ def test_missing_java_is_an_internal_error(
 
 
 def test_property_closure_symmetric_conflicts(ontology: Graph) -> None:
-    a, b = resource_iri("claim", "f-a"), resource_iri("claim", "f-b")
+    a, b = MINT.resource("claim", "f-a"), MINT.resource("claim", "f-b")
     data = Graph()
     data.add((a, TKG.conflictsWith, b))
     assert set(property_closure(data, ontology=ontology)) == {(b, TKG.conflictsWith, a)}
 
 
 def test_property_closure_located_in_chain(ontology: Graph) -> None:
-    village, district, province = (resource_iri("place", s) for s in ("k", "d", "p"))
+    village, district, province = (MINT.resource("place", s) for s in ("k", "d", "p"))
     data = Graph()
     data.add((village, TKG.locatedIn, district))
     data.add((district, TKG.locatedIn, province))

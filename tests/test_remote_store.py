@@ -20,6 +20,7 @@ from test_server_live import SAMPLE, _free_port, sample_reference
 
 from server import create_app
 from tarihkg.load import load_dataset
+from tarihkg.names import BASE
 from tarihkg.store import (
     QueryRefusedError,
     QuerySyntaxError,
@@ -29,7 +30,7 @@ from tarihkg.store import (
     open_store,
 )
 
-B = "https://w3id.org/tarihkg/"
+B = BASE
 TKG = B + "ontology#"
 CURATION = B + "graph/curation"
 G000 = B + "graph/000_539a70a237dcfef4"

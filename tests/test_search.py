@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from server.search import name_score, token_score, tokens
+from tarihkg.names import RESOURCE_NS
 
-BASE = "https://w3id.org/tarihkg/resource/"
+BASE = RESOURCE_NS
 
 
 def _first(built_client, q: str, **params) -> str:

@@ -21,10 +21,11 @@ from test_server_live import running_server, sample_dataset
 
 from server.executor import ExecutorSettings, QueryPool
 from server.sparql import Limits, Operation
+from tarihkg.names import BASE
 
 DEADLINE_S = 2.0
 MAX_ROWS = 1000
-B = "https://w3id.org/tarihkg/"
+B = BASE
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SQ = "application/sparql-query"
 

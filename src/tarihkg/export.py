@@ -25,16 +25,13 @@ from tarihkg.citation import (
     format_ris,
 )
 from tarihkg.errors import InputError
-from tarihkg.namespaces import DATA_LICENCE
+from tarihkg.names import ONTOLOGY_NS
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
 
 EXPORT_FORMATS = ("quickstatements", "csl-json", "bibtex", "ris")
-DATASET_LICENCE = DATA_LICENCE
-SOFTWARE_LICENCE = "MIT"
 WD_ENTITY = "http://www.wikidata.org/entity/"
-_TKG = "https://w3id.org/tarihkg/ontology#"
 
 #: tkg: property (local name) -> the Wikidata property its statements become. Only PIDs seen with
 #: their labels in public material (docs/reuse.md): P585 point in time, P276 location,
@@ -53,7 +50,7 @@ QS_REFERENCE = {"title": "S1476", "url": "S854", "page": "S304", "quote": "S1683
                 "retrieved": "S813"}
 _PRECISION = {"dayPrecision": 11, "monthPrecision": 10, "yearPrecision": 9}
 _MAX_MONOLINGUAL = 1500
-_PREFIXES = f"""PREFIX tkg: <{_TKG}>
+_PREFIXES = f"""PREFIX tkg: <{ONTOLOGY_NS}>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -151,11 +148,11 @@ def quickstatements(store: Store, *, retrieved: date) -> list[QSStatement]:
     out: dict[tuple[str, str, str, str], QSStatement] = {}
     for row in _rows(store, _QS_QUERY % values):
         subject = _qid(row.get("qs"))
-        prop = QS_PROPERTIES[row["p"].removeprefix(_TKG)]
+        prop = QS_PROPERTIES[row["p"].removeprefix(ONTOLOGY_NS)]
         if subject is None:
             continue
         if prop == "P585":
-            precision = _PRECISION.get(row.get("precision", "").removeprefix(_TKG))
+            precision = _PRECISION.get(row.get("precision", "").removeprefix(ONTOLOGY_NS))
             if precision is None or "edtf" not in row:
                 continue  # a range or a season has no single point in time
             value = qs_time(row["edtf"], precision)

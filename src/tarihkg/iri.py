@@ -1,6 +1,6 @@
 """Names -> IRIs: the one place where resource, graph and text-span IRIs are minted (docs/model.md).
 
->>> m = Minter("https://w3id.org/tarihkg/")
+>>> m = Minter()
 >>> str(m.resource("person", "nuri-pasa"))
 'https://w3id.org/tarihkg/resource/person/nuri-pasa'
 >>> str(m.span("sentence", "000_539a70a237dcfef4", 10, 42))
@@ -13,29 +13,24 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
+from tarihkg.names import GRAPH_NS, RESOURCE_NS
 from tarihkg.text.turkish import slugify
-
-DEFAULT_BASE = "https://w3id.org/tarihkg/"
 
 
 class Minter:
-    """Mints IRIs under one base (configurable, so a mirror can serve its own)."""
-
-    def __init__(self, base: str = DEFAULT_BASE) -> None:
-        if not base.endswith("/"):
-            base += "/"
-        self.base = base
+    """Mints every IRI of a resource or named graph under `tarihkg.names.BASE`."""
 
     def resource(self, kind: str, slug: str) -> URIRef:
         """`{base}resource/{kind}/{slug}`."""
-        return URIRef(f"{self.base}resource/{kind}/{slug}")
+        return URIRef(f"{RESOURCE_NS}{kind}/{slug}")
 
     def span(self, kind: str, source_id: str, start: int, end: int) -> URIRef:
         """A span of a source, named by its code-point offsets into the original file."""
-        return URIRef(f"{self.base}resource/{kind}/{source_id}/{start}-{end}")
+        return URIRef(f"{RESOURCE_NS}{kind}/{source_id}/{start}-{end}")
 
     def footnote(self, source_id: str, number: int) -> URIRef:
-        return URIRef(f"{self.base}resource/footnote/{source_id}/{number}")
+        """Footnote ``number`` of a source."""
+        return URIRef(f"{RESOURCE_NS}footnote/{source_id}/{number}")
 
     def work(self, key: str) -> URIRef:
         return self.resource("work", slugify(key))
@@ -45,4 +40,4 @@ class Minter:
 
     def graph(self, name: str) -> URIRef:
         """`{base}graph/{name}`: a source id, `ontology`, `inferred` or `curation`."""
-        return URIRef(f"{self.base}graph/{name}")
+        return URIRef(f"{GRAPH_NS}{name}")

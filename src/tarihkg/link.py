@@ -29,13 +29,14 @@ import yaml
 
 from tarihkg.curation import Entity, WikidataLink
 from tarihkg.errors import InputError, TarihkgError
+from tarihkg.names import BASE
 from tarihkg.project import write_atomic
 from tarihkg.text.turkish import search_key
 
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
-CONTACT = "https://w3id.org/tarihkg/"
+CONTACT = BASE
 USER_AGENT = (f"tarihkg-link/{VERSION} ({CONTACT}; linked data on the Caucasus front 1917-1921) "
               "python-urllib")
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"

@@ -22,7 +22,8 @@ import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
 
 from tarihkg.errors import InputError
-from tarihkg.store import DATASET_FILE, RemoteStoreError, default_graph_triples, is_url
+from tarihkg.layout import DATASET_FILE
+from tarihkg.store import RemoteStoreError, default_graph_triples, is_url
 
 log = logging.getLogger(__name__)
 

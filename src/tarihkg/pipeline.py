@@ -26,7 +26,8 @@ from tarihkg.annotate import Inputs, anchor_facts, check_aliases, load_inputs, w
 from tarihkg.curation import load_facts
 from tarihkg.dumps import write_dumps
 from tarihkg.errors import DataInvalidError, ValidationError
-from tarihkg.iri import DEFAULT_BASE, Minter
+from tarihkg.iri import Minter
+from tarihkg.layout import BuildLayout
 from tarihkg.project import Project, remove_stale_siblings, swap_directory, write_atomic
 from tarihkg.rdfize import rdfize_dataset
 from tarihkg.reason import reason_dataset
@@ -34,9 +35,6 @@ from tarihkg.rules import candidates_graph
 from tarihkg.validate import load_shapes, validate_graph
 
 log = logging.getLogger(__name__)
-
-NQUADS = "tarihkg.nq"
-
 
 @dataclass
 class BuildSummary:
@@ -83,7 +81,7 @@ def load_ontology(project: Project) -> Graph:
     return g
 
 
-def rdfize_project(project: Project, inputs: Inputs, *, base: str) -> Dataset:
+def rdfize_project(project: Project, inputs: Inputs) -> Dataset:
     """Stage 2: curation files checked against the texts, then everything as named graphs."""
     facts = load_facts(project.facts_dir)
     anchored = anchor_facts(facts, inputs.sources, inputs.registry)
@@ -93,23 +91,23 @@ def rdfize_project(project: Project, inputs: Inputs, *, base: str) -> Dataset:
         anchored,
         inputs.registry,
         load_ontology(project),
-        minter=Minter(base),
+        minter=Minter(),
     )
 
 
-def reason_stage(ds: Dataset, ontology: Graph, *, base: str) -> Graph:
+def reason_stage(ds: Dataset, ontology: Graph) -> Graph:
     """Stage 3: HermiT finds the ontology + data consistent; its inferences go to graph/inferred."""
-    result = reason_dataset(ds, ontology=ontology, minter=Minter(base))
-    inferred = ds.graph(Minter(base).graph("inferred"))
+    result = reason_dataset(ds, ontology=ontology, minter=Minter())
+    inferred = ds.graph(Minter().graph("inferred"))
     inferred += result.inferred
     return inferred
 
 
-def candidates_stage(ds: Dataset, project: Project, inputs: Inputs, *, base: str) -> Graph:
+def candidates_stage(ds: Dataset, project: Project, inputs: Inputs) -> Graph:
     """Stage 4: the rules' proposals into ``graph/candidates`` only, after reasoning (so nothing
     is inferred from them) and never into a source's graph (CONTRACTS 1)."""
     anchored = anchor_facts(load_facts(project.facts_dir), inputs.sources, inputs.registry)
-    minter = Minter(base)
+    minter = Minter()
     graph = ds.graph(minter.graph("candidates"))
     graph += candidates_graph(inputs.sources, anchored, inputs.registry, minter=minter)
     return graph
@@ -182,13 +180,13 @@ def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSumm
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     tmp.mkdir()
     try:
-        nq = tmp / NQUADS
-        nq.write_text(serialize_nquads(ds), encoding="utf-8")
-        store.build_store(nq, tmp / "store")
+        layout = BuildLayout(tmp)
+        layout.nquads.write_text(serialize_nquads(ds), encoding="utf-8")
+        store.build_store(layout.nquads, layout.store)
         check_violation_queries(tmp, sorted(project.queries_dir.glob("*-violation.rq")))
-        write_dumps(nq, tmp)
-        (tmp / "shacl-report.txt").write_text(report, encoding="utf-8")
-        (tmp / "summary.json").write_text(summary.to_json() + "\n", encoding="utf-8")
+        write_dumps(layout.nquads, tmp)
+        layout.shacl_report.write_text(report, encoding="utf-8")
+        layout.summary.write_text(summary.to_json() + "\n", encoding="utf-8")
         swap_directory(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -196,7 +194,7 @@ def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSumm
 
 
 def build(
-    project: Project, *, base: str = DEFAULT_BASE, progress: Callable[[str], None] = log.info
+    project: Project, *, progress: Callable[[str], None] = log.info
 ) -> BuildSummary:
     """Run every stage; the first failure raises and leaves the previous build untouched."""
     summary = BuildSummary()
@@ -206,12 +204,12 @@ def build(
         summary.warnings.extend(inputs.warnings)
         summary.warnings.extend(check_aliases(inputs.registry, inputs.sources))
     with _stage("[2/6] rdfize", summary, progress):
-        ds = rdfize_project(project, inputs, base=base)
+        ds = rdfize_project(project, inputs)
         ontology = load_ontology(project)
     with _stage("[3/6] reason (owlready2 + HermiT)", summary, progress):
-        reason_stage(ds, ontology, base=base)
+        reason_stage(ds, ontology)
     with _stage("[4/6] candidates (rules)", summary, progress):
-        candidates_stage(ds, project, inputs, base=base)
+        candidates_stage(ds, project, inputs)
     with _stage("[5/6] validate (SHACL)", summary, progress):
         try:
             report = validate_stage(ds, project, ontology)

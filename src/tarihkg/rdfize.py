@@ -19,7 +19,8 @@ from tarihkg.curation import Coordinates, Entity, Fact, WikidataLink
 from tarihkg.errors import CurationError
 from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS
 from tarihkg.iri import Minter
-from tarihkg.namespaces import SCHEMA, TKG, WD
+from tarihkg.names import SCHEMA, WD
+from tarihkg.namespaces import TKG
 from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.model import ExtractedSource

@@ -61,12 +61,11 @@ from pyparsing import ParseResults
 
 from tarihkg.errors import InputError, TarihkgError, write_error
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS, Format
+from tarihkg.layout import DATASET_FILE, STORE_DIR
 from tarihkg.project import swap_directory
 
 log = logging.getLogger(__name__)
 
-DATASET_FILE = "tarihkg.nq"
-STORE_DIR = "store"
 DEFAULT_MAX_NESTING = 100
 REMOTE_TIMEOUT_S = 60.0
 CANDIDATES_GRAPH = "graph/candidates"  # the end of the candidates graph's IRI, whatever the base
