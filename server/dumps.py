@@ -24,10 +24,10 @@ from flask import (
 )
 
 from server.errors import not_acceptable
-from server.iris import TKG, select
-from server.linked_data import GRAPH_FORMATS
+from server.iris import TKG
+from server.linked_data import GRAPH_FORMATS, graph_size
 from server.negotiation import NegotiationError, choose_format, prefers_html
-from server.state import store
+from server.state import current_state, store
 from tarihkg.layout import CHECKSUMS_FILE, DUMPS_METADATA_FILE, BuildLayout
 from tarihkg.names import BASE, DATASET, PREFIXES
 
@@ -96,20 +96,17 @@ def void_graph(root: str) -> list[pyoxigraph.Triple]:
         triples.append((ds, N(VOID + "exampleResource"), N(BASE + ex)))
     for d in dump_list():
         triples.append((ds, N(VOID + "dataDump"), N(root + "dumps/" + d["file"])))
-    counts = select(st, """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c .
-        FILTER(STRSTARTS(STR(?c), STR(tkg:))) } GROUP BY ?c""")
-    for row in counts:
-        part = N(BASE + "void#class-" + row["c"].removeprefix(TKG))
+    for name, count in current_state().get_summary().classes:
+        part = N(BASE + "void#class-" + name)
         triples += [(ds, N(VOID + "classPartition"), part),
-                    (part, N(VOID + "class"), N(row["c"])),
-                    (part, N(VOID + "entities"), L(row["n"], datatype=xsd_int))]
+                    (part, N(VOID + "class"), N(TKG + name)),
+                    (part, N(VOID + "entities"), L(str(count), datatype=xsd_int))]
     for graph in st.graphs():
-        size = select(st, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         sub = N(BASE + "void#graph-" + graph.rsplit("/", 1)[-1])
         triples += [(ds, N(VOID + "subset"), sub),
                     (sub, N(PREFIXES["rdf"] + "type"), N(VOID + "Dataset")),
                     (sub, N(SD + "name"), N(graph)),
-                    (sub, N(VOID + "triples"), L(size[0]["n"], datatype=xsd_int))]
+                    (sub, N(VOID + "triples"), L(str(graph_size(st, graph)), datatype=xsd_int))]
     return [pyoxigraph.Triple(s, p, o) for s, p, o in triples]
 
 

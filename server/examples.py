@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.iris import QUERIES_DIR
 from tarihkg.errors import InputError
 from tarihkg.formats import RESULTS_FORMATS, by_name
-
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from server.iris import TKG, select
+from server.iris import TKG, queries
 from tarihkg.names import RESOURCE_NS, WD
 from tarihkg.store import Store
 from tarihkg.text.turkish import search_key
 
 log = logging.getLogger(__name__)
+
+QUERIES = queries("index")
 
 RESOURCE = RESOURCE_NS
 #: The types the service reconciles against: (id, English name). Subclasses (Battle, Armistice, ...)
@@ -26,18 +28,6 @@ TYPES: tuple[tuple[str, str], ...] = (
     ("Organization", "organization"),
 )
 
-_INDEX_QUERY = f"""SELECT ?e ?id ?type ?tr ?en ?alt ?desc ?qid ?echelon ?kind ?edtf WHERE {{
-  VALUES ?type {{ {" ".join(f"tkg:{t}" for t, _ in TYPES)} }}
-  ?e a ?type ; tkg:registryId ?id .
-  OPTIONAL {{ ?e rdfs:label ?tr FILTER (LANG(?tr) = "tr") }}
-  OPTIONAL {{ ?e rdfs:label ?en FILTER (LANG(?en) = "en") }}
-  OPTIONAL {{ ?e skos:altLabel ?alt }}
-  OPTIONAL {{ ?e dcterms:description ?desc FILTER (LANG(?desc) = "en") }}
-  OPTIONAL {{ ?e owl:sameAs ?qid }}
-  OPTIONAL {{ ?e tkg:echelon ?echelon }}
-  OPTIONAL {{ ?e tkg:placeKind ?kind }}
-  OPTIONAL {{ ?e tkg:date/tkg:edtf ?edtf }}
-}}"""
 
 
 @dataclass
@@ -53,10 +43,7 @@ class Entry:
 
 def build_search_index(st: Store) -> list[Entry]:
     """Every entity, source, cited work and archive record with its labels, aliases, types."""
-    rows = select(st, """SELECT ?x ?p ?l (LANG(?l) AS ?lang) WHERE {
-        { ?x tkg:registryId ?id } UNION { ?x a tkg:SourceDocument } UNION { ?x a tkg:CitedWork }
-        UNION { ?x a tkg:ArchivalRecord }
-        ?x ?p ?l . FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, dcterms:title)) }""")
+    rows = QUERIES.rows(st, "search-names")
     entries: dict[str, Entry] = {}
     for r in rows:
         e = entries.setdefault(r["x"], Entry(r["x"]))
@@ -65,10 +52,7 @@ def build_search_index(st: Store) -> list[Entry]:
             e.labels[r.get("lang", "")] = r["l"]
         if (r["l"], preferred) not in e.names and (r["l"], True) not in e.names:
             e.names.append((r["l"], preferred))
-    types = select(st, """SELECT ?x ?t ?g WHERE {
-        { ?x tkg:registryId ?id } UNION { ?x a tkg:SourceDocument } UNION { ?x a tkg:CitedWork }
-        UNION { ?x a tkg:ArchivalRecord }
-        GRAPH ?g { ?x a ?t } FILTER(STRSTARTS(STR(?t), STR(tkg:))) }""")
+    types = QUERIES.rows(st, "search-types")
     for r in types:
         e = entries.setdefault(r["x"], Entry(r["x"]))
         e.types.add(r["t"].removeprefix(TKG))
@@ -97,7 +81,8 @@ class Candidate:
 def build_reconcile_index(st: Store) -> dict[str, Candidate]:
     """Every curated entity of a reconcilable type, from the store (types include subclasses)."""
     index: dict[str, Candidate] = {}
-    for row in select(st, _INDEX_QUERY):
+    types = " ".join(f"tkg:{t}" for t, _ in TYPES)
+    for row in QUERIES.rows(st, "reconcile-candidates", {"types": types}):
         rid = row["e"].removeprefix(RESOURCE)
         cand = index.get(rid)
         if cand is None:

@@ -1,23 +1,26 @@
-"""IRIs and SPARQL text -> safe query fragments, local paths, links and compact names; the
-prefixes every server query declares (`SPARQL_PREFIXES`) and `select` that runs with them."""
+"""IRIs -> safe SPARQL fragments, local paths, links and compact names; the folder of the
+``.rq`` files each server module runs (`queries`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from tarihkg.errors import InputError
 from tarihkg.names import BASE, ONTOLOGY_NS, PREFIXES
-from tarihkg.store import Store, is_valid_iri
+from tarihkg.queryfiles import QueryFiles
+from tarihkg.store import is_valid_iri
 
 TKG = ONTOLOGY_NS
 
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+#: The example queries (``*.rq``) and, one folder per server module, the queries it runs.
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
 
-def select(store: Store, body: str) -> list[dict[str, str]]:
-    """Rows of a SELECT run with the usual prefixes (`SPARQL_PREFIXES`) declared."""
-    return store.query(SPARQL_PREFIXES + body).rows()
+def queries(module: str) -> QueryFiles:
+    """The ``.rq`` files of ``server/queries/{module}/``."""
+    return QueryFiles(QUERIES_DIR / module)
 
 
 def iri_ref(iri: str) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.iris import compact, iri_ref, safe_href, select, values
+from server.iris import compact, iri_ref, queries, safe_href, values
 from tarihkg.store import Store
 
 #: IRIs per VALUES block of a batched lookup.
 CHUNK = 250
+QUERIES = queries("labels")
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class Labeller:
         for i in todo:
             self._labels[i] = {}
         for start in range(0, len(todo), CHUNK):
-            rows = select(self.store, f"""SELECT ?x ?l (LANG(?l) AS ?lang) WHERE {{
-                {values("x", todo[start:start + CHUNK])} ?x rdfs:label ?l }}""")
+            batch = values("x", todo[start:start + CHUNK])
+            rows = QUERIES.rows(self.store, "labels", {"values": batch})
             for row in rows:
                 self._labels[row["x"]].setdefault(row.get("lang", ""), row["l"])
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request
 
 from server.errors import not_acceptable, not_found
-from server.iris import SPARQL_PREFIXES, TKG, compact, iri_ref, safe_href, select, values
+from server.iris import TKG, compact, iri_ref, queries, safe_href, values
 from server.labels import CHUNK, Labeller, Link, is_iri
 from server.lang import current_lang, format_edtf
 from server.negotiation import NegotiationError, choose_format, prefers_html
@@ -42,6 +42,7 @@ HIDDEN_ON_ENTITY = {
     PREFIXES["dcterms"] + "description", TKG + "registryId", PREFIXES["owl"] + "sameAs",
     PREFIXES["skos"] + "exactMatch",
 }
+QUERIES = queries("linked_data")
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 
@@ -117,30 +118,26 @@ def _split(rest: str) -> tuple[str, str | None]:
 
 def describe_query(iri: str) -> str:
     """The CONSTRUCT query behind a resource's RDF (also shown on its HTML page)."""
-    ref = iri_ref(iri)
-    return SPARQL_PREFIXES + f"""CONSTRUCT {{
-  {ref} ?p ?o . ?o ?lp ?lo . ?s ?ip {ref} . ?s ?slp ?slo .
-}} WHERE {{
-  {{ {ref} ?p ?o .
-     OPTIONAL {{ ?o ?lp ?lo FILTER(?lp IN (rdfs:label, rdf:type)) }} }}
-  UNION
-  {{ ?s ?ip {ref} .
-     OPTIONAL {{ ?s ?slp ?slo FILTER(?slp IN (rdfs:label, rdf:type)) }} }}
-}}"""
+    return QUERIES.text("describe", {"iri": iri_ref(iri)})
 
 
 def graph_query(graph: str) -> str:
     """Every triple of one named graph."""
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+    return QUERIES.text("graph", {"graph": iri_ref(graph)})
 
 
 def _serialize(st: Store, query: str, fmt: Format) -> bytes:
     return st.query(query, default_graph_union=True).serialize(fmt, prefixes=PREFIXES)
 
 
+def graph_size(st: Store, graph: str) -> int:
+    """How many triples the named graph ``graph`` holds."""
+    rows = QUERIES.rows(st, "graph-size", {"graph": iri_ref(graph)})
+    return int(rows[0]["n"]) if rows else 0
+
+
 def _exists(st: Store, iri: str) -> bool:
-    ref = iri_ref(iri)
-    return st.query(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}").boolean
+    return st.query(QUERIES.text("exists", {"iri": iri_ref(iri)})).boolean
 
 
 # ---------------------------------------------------------------- page models
@@ -183,8 +180,7 @@ class ClaimView:
 
 def term_rows(st: Store, iri: str) -> list[dict[str, str]]:
     """Every (graph, predicate, object) of ``iri``, objects with their kind and language."""
-    return select(st, f"""SELECT ?g ?p ?o (isIRI(?o) AS ?isiri) (LANG(?o) AS ?lang) WHERE {{
-        GRAPH ?g {{ {iri_ref(iri)} ?p ?o }} }} ORDER BY ?p ?o""")
+    return QUERIES.rows(st, "term-rows", {"iri": iri_ref(iri)})
 
 
 def statements(rows: list[dict[str, str]], labeller: Labeller,
@@ -210,10 +206,8 @@ def statements(rows: list[dict[str, str]], labeller: Labeller,
 def incoming(st: Store, iri: str, labeller: Labeller, *, curated_only: bool) -> \
         list[tuple[Link, list[Link]]]:
     """Who points at ``iri``, grouped by property (entities only, or everything)."""
-    only = "?s tkg:registryId ?id ." if curated_only else ""
-    rows = select(st, f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri_ref(iri)} . {only}
-        FILTER(?p != tkg:claimSubject && ?p != tkg:claimObject && ?p != tkg:denotes) }}
-        ORDER BY ?p ?s LIMIT 2000""")
+    rows = QUERIES.rows(st, "incoming", {"iri": iri_ref(iri),
+                                         "curated_only": "true" if curated_only else "false"})
     labeller.prefetch({r["s"] for r in rows} | {r["p"] for r in rows})
     groups: dict[str, list[Link]] = defaultdict(list)
     for r in rows:
@@ -273,20 +267,7 @@ def sentence_anchor(sentence_iri: str) -> str | None:
 
 def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimView]:
     ref = iri_ref(iri)
-    rows = select(st, f"""SELECT ?c ?p ?obj ?val ?sent ?stext ?src ?quote ?edtf ?wording ?note
-            ?conf ?status WHERE {{
-        ?c tkg:claimSubject {ref} ; tkg:claimPredicate ?p .
-        OPTIONAL {{ ?c tkg:claimObject ?obj }} OPTIONAL {{ ?c tkg:claimValue ?val }}
-        OPTIONAL {{ ?c tkg:statedIn ?sent . ?sent tkg:text ?stext }}
-        OPTIONAL {{ ?c prov:wasDerivedFrom ?src }}
-        OPTIONAL {{ ?c tkg:quote ?quote }}
-        OPTIONAL {{ ?c tkg:date|tkg:claimObject ?d . ?d a tkg:TimeSpan .
-                   OPTIONAL {{ ?d tkg:edtf ?edtf }}
-                   OPTIONAL {{ ?d tkg:originalWording ?wording }} }}
-        OPTIONAL {{ ?c tkg:note ?note }}
-        OPTIONAL {{ ?c tkg:conflictsWith ?conf }}
-        OPTIONAL {{ ?c tkg:reviewStatus ?status }}
-    }}""")
+    rows = QUERIES.rows(st, "claims", {"iri": ref})
     claims: dict[str, ClaimView] = {}
     labeller.prefetch({r["p"] for r in rows} | {r["obj"] for r in rows if "obj" in r}
                       | {r["src"] for r in rows if "src" in r})
@@ -316,9 +297,7 @@ def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimVie
             c.conflicts.append(r["conf"])
     if not claims:
         return []
-    cites = select(st, f"""SELECT ?c ?ctext ?target WHERE {{
-        ?c tkg:claimSubject {ref} ; tkg:supportedBy ?cit . ?cit tkg:text ?ctext .
-        OPTIONAL {{ ?cit tkg:citesWork|tkg:citesRecord ?target }} }}""")
+    cites = QUERIES.rows(st, "claim-citations", {"iri": ref})
     labeller.prefetch({r["target"] for r in cites if "target" in r})
     for r in cites:
         entry = (r["ctext"], labeller.link(r["target"]) if "target" in r else None)
@@ -334,9 +313,8 @@ def _highlight(st: Store, iri: str, claims: list[ClaimView]) -> None:
     sentences = sorted({c.sentence.iri for c in claims if c.sentence})
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for start in range(0, len(sentences), CHUNK):
-        for r in select(st, f"""SELECT ?sent ?text ?x WHERE {{
-                {values("sent", sentences[start:start + CHUNK])}
-                ?m tkg:inSentence ?sent ; tkg:text ?text ; tkg:denotes ?x }}"""):
+        batch = values("sent", sentences[start:start + CHUNK])
+        for r in QUERIES.rows(st, "sentence-mentions", {"values": batch}):
             found[r["sent"]].append((r["text"], r["x"]))
     for c in claims:
         if c.sentence is None:
@@ -359,9 +337,7 @@ def _highlight(st: Store, iri: str, claims: list[ClaimView]) -> None:
 
 
 def _mentions(st: Store, iri: str, labeller: Labeller) -> list[dict[str, object]]:
-    rows = select(st, f"""SELECT ?m ?text ?sent ?src ?ms WHERE {{
-        ?m tkg:denotes {iri_ref(iri)} ; tkg:text ?text ; tkg:inSentence ?sent ;
-           tkg:inSource ?src ; tkg:startOffset ?ms }} ORDER BY ?src ?ms LIMIT 1000""")
+    rows = QUERIES.rows(st, "mentions", {"iri": iri_ref(iri)})
     labeller.prefetch({r["src"] for r in rows})
     return [{"text": r["text"], "source": labeller.link(r["src"]),
              "href": sentence_anchor(r["sent"]), "sentence": safe_href(r["sent"])}
@@ -436,17 +412,8 @@ def source_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
     lang = current_lang()
     labeller = Labeller(st, lang)
     ref = iri_ref(iri)
-    sentences = select(st, f"""SELECT ?s ?text ?start ?end ?zone ?section ?page WHERE {{
-        ?s a tkg:Sentence ; tkg:inSource {ref} ; tkg:text ?text ; tkg:startOffset ?start ;
-           tkg:endOffset ?end ; tkg:sentenceIndex ?i .
-        OPTIONAL {{ ?s tkg:zone ?zone }} OPTIONAL {{ ?s tkg:section ?section }}
-        OPTIONAL {{ ?s tkg:page ?page }} }} ORDER BY ?i""")
-    spans = select(st, f"""SELECT ?sent ?text ?start ?kind ?target WHERE {{
-        ?sp tkg:inSentence ?sent ; tkg:inSource {ref} ; tkg:text ?text ;
-            tkg:startOffset ?start ; a ?kind .
-        FILTER(?kind IN (tkg:Mention, tkg:DateExpression, tkg:InTextCitation))
-        OPTIONAL {{ ?sp tkg:denotes|tkg:denotesTime|tkg:citesWork|tkg:citesRecord ?target }}
-    }}""")
+    sentences = QUERIES.rows(st, "source-sentences", {"source": ref})
+    spans = QUERIES.rows(st, "source-spans", {"source": ref})
     kinds = {TKG + "Mention": "mention", TKG + "DateExpression": "date",
              TKG + "InTextCitation": "citation"}
     by_sentence: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -482,11 +449,7 @@ def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> 
     texts = _literals(rows, TKG + "text")
     segments: list[Segment] = []
     if texts and TKG + "Sentence" in _types(rows):
-        found = select(st, f"""SELECT ?text ?start ?kind ?target WHERE {{
-            ?sp tkg:inSentence {iri_ref(iri)} ; tkg:text ?text ; tkg:startOffset ?start ; a ?kind .
-            FILTER(?kind IN (tkg:Mention, tkg:DateExpression, tkg:InTextCitation))
-            OPTIONAL {{ ?sp tkg:denotes|tkg:denotesTime|tkg:citesWork|tkg:citesRecord ?target }}
-        }}""")
+        found = QUERIES.rows(st, "sentence-spans", {"sentence": iri_ref(iri)})
         start = int(next((r["o"] for r in rows if r["p"] == TKG + "startOffset"), "0"))
         kinds = {TKG + "Mention": "mention", TKG + "DateExpression": "date",
                  TKG + "InTextCitation": "citation"}
@@ -564,14 +527,12 @@ def graph(rest: str) -> Response:
         return _rdf_response(_serialize(st, graph_query(iri), fmt), fmt, path,
                              negotiated=ext is None)
     ref = iri_ref(iri)
-    size = select(st, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} }}")
-    classes = select(st, f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-        GRAPH {ref} {{ ?s a ?c }} }} GROUP BY ?c ORDER BY DESC(?n) LIMIT 40""")
+    classes = QUERIES.rows(st, "graph-classes", {"graph": ref})
     labeller = Labeller(st, current_lang())
     labeller.prefetch([r["c"] for r in classes])
     html = render_template(
         "graph.html", iri=iri, path=path, alternates=_alternates(path),
-        triples=int(size[0]["n"]) if size else 0,
+        triples=graph_size(st, iri),
         classes=[(labeller.link(r["c"]), int(r["n"])) for r in classes],
     )
     return _html_response(html, path)
@@ -588,16 +549,7 @@ ONTOLOGY = BASE + "ontology"
 def ontology_terms(st: Store, lang: str) -> dict[str, list[dict[str, object]]]:
     """Classes, properties and individuals of the ontology with labels, definitions,
     super-terms, domains, ranges and alignments (equivalents and external super-terms)."""
-    rows = select(st, f"""SELECT ?t ?kind ?p ?o (isIRI(?o) AS ?isiri) (LANG(?o) AS ?lang) WHERE {{
-        GRAPH {iri_ref(ONTOLOGY_GRAPH)} {{
-          ?t a ?kind . FILTER(STRSTARTS(STR(?t), STR(tkg:)))
-          FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
-                           owl:AnnotationProperty, owl:NamedIndividual))
-          ?t ?p ?o . FILTER(?p IN (rdfs:label, skos:definition, rdfs:subClassOf,
-              rdfs:subPropertyOf, rdfs:domain, rdfs:range, owl:equivalentClass,
-              owl:equivalentProperty, rdf:type, skos:exactMatch, skos:closeMatch,
-              owl:inverseOf))
-        }} }}""")
+    rows = QUERIES.rows(st, "ontology-terms", {"graph": iri_ref(ONTOLOGY_GRAPH)})
     terms: dict[str, dict[str, object]] = {}
     kinds = {PREFIXES["owl"] + "Class": "classes",
              PREFIXES["owl"] + "ObjectProperty": "properties",

@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template
 
-from server.iris import compact, safe_href, select
+from server.iris import compact, iri_ref, queries, safe_href
 from server.labels import Labeller, Link, is_iri
 from server.lang import current_lang, format_edtf
 from server.state import store
-from tarihkg.names import BASE
+from tarihkg.names import GRAPH_NS
 
 bp = Blueprint("review", __name__)
 
-CANDIDATES_GRAPH = BASE + "graph/candidates"
+CANDIDATES_GRAPH = GRAPH_NS + "candidates"
+QUERIES = queries("review")
 
 
 @dataclass
@@ -68,21 +69,7 @@ def highlight(text: str, triggers: Iterable[str]) -> list[tuple[str, bool]]:
 def review_items(lang: str) -> list[ReviewItem]:
     """Every candidate claim of ``graph/candidates``, by source and sentence."""
     st = store()
-    rows = select(st, f"""SELECT ?c ?rule ?s ?p ?o ?v ?quote ?sentence ?doc ?start ?edtf ?oedtf ?trigger
-    WHERE {{
-        GRAPH <{CANDIDATES_GRAPH}> {{
-            ?c tkg:reviewStatus tkg:candidate ; tkg:foundByRule ?rule ; tkg:claimSubject ?s ;
-               tkg:claimPredicate ?p ; tkg:quote ?quote ; tkg:statedIn ?sentence ;
-               prov:wasDerivedFrom ?doc .
-            OPTIONAL {{ ?c tkg:claimObject ?o }}
-            OPTIONAL {{ ?c tkg:claimValue ?v }}
-            OPTIONAL {{ ?c tkg:trigger ?trigger }}
-            OPTIONAL {{ ?c tkg:date ?when }}
-        }}
-        OPTIONAL {{ ?sentence tkg:startOffset ?start }}
-        OPTIONAL {{ ?when tkg:edtf ?edtf }}
-        OPTIONAL {{ ?o tkg:edtf ?oedtf }}
-    }}""")
+    rows = QUERIES.rows(st, "candidates", {"candidates": iri_ref(CANDIDATES_GRAPH)})
     labeller = Labeller(st, lang)
     labeller.prefetch({r[k] for r in rows for k in ("s", "o", "doc") if k in r and is_iri(r[k])})
     items: dict[str, ReviewItem] = {}

@@ -13,7 +13,7 @@ from flask import current_app
 from server.errors import service_unavailable
 from server.examples import Example
 from server.index import Candidate, Entry, build_reconcile_index, build_search_index
-from server.iris import TKG
+from server.iris import TKG, queries
 from server.sparql import Limits
 from tarihkg.store import Store
 
@@ -22,13 +22,7 @@ if TYPE_CHECKING:
 
 EXTENSION = "tarihkg"
 
-CLASS_COUNTS = f"""PREFIX tkg: <{TKG}>
-SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {{
-  ?entity a ?class .
-  FILTER(STRSTARTS(STR(?class), STR(tkg:)))
-}}
-GROUP BY ?class
-ORDER BY DESC(?n) ?class"""
+QUERIES = queries("state")
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class Summary:
 
 def summarize(store: Store) -> Summary:
     """Triples, named graphs and entities per ``tkg:`` class, counted by SPARQL."""
-    rows = store.query(CLASS_COUNTS).rows()
+    rows = QUERIES.rows(store, "class-counts")
     classes = [(row["class"].removeprefix(TKG), int(row["n"])) for row in rows]
     return Summary(triples=store.triple_count(), graphs=store.graphs(), classes=classes)
 

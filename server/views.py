@@ -22,17 +22,19 @@ from flask import (
 )
 
 from server.basemap import BaseLayer, Frame, atlas_path, base_layer
-from server.iris import SPARQL_PREFIXES, TKG, select
+from server.iris import TKG, queries
 from server.labels import Labeller, Link
 from server.lang import current_lang, format_edtf
 from server.state import current_state, store
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS
+from tarihkg.names import DATASET, SPARQL_PROLOGUE
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("views", __name__)
 
-YEARS = (1917, 1921)
+YEARS = DATASET.period
+QUERIES = queries("views")
 YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
 
 
@@ -57,14 +59,8 @@ class TimelineEvent:
 def timeline_events(lang: str) -> list[TimelineEvent]:
     """Every dated event between 1917 and 1921, by its earliest date."""
     st = store()
-    rows = select(st, f"""SELECT ?e ?earliest ?edtf ?wording ?type ?place WHERE {{
-        ?e a tkg:Event ; tkg:date ?d . ?d tkg:earliest ?earliest ; tkg:edtf ?edtf .
-        OPTIONAL {{ ?d tkg:originalWording ?wording }}
-        FILTER(YEAR(?earliest) >= {YEARS[0]} && YEAR(?earliest) <= {YEARS[1]})
-        OPTIONAL {{ ?e a ?type . ?type rdfs:subClassOf tkg:Event }}
-        OPTIONAL {{ ?e tkg:place|tkg:target|tkg:destination|tkg:origin ?place .
-                   ?place a tkg:Place }}
-    }} ORDER BY ?earliest""")
+    first, last = YEARS
+    rows = QUERIES.rows(st, "timeline-events", {"first": str(first), "last": str(last)})
     labeller = Labeller(st, lang)
     labeller.prefetch({r["e"] for r in rows} | {r["type"] for r in rows if "type" in r}
                       | {r["place"] for r in rows if "place" in r})
@@ -186,22 +182,14 @@ MAP_TEXT = {
 def map_data(lang: str) -> tuple[list[MapPlace], list[Movement]]:
     """Places with coordinates, the events at them, units positioned there, and movements."""
     st = store()
-    rows = select(st, """SELECT ?p ?lat ?lon ?name ?src WHERE {
-        ?p a tkg:Place ; schema:geo ?g . ?g schema:latitude ?lat ; schema:longitude ?lon .
-        OPTIONAL { ?g schema:name ?name } OPTIONAL { ?g prov:wasDerivedFrom ?src } }""")
+    rows = QUERIES.rows(st, "map-places")
     labeller = Labeller(st, lang)
     labeller.prefetch([r["p"] for r in rows])
     places = {r["p"]: MapPlace(labeller.link(r["p"]), float(r["lat"]), float(r["lon"]),
                                r.get("name", ""), r.get("src", "")) for r in rows}
-    events = select(st, """SELECT DISTINCT ?e ?p WHERE {
-        ?e a tkg:Event ; ?rel ?p . ?p schema:geo ?g .
-        FILTER(?rel IN (tkg:place, tkg:target, tkg:origin, tkg:destination)) }""")
-    positions = select(st, """SELECT DISTINCT ?u ?p ?edtf WHERE {
-        ?c tkg:claimPredicate tkg:positionedAt ; tkg:claimSubject ?u ; tkg:claimObject ?p .
-        ?p schema:geo ?g . OPTIONAL { ?c tkg:date/tkg:edtf ?edtf } }""")
-    moves = select(st, """SELECT DISTINCT ?e ?o ?d ?actor WHERE {
-        ?e tkg:origin ?o ; tkg:destination ?d . ?o schema:geo ?g1 . ?d schema:geo ?g2 .
-        OPTIONAL { ?e tkg:carriedOutBy ?actor } }""")
+    events = QUERIES.rows(st, "map-events")
+    positions = QUERIES.rows(st, "map-positions")
+    moves = QUERIES.rows(st, "map-movements")
     labeller.prefetch({r["e"] for r in events} | {r["u"] for r in positions}
                       | {r["e"] for r in moves} | {r["actor"] for r in moves if "actor" in r})
     for r in events:
@@ -274,7 +262,7 @@ def query_page() -> str:
     """The YASGUI page (also what ``/sparql`` shows a browser)."""
     state = current_state()
     installed = (_yasgui_dir() / "yasgui.min.js").is_file()
-    initial = request.args.get("query") or (SPARQL_PREFIXES + "\nSELECT * WHERE {\n  ?s ?p ?o\n}"
+    initial = request.args.get("query") or (SPARQL_PROLOGUE + "\nSELECT * WHERE {\n  ?s ?p ?o\n}"
                                             " LIMIT 10\n")
     return render_template("sparql.html", examples=state.examples, installed=installed,
                            initial_query=initial, results_formats=RESULTS_FORMATS,

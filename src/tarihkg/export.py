@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from tarihkg.citation import (
     Release,
@@ -26,9 +27,12 @@ from tarihkg.citation import (
 )
 from tarihkg.errors import InputError
 from tarihkg.names import ONTOLOGY_NS
+from tarihkg.queryfiles import QueryFiles
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
+
+QUERIES = QueryFiles(Path(__file__).resolve().parent / "queries" / "export")
 
 EXPORT_FORMATS = ("quickstatements", "csl-json", "bibtex", "ris")
 WD_ENTITY = "http://www.wikidata.org/entity/"
@@ -50,12 +54,6 @@ QS_REFERENCE = {"title": "S1476", "url": "S854", "page": "S304", "quote": "S1683
                 "retrieved": "S813"}
 _PRECISION = {"dayPrecision": 11, "monthPrecision": 10, "yearPrecision": 9}
 _MAX_MONOLINGUAL = 1500
-_PREFIXES = f"""PREFIX tkg: <{ONTOLOGY_NS}>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
 
 
 @dataclass(frozen=True)
@@ -120,33 +118,14 @@ def _qid(iri: str | None) -> str | None:
     return None
 
 
-def _rows(store: Store, sparql: str) -> list[dict[str, str]]:
-    return store.query(_PREFIXES + sparql).rows()
-
-
-_QS_QUERY = """
-SELECT ?claim ?p ?s ?o ?qs ?qo ?edtf ?precision ?quote ?page ?doc ?lang ?title WHERE {
-  VALUES ?p { %s }
-  ?claim a tkg:Claim ; tkg:claimSubject ?s ; tkg:claimPredicate ?p ; tkg:claimObject ?o ;
-         tkg:quote ?quote ; tkg:statedIn ?sentence ; prov:wasDerivedFrom ?doc ;
-         tkg:reviewStatus tkg:reviewed .
-  ?s owl:sameAs ?qs .
-  ?doc dcterms:language ?lang .
-  OPTIONAL { ?doc dcterms:title ?title FILTER (LANG(?title) = ?lang) }
-  OPTIONAL { ?sentence tkg:page ?page }
-  OPTIONAL { ?o owl:sameAs ?qo }
-  OPTIONAL { ?o tkg:edtf ?edtf ; tkg:precision ?precision }
-}"""
-
-
 def quickstatements(store: Store, *, retrieved: date) -> list[QSStatement]:
     """Every statement the graph holds about a Wikidata-linked subject that maps to a Wikidata
     property, with its reference; sorted, one per (subject, property, value, claim)."""
-    values = " ".join(f"tkg:{name}" for name in QS_PROPERTIES)
-    titles = {row["doc"]: row.get("label", row["doc"]) for row in _rows(
-        store, "SELECT ?doc ?label WHERE { ?doc a tkg:SourceDocument ; rdfs:label ?label }")}
+    properties = " ".join(f"tkg:{name}" for name in QS_PROPERTIES)
+    titles = {row["doc"]: row.get("label", row["doc"])
+              for row in QUERIES.rows(store, "source-labels")}
     out: dict[tuple[str, str, str, str], QSStatement] = {}
-    for row in _rows(store, _QS_QUERY % values):
+    for row in QUERIES.rows(store, "quickstatements-claims", {"properties": properties}):
         subject = _qid(row.get("qs"))
         prop = QS_PROPERTIES[row["p"].removeprefix(ONTOLOGY_NS)]
         if subject is None:

@@ -51,6 +51,8 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
     "void": "http://rdfs.org/ns/void#",
 }
+#: The same table as SPARQL ``PREFIX`` declarations, put before every query the code runs.
+SPARQL_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 DATASET_FILE = Path(__file__).resolve().parents[2] / "data" / "dataset.yaml"
 
