@@ -13,7 +13,6 @@ only for an exact name with no close rival.
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 from typing import Any
@@ -22,10 +21,10 @@ from flask import Blueprint, Response, request
 from markupsafe import escape
 
 from server.errors import bad_request, not_found
-from server.index import RESOURCE, TYPES, Candidate
+from server.index import TYPES, Entity, string_score
 from server.iris import TKG
 from server.state import current_state
-from tarihkg.names import DATASET
+from tarihkg.names import DATASET, RESOURCE_NS
 from tarihkg.text.turkish import search_key
 
 log = logging.getLogger(__name__)
@@ -44,23 +43,6 @@ DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MAX_QUERIES = 500
 MATCH_SCORE = 95.0
-
-def name_score(query: str, cand: Candidate) -> float:
-    """0-100: 100 for the same name after Turkish-aware folding, else the best string ratio
-    (a query that starts a name, like "Nuri" for "Nuri Paşa", scores at least 80)."""
-    q = search_key(query)
-    if not q:
-        return 0.0
-    best = 0.0
-    for key in cand.keys():
-        if key == q:
-            return 100.0
-        ratio = difflib.SequenceMatcher(None, q, key).ratio() * 100
-        if key.startswith(q) or q.startswith(key):
-            ratio = max(ratio, 80.0)
-        best = max(best, ratio)
-    return round(best, 1)
-
 
 def _prop_values(raw: Any) -> list[str]:
     values = raw if isinstance(raw, list) else [raw]
@@ -82,7 +64,7 @@ def _type_id(raw: Any) -> str | None:
     return str(raw).removeprefix(TKG) if raw else None
 
 
-def reconcile_one(query: Any, index: dict[str, Candidate]) -> dict[str, Any]:
+def reconcile_one(query: Any, index: dict[str, Entity]) -> dict[str, Any]:
     """Answer one query object: ``{"result": [candidates best first]}``."""
     if isinstance(query, str):
         query = {"query": query}
@@ -103,10 +85,10 @@ def reconcile_one(query: Any, index: dict[str, Candidate]) -> dict[str, Any]:
         raise bad_request("'properties' must be a list of {pid, v}")
     scored = []
     for cand in index.values():
-        if wanted and wanted not in cand.types and strict != "should":
+        if wanted and wanted not in cand.reconcile_types and strict != "should":
             continue
-        score = name_score(text, cand) if text else 0.0
-        if wanted and wanted not in cand.types:
+        score = string_score(text, cand.keys()) if text else 0.0
+        if wanted and wanted not in cand.reconcile_types:
             score -= 30
         for prop in props:
             if not isinstance(prop, dict) or "pid" not in prop:
@@ -128,7 +110,7 @@ def reconcile_one(query: Any, index: dict[str, Candidate]) -> dict[str, Any]:
         result.append({
             "id": cand.id, "name": cand.name, "score": round(score, 1), "match": match,
             "description": cand.description or cand.name_en,
-            "type": [{"id": t, "name": dict(TYPES)[t]} for t in sorted(cand.types)],
+            "type": [{"id": t, "name": dict(TYPES)[t]} for t in sorted(cand.reconcile_types)],
         })
     return {"result": result}
 
@@ -152,7 +134,7 @@ def manifest() -> dict[str, Any]:
     return {
         "versions": ["0.2"],
         "name": DATASET.title["en"],
-        "identifierSpace": RESOURCE,
+        "identifierSpace": RESOURCE_NS,
         "schemaSpace": TKG,
         "defaultTypes": [{"id": t, "name": n} for t, n in TYPES],
         "view": {"url": root + "/resource/{{id}}"},
@@ -187,7 +169,7 @@ def reconcile() -> Response:
     single = request.values.get("query")
     if queries is None and single is None:
         return _json(manifest())
-    index = current_state().get_reconcile_index()
+    index = current_state().get_index().candidates
     if queries is not None:
         if not isinstance(queries, dict):
             raise bad_request("'queries' must be a JSON object of named queries")
@@ -204,7 +186,7 @@ def reconcile() -> Response:
 @bp.get("/reconcile/preview")
 def preview() -> Response:
     rid = request.args.get("id", "")
-    cand = current_state().get_reconcile_index().get(rid)
+    cand = current_state().get_index().candidates.get(rid)
     if cand is None:
         raise not_found(f"no reconcilable entity {rid!r}")
     qid = next(iter(sorted(cand.props.get("wikidata", ()))), None)
@@ -216,7 +198,7 @@ def preview() -> Response:
         f'<a href="/resource/{escape(rid)}" target="_blank">'
         f"<strong>{escape(cand.name)}</strong></a>"
         f" ({escape(cand.name_en)})<br>"
-        f"<em>{escape(', '.join(dict(TYPES)[t] for t in sorted(cand.types)))}</em><br>"
+        f"<em>{escape(', '.join(dict(TYPES)[t] for t in sorted(cand.reconcile_types)))}</em><br>"
         f"{escape(cand.description or '')}{wikidata}</body></html>"
     )
     return Response(html, mimetype="text/html")
@@ -229,11 +211,11 @@ def _suggest(items: list[dict[str, Any]]) -> Response:
 @bp.get("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
     prefix = request.args.get("prefix", "")
-    index = current_state().get_reconcile_index()
+    index = current_state().get_index().candidates
     key = search_key(prefix)
     hits = sorted((c for c in index.values() if key and any(k.startswith(key) or f" {key}" in k
                                                              for k in c.keys())),
-                  key=lambda c: (-name_score(prefix, c), c.id))[:DEFAULT_LIMIT * 2]
+                  key=lambda c: (-string_score(prefix, c.keys()), c.id))[:DEFAULT_LIMIT * 2]
     return _suggest([{"id": c.id, "name": c.name, "description": c.description or c.name_en}
                      for c in hits])
 

@@ -12,7 +12,7 @@ from flask import current_app
 
 from server.errors import service_unavailable
 from server.examples import Example
-from server.index import Candidate, Entry, build_reconcile_index, build_search_index
+from server.index import EntityIndex, build_index
 from server.iris import TKG, queries
 from server.sparql import Limits
 from tarihkg.store import Store
@@ -51,8 +51,7 @@ class ServerState:
     limits: Limits = field(default_factory=Limits)
     pool: QueryPool | None = None
     summary: Summary | None = field(default=None)
-    search_index: list[Entry] | None = field(default=None)
-    reconcile_index: dict[str, Candidate] | None = field(default=None)
+    index: EntityIndex | None = field(default=None)
 
     def loaded_store(self) -> Store:
         """The store; 503 when the dataset could not be opened."""
@@ -66,17 +65,12 @@ class ServerState:
             self.summary = summarize(self.loaded_store())
         return self.summary
 
-    def get_search_index(self) -> list[Entry]:
-        """The search index, built on first use (503 without a store)."""
-        if self.search_index is None:
-            self.search_index = build_search_index(self.loaded_store())
-        return self.search_index
-
-    def get_reconcile_index(self) -> dict[str, Candidate]:
-        """The reconciliation index, built on first use (503 without a store)."""
-        if self.reconcile_index is None:
-            self.reconcile_index = build_reconcile_index(self.loaded_store())
-        return self.reconcile_index
+    def get_index(self) -> EntityIndex:
+        """The entity index search and reconciliation share, built on first use (503 without
+        a store)."""
+        if self.index is None:
+            self.index = build_index(self.loaded_store())
+        return self.index
 
 
 def current_state() -> ServerState:

@@ -31,6 +31,7 @@ SAMPLES = {
     "doc": f"<{RESOURCE_NS}source/000_539a70a237dcfef4>",
     "graph": f"<{GRAPH_NS}ontology>",
     "curated_only": "false",
+    "candidates": f"<{GRAPH_NS}candidates>",
     "types": "tkg:Person tkg:MilitaryUnit",
     "properties": "tkg:date tkg:place tkg:participant tkg:partOf",
     "first": "1917",

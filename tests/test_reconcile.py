@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 
-from server.reconcile import Candidate
+from server.index import Entity
+from tarihkg.names import RESOURCE_NS
 
 
 def _batch(built_client, queries: dict, *, as_json: bool = False) -> dict:
@@ -98,9 +99,10 @@ def test_preview_is_escaped_and_links_to_our_page(built_client, built_app) -> No
     html = built_client.get("/reconcile/preview", query_string={"id": "place/baku"}).get_data(
         as_text=True)
     assert "Bakü" in html and 'href="/resource/place/baku"' in html and "Q9248" in html
-    index = built_app.extensions["tarihkg"].get_reconcile_index()
-    index["person/x"] = Candidate(id="person/x", name="<script>alert(1)</script>", name_en="x",
-                                  types={"Person"}, names={"x"})
+    index = built_app.extensions["tarihkg"].get_index().candidates
+    index["person/x"] = Entity(RESOURCE_NS + "person/x", labels={"tr": "<script>alert(1)</script>"},
+                               types={"Person"}, reconcile_names={"x"},
+                               props={"registryId": {"x"}})
     try:
         bad = built_client.get("/reconcile/preview?id=person/x").get_data(as_text=True)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.search import name_score, token_score, tokens
+from server.index import name_score, token_score, tokens
 from tarihkg.names import RESOURCE_NS
 
 BASE = RESOURCE_NS
