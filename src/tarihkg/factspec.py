@@ -251,6 +251,7 @@ _PLACE = ("Place",)
 _PERSON = ("Person",)
 _TREATY = ("Treaty",)
 _GROUPS = ("Organization", "Polity")
+_ANY = ("Person", "Organization", "Polity", "Place", "Event", "Treaty")
 
 PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
@@ -420,6 +421,24 @@ PROPERTIES: tuple[PropertySpec, ...] = (
                 Part("paid_by", "paidBy", "entity", AGENTS, "who paid or delivered it"),
             ),
         ),
+    ),
+    PropertySpec(
+        "assessment",
+        _ANY,
+        "how the article judges or characterises it, in its words (not a measured fact)",
+        value="langString",
+    ),
+    PropertySpec(
+        "purpose",
+        ("Event", "Organization"),
+        "what it was for, as the sentence states it",
+        value="langString",
+    ),
+    PropertySpec(
+        "printedName",
+        _ANY,
+        "a name or title the sentence prints for it (where the texts print it several ways)",
+        value="langString",
     ),
     PropertySpec(
         "result",

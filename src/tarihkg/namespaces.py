@@ -141,6 +141,7 @@ class TKG(DefinedNamespace):
     animals: URIRef  # hayvan sayısı / animals
     archive: URIRef  # arşivi / archive
     articleNumber: URIRef  # madde numarası / article number
+    assessment: URIRef  # değerlendirme / assessment
     authorString: URIRef  # yazar adı / author string
     byline: URIRef  # yazarları (basıldığı sırayla) / byline
     capturedOfficers: URIRef  # esir subay / captured officers
@@ -182,6 +183,8 @@ class TKG(DefinedNamespace):
     pageRange: URIRef  # sayfa aralığı / page range
     pages: URIRef  # sayfalar / pages
     printedEdtf: URIRef  # basılı EDTF / printed EDTF
+    printedName: URIRef  # basılı adı / printed name
+    purpose: URIRef  # amacı / purpose
     quantityAmount: URIRef  # miktar / amount
     quantityKind: URIRef  # miktar türü / quantity kind
     registryId: URIRef  # kayıt kimliği / registry id
