@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tarihkg.errors import InputError
-from tarihkg.names import BASE, ONTOLOGY_NS, PREFIXES
+from tarihkg.names import BASE, GRAPH_NS, ONTOLOGY_NS, PREFIXES
 from tarihkg.queryfiles import QueryFiles
 from tarihkg.store import is_valid_iri
 
 TKG = ONTOLOGY_NS
+#: The named graph of unreviewed proposals, shown only by the review view (CONTRACTS 1).
+CANDIDATES_GRAPH = GRAPH_NS + "candidates"
 
 #: The example queries (``*.rq``) and, one folder per server module, the queries it runs.
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"

@@ -55,6 +55,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review.status": ("incelenmemiş", "unreviewed"),
     "review.open_sentence": ("cümleyi kaynağında aç", "open the sentence in its source"),
     "review.none": ("Bekleyen aday yok.", "No candidates waiting."),
+    "review.wikidata": ("Wikidata aday bağlantıları", "Wikidata candidate links"),
+    "review.wikidata_explain": (
+        "Bu öğeler bir adın Wikidata öğesi olabilir, ama benzerlerinden ayıran kanıt yetmedi: "
+        "hiçbiri kimlik bağlantısı (owl:sameAs) değildir. Gözden geçiren, kanıtı okuyup "
+        "data/curation/wikidata.yaml dosyasında durumu 'confirmed' ya da 'rejected' yapar.",
+        "These items may be an entity's Wikidata item, but the evidence does not tell them from "
+        "look-alikes: none is an identity link (owl:sameAs). A reviewer reads the evidence and sets "
+        "the status to 'confirmed' or 'rejected' in data/curation/wikidata.yaml."),
+    "review.entity": ("Varlık", "Entity"),
+    "review.item": ("Wikidata öğesi (görülen ad)", "Wikidata item (label seen)"),
+    "review.evidence": ("Kanıt", "Evidence"),
     "search": ("Ara", "Search"),
     "search.placeholder": ("Kişi, birlik, yer, olay…", "Person, unit, place, event…"),
     "search.results": ("Arama sonuçları", "Search results"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request
 
 from server.errors import not_acceptable, not_found
-from server.iris import TKG, compact, iri_ref, queries, safe_href, values
+from server.iris import CANDIDATES_GRAPH, TKG, compact, iri_ref, queries, safe_href, values
 from server.labels import CHUNK, Labeller, Link, is_iri
 from server.lang import current_lang, format_edtf
 from server.negotiation import NegotiationError, choose_format, prefers_html
@@ -179,8 +179,10 @@ class ClaimView:
 
 
 def term_rows(st: Store, iri: str) -> list[dict[str, str]]:
-    """Every (graph, predicate, object) of ``iri``, objects with their kind and language."""
-    return QUERIES.rows(st, "term-rows", {"iri": iri_ref(iri)})
+    """Every (graph, predicate, object) of ``iri``, objects with their kind and language; never
+    from ``graph/candidates``, which only the review view shows (CONTRACTS 1)."""
+    return QUERIES.rows(st, "term-rows", {"iri": iri_ref(iri),
+                                          "candidates": iri_ref(CANDIDATES_GRAPH)})
 
 
 def statements(rows: list[dict[str, str]], labeller: Labeller,

@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template
 
-from server.iris import compact, iri_ref, queries, safe_href
+from server.iris import CANDIDATES_GRAPH, compact, iri_ref, queries, safe_href
 from server.labels import Labeller, Link, is_iri
 from server.lang import current_lang, format_edtf
 from server.state import store
-from tarihkg.names import GRAPH_NS
 
 bp = Blueprint("review", __name__)
 
-CANDIDATES_GRAPH = GRAPH_NS + "candidates"
 QUERIES = queries("review")
 
 
@@ -99,10 +97,36 @@ def review_items(lang: str) -> list[ReviewItem]:
     return sorted(items.values(), key=lambda i: (order[i.iri], i.rule, i.iri))
 
 
+@dataclass
+class WikidataCandidate:
+    """One proposed Wikidata link as the review page shows it: never an identity link."""
+
+    subject: Link
+    qid: str
+    label_seen: str
+    description_seen: str
+    source: str
+    score: str | None
+    note: str | None
+
+
+def wikidata_candidates(lang: str) -> list[WikidataCandidate]:
+    """Every Wikidata link of ``graph/candidates`` (status candidate), by entity and QID."""
+    st = store()
+    rows = QUERIES.rows(st, "wikidata-candidates", {"candidates": iri_ref(CANDIDATES_GRAPH)})
+    labeller = Labeller(st, lang)
+    labeller.prefetch({r["s"] for r in rows})
+    return [WikidataCandidate(
+        subject=labeller.link(r["s"]), qid=r["q"].rsplit("/", 1)[-1],
+        label_seen=r.get("label", ""), description_seen=r.get("desc", ""),
+        source=r.get("src", ""), score=r.get("score"), note=r.get("note")) for r in rows]
+
+
 @bp.get("/review")
 def review() -> str:
     """The review view: candidates, clearly marked as not reviewed."""
     lang = current_lang()
     items = review_items(lang)
     rules = sorted({i.rule for i in items})
-    return render_template("review.html", items=items, rules=rules, graph=CANDIDATES_GRAPH)
+    return render_template("review.html", items=items, rules=rules, graph=CANDIDATES_GRAPH,
+                           wikidata=wikidata_candidates(lang))

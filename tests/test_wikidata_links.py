@@ -18,6 +18,7 @@ from tarihkg.namespaces import TKG
 ROOT = Path(__file__).resolve().parent.parent
 WIKIDATA = ROOT / "data" / "curation" / WIKIDATA_FILE
 RES = "https://w3id.org/tarihkg/resource/"
+CANDIDATES = "https://w3id.org/tarihkg/graph/candidates"
 
 #: QIDs seen paired with these labels (with a population, coordinates or a description) in the
 #: public tables quoted in wikidata.yaml; a link that contradicts one of them is wrong.
@@ -142,7 +143,10 @@ def test_graph_has_identity_only_for_confirmed_links(registry, built: Dataset) -
     exact = {(str(s), str(o)) for s, _, o, _ in built.quads((None, SKOS.exactMatch, None, None))
              if str(s).startswith(RES)}
     cands = {(str(s), str(o))
-             for s, _, o, _ in built.quads((None, TKG.wikidataCandidate, None, None))}
+             for s, _, o, g in built.quads((None, TKG.wikidataCandidate, None, None))
+             if str(g) == CANDIDATES}
+    assert {str(g) for *_, g in built.quads((None, TKG.wikidataCandidate, None, None))} <= {
+        CANDIDATES}, "a Wikidata candidate lives only in graph/candidates"
     iri = {e.id: f"{RES}{e.segment}/{e.id}" for e in registry.values()}
     expected = {(iri[lk.id], str(WD[lk.qid])) for lk in links if lk.status == "confirmed"}
     assert same == expected and exact == expected
@@ -157,10 +161,15 @@ def test_graph_has_identity_only_for_confirmed_links(registry, built: Dataset) -
             assert _value(built, node, TKG.checkedOn) == lk.checked_on
 
 
-def test_entity_pages_show_a_confirmed_qid_and_never_a_candidate(built_client) -> None:
+def test_entity_pages_show_a_confirmed_qid_and_candidates_only_the_review_view(built_client
+                                                                              ) -> None:
     html = {"Accept": "text/html"}
     gumru = built_client.get("/resource/place/gumru?lang=en", headers=html).get_data(as_text=True)
     assert 'href="https://www.wikidata.org/wiki/Q199500"' in gumru  # linked from the evidence
     land = built_client.get("/resource/place/azerbaycan?lang=en", headers=html).get_data(
         as_text=True)
-    assert "wikidata.org/wiki/Q227" not in land  # a candidate is shown only in the review view
+    assert "Q227" not in land and "Q2468597" not in built_client.get(
+        "/resource/polity/araz-turk-cumhuriyeti?lang=en", headers=html).get_data(as_text=True)
+    review = built_client.get("/review?lang=en", headers=html).get_data(as_text=True)
+    assert 'href="https://www.wikidata.org/wiki/Q2468597"' in review  # only in the review view
+    assert "Turkish Republic of Aras" in review and "/resource/place/azerbaycan" in review

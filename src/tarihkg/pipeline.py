@@ -29,7 +29,7 @@ from tarihkg.errors import DataInvalidError, ValidationError
 from tarihkg.iri import Minter
 from tarihkg.layout import BuildLayout
 from tarihkg.project import Project, remove_stale_siblings, swap_directory, write_atomic
-from tarihkg.rdfize import rdfize_dataset
+from tarihkg.rdfize import rdfize_dataset, wikidata_candidates_graph
 from tarihkg.reason import reason_dataset
 from tarihkg.rules import candidates_graph
 from tarihkg.validate import load_shapes, validate_graph
@@ -104,12 +104,14 @@ def reason_stage(ds: Dataset, ontology: Graph) -> Graph:
 
 
 def candidates_stage(ds: Dataset, project: Project, inputs: Inputs) -> Graph:
-    """Stage 4: the rules' proposals into ``graph/candidates`` only, after reasoning (so nothing
-    is inferred from them) and never into a source's graph (CONTRACTS 1)."""
+    """Stage 4: the rules' proposals and the Wikidata candidates into ``graph/candidates`` only,
+    after reasoning (so nothing is inferred from them) and never into a source's graph
+    (CONTRACTS 1)."""
     anchored = anchor_facts(load_facts(project.facts_dir), inputs.sources, inputs.registry)
     minter = Minter()
     graph = ds.graph(minter.graph("candidates"))
     graph += candidates_graph(inputs.sources, anchored, inputs.registry, minter=minter)
+    graph += wikidata_candidates_graph(inputs.registry, minter=minter)
     return graph
 
 

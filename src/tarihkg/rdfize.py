@@ -79,7 +79,8 @@ def rdfize_registry(registry: Mapping[str, Entity], *, minter: Minter) -> Graph:
             if ent.replaced_by:
                 g.add((s, DCTERMS.isReplacedBy, entity_iri(minter, registry[ent.replaced_by])))
         for link in ent.wikidata_links:
-            rdfize_wikidata_link(g, s, link, minter=minter)
+            if link.status != "candidate":
+                rdfize_wikidata_link(g, s, link, minter=minter)
         if ent.coordinates is not None:
             rdfize_coordinates(g, s, ent.coordinates, minter=minter)
     return g
@@ -95,6 +96,18 @@ def rdfize_coordinates(g: Graph, place: URIRef, c: Coordinates, *, minter: Minte
     g.add((node, SCHEMA.longitude, Literal(str(c.lon), datatype=XSD.decimal)))
     g.add((node, SCHEMA.name, Literal(c.name)))
     g.add((node, PROV.wasDerivedFrom, URIRef(c.source_url)))
+
+
+def wikidata_candidates_graph(registry: Mapping[str, Entity], *, minter: Minter) -> Graph:
+    """The Wikidata links still `candidate` (``tkg:wikidataCandidate`` and their evidence node):
+    they belong in ``graph/candidates`` with the other unreviewed proposals (CONTRACTS 1), shown
+    only in the review view, never on an entity page."""
+    g = Graph()
+    for ent in sorted(registry.values(), key=lambda e: e.id):
+        for link in ent.wikidata_links:
+            if link.status == "candidate":
+                rdfize_wikidata_link(g, entity_iri(minter, ent), link, minter=minter)
+    return g
 
 
 def rdfize_wikidata_link(g: Graph, subject: URIRef, link: WikidataLink, *, minter: Minter) -> None:
