@@ -141,6 +141,16 @@ QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 
 
 @dataclass(frozen=True)
+class NameAttestation:
+    """One of the names the texts print for an entity, where they dispute it: the name, and the
+    source and words of the one sentence that prints it."""
+
+    name: str
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class WikidataLink:
     """One entry of data/curation/wikidata.yaml: an entity, a QID, its status and the evidence."""
 
@@ -181,6 +191,7 @@ class Entity:
     replaced_by: str | None = None
     unattested: bool = False
     mentioned_in: tuple[Anchor, ...] = ()
+    disputed_names: tuple[NameAttestation, ...] = ()
     wikidata: dict[str, Any] | None = None
     wikidata_links: tuple[WikidataLink, ...] = ()
     coordinates: Coordinates | None = None
@@ -302,6 +313,7 @@ def _entity(raw: Any, path: Path) -> Entity:
                 f"{eid}: mentioned_in entries need 'source' and 'quote'", path=path, line=line
             )
         anchors.append(Anchor(str(a["source"]), str(a["quote"])))
+    disputed = _disputed_names(eid, raw.get("disputed_names"), label["tr"], raw, where)
     desc = _text_map(raw.get("description"), "description", where)
     note = raw.get("note")
     if isinstance(note, dict):
@@ -339,8 +351,36 @@ def _entity(raw: Any, path: Path) -> Entity:
         replaced_by=raw.get("replaced_by"),
         unattested=bool(raw.get("unattested", False)),
         mentioned_in=tuple(anchors),
+        disputed_names=disputed,
         wikidata={k: v for k, v in wikidata.items() if k != _LINE} if wikidata else None,
     )
+
+
+def _disputed_names(
+    eid: str, raw: Any, label: str, entry: dict[str, Any], where: tuple[Path, int]
+) -> tuple[NameAttestation, ...]:
+    """``disputed_names``: two or more names of this entity the texts do not reconcile, each with
+    the source and sentence words that print it; each name must be the label or an alias."""
+    if raw is None:
+        return ()
+    path, line = where
+    if not isinstance(raw, list) or not all(
+        isinstance(r, dict) and {"name", "source", "quote"} <= set(r) for r in raw
+    ):
+        raise CurationError(
+            f"{eid}: disputed_names is a list of {{name, source, quote}}", path=path, line=line
+        )
+    names = [NameAttestation(str(r["name"]), str(r["source"]), str(r["quote"])) for r in raw]
+    known = {label.strip(), *_strings(entry.get("aliases"), "aliases", where)}
+    for n in names:
+        if n.name not in known:
+            raise CurationError(
+                f"{eid}: disputed name {n.name!r} is neither the label nor an alias",
+                path=path, line=line,
+            )
+    if len({n.name for n in names}) < 2:
+        raise CurationError(f"{eid}: disputed_names needs two different names", path=path, line=line)
+    return tuple(names)
 
 
 def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationError]]:

@@ -31,10 +31,12 @@ class TKG(DefinedNamespace):
     CitedWork: URIRef  # atıf yapılan eser / cited work
     Claim: URIRef  # beyan / claim
     Conference: URIRef  # konferans / conference
+    Conflict: URIRef  # çelişki / conflict
     DateExpression: URIRef  # tarih ifadesi / date expression
     DatePrecision: URIRef  # tarih kesinliği / date precision
     Declaration: URIRef  # ilan / declaration
     Deployment: URIRef  # sevk / deployment
+    DisputeKind: URIRef  # uyuşmazlık türü / kind of dispute
     Dissolution: URIRef  # dağılma / dissolution
     Echelon: URIRef  # birlik kademesi / echelon
     Event: URIRef  # olay / event
@@ -88,11 +90,13 @@ class TKG(DefinedNamespace):
     claimSubject: URIRef  # beyan öznesi / claim subject
     commander: URIRef  # komutanı / commander
     commands: URIRef  # komuta eder / commands
+    conflictingClaim: URIRef  # çelişen beyan / conflicting claim
     conflictsWith: URIRef  # çeliştiği beyan / conflicts with
     date: URIRef  # tarihi / date
     denotes: URIRef  # gösterir / denotes
     denotesTime: URIRef  # gösterdiği zaman / denotes time
     destination: URIRef  # varış yeri / destination
+    disputes: URIRef  # tartışmalı olan / disputes
     dissolved: URIRef  # dağıttığı / dissolved
     echelon: URIRef  # kademesi / echelon
     founded: URIRef  # kurduğu / founded
@@ -231,6 +235,11 @@ class TKG(DefinedNamespace):
     country: URIRef  # ülke / country
     dayPrecision: URIRef  # gün kesinliği / day precision
     detachment: URIRef  # müfreze / detachment
+    disputedAssignment: URIRef  # bağlılık / assignment
+    disputedCitation: URIRef  # atıf / citation
+    disputedDate: URIRef  # tarih / date
+    disputedName: URIRef  # ad / name
+    disputedNumber: URIRef  # sayı / number
     district: URIRef  # kaza / district
     division: URIRef  # tümen / division
     front: URIRef  # cephe / front

@@ -23,9 +23,11 @@ from rdflib.compare import to_canonical_graph
 
 from tarihkg import store
 from tarihkg.annotate import Inputs, anchor_facts, check_aliases, load_inputs, write_extracted
+from tarihkg.conflicts import conflict_graph, name_claims
 from tarihkg.curation import load_facts
 from tarihkg.dumps import write_dumps
 from tarihkg.errors import DataInvalidError, ValidationError
+from tarihkg.graphs import union_graph
 from tarihkg.iri import Minter
 from tarihkg.layout import BuildLayout
 from tarihkg.project import Project, remove_stale_siblings, swap_directory, write_atomic
@@ -85,14 +87,21 @@ def rdfize_project(project: Project, inputs: Inputs) -> Dataset:
     """Stage 2: curation files checked against the texts, then everything as named graphs."""
     facts = load_facts(project.facts_dir)
     anchored = anchor_facts(facts, inputs.sources, inputs.registry)
-    return rdfize_dataset(
+    minter = Minter()
+    ds = rdfize_dataset(
         inputs.sources,
         inputs.raws,
         anchored,
         inputs.registry,
         load_ontology(project),
-        minter=Minter(),
+        minter=minter,
     )
+    for sid, names in name_claims(inputs.sources, inputs.registry, minter=minter).items():
+        graph = ds.graph(minter.graph(sid))
+        graph += names
+    curation = ds.graph(minter.graph("curation"))
+    curation += conflict_graph(union_graph(ds), minter=minter)
+    return ds
 
 
 def reason_stage(ds: Dataset, ontology: Graph) -> Graph:

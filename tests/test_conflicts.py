@@ -1,0 +1,99 @@
+"""Contradictions kept, both sides with their own provenance: a `tkg:Conflict` per
+`tkg:conflictsWith` pair saying what is disputed where the claims show it, and names the texts
+print two ways recorded as a dispute (registry `disputed_names`), never merged in silence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tarihkg.curation import read_registry
+from tarihkg.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+R = "https://w3id.org/tarihkg/resource/"
+PREFIX = (
+    "PREFIX tkg: <https://w3id.org/tarihkg/ontology#>\n"
+    "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+)
+
+
+@pytest.fixture(scope="module")
+def built_store(build_dir: Path):
+    return open_store(build_dir)
+
+
+def _kinds(built_store) -> dict[frozenset[str], str]:
+    rows = built_store.query(PREFIX + """
+        SELECT ?a ?b ?kind WHERE {
+          ?c a tkg:Conflict ; tkg:conflictingClaim ?a , ?b . FILTER(STR(?a) < STR(?b))
+          OPTIONAL { ?c tkg:disputes ?kind } }""").rows()
+    return {
+        frozenset((r["a"].removeprefix(R + "claim/"), r["b"].removeprefix(R + "claim/"))):
+        r.get("kind", "").rsplit("#", 1)[-1]
+        for r in rows
+    }
+
+
+def test_each_conflict_says_what_is_disputed(built_store) -> None:
+    kinds = _kinds(built_store)
+    assert kinds[frozenset(("f-002-246-38-part-5kt", "f-002-389-38-part-15pt"))] == (
+        "disputedAssignment")  # the 38th Regiment under the 5th Caucasian or the 15th Division
+    assert kinds[frozenset(("f-002-387-taarruz-cas-56-a", "f-002-390-taarruz-cas-56-b"))] == (
+        "disputedNumber")  # 74 or 47 wounded of the 56th Regiment
+    assert kinds[frozenset(("f-000-169-evacuation-order-date-21-ekim",
+                            "f-000-174-evacuation-order-date-28-ekim"))] == "disputedDate"
+
+
+def test_a_conflict_between_two_sources_keeps_each_ones_provenance(built_store) -> None:
+    rows = built_store.query(PREFIX + f"""
+        SELECT ?claim ?source ?quote WHERE {{
+          ?c a tkg:Conflict ; tkg:disputes tkg:disputedName ;
+             tkg:conflictingClaim ?claim .
+          ?claim tkg:claimSubject <{R}person/vehip-pasa> ; prov:wasDerivedFrom ?source ;
+                 tkg:quote ?quote ; tkg:statedIn ?sentence ; tkg:reviewStatus tkg:reviewed }}"""
+    ).rows()
+    by_source = {r["source"].rsplit("/", 1)[-1]: r["quote"] for r in rows}
+    assert "Vehip Paşa" in by_source["000_539a70a237dcfef4"]
+    assert "Vahib Paşa" in by_source["002_afd972166be37c54"]
+
+
+def test_disputed_names_are_conflicting_claims_of_one_entity(built_store) -> None:
+    rows = built_store.query(PREFIX + f"""
+        SELECT ?a ?b WHERE {{ ?a tkg:conflictsWith ?b .
+          ?a tkg:claimSubject <{R}person/mursel-pasa> ; tkg:claimValue ?va .
+          ?b tkg:claimSubject <{R}person/mursel-pasa> ; tkg:claimValue ?vb .
+          FILTER(STR(?va) = "Mürsel Bey" && STR(?vb) = "Mürsel Paşa") }}""").rows()
+    assert rows
+
+
+def _registry_with(tmp_path: Path, disputed: str) -> Path:
+    entities = tmp_path / "curation" / "entities"
+    shutil.copytree(ROOT / "data" / "curation" / "entities", entities)
+    for name in ("wikidata.yaml", "coordinates.yaml"):
+        shutil.copy(ROOT / "data" / "curation" / name, tmp_path / "curation" / name)
+    (entities / "zz-test.yaml").write_text(
+        "- id: test-pasa\n  type: Person\n  label: {tr: Test Paşa, en: Test Pasha}\n"
+        f"  aliases: [Test Paşa, Test Bey]\n  disputed_names:\n{disputed}", encoding="utf-8"
+    )
+    return entities
+
+
+def test_a_disputed_name_must_be_a_name_of_the_entity(tmp_path: Path) -> None:
+    entities = _registry_with(
+        tmp_path,
+        "    - {name: Test Paşa, source: s, quote: q}\n    - {name: Başka Ad, source: s, quote: q}\n",
+    )
+    _, problems = read_registry(entities)
+    assert [str(p) for p in problems if "test-pasa" in str(p)] == [
+        f"{entities / 'zz-test.yaml'}:1: test-pasa: disputed name 'Başka Ad' is neither the label "
+        "nor an alias"
+    ]
+
+
+def test_one_name_is_no_dispute(tmp_path: Path) -> None:
+    entities = _registry_with(tmp_path, "    - {name: Test Paşa, source: s, quote: q}\n")
+    _, problems = read_registry(entities)
+    assert any("needs two different names" in str(p) for p in problems)
