@@ -8,13 +8,15 @@ Routes of the ``reconcile`` blueprint: ``/reconcile`` (GET: the service manifest
 Entity ids are resource paths (``person/nuri-pasa``) so the manifest's ``view`` template leads
 to the entity's page at ``/resource/{id}``. Matching is
 Turkish-aware (``search_key``: İ/ı, ş, ğ, ü, ö, ç, â all fold) and scored 0-100; ``match`` is true
-only for an exact name with no close rival.
+only for an exact name with no close rival, or for the entity carrying an identifier the query
+gives (a Wikidata QID, a registry id); a name scoring under `PLAUSIBLE` is no candidate.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -43,6 +45,32 @@ DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MAX_QUERIES = 500
 MATCH_SCORE = 95.0
+#: A name scoring less than this is no plausible match of the query: it is not returned.
+PLAUSIBLE = 60.0
+#: Properties that identify one entity: a query giving one finds the entity that carries it.
+IDENTIFIERS = ("wikidata", "registryId")
+_QID = re.compile(r"(Q[1-9][0-9]*)$")
+
+
+def name_score(text: str, cand: Entity) -> float:
+    """0-100 for the query text against the candidate's names: `string_score`, and for a query
+    that starts a name, 80 plus up to 15 for how much of the name it covers (so ``nuri`` ranks
+    "Nuri Paşa" above "Nuri Paşa'nın Azerbaycan'a gönderilmesi")."""
+    keys = cand.keys()
+    score = string_score(text, keys)
+    q = search_key(text)
+    starts = [len(k) for k in keys if q and k.startswith(q) and k != q]
+    if starts and score < 100:
+        score = max(score, round(80 + 15 * len(q) / min(starts), 1))
+    return score
+
+
+def _identifier(pid: str, value: str) -> str:
+    """A QID given as ``Q9248``, ``wd:Q9248`` or an entity IRI -> ``Q9248``; other ids folded."""
+    if pid == "wikidata":
+        m = _QID.search(value.strip())
+        return m.group(1) if m else value.strip()
+    return search_key(value)
 
 def _prop_values(raw: Any) -> list[str]:
     values = raw if isinstance(raw, list) else [raw]
@@ -83,22 +111,34 @@ def reconcile_one(query: Any, index: dict[str, Entity]) -> dict[str, Any]:
     props = query.get("properties") or []
     if not isinstance(props, list):
         raise bad_request("'properties' must be a list of {pid, v}")
+    for prop in props:
+        if not isinstance(prop, dict) or "pid" not in prop:
+            raise bad_request("each property constraint needs 'pid' and 'v'")
+        if str(prop["pid"]) not in dict(PROPERTIES):
+            raise bad_request(f"unknown property {str(prop['pid'])!r}")
     scored = []
     for cand in index.values():
         if wanted and wanted not in cand.reconcile_types and strict != "should":
             continue
-        score = string_score(text, cand.keys()) if text else 0.0
-        if wanted and wanted not in cand.reconcile_types:
-            score -= 30
+        score = name_score(text, cand) if text else 0.0
+        if text and score < PLAUSIBLE:
+            score = 0.0
+        identified = False
         for prop in props:
-            if not isinstance(prop, dict) or "pid" not in prop:
-                raise bad_request("each property constraint needs 'pid' and 'v'")
             pid = str(prop["pid"])
-            if pid not in dict(PROPERTIES):
-                raise bad_request(f"unknown property {pid!r}")
+            if pid in IDENTIFIERS:
+                have = {_identifier(pid, v) for v in cand.props.get(pid, ())}
+                given = {_identifier(pid, v) for v in _prop_values(prop.get("v"))}
+                identified = identified or bool(have & given)
+                score += -20 if given and not have & given else 0
+                continue
             have = {search_key(v) for v in cand.props.get(pid, ())}
             given = {search_key(v) for v in _prop_values(prop.get("v"))}
             score += 10 if have & given else (-20 if given else 0)
+        if identified:
+            score = 100.0  # the entity that carries the identifier the query gives
+        if wanted and wanted not in cand.reconcile_types:
+            score -= 30
         if score > 0 and (text or props):
             scored.append((max(0.0, min(100.0, score)), cand))
     scored.sort(key=lambda sc: (-sc[0], sc[1].id))

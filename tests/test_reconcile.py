@@ -129,3 +129,31 @@ def test_view_template_leads_to_the_entity_page(built_client) -> None:
     url = m["view"]["url"].replace("{{id}}", rid).removeprefix("http://localhost")
     response = built_client.get(url, headers={"Accept": "text/html"})
     assert response.status_code == 200 and "Nuri" in response.get_data(as_text=True)
+
+
+def test_a_qid_given_as_a_property_finds_the_entity_carrying_it(built_client) -> None:
+    for value in ("Q199500", "http://www.wikidata.org/entity/Q199500", "wd:Q199500"):
+        for text in ("", "Alexandropol", "Gümrü"):
+            out = _batch(built_client, {"q": {"query": text, "properties": [
+                {"pid": "wikidata", "v": value}]}})["q"]["result"]
+            assert out[0]["id"] == "place/gumru" and out[0]["score"] == 100, (value, text)
+            assert out[0]["match"] is True
+            assert all(r["score"] < 100 for r in out[1:])
+    by_id = _batch(built_client, {"q": {"query": "", "properties": [
+        {"pid": "registryId", "v": "nuri-pasa"}]}})["q"]["result"]
+    assert by_id[0]["id"] == "person/nuri-pasa" and by_id[0]["match"] is True
+
+
+def test_a_short_prefix_ranks_the_entity_whose_name_starts_with_it_first(built_client) -> None:
+    for prefix, expected in (("nuri", "person/nuri-pasa"), ("NURİ", "person/nuri-pasa"),
+                             ("enver", "person/enver-pasa")):
+        out = _batch(built_client, {"q": {"query": prefix}})["q"]["result"]
+        assert out[0]["id"] == expected, (prefix, out[:3])
+        assert out[0]["score"] > out[1]["score"] and out[0]["match"] is False
+
+
+def test_a_nonsense_name_gets_no_plausible_candidate(built_client) -> None:
+    queries = {f"q{i}": {"query": t} for i, t in enumerate(
+        ("Zzyzx Qwerty", "blorfinator", "Flibbertigibbet", "Lorem ipsum dolor", "Kxjq Vbnm"))}
+    for answer in _batch(built_client, queries).values():
+        assert all(not r["match"] and r["score"] < 60 for r in answer["result"]), answer
