@@ -21,6 +21,7 @@ from flask import Flask, Response, g, render_template, request, url_for
 from server import dumps, exports, linked_data, reconcile, review, search, views
 from server.errors import register_error_handler
 from server.examples import load_examples
+from server.executor import memory_cap_mb
 from server.host import PublicUrl
 from server.html import install_page_hooks
 from server.negotiation import prefers_html
@@ -41,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_RESULT_ROWS": 100_000,
     "MAX_RESULT_BYTES": 100_000_000,  # an answer's size; over it the answer is a 503
     "QUERY_TIMEOUT": 30,  # seconds; the query process is killed and the answer is 503
-    "QUERY_MEMORY_MB": 2048,  # address space of a query process
+    "QUERY_MEMORY_MB": None,  # address space of a query process; None: the machine's share
     "QUERY_PROCESSES": 1,  # per web worker; 0 runs queries in the web worker (tests only)
     "SERVICE_ALLOWLIST": "",  # endpoint IRIs SERVICE may call, separated by spaces or commas
     "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),  # YASGUI
@@ -60,7 +61,8 @@ def _limits(config: Mapping[str, Any]) -> Limits:
         max_rows=int(config["MAX_RESULT_ROWS"]),
         max_result_bytes=int(config["MAX_RESULT_BYTES"]),
         timeout_s=float(config["QUERY_TIMEOUT"]),
-        memory_mb=int(config["QUERY_MEMORY_MB"]),
+        memory_mb=int(config["QUERY_MEMORY_MB"] or memory_cap_mb(
+            max(int(config["QUERY_PROCESSES"]), 1))),
         service_allowlist=tuple(str(a) for a in allow),
     )
 
@@ -111,7 +113,7 @@ def _register_access_log(app: Flask) -> None:
     @app.before_request
     def start_timer() -> None:
         g.started = time.perf_counter()
-        g.arrived = time.monotonic()
+        g.arrived = request.environ.get("tarihkg.arrived", time.monotonic())
 
     @app.after_request
     def finish(response: Response) -> Response:

@@ -24,10 +24,14 @@ Answers are bounded in bytes (``Limits.max_result_bytes``, stated in the 503) an
 a web worker's memory: the child serializes into a spooled temporary file as the engine produces
 rows, then sends it in chunks; the parent keeps up to `MEMORY_BODY_BYTES` in memory and spools
 the rest to a temporary file, frees the child, and the app streams the file to the client.
-Children live as long as the web worker and are reused last-in first-out, so the few that do the
-work keep their RocksDB caches warm and the others stay idle. Messages on the pipe: a job is one
-JSON message; an answer is a JSON head ``[status, headers]``, then its body in chunks of at most
-`CHUNK_BYTES`, then an empty message.
+A query still running after `DEMOTE_AFTER_S` has its process niced (`DEMOTED_NICE`) so that quick
+queries in other processes keep the cores (a cheap ASK answers in well under a second while
+sixteen expensive queries run); after its answer the process gets its priority back (where the
+server may raise priorities) or is discarded instead of being reused. Children live as long
+as the web process and are reused last-in first-out, so the few that do the work keep their
+RocksDB caches warm and the others stay idle. Messages on the
+pipe: a job is one JSON message; an answer is a JSON head ``[status, headers]``, then its body in
+chunks of at most `CHUNK_BYTES`, then an empty message.
 """
 from __future__ import annotations
 
@@ -61,6 +65,9 @@ RECURSION_LIMIT = 20_000
 GRACE_S = 2.0  # a child ends itself this long after a job's deadline if nobody killed it
 CHUNK_BYTES = 1 << 20
 MEMORY_BODY_BYTES = 1 << 20  # a bigger answer is spooled to a file in the web worker
+DEMOTE_AFTER_S = 0.25  # a query running longer gets a lower CPU priority (nice DEMOTED_NICE)
+DEMOTED_NICE = 19
+SPARES = 3  # idle query processes kept ready (or starting) while the pool may grow
 _PR_SET_PDEATHSIG = 1
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["server.executor"])
@@ -95,6 +102,7 @@ class _Child:
         self.proc.start()
         child_conn.close()
         self.ready = False
+        self.demoted = False
 
     def wait_ready(self, deadline: float) -> None:
         """Block until the child has opened the store. Raises `TimeoutError` at ``deadline``
@@ -103,6 +111,8 @@ class _Child:
             return
         try:
             head = json.loads(self.receive(deadline))
+        except TimeoutError:
+            raise  # an OSError too, but the child is only slow to start
         except (EOFError, OSError):
             self.proc.join(5)
             raise RuntimeError(f"the query process did not start (exit {self.proc.exitcode})"
@@ -110,6 +120,10 @@ class _Child:
         if head.get("error"):
             raise RuntimeError(f"the query process cannot open the store: {head['error']}")
         self.ready = True
+
+    def is_ready(self) -> bool:
+        """True if the child has opened the store (its ready message may still be unread)."""
+        return self.ready or self.conn.poll(0)
 
     def send(self, payload: bytes) -> None:
         """One message to the child."""
@@ -120,6 +134,24 @@ class _Child:
         if not self.conn.poll(max(deadline - time.monotonic(), 0)):
             raise TimeoutError
         return self.conn.recv_bytes()
+
+    def demote(self) -> None:
+        """Lower the child's CPU priority (nice `DEMOTED_NICE`) for the rest of its life."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid or 0, DEMOTED_NICE)
+        except OSError as exc:
+            log.warning("cannot lower the priority of query process %s: %s", self.proc.pid, exc)
+        self.demoted = True
+
+    def promote(self) -> bool:
+        """Give the child its full priority back; False if this process may not (raising a
+        priority needs CAP_SYS_NICE)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid or 0, 0)
+        except OSError:
+            return False
+        self.demoted = False
+        return True
 
     def kill(self) -> None:
         """Stop the child now (SIGKILL) and reap it."""
@@ -143,6 +175,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._freed = threading.Condition(self._lock)
         self._started = False
+        self._closed = False
         weakref.finalize(self, _kill_all, self._all)
 
     def _spawn(self) -> _Child:
@@ -156,7 +189,8 @@ class QueryPool:
         child.kill()
         with self._lock:
             self._all.discard(child)
-        self._release(self._spawn())
+        if not self._closed:
+            self._release(self._spawn())
 
     def _release(self, child: _Child) -> None:
         """Put ``child`` on top of the idle stack and wake one waiting thread."""
@@ -166,32 +200,35 @@ class QueryPool:
 
     def _acquire(self, deadline: float) -> _Child:
         """The most recently used idle process, a new one while there are fewer than ``size``,
-        or the next one freed before ``deadline`` (else `TimeoutError`). Keeps one more process
-        starting ahead while the pool may grow, so that overlapping requests rarely wait for a
-        start."""
+        or the next one freed before ``deadline`` (else `TimeoutError`). Keeps `SPARES` more
+        processes starting or idle while the pool may grow, so that overlapping requests rarely
+        wait for a start."""
         with self._freed:
             grow = not self._idle and len(self._all) < self.size
             if not grow and not self._freed.wait_for(lambda: bool(self._idle),
                                                      max(deadline - time.monotonic(), 0.001)):
                 raise TimeoutError
-            taken = None if grow else self._idle.pop()
+            taken = None if grow else self._idle.pop(_best(self._idle))
         child = self._spawn() if taken is None else taken
         with self._lock:
-            spare = not self._idle and len(self._all) < self.size
-        if spare:
+            spares = 0 if self._closed else min(SPARES - len(self._idle),
+                                                self.size - len(self._all))
+        for _ in range(spares):
             self._release(self._spawn())
         return child
 
     def start(self) -> None:
-        """Start one process ahead of the first query (more start as requests overlap)."""
+        """Start `SPARES` processes ahead of the first query (more start as requests overlap)."""
         with self._lock:
             if self._started:
                 return
             self._started = True
-        self._release(self._spawn())
+        for _ in range(min(SPARES, self.size)):
+            self._release(self._spawn())
 
     def close(self) -> None:
-        """Stop every process."""
+        """Stop every process; from now on queries are refused (the server is stopping)."""
+        self._closed = True
         _kill_all(self._all)
 
     def run(self, op: Operation) -> ProtocolResponse:
@@ -201,6 +238,8 @@ class QueryPool:
         deadline = op.deadline if op.deadline is not None else time.monotonic() + timeout
         op = replace(op, deadline=deadline)
         accept = parse_accept(op.accept)
+        if self._closed:
+            return _error(service_unavailable("the server is stopping; try again"), op, accept)
         self.start()
         try:
             child = self._acquire(deadline)
@@ -221,7 +260,7 @@ class QueryPool:
             return _error(service_unavailable(str(exc)), op, accept)
         try:
             child.send(json.dumps(op.to_dict()).encode("utf-8"))
-            status, headers = json.loads(child.receive(deadline))
+            status, headers = json.loads(self._receive_head(child, deadline))
             body = _receive_body(child, deadline)
         except TimeoutError:
             log.warning("query stopped after %g s (pid %s)", timeout, child.proc.pid)
@@ -233,8 +272,28 @@ class QueryPool:
             code = child.proc.exitcode
             self._retire(child)
             return _error(self._death(code, op), op, accept)
-        self._release(child)
+        if child.demoted and not child.promote():
+            self._discard(child)  # the next queries get a process at full priority
+        else:
+            self._release(child)
         return ProtocolResponse(int(status), [(k, v) for k, v in headers], body, op.query)
+
+    def _receive_head(self, child: _Child, deadline: float) -> bytes:
+        """The head of ``child``'s answer; if it takes longer than `DEMOTE_AFTER_S`, the child
+        is demoted (niced), so quick queries in other processes keep the cores."""
+        try:
+            return child.receive(min(deadline, time.monotonic() + DEMOTE_AFTER_S))
+        except TimeoutError:
+            if time.monotonic() >= deadline:
+                raise
+        child.demote()
+        return child.receive(deadline)
+
+    def _discard(self, child: _Child) -> None:
+        """Kill ``child`` without a replacement (one starts when requests need it)."""
+        child.kill()
+        with self._lock:
+            self._all.discard(child)
 
     def _death(self, code: int | None, op: Operation) -> HttpError:
         """What to tell the client whose query process died with exit ``code``."""
@@ -284,33 +343,67 @@ def _read_chunks(spool: IO[bytes]) -> Iterator[bytes]:
             yield chunk
 
 
+def _best(idle: list[_Child]) -> int:
+    """The index of the idle process to take: the most recently used one that is ready (a
+    query must not wait for a process still starting while another could answer it now).
+
+    >>> class C:
+    ...     def __init__(self, ready): self.is_ready = lambda: ready
+    >>> _best([C(True), C(True), C(False)]), _best([C(False), C(False)])
+    (1, 1)
+    """
+    ready = [i for i, child in enumerate(idle) if child.is_ready()]
+    return ready[-1] if ready else len(idle) - 1
+
+
 def _error(error: HttpError, op: Operation, accept: MIMEAccept) -> ProtocolResponse:
     status, headers, body = render_error(error, accept)
     return ProtocolResponse(status, headers, body, op.query)
 
 
 def _kill_all(children: set[_Child]) -> None:
-    for child in list(children):
-        child.kill()
+    """SIGKILL every child at once, then reap them."""
+    taken = list(children)
     children.clear()
+    for child in taken:
+        if child.proc.exitcode is None:
+            child.proc.kill()
+    for child in taken:
+        child.kill()
 
 
-def _die_with_parent() -> None:
-    """Ask the kernel to SIGKILL this process when its parent (the fork server) dies (Linux);
-    if the parent is already gone, end now. The fork server ends when every copy of its
-    "alive" pipe's write end is closed: multiprocessing gives one to each child it forks (for
-    nested use), so this closes it, or a busy child would keep the fork server, and so itself,
-    alive after its web worker died."""
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Ask the kernel to send ``signum`` to this process when its parent dies (Linux); if the
+    parent is already gone, end now."""
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+        log.warning("prctl(PR_SET_PDEATHSIG) failed (errno %d)", ctypes.get_errno())
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _leave_fork_server_alone() -> None:
+    """Close this child's copy of the fork server's "alive" pipe. The fork server ends when
+    every copy of its write end is closed; multiprocessing gives one to each child it forks
+    (for nested use), so a busy child would keep the fork server, and so itself (see
+    `die_with_parent`), alive after its web process died."""
     server: Any = multiprocessing.forkserver._forkserver  # type: ignore[attr-defined]
     if server._forkserver_alive_fd is not None:
         os.close(server._forkserver_alive_fd)
         server._forkserver_alive_fd = None
-    parent = os.getppid()
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        log.warning("prctl(PR_SET_PDEATHSIG) failed (errno %d)", ctypes.get_errno())
-    if os.getppid() != parent:
-        os._exit(1)
+
+
+def memory_cap_mb(processes: int, *, total_mb: int | None = None, ceiling_mb: int = 2048) -> int:
+    """Each query process's address-space cap: 80 % of the machine's memory shared by
+    ``processes``, at most ``ceiling_mb`` and at least 256, so the caps together fit the machine.
+
+    >>> memory_cap_mb(24, total_mb=24_000), memory_cap_mb(4, total_mb=64_000)
+    (800, 2048)
+    """
+    if total_mb is None:
+        total_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    return max(256, min(ceiling_mb, int(total_mb * 0.8) // processes))
 
 
 def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes]) -> None:
@@ -328,7 +421,8 @@ def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes]) -
 def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
     """The query process: tie its life to its parent's, open the store, cap the address space,
     then answer jobs (each under its deadline's timer) until the pipe closes."""
-    _die_with_parent()
+    _leave_fork_server_alone()
+    die_with_parent()
     from server.sparql import run_operation
     from tarihkg.store import open_store
 

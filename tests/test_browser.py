@@ -60,7 +60,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 @pytest.fixture(scope="module")
 def site(built_project) -> Iterator[str]:
     project, _ = built_project
-    with running_server(Path(project.build_dir), workers=1, threads=4) as (base, _log):
+    with running_server(Path(project.build_dir), threads=4) as (base, _log):
         yield base
 
 

@@ -102,7 +102,7 @@ def _free_port() -> int:
 def test_serve_answers_the_count_of_the_built_dataset(
     built_project: tuple[Project, object],
 ) -> None:
-    """`tarihkg serve` (gunicorn, not Flask's dev server) over the real build: a SPARQL client's
+    """`tarihkg serve` (waitress, not Flask's dev server) over the real build: a SPARQL client's
     COUNT of all quads equals the lines of data/build/tarihkg.nq."""
     project, _ = built_project
     port = _free_port()
@@ -116,8 +116,8 @@ def test_serve_answers_the_count_of_the_built_dataset(
             "127.0.0.1",
             "--port",
             str(port),
-            "--workers",
-            "2",
+            "--threads",
+            "4",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -148,5 +148,5 @@ def test_serve_answers_the_count_of_the_built_dataset(
         except subprocess.TimeoutExpired:
             proc.kill()
             out = proc.communicate()[0].decode()
-    assert "gunicorn" in out.lower()
+    assert "waitress web process" in out
     assert "Running on http" not in out  # Werkzeug's development server banner

@@ -60,7 +60,7 @@ MIX: list[tuple[str, int, Callable[[str], bool]]] = [
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = sample_dataset(tmp_path_factory.mktemp("concurrency"))
-    with running_server(root, workers=2, threads=4) as (base, _):
+    with running_server(root, threads=4) as (base, _):
         yield base
 
 

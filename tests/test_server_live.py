@@ -1,4 +1,4 @@
-"""The real server: `serve` (gunicorn, 2 workers) over the sample dataset built with
+"""The real server: `serve` (waitress under its supervisor) over the sample dataset built with
 `build_store`, queried over HTTP by SPARQLWrapper, then stopped cleanly."""
 
 from __future__ import annotations
@@ -57,9 +57,8 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 @contextmanager
-def running_server(root: Path, *, env: dict[str, str] | None = None, workers: int = 2,
-                   threads: int = 2, project: Path | None = None
-                   ) -> Iterator[tuple[str, Path]]:
+def running_server(root: Path, *, env: dict[str, str] | None = None, threads: int = 4,
+                   project: Path | None = None) -> Iterator[tuple[str, Path]]:
     """`serve` over the dataset in ``root`` on a free loopback port, in its own process group
     (or, given ``project``, the command `tarihkg serve` over its data/build/); yields the base
     URL and the log file, then stops it and checks it stopped cleanly."""
@@ -70,9 +69,9 @@ def running_server(root: Path, *, env: dict[str, str] | None = None, workers: in
     full_env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join(paths)}
     code = ("from pathlib import Path\nfrom server.serve import serve\n"
             f"serve(host='127.0.0.1', port={port}, dataset_dir=Path({str(root)!r}), "
-            f"workers={workers}, threads={threads})\n")
+            f"threads={threads})\n")
     if project is not None:
-        args = ["--root", str(project), "serve", "--port", str(port), "--workers", str(workers)]
+        args = ["--root", str(project), "serve", "--port", str(port), "--threads", str(threads)]
         code = f"from tarihkg.cli import main\nraise SystemExit(main({args!r}))\n"
     with open(log_path, "wb") as log_file:
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=log_file,

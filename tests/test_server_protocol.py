@@ -634,8 +634,8 @@ def test_format_table_lookups_agree() -> None:
 
 
 @pytest.mark.parametrize("name", ["tarihkg.formats", "server.negotiation", "server.errors",
-                                  "server.iris", "server.lang", "server.examples", "server.serve",
-                                  "tarihkg.store", "tarihkg.load"])
+                                  "server.iris", "server.lang", "server.examples", "server.executor",
+                                  "tarihkg.store", "tarihkg.load", "server.sparql"])
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0

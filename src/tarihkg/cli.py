@@ -195,7 +195,8 @@ def cmd_new_source(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve data/build/ with a production WSGI server (gunicorn), never the Flask dev server."""
+    """Serve data/build/ with a production WSGI server (waitress under a supervisor), never the
+    Flask dev server."""
     from server.serve import serve
 
     project = _project(args)
@@ -203,7 +204,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise InputError("no built dataset in data/build/: run `tarihkg build` first")
     public_url = args.public_url or os.environ.get("TARIHKG_PUBLIC_URL") \
         or f"http://{args.host}:{args.port}/"
-    serve(host=args.host, port=args.port, dataset_dir=project.build_dir, workers=args.workers,
+    serve(host=args.host, port=args.port, dataset_dir=project.build_dir, threads=args.threads,
           public_url=public_url)
     return 0
 
@@ -368,9 +369,9 @@ def make_parser() -> argparse.ArgumentParser:
         default=int(os.environ.get("PORT", "8080")),
         help="port (default $PORT or 8080)",
     )
-    p.add_argument(
-        "--workers", type=int, default=None, help="worker processes (default: sized to the machine)"
-    )
+    p.add_argument("--threads", type=int, default=None,
+                   help="requests answered at once, each with its own query process "
+                   "(default: server.serve.THREADS)")
     p.add_argument("--public-url", default=None,
                    help="the URL clients reach the server at, used in every absolute link "
                    "(default $TARIHKG_PUBLIC_URL or http://HOST:PORT/; never the Host header)")
