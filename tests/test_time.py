@@ -24,11 +24,6 @@ ORDU_3 = MINT.resource("unit", "3-ordu")
 DOGU = MINT.resource("unit", "dogu-ordulari-grup-komutanligi")
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ROOT / "ontology" / "tarihkg.ttl", format="turtle")
-
-
 def _span(g: Graph, name: str, earliest: str, latest: str) -> URIRef:
     node = MINT.resource("date", name)
     g.add((node, RDF.type, TKG.TimeSpan))
@@ -50,36 +45,36 @@ def _link(g: Graph, name: str, s: URIRef, o: URIRef, **time: URIRef) -> URIRef:
     return claim
 
 
-def test_chain_is_inferred_within_the_shared_time(ontology: Graph) -> None:
+def test_chain_is_inferred_within_the_shared_time(ontology_graph: Graph) -> None:
     g = Graph()
     summer = _span(g, "1918-06-01_1918-09-20", "1918-06-01", "1918-09-20")
     sept = _span(g, "1918-09", "1918-09-01", "1918-09-30")
     regiment, division, army = (MINT.resource("unit", u) for u in ("r", "d", "a"))
     c1 = _link(g, "c1", regiment, division, validFrom=summer, validUntil=summer)
     c2 = _link(g, "c2", division, army, date=sept)
-    out = temporal_closure(g, ontology=ontology, minter=Minter())
+    out = temporal_closure(g, ontology=ontology_graph, minter=Minter())
     assert (regiment, TKG.partOf, army) in out and (army, TKG.hasPart, regiment) in out
     (st,) = out.subjects(RDF.type, TKG.InferredStatement)
     assert set(out.objects(st, PROV.wasDerivedFrom)) == {c1, c2}
     assert out.value(st, TKG.validFrom) == sept and out.value(st, TKG.validUntil) == summer
 
 
-def test_regiment_of_1910_is_not_inside_the_army_group_of_1918(ontology: Graph) -> None:
+def test_regiment_of_1910_is_not_inside_the_army_group_of_1918(ontology_graph: Graph) -> None:
     """The bug: 'partOf' was transitive, so the 71st Regiment (3rd Army, 1910) was put inside
     the Eastern Armies Group (which the 3rd Army joined in 1918)."""
     g = Graph()
     _link(g, "f-71", ALAY_71, ORDU_3, date=_span(g, "1910", "1910-01-01", "1910-12-31"))
     _link(g, "f-3", ORDU_3, DOGU, date=_span(g, "1918", "1918-01-01", "1918-12-31"))
-    assert (TKG.partOf, RDF.type, OWL.TransitiveProperty) not in ontology
-    assert (ALAY_71, TKG.partOf, DOGU) not in property_closure(g, ontology=ontology)
-    assert len(temporal_closure(g, ontology=ontology, minter=Minter())) == 0
+    assert (TKG.partOf, RDF.type, OWL.TransitiveProperty) not in ontology_graph
+    assert (ALAY_71, TKG.partOf, DOGU) not in property_closure(g, ontology=ontology_graph)
+    assert len(temporal_closure(g, ontology=ontology_graph, minter=Minter())) == 0
 
 
-def test_undated_links_are_not_chained(ontology: Graph) -> None:
+def test_undated_links_are_not_chained(ontology_graph: Graph) -> None:
     g = Graph()
     _link(g, "u1", ALAY_71, ORDU_3)
     _link(g, "u2", ORDU_3, DOGU, date=_span(g, "1918", "1918-01-01", "1918-12-31"))
-    assert len(temporal_closure(g, ontology=ontology, minter=Minter())) == 0
+    assert len(temporal_closure(g, ontology=ontology_graph, minter=Minter())) == 0
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +96,11 @@ def test_time_checks_pass_on_the_built_graph(built_union: Graph, name: str) -> N
 
 
 def test_time_checks_catch_the_old_closure_in_the_built_graph(
-    built_union: Graph, ontology: Graph
+    built_union: Graph, ontology_graph: Graph
 ) -> None:
     """The built graph with the closure the reasoner used to materialise (partOf transitive)."""
     transitive = Graph()
-    transitive += ontology
+    transitive += ontology_graph
     transitive.add((TKG.partOf, RDF.type, OWL.TransitiveProperty))
     bad = Graph()
     bad += built_union
