@@ -76,3 +76,18 @@ def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixtur
         "edtf": "1918-09-15",
         "cited": "(Yüceer, 1996: 98)",
     }]
+
+
+def test_a_source_without_a_period_of_its_own_takes_the_datasets() -> None:
+    """Year misprints are flagged against the dataset's period (data/dataset.yaml) when the
+    source's entry gives none, as `new-source` writes it."""
+    from tarihkg.annotate import annotate_source
+    from tarihkg.curation import SourceMeta
+    from tarihkg.text.extract import extract_source
+    from tarihkg.text.mentions import Lexicon
+
+    raw = "Kafkas İslam Ordusu 15 Eylül 1938’de Bakü’ye girdi.\n"
+    meta = SourceMeta(id="009_x", file="009_x.txt", language="tr", licence="test")
+    src = annotate_source(meta, extract_source("009_x", raw), Lexicon.build([]))
+    [date] = [d.date for s in src.sentences for d in s.dates]
+    assert (date.edtf, date.corrected_edtf) == ("1938-09-15", "1918-09-15")

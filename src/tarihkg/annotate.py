@@ -24,6 +24,7 @@ from tarihkg.curation import (
 )
 from tarihkg.errors import CurationError, SourceError
 from tarihkg.factspec import SPEC, WORDINGS, is_a, object_classes
+from tarihkg.names import DATASET
 from tarihkg.project import Project, write_atomic
 from tarihkg.text.citations import Citation, find_citations
 from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
@@ -150,7 +151,7 @@ def annotate_source(
         out.append((sent, cits, dates, ments))
     # Resolve dates in document order (year-less dates take the year of the last full date).
     flat = [d for _, _, dates, _ in out for _, d in dates]
-    resolved = iter(resolve_dates(flat, period=meta.period))
+    resolved = iter(resolve_dates(flat, period=meta.period or DATASET.period))
     sentences = []
     for sent, cits, dates, ments in out:
         occs = []

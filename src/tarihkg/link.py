@@ -29,7 +29,7 @@ import yaml
 
 from tarihkg.curation import Entity, WikidataLink
 from tarihkg.errors import InputError, TarihkgError
-from tarihkg.names import BASE
+from tarihkg.names import BASE, DATASET
 from tarihkg.project import write_atomic
 from tarihkg.text.turkish import search_key
 
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
 CONTACT = BASE
-USER_AGENT = (f"tarihkg-link/{VERSION} ({CONTACT}; linked data on the Caucasus front 1917-1921) "
+USER_AGENT = (f"tarihkg-link/{VERSION} ({CONTACT}; linked data on the Caucasus front "
+              f"{DATASET.period[0]}-{DATASET.period[1]}) "
               "python-urllib")
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
@@ -428,7 +429,7 @@ def link_entities(
     client: WikidataClient,
     *,
     today: date,
-    period: tuple[int, int] = (1917, 1921),
+    period: tuple[int, int] = DATASET.period,
     types: Sequence[str] | None = None,
     limit: int | None = None,
     min_score: float = 60.0,
