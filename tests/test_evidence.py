@@ -146,8 +146,8 @@ def test_the_report_lists_links_sources_and_reasons() -> None:
     alat = place("elet", "Elet")
     result = run([ganja, alat], [row("weak", "Q901", "Gence", at=(40.70, 46.37))])
     report = format_report(result, {"gence": ganja, "elet": alat}, day=DAY, before=0)
-    assert "0 before, 1 after (1 new)" in report
-    assert "`gence` -> Q901 (weak)" in report
+    assert "0 before, 1 after (1 new this run)" in report
+    assert "`gence` -> Q901 (new) (weak): " in report
     assert "`elet` (Elet): no public row pairs a QID with its names" in report
 
 

@@ -413,17 +413,28 @@ def _outcome(ent: Entity, supported: Mapping[str, list[Support]], refused: Seque
 
 def format_report(run: OfflineRun, entities: Mapping[str, Entity], *, day: str,
                   before: int) -> str:
-    """A Markdown report: counts, each new link with its evidence, and every entity of the kinds
-    the campaign links (places, polities, treaties, battles) that stayed unlinked, with the reason."""
+    """A Markdown report: counts; every confirmed link the evidence supports, with the sources
+    and what told it apart (new ones marked, so a rerun keeps the list); the candidates; and
+    every entity of the kinds the campaign links (places, polities, treaties, battles) that
+    stayed unlinked, with the reason."""
     new = [d for d in run.decisions if d.outcome == "confirmed"]
+    supported = [d for d in run.decisions if d.outcome == "confirmed"
+                 or (d.outcome == "kept" and any(s.row.qid == d.qid for s in d.support))]
     cands = [d for d in run.decisions if d.outcome == "candidate"]
     after = sum(1 for lk in run.links if lk.status == "confirmed")
     lines = [f"# tarihkg link --offline: report ({day})", "",
-             f"Confirmed links: {before} before, {after} after ({len(new)} new). "
-             f"Candidates proposed: {len(cands)}.", "", "## Linked from the evidence", ""]
-    for d in new:
-        sources = ", ".join(dict.fromkeys(s.row.source for s in d.support if s.row.qid == d.qid))
-        lines.append(f"- `{d.id}` -> {d.qid} ({sources}): {d.reason}")
+             f"Confirmed links: {before} before, {after} after ({len(new)} new this run); "
+             f"{len(supported)} of them supported by the evidence table. "
+             f"Candidates: {len(cands)}.", "", "## Confirmed links the evidence supports", ""]
+    for d in supported:
+        mine = [s for s in d.support if s.row.qid == d.qid]
+        sources = ", ".join(dict.fromkeys(s.row.source for s in mine))
+        why = "; ".join(dict.fromkeys(s.why for s in mine))
+        flag = " (new)" if d.outcome == "confirmed" else ""
+        lines.append(f"- `{d.id}` -> {d.qid}{flag} ({sources}): {why}")
+    lines += ["", "## Confirmed links beside which the evidence names another item (review)", ""]
+    lines += [f"- `{d.id}` -> {d.qid}: {d.reason}" for d in run.decisions
+              if d.outcome == "kept" and "also names" in d.reason]
     lines += ["", "## Candidates (review view only, never an identity link)", ""]
     lines += [f"- `{d.id}`: {d.reason}" for d in cands]
     lines += ["", "## Unlinked, and why", ""]
