@@ -42,7 +42,9 @@ def test_every_problem_is_listed_at_once_with_file_and_line(
         "       mentioned_as: {subject: bu ordunun, object: Halil Bey}}\n"
         f'- source: {S002}\n  sentence: "Nuri Paşa Viyana’da doğmuştur"\n  facts:\n'
         "    - {id: f-t-4, subject: kafkas-islam-ordusu, property: headquarters, object: viyana}\n"
-        "    - {id: f-t-1, subject: kafkas-islam-ordusu, property: positionedAt, value: 3}\n",
+        "    - {id: f-t-1, subject: kafkas-islam-ordusu, property: positionedAt, value: 3}\n"
+        f'- source: {S002}\n  sentence: "{ENVER}"\n  facts:\n'
+        "    - {id: f-t-5, subject: nuri-pasa, property: sibling, object: enver-pasa}\n",
         encoding="utf-8",
     )
     (facts / "zz-b.yaml").write_text("# nothing here yet\n", encoding="utf-8")
@@ -69,6 +71,10 @@ def test_every_problem_is_listed_at_once_with_file_and_line(
         assert any(where in e and message in e for e in errors), (name, line, message, errors)
     assert len(errors) == len(expected), "\n".join(errors)
     assert f"check: {len(expected)} errors" in err
+    assert [line.split("/")[-1] for line in lines if "zz-a.yaml:14: warning" in line] == [
+        "zz-a.yaml:14: warning: the same sentence as the group at line 1: put its facts under "
+        "one group"
+    ]
 
 
 def test_a_text_the_splitter_does_not_understand_is_an_error(

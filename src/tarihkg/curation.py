@@ -223,6 +223,8 @@ class Fact:
     mentioned_as: dict[str, str] = field(default_factory=dict)
     #: The qualifiers other than `date`/`date_wording` (`from`, `until_wording`, `side` ...).
     qualifiers: dict[str, str] = field(default_factory=dict)
+    #: The line of its sentence group.
+    group_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -580,7 +582,7 @@ def check_minted(entities: dict[str, Entity], minted_file: Path) -> None:
         raise first_problem(problems)
 
 
-def _fact(raw: dict[str, Any], source: str, quote: str, path: Path) -> Fact:
+def _fact(raw: dict[str, Any], source: str, quote: str, path: Path, group_line: int) -> Fact:
     line = int(raw.get(_LINE, 0))
     spec = SPEC[str(raw["property"])]
     value = raw.get("value")
@@ -608,6 +610,7 @@ def _fact(raw: dict[str, Any], source: str, quote: str, path: Path) -> Fact:
             for k in (*QUALIFIERS, *WORDINGS.values())
             if k in raw and k not in ("date", "date_wording")
         },
+        group_line=group_line,
     )
 
 
@@ -662,7 +665,7 @@ def _group(raw: Any, path: Path, problems: list[CurationError], ids: dict[str, s
         name = f"fact {fields['id']}" if "id" in fields else "fact"
         problems.extend(CurationError(f"{name}: {m}", path=path, line=fline) for m in messages)
         if not messages and isinstance(sentence, str) and isinstance(source, str):
-            out.append(_fact(item, source, sentence, path))
+            out.append(_fact(item, source, sentence, path, line))
     return out
 
 
