@@ -10,7 +10,7 @@ import yaml
 from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from tarihkg.curation import WIKIDATA_FILE, load_registry, load_wikidata
+from tarihkg.curation import WIKIDATA_FILE, load_registry, load_wikidata, read_wikidata
 from tarihkg.errors import CurationError
 from tarihkg.names import WD
 from tarihkg.namespaces import TKG
@@ -135,6 +135,21 @@ def test_loader_refuses_bad_entries_with_their_line(registry, tmp_path: Path, en
     with pytest.raises(CurationError, match=message) as info:
         load_wikidata(_write(tmp_path, entries), registry)
     assert info.value.line is not None and info.value.path
+
+
+def test_every_bad_link_is_reported_at_once_with_its_line(registry, tmp_path: Path) -> None:
+    entries = [
+        {"id": "nowhere", "qid": "Q9248", "status": "candidate"},
+        {"id": "baku", "qid": "Q9248", "status": "candidate"},
+        {"id": "baku", "qid": "9248", "status": "candidate"},
+        {"id": "baku", "qid": "Q9248", "status": "rejected"},
+    ]
+    links, problems = read_wikidata(_write(tmp_path, entries), registry)
+    assert [(link.id, link.qid) for link in links] == [("baku", "Q9248")]
+    assert len({p.line for p in problems}) == 3
+    text = " | ".join(p.message for p in problems)
+    assert "unknown registry id" in text and "not a Wikidata item id" in text
+    assert "listed twice" in text
 
 
 def test_graph_has_identity_only_for_confirmed_links(registry, built: Dataset) -> None:

@@ -99,7 +99,7 @@ def check_project(project: Project) -> list[Finding]:
 def _repeated_groups(facts: list[Fact]) -> list[Finding]:
     """A sentence written as two groups of one file: its facts belong under one (a warning)."""
     first: dict[tuple[str, str, str], int] = {}
-    out = []
+    out: list[Finding] = []
     for fact in facts:
         key = (fact.path, fact.source, " ".join(fact.quote.split()))
         line = first.setdefault(key, fact.group_line)

@@ -427,9 +427,10 @@ def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationE
             for ref in (*ent.distinct_from, *([ent.replaced_by] if ent.replaced_by else []))
             if ref not in entities
         )
+    links, link_problems = read_wikidata(entities_dir.parent / WIKIDATA_FILE, entities)
+    problems += link_problems
+    entities = attach_wikidata(entities, links)
     try:
-        links = load_wikidata(entities_dir.parent / WIKIDATA_FILE, entities)
-        entities = attach_wikidata(entities, links)
         coords = load_coordinates(entities_dir.parent / COORDINATES_FILE)
         entities = attach_coordinates(entities, coords)
     except CurationError as exc:
@@ -490,46 +491,70 @@ def _wikidata_link(raw: Any, path: Path) -> WikidataLink:
     )
 
 
-def load_wikidata(path: Path, entities: dict[str, Entity]) -> list[WikidataLink]:
-    """Read data/curation/wikidata.yaml (absent: no links) and check it against the registry.
+def _link_problem(
+    link: WikidataLink,
+    entities: dict[str, Entity],
+    pairs: dict[tuple[str, str], WikidataLink],
+    confirmed: dict[str, WikidataLink],
+) -> str | None:
+    """What is wrong with a link given the registry and the links before it, if anything."""
+    if link.id not in entities:
+        return f"Wikidata link for unknown registry id {link.id!r}"
+    first = pairs.get((link.id, link.qid))
+    if first is not None:
+        return f"{link.id} -> {link.qid} listed twice (first at line {first.line})"
+    other = next((confirmed[k] for k in (link.id, link.qid) if k in confirmed), None)
+    if link.status == "confirmed" and other is not None:
+        return (
+            f"{link.id} -> {link.qid} conflicts with the confirmed link "
+            f"{other.id} -> {other.qid} (line {other.line})"
+        )
+    return None
+
+
+def read_wikidata(
+    path: Path, entities: dict[str, Entity]
+) -> tuple[list[WikidataLink], list[CurationError]]:
+    """Read data/curation/wikidata.yaml (absent: no links) and check it against the registry:
+    the links that pass and every problem found.
 
     Every link names a registry id; an entity has at most one confirmed QID, a QID is confirmed
     for at most one entity, and an (id, QID) pair is listed once.
     """
     if not path.exists():
-        return []
-    data = load_yaml(path)
+        return [], []
+    try:
+        data = load_yaml(path)
+    except CurationError as exc:
+        return [], [exc]
     if not isinstance(data, list):
-        raise CurationError("wikidata.yaml must be a YAML list of links", path=path)
-    links = [_wikidata_link(raw, path) for raw in data]
+        return [], [CurationError("wikidata.yaml must be a YAML list of links", path=path)]
+    links: list[WikidataLink] = []
+    problems: list[CurationError] = []
     pairs: dict[tuple[str, str], WikidataLink] = {}
-    confirmed_by_id: dict[str, WikidataLink] = {}
-    confirmed_by_qid: dict[str, WikidataLink] = {}
-    for link in links:
-        if link.id not in entities:
-            raise CurationError(
-                f"Wikidata link for unknown registry id {link.id!r}", path=path, line=link.line
-            )
-        if (link.id, link.qid) in pairs:
-            first = pairs[(link.id, link.qid)]
-            raise CurationError(
-                f"{link.id} -> {link.qid} listed twice (first at line {first.line})",
-                path=path,
-                line=link.line,
-            )
-        pairs[(link.id, link.qid)] = link
-        if link.status != "confirmed":
+    confirmed: dict[str, WikidataLink] = {}  # by entity id and by QID
+    for raw in data:
+        try:
+            link = _wikidata_link(raw, path)
+        except CurationError as exc:
+            problems.append(exc)
             continue
-        for index, key in ((confirmed_by_id, link.id), (confirmed_by_qid, link.qid)):
-            other = index.get(key)
-            if other is not None:
-                raise CurationError(
-                    f"{link.id} -> {link.qid} conflicts with the confirmed link "
-                    f"{other.id} -> {other.qid} (line {other.line})",
-                    path=path,
-                    line=link.line,
-                )
-            index[key] = link
+        problem = _link_problem(link, entities, pairs, confirmed)
+        if problem:
+            problems.append(CurationError(problem, path=path, line=link.line))
+            continue
+        pairs[(link.id, link.qid)] = link
+        if link.status == "confirmed":
+            confirmed[link.id] = confirmed[link.qid] = link
+        links.append(link)
+    return links, problems
+
+
+def load_wikidata(path: Path, entities: dict[str, Entity]) -> list[WikidataLink]:
+    """`read_wikidata`, raising the first problem."""
+    links, problems = read_wikidata(path, entities)
+    if problems:
+        raise first_problem(problems)
     return links
 
 
