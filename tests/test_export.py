@@ -38,15 +38,18 @@ def real(built_project) -> Store:
 @pytest.fixture(scope="module")
 def linked(built_project, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The real build plus a synthetic confirmed link (Q99000000n, not Wikidata's ids) for every
-    curated entity that has none, so that every mappable statement of the graph is exported."""
+    curated entity that has none and for each article, so that every mappable statement of the
+    graph is exported, each with the article as "stated in"."""
     project, _ = built_project
     real_store = open_store(project.build_dir)
     rows = real_store.query(PREFIXES + """SELECT DISTINCT ?e WHERE {
         ?e tkg:registryId ?id FILTER NOT EXISTS { ?e owl:sameAs ?q } } ORDER BY ?e""").rows()
     target = tmp_path_factory.mktemp("linked")
     nq = target / "tarihkg.nq"
+    docs = real_store.query(PREFIXES + """SELECT DISTINCT ?e WHERE {
+        ?c a tkg:Claim ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?e } ORDER BY ?e""").rows()
     extra = "".join(f"<{r['e']}> <http://www.w3.org/2002/07/owl#sameAs> <{WD}Q99{i:07d}> "
-                    f"<{BASE}graph/curation> .\n" for i, r in enumerate(rows, start=1))
+                    f"<{BASE}graph/curation> .\n" for i, r in enumerate([*rows, *docs], start=1))
     nq.write_text((project.build_dir / "tarihkg.nq").read_text(encoding="utf-8") + extra,
                   encoding="utf-8")
     build_store(nq, target / "store")
@@ -88,7 +91,8 @@ def test_quickstatements_line_by_line_against_the_graph(request: pytest.FixtureR
         subject, prop, value, refs = _parse(line)
         assert re.fullmatch(r"Q[1-9]\d*", subject) and prop in pids, line
         assert set(refs) >= {"S1476", "S854", "S1683", "S813"} and set(refs) <= {
-            "S1476", "S854", "S304", "S1683", "S813"}, line
+            "S248", "S1476", "S854", "S304", "S1683", "S813"}, line
+        assert ("S248" in refs) == (store == "linked"), "stated in: only an article with an item"
         claim = _unquote(refs["S854"])
         rows = _one(linked, f"""SELECT ?p ?quote ?page ?o ?edtf ?qo WHERE {{
             <{claim}> a tkg:Claim ; tkg:claimSubject ?s ; tkg:claimPredicate ?p ;
@@ -100,6 +104,10 @@ def test_quickstatements_line_by_line_against_the_graph(request: pytest.FixtureR
             OPTIONAL {{ ?o owl:sameAs ?qo }} }}""")
         assert rows, f"no claim of {subject} behind: {line}"
         row = rows[0]
+        if "S248" in refs:  # the item of the article the claim comes from
+            assert _one(linked, f"""SELECT ?doc WHERE {{
+                <{claim}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc .
+                ?doc owl:sameAs <{WD}{refs['S248']}> }}"""), line
         assert QS_PROPERTIES[row["p"].removeprefix(TKG)] == prop, line
         if prop == "P585":
             match = _TIME.match(value)

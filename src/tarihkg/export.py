@@ -47,11 +47,12 @@ QS_PROPERTIES: dict[str, str] = {
     "participant": "P710",
     "partOf": "P361",
 }
-#: Reference parts (QuickStatements "S" columns): title of the article (P1476), reference URL
-#: (P854: the claim's IRI), page (P304), quotation (P1683), retrieved (P813). The articles have no
-#: Wikidata item yet, so "stated in" (P248) cannot be given: title + URL stand for it.
-QS_REFERENCE = {"title": "S1476", "url": "S854", "page": "S304", "quote": "S1683",
-                "retrieved": "S813"}
+#: Reference parts (QuickStatements "S" columns): stated in (P248: the article's own Wikidata
+#: item, where the graph links it with owl:sameAs), title of the article (P1476), reference URL
+#: (P854: the claim's IRI), page (P304), quotation (P1683), retrieved (P813). The two articles
+#: have no Wikidata item yet, so their lines carry title + URL in place of "stated in".
+QS_REFERENCE = {"stated_in": "S248", "title": "S1476", "url": "S854", "page": "S304",
+                "quote": "S1683", "retrieved": "S813"}
 _PRECISION = {"dayPrecision": 11, "monthPrecision": 10, "yearPrecision": 9}
 _MAX_MONOLINGUAL = 1500
 
@@ -70,11 +71,14 @@ class QSStatement:
     quote_lang: str
     page: str | None
     retrieved: date
+    stated_in: str | None = None
 
     def line(self) -> str:
         """The tab-separated V1 command: item, property, value, then the S-columns."""
-        parts = [self.subject, self.property, self.value,
-                 QS_REFERENCE["title"], _monolingual(self.title_lang, self.title),
+        parts = [self.subject, self.property, self.value]
+        if self.stated_in:
+            parts += [QS_REFERENCE["stated_in"], self.stated_in]
+        parts += [QS_REFERENCE["title"], _monolingual(self.title_lang, self.title),
                  QS_REFERENCE["url"], _qs_string(self.claim)]
         if self.page:
             parts += [QS_REFERENCE["page"], _qs_string(self.page)]
@@ -143,6 +147,7 @@ def quickstatements(store: Store, *, retrieved: date) -> list[QSStatement]:
             subject=subject, property=prop, value=value, claim=row["claim"],
             title=row.get("title") or titles.get(row["doc"], row["doc"]), title_lang=row["lang"],
             quote=row["quote"], quote_lang=row["lang"], page=row.get("page"), retrieved=retrieved,
+            stated_in=_qid(row.get("docq")),
         )
         out[(subject, prop, value, row["claim"])] = stmt
     return [out[key] for key in sorted(out)]
