@@ -91,3 +91,28 @@ def test_a_source_without_a_period_of_its_own_takes_the_datasets() -> None:
     src = annotate_source(meta, extract_source("009_x", raw), Lexicon.build([]))
     [date] = [d.date for s in src.sentences for d in s.dates]
     assert (date.edtf, date.corrected_edtf) == ("1938-09-15", "1918-09-15")
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (None, (), "no such file"),
+        (b"\xef\xbb\xbfBir c\xc3\xbcmle.\n", (), "byte order mark"),
+        (b"Bir c\xfcmle.\n", (), "not valid UTF-8"),
+        (b"Bir c\xc3\xbcmle.\n", ("--year", "c. 2019"), "--year must be a year"),
+    ],
+)
+def test_a_text_new_source_cannot_take_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None,
+    args: tuple[str, ...], message: str,
+) -> None:
+    root = tmp_path / "project"
+    (root / "data" / "sources").mkdir(parents=True)
+    (root / "data" / "sources" / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    text = tmp_path / "article.txt"
+    if content is not None:
+        text.write_bytes(content)
+    code, _, err = _run(root, capsys, "new-source", str(text), *args)
+    assert code == 2 and message in err, err
+    assert sorted(p.name for p in (root / "data" / "sources").iterdir()) == ["sources.yaml"]
+    assert not (root / "data" / "curation").exists()

@@ -66,6 +66,8 @@ def register_source(
     `publication` maps journal, volume, issue, pages, year to what the article prints; a
     missing or empty field is written as `unknown`.
     """
+    if not text_file.is_file():
+        raise InputError("no such file", path=text_file)
     raw = read_source(text_file)  # strict UTF-8, no BOM, not empty: else a SourceError
     data = text_file.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
