@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request, url_for
+from flask import Flask, Response, g, request, url_for
 
-from server import dumps, exports, linked_data, reconcile, review, search, views
+from server import browse, dumps, exports, linked_data, reconcile, review, search, views
 from server.errors import register_error_handler
 from server.examples import load_examples
 from server.executor import memory_cap_mb
@@ -48,7 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),  # YASGUI
     "PUBLIC_URL": "http://localhost/",  # every absolute URL the app writes; never the Host header
 }
-BLUEPRINTS = (reconcile.bp, exports.bp, linked_data.bp, search.bp, views.bp, dumps.bp, review.bp)
+BLUEPRINTS = (reconcile.bp, exports.bp, linked_data.bp, search.bp, views.bp, dumps.bp, review.bp,
+              browse.bp)
 
 
 def _limits(config: Mapping[str, Any]) -> Limits:
@@ -171,9 +172,7 @@ def _register_routes(app: Flask) -> None:
 
     @app.get("/")
     def index() -> str:
-        state = current_state()
-        return render_template("index.html", summary=state.get_summary(),
-                               examples=state.examples)
+        return browse.landing()
 
     @app.get("/health")
     def health() -> tuple[dict[str, Any], int]:

@@ -1,5 +1,6 @@
 """Natural Earth TopoJSON in node_modules (world-atlas) + a lon/lat frame -> SVG path data for
-land, coastlines and present-day borders, clipped to the frame and projected as the markers are.
+land, coastlines and present-day borders, clipped to the frame and projected as the markers are;
+or the same layers as GeoJSON in lon/lat for the zoomable (Leaflet) map.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -206,3 +208,47 @@ def _path(rings: Iterable[Iterable[tuple[float, float]]], *, closed: bool = True
         parts.append(f"M{head[0]:g} {head[1]:g}" + "".join(f"L{x:g} {y:g}" for x, y in tail)
                      + ("Z" if closed else ""))
     return "".join(parts)
+
+
+def _thin(points: Iterable[Point], tolerance: float) -> list[list[float]]:
+    """[lon, lat] pairs (3 decimals) without points closer than ``tolerance`` degrees."""
+    kept: list[list[float]] = []
+    for lon, lat in points:
+        if not kept or abs(lon - kept[-1][0]) + abs(lat - kept[-1][1]) >= tolerance:
+            kept.append([round(lon, 3), round(lat, 3)])
+    return kept
+
+
+@functools.lru_cache(maxsize=4)
+def base_geojson(path: Path, frame: Frame, tolerance: float = 0.01) -> dict[str, Any] | None:
+    """Land (one polygon whose rings are drawn even-odd, as in the SVG), coastlines and
+    present-day borders of ``frame`` (grown by 1°) as GeoJSON in lon/lat, for a zoomable map."""
+    atlas = load_atlas(path)
+    if atlas is None:
+        return None
+    box = frame.grown(1.0)
+    land = [_thin(_clip_ring(_ring(atlas, ring), box), tolerance) for ring in atlas.land]
+
+    def runs(indices: list[int]) -> list[list[list[float]]]:
+        out: list[list[list[float]]] = []
+        for i in indices:
+            run: list[Point] = []
+            for lon, lat in atlas.arcs[i]:
+                if box.contains(lon, lat):
+                    run.append((lon, lat))
+                elif run:
+                    out.append(_thin(run, tolerance))
+                    run = []
+            if run:
+                out.append(_thin(run, tolerance))
+        return [r for r in out if len(r) > 1]
+
+    def feature(layer: str, kind: str, coordinates: list[Any]) -> dict[str, Any]:
+        return {"type": "Feature", "properties": {"layer": layer},
+                "geometry": {"type": kind, "coordinates": coordinates}}
+
+    return {"type": "FeatureCollection", "attribution": atlas.attribution, "features": [
+        feature("land", "Polygon", [r for r in land if len(r) > 3]),
+        feature("border", "MultiLineString", runs(atlas.borders)),
+        feature("coast", "MultiLineString", runs(atlas.coast)),
+    ]}

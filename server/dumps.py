@@ -1,11 +1,14 @@
 """The built dataset directory -> the dataset as a product: the dumps written at build time
-(``/dumps/``, with SHA-256 checksums and licence), the VoID description
-(``/.well-known/void``: statistics, licence, dumps, example resources, SPARQL endpoint) and the
+(``/dumps/``, with SHA-256 checksums and licence; ``.gz`` files as ``application/gzip``, never
+with ``Content-Encoding``; each also unpacked without ``.gz``), the VoID description
+(``/.well-known/void``: statistics, licence, version and date, the two source articles, dumps,
+example resources, SPARQL endpoint) and the
 latest SHACL report (``/shacl-report``).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 from pathlib import Path
@@ -28,6 +31,7 @@ from server.iris import TKG
 from server.linked_data import GRAPH_FORMATS, graph_size
 from server.negotiation import NegotiationError, choose_format, prefers_html
 from server.state import current_state, store
+from tarihkg.citation import Article, articles, release_of
 from tarihkg.layout import CHECKSUMS_FILE, DUMPS_METADATA_FILE, BuildLayout
 from tarihkg.names import BASE, DATASET, PREFIXES
 
@@ -64,13 +68,36 @@ def dumps_index() -> str:
 
 @bp.get("/dumps/<name>")
 def dump_file(name: str) -> Response:
-    known = {d["file"] for d in dump_list()} | {CHECKSUMS_FILE, DUMPS_METADATA_FILE}
+    dumps = dump_list()
+    plain = {d["file"].removesuffix(".gz"): d for d in dumps}
+    if name in plain:
+        # The same dump unpacked, for clients that cannot read gzip (rdflib's parse(url)).
+        packed = (_layout().dumps / plain[name]["file"]).read_bytes()
+        media = plain[name]["media_type"]
+        return Response(gzip.decompress(packed), content_type=(
+            f"{media}; charset=utf-8" if media.startswith("text/") else media))
+    known = {d["file"] for d in dumps} | {CHECKSUMS_FILE, DUMPS_METADATA_FILE}
     if name not in known:
         abort(404)
-    response = send_from_directory(_layout().dumps, name, max_age=600)
-    if name.endswith(".gz"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if not name.endswith(".gz"):
+        return send_from_directory(_layout().dumps, name, max_age=600)
+    # A gzip file is served as what it is (application/gzip), never with Content-Encoding:
+    # clients would unpack it on the fly and save plain text under a .gz name, and the
+    # checksums in SHA256SUMS (of the .gz bytes) would no longer match.
+    response = send_from_directory(_layout().dumps, name, max_age=600,
+                                   mimetype="application/gzip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _reference(article: Article) -> str:
+    """Authors (printed order), title, journal and issue of a source article, in one line."""
+    parts = [" & ".join(article.authors), f"\u201c{article.title}\u201d"]
+    if article.journal:
+        parts.append(article.journal + (f" {article.issue}" if article.issue else ""))
+    if article.year:
+        parts.append(str(article.year))
+    return ", ".join(p for p in parts if p)
 
 
 def void_graph(root: str) -> list[pyoxigraph.Triple]:
@@ -92,10 +119,21 @@ def void_graph(root: str) -> list[pyoxigraph.Triple]:
     ]
     for key, texts in (("title", DATASET.title), ("description", DATASET.description)):
         triples += [(ds, N(DCT + key), L(text, language=lang)) for lang, text in texts.items()]
+    release = release_of(None if current_app.config.get("STORE_URL")
+                         else Path(current_app.config["DATASET_DIR"]))
+    triples += [(ds, N(PREFIXES["owl"] + "versionInfo"), L(release.version)),
+                (ds, N(DCT + "modified"), L(release.issued.isoformat(),
+                                            datatype=N(PREFIXES["xsd"] + "date")))]
+    for article in articles(st):
+        doc = N(article.iri)
+        triples += [(ds, N(DCT + "source"), doc),
+                    (doc, N(DCT + "title"), L(article.title, language=article.language)),
+                    (doc, N(DCT + "bibliographicCitation"), L(_reference(article)))]
     for ex in DATASET.example_resources:
         triples.append((ds, N(VOID + "exampleResource"), N(BASE + ex)))
     for d in dump_list():
-        triples.append((ds, N(VOID + "dataDump"), N(root + "dumps/" + d["file"])))
+        triples += [(ds, N(VOID + "dataDump"), N(root + "dumps/" + d["file"])),
+                    (ds, N(VOID + "dataDump"), N(root + "dumps/" + d["file"].removesuffix(".gz")))]
     for name, count in current_state().get_summary().classes:
         part = N(BASE + "void#class-" + name)
         triples += [(ds, N(VOID + "classPartition"), part),

@@ -1,7 +1,8 @@
 """The loaded store -> one index of its searchable resources (curated entities, sources, cited
 works, archive records: labels, aliases, types and the facets reconciliation constrains on) and
-the one Turkish-aware scorer that search and reconciliation match names with. Built once per
-loaded build and held in the server state (`server.state`).
+the one Turkish-aware scorer that search and reconciliation match names with; and the full-text
+index of the sentences of the sources (Turkish-folded words). Built once per loaded build and
+held in the server state (`server.state`).
 
 Matching folds case with Turkish rules (``I/ı``, ``İ/i``), drops diacritics and apostrophes
 (`tarihkg.text.turkish.search_key`) and accepts a Turkish case suffix after a name, with or
@@ -191,7 +192,7 @@ def build_index(st: Store) -> EntityIndex:
     for r in QUERIES.rows(st, "names"):
         e = entities.setdefault(r["x"], Entity(r["x"]))
         lang = r.get("lang", "")
-        preferred = not r["p"].endswith("altLabel")
+        preferred = not r["p"].endswith(("altLabel", "hiddenLabel"))
         if r["p"] == _LABEL and lang not in e.labels:
             e.labels[lang] = r["l"]
         if (r["l"], preferred) not in {(n, p) for n, p, _ in e.names} and \
@@ -218,3 +219,70 @@ def build_index(st: Store) -> EntityIndex:
                 e.props.setdefault(prop, set()).add(value)
     log.info("entity index: %d resources", len(entities))
     return EntityIndex(list(entities.values()))
+
+
+# ---------------------------------------------------------------- full text of the sentences
+
+#: A word of a sentence: letters and digits, with apostrophe suffixes kept on (Bakü’yü).
+_WORD = re.compile(r"\w+(?:[’'`]\w+)*")
+#: Turkish final consonants that soften before a vowel suffix (kitap -> kitabı, Ahmet ->
+#: Ahmedi, çocuk -> çocuğu; after folding ğ is g), so a stem also finds its softened forms.
+_SOFTENED = {"p": "b", "c": "c", "t": "d", "k": "g"}
+
+
+@dataclass(frozen=True)
+class IndexedSentence:
+    """One sentence of a source with the search key of each of its words."""
+
+    iri: str
+    source: str
+    index: int
+    text: str
+    words: tuple[tuple[int, int, str], ...]
+
+
+def build_sentence_index(st: Store) -> list[IndexedSentence]:
+    """Every sentence of every source, in reading order, its words folded for search."""
+    rows = QUERIES.rows(st, "sentences")
+    out = [IndexedSentence(r["s"], r["src"], int(r["i"]), r["text"], tuple(
+        (m.start(), m.end(), search_key(m.group())) for m in _WORD.finditer(r["text"])))
+        for r in rows]
+    log.info("sentence index: %d sentences", len(out))
+    return out
+
+
+def stems(word: str) -> tuple[str, ...]:
+    """The folded forms a query word finds as the start of a word: itself and, for a final
+    p/ç/t/k, the softened stem (``kitap`` also finds ``kitabı``).
+
+    >>> stems("Bakü"), stems("kitap"), stems("Ahmet")
+    (('baku',), ('kitap', 'kitab'), ('ahmet', 'ahmed'))
+    """
+    key = search_key(word)
+    if len(key) > 2 and key[-1] in _SOFTENED and _SOFTENED[key[-1]] != key[-1]:
+        return key, key[:-1] + _SOFTENED[key[-1]]
+    return (key,)
+
+
+def find_sentences(index: list[IndexedSentence], query: str, *, limit: int = 200
+                   ) -> list[tuple[IndexedSentence, list[tuple[int, int]]]]:
+    """Sentences containing every word of ``query`` (each as the start of a word, so inflected
+    forms match: ``ordu`` finds ``Ordusu’nun``), with the spans of the matching words; in
+    reading order."""
+    wanted = [stems(w) for w in _WORD.findall(query)]
+    wanted = [forms for forms in wanted if forms[0]]
+    if not wanted:
+        return []
+    hits = []
+    for sentence in index:
+        spans: list[tuple[int, int]] = []
+        for forms in wanted:
+            found = [(a, b) for a, b, key in sentence.words if key.startswith(forms)]
+            if not found:
+                break
+            spans += found
+        else:
+            hits.append((sentence, sorted(set(spans))))
+            if len(hits) >= limit:
+                break
+    return hits

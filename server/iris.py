@@ -89,3 +89,15 @@ def compact(iri: str) -> str:
         if iri.startswith(ns) and len(iri) > len(ns) and "/" not in iri[len(ns):]:
             return f"{prefix}:{iri[len(ns):]}"
     return iri
+
+
+def sentence_anchor(sentence_iri: str) -> str | None:
+    """The source-page anchor of a sentence IRI (``.../sentence/{sid}/{s}-{e}``).
+
+    >>> sentence_anchor("https://w3id.org/tarihkg/resource/sentence/000_x/12-40")
+    '/resource/source/000_x#s-12-40'
+    """
+    m = re.match(re.escape(BASE) + r"resource/sentence/([^/]+)/(\d+)-(\d+)$", sentence_iri)
+    if m is None:
+        return None
+    return f"/resource/source/{m.group(1)}#s-{m.group(2)}-{m.group(3)}"

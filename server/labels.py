@@ -1,11 +1,15 @@
 """IRIs of the store + the page language -> their labels (the other language, then any, as
-fallbacks) and `Link`s to show them by, fetched in batches."""
+fallbacks) and `Link`s to show them by, fetched in batches. A node without ``rdfs:label`` is
+named by what it is: a treaty article by its number and requirement, a date by its day, a
+signature by its signatory, side and office, coordinates by their numbers, a claim by its
+subject, property and value, a sentence by its opening words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from server.iris import compact, iri_ref, queries, safe_href, values
+from server.lang import format_edtf
 from tarihkg.store import Store
 
 #: IRIs per VALUES block of a batched lookup.
@@ -30,7 +34,7 @@ class Labeller:
         self.lang = lang
         self._labels: dict[str, dict[str, str]] = {}
 
-    def prefetch(self, iris: set[str] | list[str]) -> None:
+    def prefetch(self, iris: set[str] | list[str], *, depth: int = 0) -> None:
         todo = sorted({i for i in iris if i not in self._labels and is_iri(i)})
         for i in todo:
             self._labels[i] = {}
@@ -39,6 +43,47 @@ class Labeller:
             rows = QUERIES.rows(self.store, "labels", {"values": batch})
             for row in rows:
                 self._labels[row["x"]].setdefault(row.get("lang", ""), row["l"])
+        unnamed = [i for i in todo if not self._labels[i]]
+        if unnamed and depth < 2:
+            self._describe(unnamed, depth)
+
+    def _describe(self, iris: list[str], depth: int) -> None:
+        """Labels for nodes without ``rdfs:label``, made from what they are."""
+        rows: list[dict[str, str]] = []
+        for start in range(0, len(iris), CHUNK):
+            batch = values("x", iris[start:start + CHUNK])
+            rows += QUERIES.rows(self.store, "describe", {"values": batch})
+        self.prefetch({r[k] for r in rows for k in ("sig", "side", "cs", "cp", "co") if k in r},
+                      depth=depth + 1)
+        tr = self.lang == "tr"
+        for r in rows:
+            text = self._words(r, tr)
+            if text and not self._labels[r["x"]]:
+                self._labels[r["x"]][self.lang] = text
+
+    def _words(self, r: dict[str, str], tr: bool) -> str | None:
+        if "art" in r:
+            if "n" in r:
+                head = f"{r['n']}. madde" if tr else f"Article {r['n']}"
+            else:
+                head = "Madde (numarası verilmemiş)" if tr else "Article (number not given)"
+            return f"{head}: {r['req']}" if "req" in r else head
+        if "edtf" in r:
+            return format_edtf(r["edtf"], self.lang)
+        if "lat" in r:
+            return f"{float(r['lat']):.4f}° N, {float(r['lon']):.4f}° E"
+        if "sig" in r:
+            who = self.label(r["sig"]) or ""
+            extra = [x for x in (self.label(r["side"]) if "side" in r else None,
+                                 r.get("office")) if x]
+            return who + (f" ({', '.join(extra)})" if extra else "")
+        if "cs" in r:
+            value = self.label(r["co"]) if "co" in r else r.get("cv", "")
+            return f"{self.label(r['cs'])} \u2014 {self.label(r['cp'])}: {value}"
+        if "text" in r:
+            words = r["text"].split()
+            return "\u201c" + " ".join(words[:12]) + (" \u2026\u201d" if len(words) > 12 else "\u201d")
+        return None
 
     def label(self, iri: str) -> str | None:
         if iri not in self._labels:

@@ -16,10 +16,20 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
+from server.entity import brief, chronology, group_by_sentence, mini_map, public_note, subordinates
 from server.errors import not_acceptable, not_found
-from server.iris import CANDIDATES_GRAPH, TKG, compact, iri_ref, queries, safe_href, values
+from server.iris import (
+    CANDIDATES_GRAPH,
+    TKG,
+    compact,
+    iri_ref,
+    queries,
+    safe_href,
+    sentence_anchor,
+    values,
+)
 from server.labels import CHUNK, Labeller, Link, is_iri
 from server.lang import current_lang, format_edtf
 from server.negotiation import NegotiationError, choose_format, prefers_html
@@ -40,7 +50,8 @@ RDFS_LABEL = PREFIXES["rdfs"] + "label"
 HIDDEN_ON_ENTITY = {
     RDF_TYPE, RDFS_LABEL, PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel",
     PREFIXES["dcterms"] + "description", TKG + "registryId", PREFIXES["owl"] + "sameAs",
-    PREFIXES["skos"] + "exactMatch",
+    PREFIXES["skos"] + "exactMatch", PREFIXES["skos"] + "editorialNote",
+    PREFIXES["skos"] + "hiddenLabel",
 }
 QUERIES = queries("linked_data")
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -255,18 +266,6 @@ def place_span(text: str, span_text: str, rel: int) -> tuple[int, int] | None:
     return best, best + len(span_text)
 
 
-def sentence_anchor(sentence_iri: str) -> str | None:
-    """The source-page anchor of a sentence IRI (``.../sentence/{sid}/{s}-{e}``).
-
-    >>> sentence_anchor("https://w3id.org/tarihkg/resource/sentence/000_x/12-40")
-    '/resource/source/000_x#s-12-40'
-    """
-    m = re.match(re.escape(BASE) + r"resource/sentence/([^/]+)/(\d+)-(\d+)$", sentence_iri)
-    if m is None:
-        return None
-    return f"/resource/source/{m.group(1)}#s-{m.group(2)}-{m.group(3)}"
-
-
 def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimView]:
     ref = iri_ref(iri)
     rows = QUERIES.rows(st, "claims", {"iri": ref})
@@ -293,7 +292,7 @@ def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimVie
             c.sort_key = r["edtf"]
         if "wording" in r and c.wording is None:
             c.wording = r["wording"]
-        if "note" in r and r["note"] not in c.notes:
+        if "note" in r and r["note"] not in c.notes and public_note(r["note"]):
             c.notes.append(r["note"])
         if "conf" in r and r["conf"] not in c.conflicts:
             c.conflicts.append(r["conf"])
@@ -373,15 +372,22 @@ def _pick(pairs: list[tuple[str, str]], lang: str) -> str | None:
     return pairs[0][0] if pairs else None
 
 
+def _chronology_title(types: list[str], lang: str) -> str:
+    """A person's chronology is a career; a place's is what happened there."""
+    tr = lang == "tr"
+    if TKG + "Person" in types:
+        return "Tarihli kariyer" if tr else "Career, dated"
+    if TKG + "Place" in types:
+        return "Burada olanlar, tarih sırasıyla" if tr else "What happened here, by date"
+    return "Kronoloji" if tr else "Chronology"
+
+
 def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:
     lang = current_lang()
     labeller = Labeller(st, lang)
     types = [t for t in _types(rows) if t.startswith(TKG)]
     labeller.prefetch(types)
     claims = _claims(st, iri, labeller, lang)
-    groups: dict[str, list[ClaimView]] = defaultdict(list)
-    for c in claims:
-        groups[c.predicate_link.text].append(c)
     by_iri = {c.iri: c for c in claims}
     conflicts = []
     seen: set[frozenset[str]] = set()
@@ -390,21 +396,27 @@ def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
             pair = frozenset((c.iri, other))
             if pair not in seen:
                 seen.add(pair)
-                conflicts.append((c, by_iri.get(other), Link(other.rsplit("/", 1)[-1],
-                                                             safe_href(other), other)))
+                conflicts.append((c, by_iri.get(other), labeller.link(other)))
     stated = {(c.predicate, c.obj.iri if c.obj else c.value) for c in claims}
     others = [s for s in statements(rows, labeller, HIDDEN_ON_ENTITY)
               if (s.predicate.iri, s.value.iri if s.value else s.literal) not in stated]
     labels = _literals(rows, RDFS_LABEL)
+    is_unit = TKG + "MilitaryUnit" in types
     return render_template(
         "resource.html", iri=iri, path=path, alternates=_alternates(path),
+        brief=brief(st, iri, labeller), chronology=chronology(st, iri, labeller, lang),
+        subordinates=subordinates(st, iri, labeller) if is_unit else [], is_unit=is_unit,
+        mini_map=mini_map(st, iri, current_app.config["NODE_MODULES"]),
+        evidence=group_by_sentence(claims),
         label=_pick(labels, lang) or compact(iri),
         label_tr=_pick([p for p in labels if p[1] == "tr"], "tr"),
         label_en=_pick([p for p in labels if p[1] == "en"], "en"),
         types=[labeller.link(t) for t in types],
         aliases=[a for a, _ in _literals(rows, PREFIXES["skos"] + "altLabel")],
+        names_elsewhere=[a for a, _ in _literals(rows, PREFIXES["skos"] + "hiddenLabel")],
         description=_pick(_literals(rows, PREFIXES["dcterms"] + "description"), lang),
-        wikidata=_wikidata(rows), groups=groups, conflicts=conflicts, others=others,
+        wikidata=_wikidata(rows), conflicts=conflicts, others=others,
+        chrono_title=_chronology_title(types, lang),
         incoming=incoming(st, iri, labeller, curated_only=True),
         mentions=_mentions(st, iri, labeller),
     )
@@ -466,7 +478,9 @@ def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> 
     edtf = _literals(rows, TKG + "edtf")
     return render_template(
         "generic.html", iri=iri, path=path, alternates=_alternates(path),
-        label=_pick(labels, lang) or (format_edtf(edtf[0][0], lang) if edtf else compact(iri)),
+        label=_pick(labels, lang) or (format_edtf(edtf[0][0], lang) if edtf else
+                                      labeller.label(iri) or compact(iri)),
+        is_claim=TKG + "Claim" in _types(rows),
         types=[labeller.link(t) for t in _types(rows)],
         statements=statements(rows, labeller), sentence_segments=segments,
         context_href=sentence_anchor(iri),

@@ -12,7 +12,7 @@ from flask import current_app
 
 from server.errors import service_unavailable
 from server.examples import Example
-from server.index import EntityIndex, build_index
+from server.index import EntityIndex, IndexedSentence, build_index, build_sentence_index
 from server.iris import TKG, queries
 from server.sparql import Limits
 from tarihkg.store import Store
@@ -52,6 +52,7 @@ class ServerState:
     pool: QueryPool | None = None
     summary: Summary | None = field(default=None)
     index: EntityIndex | None = field(default=None)
+    sentence_index: list[IndexedSentence] | None = field(default=None)
 
     def loaded_store(self) -> Store:
         """The store; 503 when the dataset could not be opened."""
@@ -71,6 +72,12 @@ class ServerState:
         if self.index is None:
             self.index = build_index(self.loaded_store())
         return self.index
+
+    def get_sentence_index(self) -> list[IndexedSentence]:
+        """The full-text index of the sentences, built on first use (503 without a store)."""
+        if self.sentence_index is None:
+            self.sentence_index = build_sentence_index(self.loaded_store())
+        return self.sentence_index
 
 
 def current_state() -> ServerState:

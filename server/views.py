@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +17,14 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     render_template,
     request,
     send_from_directory,
 )
 
-from server.basemap import BaseLayer, Frame, atlas_path, base_layer
+from server.basemap import Frame, atlas_path, base_geojson
+from server.errors import bad_request, not_found
 from server.iris import TKG, queries
 from server.labels import Labeller, Link
 from server.lang import current_lang, format_edtf
@@ -36,6 +39,7 @@ bp = Blueprint("views", __name__)
 YEARS = DATASET.period
 QUERIES = queries("views")
 YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
+LEAFLET_FILES = {"leaflet.js", "leaflet.css", "leaflet.js.map"}
 
 
 # ---------------------------------------------------------------- timeline
@@ -84,20 +88,39 @@ def timeline_events(lang: str) -> list[TimelineEvent]:
     return sorted(events.values(), key=lambda e: (e.earliest, e.link.text))
 
 
-def _layout(events: list[TimelineEvent], width: float) -> float:
-    """x by date over 1917-01-01..1922-01-01, y stacked so dots do not overlap."""
-    start, end = YEARS[0], YEARS[1] + 1
+def _years(day: str) -> float:
+    """A ``YYYY-MM-DD`` day as a fractional year.
+
+    >>> _years("1918-07-01")
+    1918.5
+    """
+    year, month, day_of_month = (int(p) for p in day[:10].split("-"))
+    return year + (month - 1) / 12 + (day_of_month - 1) / 365
+
+
+def _layout(events: list[TimelineEvent], width: float, start: float, end: float) -> float:
+    """x by date over [start, end) (fractional years), y stacked so dots do not overlap."""
     lanes: list[float] = []
     for ev in events:
-        year, month, day = (int(p) for p in ev.earliest[:10].split("-"))
-        frac = (year - start) + (month - 1) / 12 + (day - 1) / 365
-        ev.x = 40 + (width - 80) * frac / (end - start)
+        ev.x = 40 + (width - 80) * (_years(ev.earliest) - start) / (end - start)
         lane = next((i for i, last in enumerate(lanes) if ev.x - last > 9), len(lanes))
         if lane == len(lanes):
             lanes.append(ev.x)
         lanes[lane] = ev.x
         ev.y = 50 + 10 * lane
     return 70 + 10 * max(len(lanes), 1)
+
+
+def _day(value: str | None, default: str) -> str:
+    """A ``YYYY-MM-DD`` (or ``YYYY-MM``, ``YYYY``) request value within 1917-1921, else the
+    default; a value that is no date is a 400."""
+    if not value:
+        return default
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    if m is None or not 1 <= int(m.group(2) or 1) <= 12 or not 1 <= int(m.group(3) or 1) <= 31:
+        raise bad_request(f"not a date: {value!r}; use YYYY-MM-DD")
+    day = f"{m.group(1)}-{m.group(2) or '01'}-{m.group(3) or '01'}"
+    return min(max(day, f"{YEARS[0]}-01-01"), f"{YEARS[1]}-12-31")
 
 
 @bp.get("/timeline")
@@ -108,19 +131,30 @@ def timeline() -> str:
     places = sorted({(p.iri, p.text) for e in events for p in e.places}, key=lambda x: x[1])
     want_type = request.args.get("type", "")
     want_place = request.args.get("place", "")
+    first = _day(request.args.get("from"), f"{YEARS[0]}-01-01")
+    last = _day(request.args.get("to"), f"{YEARS[1]}-12-31")
+    if last < first:
+        first, last = last, first
     shown = [e for e in events
              if (not want_type or any(t.iri == want_type for t in e.types))
-             and (not want_place or any(p.iri == want_place for p in e.places))]
+             and (not want_place or any(p.iri == want_place for p in e.places))
+             and first <= e.earliest[:10] <= last]
     width = 1000.0
-    height = _layout(shown, width)
-    years = [(y, 40 + (width - 80) * (y - YEARS[0]) / (YEARS[1] + 1 - YEARS[0]))
-             for y in range(YEARS[0], YEARS[1] + 2)]
+    start, end = _years(first), _years(last) + 1 / 365
+    height = _layout(shown, width, start, end)
+    ticks = [(str(y), 40 + (width - 80) * (y - start) / (end - start))
+             for y in range(int(start) + 1 if start > int(start) else int(start), int(end) + 1)]
+    if end - start < 2:
+        ticks = [(f"{y}-{m:02d}", 40 + (width - 80) * (y + (m - 1) / 12 - start) / (end - start))
+                 for y in range(int(start), int(end) + 1) for m in range(1, 13)
+                 if start <= y + (m - 1) / 12 <= end]
     by_year: dict[str, list[TimelineEvent]] = defaultdict(list)
     for e in shown:
         by_year[e.earliest[:4]].append(e)
     return render_template("timeline.html", events=shown, total=len(events), types=types,
                            places=places, want_type=want_type, want_place=want_place,
-                           width=width, height=height, years=years, by_year=by_year)
+                           first=first, last=last, width=width, height=height, ticks=ticks,
+                           by_year=by_year)
 
 
 # ---------------------------------------------------------------- map
@@ -137,10 +171,6 @@ class MapPlace:
     source: str
     events: list[Link] = field(default_factory=list)
     units: list[tuple[Link, str | None]] = field(default_factory=list)
-    x: float = 0.0
-    y: float = 0.0
-    ix: float | None = None
-    iy: float | None = None
 
 
 @dataclass
@@ -153,12 +183,7 @@ class Movement:
     actors: list[Link] = field(default_factory=list)
 
 
-INSET = Frame(west=49.55, east=50.2, south=40.22, north=40.62, width=560)
 REGION = Frame(west=36.0, east=52.0, south=37.0, north=45.0, width=1100)
-# Cartographic names of the waters on the base map (Turkish, English, lon, lat, inset sheet?).
-WATERS = (("Karadeniz", "Black Sea", 34.5, 43.2, False),
-          ("Hazar Denizi", "Caspian Sea", 51.0, 41.2, False),
-          ("Hazar Denizi", "Caspian Sea", 49.72, 40.26, True))
 MAP_TEXT = {
     "land": ("Kara", "Land"),
     "sea": ("Deniz", "Sea"),
@@ -167,15 +192,14 @@ MAP_TEXT = {
                 "Present-day borders (the borders of 1917–1921 were different)"),
     "events": ("Olay yeri", "Place of events"),
     "units": ("Birlik konumu", "Unit position"),
-    "other": ("Diğer yer", "Other place"),
     "move": ("Hareket (olayın başlangıç ve varış yeri)", "Movement (an event's origin and "
              "destination)"),
     "credit": ("Altlık harita: Natural Earth (kamu malı, public domain); göller ve akarsular "
                "gösterilmez.", "Base map: Natural Earth (public domain); lakes and rivers "
                "are not drawn."),
-    "missing": ("Altlık harita kurulu değil (`npm ci` çalıştırın): yalnızca koordinat ağı "
-                "çizildi.", "The base map is not installed (run `npm ci`): only the grid is "
-                "drawn."),
+    "missing": ("Harita kitaplığı (Leaflet) kurulu değil (`npm ci` çalıştırın): yalnızca tablo "
+                "gösteriliyor.", "The map library (Leaflet) is not installed (run `npm ci`): "
+                "only the table is shown."),
 }
 
 
@@ -221,52 +245,92 @@ def _frame(places: list[MapPlace]) -> Frame:
                  north=max(math.ceil(max(lats) + 0.5), REGION.north), width=REGION.width)
 
 
-@dataclass
-class MapSheet:
-    """One SVG map: its frame, grid, base layer and the water labels that fall inside it."""
-
-    frame: Frame
-    grid: tuple[list[tuple[float, float]], list[tuple[float, float]]]
-    base: BaseLayer | None
-    waters: list[tuple[str, float, float]]
-
-
-def _sheet(frame: Frame, step: float, lang: str) -> MapSheet:
-    base = base_layer(atlas_path(current_app.config["NODE_MODULES"]), frame)
-    waters = [(tr if lang == "tr" else en, *frame.xy(lon, lat))
-              for tr, en, lon, lat, inset in WATERS
-              if frame.contains(lon, lat) and inset == (frame == INSET)]
-    return MapSheet(frame=frame, grid=frame.graticule(step), base=base,
-                    waters=waters if base else [])
-
-
 @bp.get("/map")
 def map_view() -> str:
     lang = current_lang()
     places, movements = map_data(lang)
-    frame = _frame(places)
-    for p in places:
-        p.x, p.y = frame.xy(p.lon, p.lat)
-        if INSET.contains(p.lon, p.lat):
-            p.ix, p.iy = INSET.xy(p.lon, p.lat)
     text = {key: tr if lang == "tr" else en for key, (tr, en) in MAP_TEXT.items()}
-    return render_template("map.html", places=places, movements=movements, frame=frame,
-                           main=_sheet(frame, 2.0, lang), inset=_sheet(INSET, 0.1, lang),
-                           text=text, in_inset=[p for p in places if p.ix is not None])
+    kinds = sorted({(t.iri, t.text) for e in timeline_events(lang) for t in e.types},
+                   key=lambda x: x[1])
+    return render_template("map.html", places=places, movements=movements, text=text,
+                           kinds=kinds, years=range(YEARS[0], YEARS[1] + 1),
+                           leaflet=(_leaflet_dir() / "leaflet.js").is_file())
+
+
+def _dated(link: Link, dated: dict[str, TimelineEvent]) -> dict[str, object]:
+    ev = dated.get(link.iri)
+    return {"label": link.text, "href": link.href, "date": ev.date_text if ev else None,
+            "year": int(ev.earliest[:4]) if ev else None,
+            "kinds": [t.iri for t in ev.types] if ev else []}
+
+
+@bp.get("/map/places.json")
+def map_places() -> Response:
+    """The places with coordinates as GeoJSON points, each with its dated events (year, kind),
+    the units placed there and its page; the movements as lines."""
+    lang = current_lang()
+    places, movements = map_data(lang)
+    dated = {e.link.iri: e for e in timeline_events(lang)}
+    features: list[dict[str, object]] = []
+    for p in places:
+        features.append({
+            "type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+            "properties": {"label": p.link.text, "href": p.link.href,
+                           "events": [_dated(e, dated) for e in p.events],
+                           "units": [{"label": u.text, "href": u.href, "date": d}
+                                     for u, d in p.units]}})
+    for m in movements:
+        features.append({
+            "type": "Feature", "geometry": {"type": "LineString", "coordinates": [
+                [m.origin.lon, m.origin.lat], [m.destination.lon, m.destination.lat]]},
+            "properties": {"movement": True, **_dated(m.event, dated)}})
+    response = jsonify({"type": "FeatureCollection", "features": features})
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+@bp.get("/map/base.json")
+def map_base() -> Response:
+    """Land, coastlines and present-day borders (Natural Earth) of the region, as GeoJSON."""
+    places, _ = map_data(current_lang())
+    layer = base_geojson(atlas_path(current_app.config["NODE_MODULES"]), _frame(places))
+    if layer is None:
+        raise not_found("the base map is not installed (run `npm ci`)")
+    response = jsonify(layer)
+    response.cache_control.max_age = 3600
+    return response
+
+
+def _leaflet_dir() -> Path:
+    return Path(current_app.config["NODE_MODULES"]) / "leaflet" / "dist"
+
+
+@bp.get("/vendor/leaflet/<name>")
+def leaflet(name: str) -> Response:
+    """Leaflet's built files from node_modules (installed by ``npm ci``; never from a CDN)."""
+    if name not in LEAFLET_FILES or not (_leaflet_dir() / name).is_file():
+        abort(404)
+    return send_from_directory(_leaflet_dir(), name, max_age=3600)
 
 
 # ---------------------------------------------------------------- query editor
 
 
 def query_page() -> str:
-    """The YASGUI page (also what ``/sparql`` shows a browser)."""
+    """The YASGUI page (also what ``/sparql`` shows a browser). ``?example={file}`` opens a
+    shipped example, ``?query=`` a shared query; either is run as soon as the page loads."""
     state = current_state()
     installed = (_yasgui_dir() / "yasgui.min.js").is_file()
-    initial = request.args.get("query") or (SPARQL_PROLOGUE + "\nSELECT * WHERE {\n  ?s ?p ?o\n}"
-                                            " LIMIT 10\n")
+    asked = request.args.get("example")
+    example = next((ex for ex in state.examples if ex.name == asked), None)
+    if asked is not None and example is None:
+        raise not_found(f"no example query {asked!r}")
+    initial = example.text if example else request.args.get("query")
     return render_template("sparql.html", examples=state.examples, installed=installed,
-                           initial_query=initial, results_formats=RESULTS_FORMATS,
-                           rdf_formats=RDF_FORMATS)
+                           initial_query=initial or (SPARQL_PROLOGUE + "\nSELECT * WHERE {\n"
+                                                     "  ?s ?p ?o\n} LIMIT 10\n"),
+                           run=initial is not None, example=example,
+                           results_formats=RESULTS_FORMATS, rdf_formats=RDF_FORMATS)
 
 
 @bp.get("/query")

@@ -118,9 +118,9 @@ def test_landing_search_entity_and_a_link(site, browser):
     wait(browser, ec.url_contains("/resource/unit/kafkas-islam-ordusu"))
     assert "Kafkas İslam Ordusu" in browser.find_element(By.TAG_NAME, "h1").text
     browser.find_element(By.CSS_SELECTOR, "a.langswitch").click()
-    wait(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#facts h3"), "Facts"))
+    wait(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#facts h2"), "Facts"))
     browser.get(site + "/resource/person/nuri-pasa")
-    assert browser.find_element(By.CSS_SELECTOR, "#facts h3").text == "Facts", \
+    assert browser.find_element(By.CSS_SELECTOR, "#facts h2").text == "Facts", \
         "the language choice is remembered"
     shot(browser, "04-entity-en")
     assert console_errors(browser) == []
@@ -138,6 +138,38 @@ def test_example_query_runs_in_the_editor_and_shows_rows(site, browser):
     browser.execute_script("window.scrollTo(0, 0);")
     shot(browser, "05-query")
     assert console_errors(browser) == []
+
+
+def _rows_or_error(driver: webdriver.Chrome):
+    rows = driver.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")
+    error = driver.find_element(By.ID, "query-error")
+    return (rows, error.text) if rows or error.is_displayed() else False
+
+
+def test_gallery_queries_open_run_and_link_to_local_pages(site, browser):
+    browser.get(site + "/?lang=en")
+    first = browser.find_element(By.CSS_SELECTOR, ".gallery a")
+    first.click()
+    rows, error = wait(browser, _rows_or_error, 30)
+    assert rows and not error
+    links = [a.get_attribute("href") for a in
+             browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody a")]
+    local = [h for h in links if h.startswith(site + "/resource/")]
+    assert local and not [h for h in links if h.startswith("https://w3id.org/")]
+    browser.get(site + "/query?example=02-unit-commanders.rq")
+    wait(browser, _rows_or_error, 30)
+    unit = browser.find_element(By.CSS_SELECTOR, ".yasr table tbody a[href*='/resource/unit/']")
+    assert unit.text and "w3id.org" not in unit.text and '"' not in unit.text, unit.text
+    shot(browser, "05b-query-labels")
+
+
+def test_query_errors_are_one_readable_line(site, browser):
+    browser.get(site + "/query?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D")
+    _rows, error = wait(browser, _rows_or_error, 30)
+    assert error.startswith("Line 1, column 25:") and "\n" not in error
+    browser.get(site + "/query?example=90-wikidata-coordinates-of-linked-places.rq&lang=en")
+    _rows, error = wait(browser, _rows_or_error, 30)
+    assert "TARIHKG_SERVICE_ALLOWLIST=https://query.wikidata.org/sparql" in error
 
 
 def test_query_results_drawn_on_timeline_and_map(site, browser):
@@ -178,18 +210,32 @@ def test_timeline_and_map(site, browser):
     filtered = browser.find_elements(By.CSS_SELECTOR, "svg.timeline circle.event")
     assert 0 < len(filtered) < len(dots)
     browser.get(site + "/map?lang=en")
-    places = browser.find_elements(By.CSS_SELECTOR, "svg.map circle.place")
-    assert len(places) > 20
+    markers = wait(browser, lambda d: d.find_elements(
+        By.CSS_SELECTOR, "#leaflet-map path.leaflet-interactive"), 20)
+    assert len(markers) > 15
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#leaflet-map path[fill-rule]"), 20)
     shot(browser, "08-map")
-    land = browser.execute_script(
-        "var b = document.querySelector('svg.map path.land').getBBox();"
-        "return [b.width, getComputedStyle(document.querySelector('svg.map .sea')).fill,"
-        " getComputedStyle(document.querySelector('svg.map .land')).fill];")
-    assert land[0] > 500 and land[1] != land[2], "the base layer is drawn, sea and land differ"
-    inset = browser.find_element(By.CSS_SELECTOR, "svg.map.inset")
-    browser.execute_script("arguments[0].scrollIntoView()", inset)
-    shot(browser, "09-map-inset")
-    baku = browser.find_element(By.CSS_SELECTOR, "svg.map a[href='/resource/place/baku']")
+    count = browser.find_element(By.ID, "map-count").text
+    kind = browser.find_element(By.CSS_SELECTOR, "#map-filters select[name=kind]")
+    capture = next(o for o in kind.find_elements(By.TAG_NAME, "option")
+                   if o.get_attribute("value").endswith("#Capture"))
+    capture.click()
+    time.sleep(0.3)
+    assert browser.find_element(By.ID, "map-count").text != count
+    year = browser.find_element(By.CSS_SELECTOR, "#map-filters select[name=to]")
+    next(o for o in year.find_elements(By.TAG_NAME, "option") if o.text == "1917").click()
+    time.sleep(0.3)
+    assert int(browser.find_element(By.ID, "map-count").text.split()[0]) < int(count.split()[0])
+    spread = ("var m = document.querySelectorAll('#leaflet-map path.leaflet-interactive');"
+              "var a = m[0].getBoundingClientRect(), b = m[m.length - 1].getBoundingClientRect();"
+              "return Math.abs(a.x - b.x) + Math.abs(a.y - b.y);")
+    before = browser.execute_script(spread)
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").click()
+    time.sleep(0.8)
+    assert browser.execute_script(spread) > 1.5 * before, "the map zooms"
+    browser.get(site + "/map?lang=en")
+    baku = wait(browser, ec.presence_of_element_located(
+        (By.CSS_SELECTOR, "table.places a[href='/resource/place/baku']")))
     baku.click()
     wait(browser, ec.url_contains("/resource/place/baku"))
     assert console_errors(browser) == []

@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 MODULES = ["tarihkg.text.edtf", "tarihkg.text.turkish", "tarihkg.iri", "tarihkg.names",
-           "tarihkg.layout"]  # others run their own
+           "tarihkg.layout", "tarihkg.citation", "server.entity", "server.views",
+           "server.index"]  # others run their own
 
 
 @pytest.mark.parametrize("name", MODULES)

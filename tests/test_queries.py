@@ -36,6 +36,7 @@ SAMPLES = {
     "properties": "tkg:date tkg:place tkg:participant tkg:partOf",
     "first": "1917",
     "last": "1921",
+    "class": "tkg:Person",
 }
 #: Parameters whose sample depends on the query (a sentence, a treaty article, a claim).
 PER_QUERY = {
@@ -46,6 +47,10 @@ PER_QUERY = {
     "treaty-article": {"iri": "?"},
     "fact": {"claim": "?"},
     "fact-citations": {"claim": "?"},
+    "describe": {"values": f"VALUES ?x {{ <{RESOURCE_NS}article/f-000-009-mondros-article-11> }}"},
+    "brief": {"iri": f"<{RESOURCE_NS}event/bakunun-kurtulusu>"},
+    "subordinates": {"iri": f"<{RESOURCE_NS}unit/kafkas-islam-ordusu>"},
+    "coordinates": {"iri": f"<{RESOURCE_NS}place/baku>"},
 }
 
 

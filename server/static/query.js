@@ -1,5 +1,7 @@
 /* tarihkg query page: YASGUI (served from node_modules) + the example gallery + results drawn
-   as a timeline (date values) or a map (latitude/longitude values). No inline script; data from
+   as a timeline (date values) or a map (latitude/longitude values). A shared or example query
+   runs as the page opens; result links to the dataset's IRIs open this server's pages and show
+   the label from a ?xLabel column; an error is one readable line. No inline script; data from
    the endpoint is only ever written with textContent / setAttribute, never as markup. */
 (function () {
   "use strict";
@@ -9,6 +11,33 @@
   var XSD = "http://www.w3.org/2001/XMLSchema#";
   var endpoint = host.getAttribute("data-endpoint");
   var initial = host.getAttribute("data-query");
+  var base = host.getAttribute("data-base");
+  var tr = host.getAttribute("data-lang") === "tr";
+  var errorLine = document.getElementById("query-error");
+
+  /* "error at 1:25: expected one of ..." -> "Line 1, column 25: expected one of ..." */
+  function readable(status, body) {
+    var text = (body || "").trim().split("\n")[0];
+    if (errorLine) { errorLine.hidden = true; }
+    var m = /error at (\d+):(\d+): (.*)$/.exec(text);
+    if (m) {
+      return (tr ? "Satır " + m[1] + ", sütun " + m[2] + ": beklenen: "
+                 : "Line " + m[1] + ", column " + m[2] + ": ") + m[3].replace(/^expected /, tr ? "" : "expected ");
+    }
+    if (status === 403 && /SERVICE/.test(text)) {
+      return tr ? "Bu birleşik (SERVICE) sorguya burada izin verilmiyor: sunucuyu işleten kişi uç noktayı TARIHKG_SERVICE_ALLOWLIST ile izin listesine eklemelidir (ör. TARIHKG_SERVICE_ALLOWLIST=https://query.wikidata.org/sparql tarihkg serve)."
+                : "This federated (SERVICE) query is not allowed here: the operator must add the endpoint to the allowlist, e.g. TARIHKG_SERVICE_ALLOWLIST=https://query.wikidata.org/sparql tarihkg serve.";
+    }
+    return text.replace(/^\d{3} [A-Za-z ]+: /, "") || (status + "");
+  }
+
+  /* YASQE reports a failed request as an Error whose message is the response body
+     ("400 Bad Request: malformed query: error at 1:25: ..."): show it as one line. */
+  function showError(err) {
+    var body = (err && err.message) || String(err || "");
+    var status = parseInt(body.slice(0, 3), 10);
+    if (errorLine) { errorLine.textContent = readable(status, body); errorLine.hidden = false; }
+  }
 
   var yasgui = new Yasgui(host, {
     requestConfig: { endpoint: endpoint, method: "POST" },
@@ -21,6 +50,22 @@
   });
 
   function tab() { return yasgui.getTab(); }
+
+  /* Accessible names for the controls YASGUI builds without one. */
+  function nameControls() {
+    var named = [[".CodeMirror textarea", tr ? "SPARQL sorgusu" : "SPARQL query"],
+                 ["input.autocomplete", tr ? "Uç nokta" : "Endpoint"],
+                 [".tableSizer select, .yasr select", tr ? "Sayfa başına satır" : "Rows per page"],
+                 [".yasr input[type=search], .yasr input[type=text]", tr ? "Sonuçlarda ara" : "Filter the results"]];
+    named.forEach(function (pair) {
+      Array.prototype.forEach.call(host.parentNode.querySelectorAll(pair[0]), function (node) {
+        if (!node.getAttribute("aria-label")) { node.setAttribute("aria-label", pair[1]); }
+      });
+    });
+    Array.prototype.forEach.call(host.querySelectorAll(".CodeMirror-scroll"), function (node) {
+      node.setAttribute("tabindex", "0");
+    });
+  }
 
   function shareUrl(query) {
     return window.location.pathname + "?query=" + encodeURIComponent(query);
@@ -57,10 +102,12 @@
     return node;
   }
 
+  /* A date: typed xsd:date/dateTime/gYear, or an EDTF day, month or year string. */
   function isDate(term) {
     if (!term || term.type !== "literal") { return false; }
     var dt = term.datatype || "";
-    return dt === XSD + "date" || dt === XSD + "dateTime" || dt === XSD + "gYear";
+    return dt === XSD + "date" || dt === XSD + "dateTime" || dt === XSD + "gYear" ||
+      /^\d{4}(-\d{2}(-\d{2})?)?$/.test(term.value);
   }
 
   function rowLabel(binding, vars) {
@@ -128,7 +175,36 @@
     return true;
   }
 
+  /* Links to the dataset's IRIs open this server's pages; a ?x column with a ?xLabel column
+     beside it shows the label as the link text. */
+  function localise(yasr) {
+    var table = yasr.resultsEl && yasr.resultsEl.querySelector("table");
+    if (!table) { return; }
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+      var cells = tr.querySelectorAll("td");
+      Array.prototype.forEach.call(cells, function (td, i) {
+        var a = td.querySelector("a[href^='" + base + "']");
+        if (!a) { return; }
+        a.setAttribute("href", "/" + a.getAttribute("href").slice(base.length));
+        a.removeAttribute("target");
+        var labelAt = heads.indexOf(heads[i] + "Label");
+        if (labelAt < 0) { labelAt = heads.indexOf(heads[i] + "_label"); }
+        var label = labelAt >= 0 && cells[labelAt] ? cells[labelAt].textContent.trim() : "";
+        var quoted = /^"([\s\S]*)"(@[A-Za-z-]+|\^\^\S+)?$/.exec(label);
+        if (quoted) { label = quoted[1]; }
+        if (label) { a.textContent = label; }
+        Array.prototype.forEach.call(a.parentNode.childNodes, function (n) {
+          if (n.nodeType === 3 && /^\s*[<>]\s*$/.test(n.textContent)) { n.textContent = ""; }
+        });
+      });
+    });
+  }
+
   function render(results) {
+    if (errorLine) { errorLine.hidden = true; errorLine.textContent = ""; }
     var section = document.getElementById("result-views");
     var tl = document.getElementById("result-timeline");
     var mp = document.getElementById("result-map");
@@ -150,9 +226,18 @@
   function attach(t) {
     if (!t || t.tarihkgViews) { return; }
     t.tarihkgViews = true;
-    t.getYasr().on("drawn", function (yasr) { render(yasr.results); });
+    t.getYasqe().on("error", function (instance, err) { showError(err || instance); });
+    t.getYasr().on("drawn", function (yasr) {
+      if (!yasr.results || !yasr.results.hasError()) { render(yasr.results); }
+      localise(yasr);
+      nameControls();
+    });
   }
   attach(tab());
+  nameControls();
+  if (host.getAttribute("data-run") === "true") {
+    tab().getYasqe().query().catch(function (err) { showError(err); });
+  }
   yasgui.on("tabSelect", function (instance, id) { attach(yasgui.getTab(id)); });
   yasgui.on("query", function (instance, t) { attach(t); });
 }());

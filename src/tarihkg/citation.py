@@ -67,7 +67,9 @@ class Article:
     title_en: str | None
     authors: tuple[str, ...]
     journal: str | None
+    volume: str | None
     issue: str | None
+    pages: str | None
     year: int | None
     language: str
     licence: str
@@ -79,8 +81,8 @@ class Article:
             "author": [person(n) for n in self.authors], "language": self.language,
             "note": self.licence,
         }
-        for key, value in (("container-title", self.journal), ("issue", self.issue),
-                           ("page", page)):
+        for key, value in (("container-title", self.journal), ("volume", self.volume),
+                           ("issue", self.issue), ("page", page or self.pages)):
             if value:
                 item[key] = value
         if self.year:
@@ -104,7 +106,8 @@ def articles(store: Store) -> list[Article]:
         out[row["doc"]] = Article(
             iri=row["doc"], title=row.get("title") or row.get("title_en") or _slug(row["doc"]),
             title_en=row.get("title_en") if row.get("title") else None, authors=authors,
-            journal=row.get("journal"), issue=row.get("issue"),
+            journal=row.get("journal"), volume=row.get("volume"), issue=row.get("issue"),
+            pages=row.get("pages"),
             year=int(row["year"]) if row.get("year") else None,
             language=row["lang"], licence=row["licence"])
     return list(out.values())
@@ -333,8 +336,8 @@ def _label(store: Store, iri: str, lang: str) -> str:
     article = QUERIES.rows(store, "treaty-article", {"iri": f"<{iri}>"})
     if article:
         word = "madde" if lang == "tr" else "article"
-        req = article[0].get("req")
-        return f"{word} {article[0]['n']}" + (f" ({req})" if req else "")
+        number, req = article[0].get("n"), article[0].get("req")
+        return " ".join(filter(None, (word, number))) + (f" ({req})" if req else "")
     return next(iter(by_lang.values()), _slug(iri))
 
 

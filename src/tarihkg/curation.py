@@ -151,6 +151,16 @@ class NameAttestation:
 
 
 @dataclass(frozen=True)
+class NameElsewhere:
+    """A name the texts do not print but a reader may search for (a later surname, an older or
+    Russian place name), with where it was seen."""
+
+    name: str
+    source: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
 class WikidataLink:
     """One entry of data/curation/wikidata.yaml: an entity, a QID, its status and the evidence."""
 
@@ -190,6 +200,7 @@ class Entity:
     deprecated: bool = False
     replaced_by: str | None = None
     unattested: bool = False
+    names_elsewhere: tuple[NameElsewhere, ...] = ()
     mentioned_in: tuple[Anchor, ...] = ()
     disputed_names: tuple[NameAttestation, ...] = ()
     wikidata: dict[str, Any] | None = None
@@ -352,6 +363,7 @@ def _entity(raw: Any, path: Path) -> Entity:
         deprecated=bool(raw.get("deprecated", False)),
         replaced_by=raw.get("replaced_by"),
         unattested=bool(raw.get("unattested", False)),
+        names_elsewhere=_names_elsewhere(raw.get("names_elsewhere"), where),
         mentioned_in=tuple(anchors),
         disputed_names=disputed,
         wikidata={k: v for k, v in wikidata.items() if k != _LINE} if wikidata else None,
@@ -436,6 +448,26 @@ def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationE
     except CurationError as exc:
         problems.append(exc)
     return entities, problems
+
+
+def _names_elsewhere(value: Any, where: tuple[Path, int]) -> tuple[NameElsewhere, ...]:
+    """``names_elsewhere: [{name: ..., source: ..., lang: ...}]``: each needs a name and the
+    source it was seen in."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise CurationError("'names_elsewhere' must be a list", path=where[0], line=where[1])
+    out = []
+    for item in value:
+        line = item.get(_LINE, where[1]) if isinstance(item, dict) else where[1]
+        if not isinstance(item, dict) or not str(item.get("name") or "").strip() \
+                or not str(item.get("source") or "").strip():
+            raise CurationError("each of 'names_elsewhere' needs a 'name' and the 'source' it "
+                                "was seen in", path=where[0], line=line)
+        lang = item.get("lang")
+        out.append(NameElsewhere(str(item["name"]).strip(), " ".join(str(item["source"]).split()),
+                                 str(lang) if lang else None))
+    return tuple(out)
 
 
 def load_registry(entities_dir: Path) -> dict[str, Entity]:

@@ -63,6 +63,8 @@ def rdfize_registry(registry: Mapping[str, Entity], *, minter: Minter) -> Graph:
         for alias in ent.aliases:
             if alias != ent.label_tr:
                 g.add((s, SKOS.altLabel, Literal(alias, lang="tr")))
+        for elsewhere in ent.names_elsewhere:  # found by search; not a spelling of the texts
+            g.add((s, SKOS.hiddenLabel, Literal(elsewhere.name, lang=elsewhere.lang)))
         for lang, text in (("tr", ent.description_tr), ("en", ent.description_en)):
             if text:
                 g.add((s, DCTERMS.description, Literal(text, lang=lang)))
