@@ -158,8 +158,8 @@ def test_treaty_articles_and_signatories_have_words(built_client) -> None:
     assert "Article 11:" in block and "Article 15:" in block
     signed = built_client.get("/resource/treaty/batum-antlasmasi?lang=en",
                               headers=HTML).get_data(as_text=True)
-    assert ">Vehib Pasha (Ottoman Empire)<" in signed, "signatory with side"
-    assert ">Halil Menteşe (Ottoman Empire, Adalet Bakanı)<" in signed, "... and office"
+    assert re.search(r">Vehib Pasha \(Ottoman Empire[,)]", signed), "signatory with side"
+    assert re.search(r">Halil Menteşe \(Ottoman Empire, [^<)]+\)<", signed), "... and office"
 
 
 def test_place_page_has_coordinates_and_a_small_map(built_client) -> None:
