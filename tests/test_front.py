@@ -84,7 +84,7 @@ def test_void_names_both_articles_version_and_loadable_dumps(build_dir) -> None:
     import rdflib
     from test_server_live import running_server
 
-    with running_server(build_dir, workers=1, threads=2) as (base, _log):
+    with running_server(build_dir, threads=2) as (base, _log):
         void = rdflib.Graph().parse(f"{base}/.well-known/void", format="turtle")
         dct = rdflib.Namespace("http://purl.org/dc/terms/")
         sources = set(void.objects(None, dct.source))
