@@ -48,4 +48,4 @@ lint: $(STAMP)
 	$(BIN)/mypy src server
 
 clean:
-	rm -rf data/build data/work .pytest_cache
+	rm -rf data/build data/builds data/work .pytest_cache

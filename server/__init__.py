@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from server.host import PublicUrl
 from server.html import install_page_hooks
 from server.negotiation import prefers_html
 from server.sparql import Limits, ProtocolRequest, handle_sparql
-from server.state import EXTENSION, ServerState, current_state
+from server.state import EXTENSION, Build, ServerState, current_state
 from server.views import query_page
 from tarihkg.errors import TarihkgError
 from tarihkg.store import Store, open_store
@@ -68,12 +68,24 @@ def _limits(config: Mapping[str, Any]) -> Limits:
     )
 
 
-def _open(location: str) -> tuple[Store | None, str | None]:
-    try:
-        return open_store(location, read_only=True), None
-    except TarihkgError as exc:
-        log.error("dataset not loaded: %s", exc)
-        return None, str(exc)
+def _opener(limits: Limits, processes: int) -> Callable[[str], Build]:
+    """A function opening the build at a location (a build directory or a SPARQL endpoint URL):
+    its store, read-only, and (with ``processes``) a pool of query processes reading it."""
+    def open_build(location: str) -> Build:
+        try:
+            store: Store | None = open_store(location, read_only=True)
+            error = None
+        except TarihkgError as exc:
+            log.error("dataset not loaded: %s", exc)
+            store, error = None, str(exc)
+        pool = None
+        if store is not None and processes > 0:
+            from server.executor import ExecutorSettings, QueryPool
+
+            pool = QueryPool(ExecutorSettings(store=location, limits=limits), size=processes)
+        return Build(location, store, error, pool)
+
+    return open_build
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -90,17 +102,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["MAX_CONTENT_LENGTH"] is None:
         app.config["MAX_CONTENT_LENGTH"] = 3 * int(app.config["MAX_QUERY_BYTES"]) + 4096
 
-    location = app.config["STORE_URL"] or str(Path(app.config["DATASET_DIR"]).resolve())
-    store, error = _open(location)
     limits = _limits(app.config)
-    pool = None
-    processes = int(app.config["QUERY_PROCESSES"])
-    if store is not None and processes > 0:
-        from server.executor import ExecutorSettings, QueryPool
-
-        pool = QueryPool(ExecutorSettings(store=location, limits=limits), size=processes)
-    app.extensions[EXTENSION] = ServerState(store=store, load_error=error,
-                                            examples=load_examples(), limits=limits, pool=pool)
+    opener = _opener(limits, int(app.config["QUERY_PROCESSES"]))
+    watch = None if app.config["STORE_URL"] else Path(app.config["DATASET_DIR"]).absolute()
+    location = app.config["STORE_URL"] or str(Path(app.config["DATASET_DIR"]).resolve())
+    app.extensions[EXTENSION] = ServerState(current=opener(location), examples=load_examples(),
+                                            limits=limits, watch=watch, opener=opener)
     register_error_handler(app)
     _register_access_log(app)
     _register_routes(app)
@@ -115,6 +122,11 @@ def _register_access_log(app: Flask) -> None:
     def start_timer() -> None:
         g.started = time.perf_counter()
         g.arrived = request.environ.get("tarihkg.arrived", time.monotonic())
+        current_state().begin_request()
+
+    @app.teardown_request
+    def release_build(_error: BaseException | None) -> None:
+        current_state().end_request()
 
     @app.after_request
     def finish(response: Response) -> Response:

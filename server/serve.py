@@ -88,7 +88,7 @@ def serve(*, host: str, port: int, dataset_dir: Path, threads: int | None = None
     """
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    dataset_dir = Path(dataset_dir).resolve()
+    dataset_dir = Path(dataset_dir).absolute()  # not resolved: a build swaps the link
     log.info("serving %s", find_dataset(dataset_dir))
     listener = socket.create_server((host, port), backlog=1024)
     listener.set_inheritable(True)

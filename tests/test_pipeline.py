@@ -283,6 +283,32 @@ def test_what_a_killed_build_left_is_removed_by_the_next(tmp_path: Path) -> None
     aside = tmp_path / "data" / f".build.old-{dead.pid}"
     (aside / "store").mkdir(parents=True)
     (aside / "marker").write_text("previous build")
+    stopped = project.builds_dir / f".tmp-{dead.pid}"
+    (stopped / "store").mkdir(parents=True)
     load_stage(_tiny_dataset(), project, report="", summary=BuildSummary())
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["build"]
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["build", "builds"]
+    assert (project.build_dir / "tarihkg.nq").is_file()
+    assert not stopped.exists()
+    legacy = [p for p in project.builds_dir.iterdir() if p.name.startswith("legacy-")]
+    assert [(p / "marker").read_text() for p in legacy] == ["previous build"]
+
+
+def test_builds_are_versioned_and_data_build_points_at_the_newest(tmp_path: Path) -> None:
+    """Each build is a new directory under data/builds/; data/build is a link swapped by one
+    rename (a server takes the new build up without a restart); the last 3 builds are kept."""
+    import time
+
+    from tarihkg.pipeline import KEEP_BUILDS, BuildSummary, load_stage
+
+    project = Project(tmp_path)
+    project.queries_dir.mkdir(parents=True)
+    seen = []
+    for _ in range(KEEP_BUILDS + 2):
+        load_stage(_tiny_dataset(), project, report="", summary=BuildSummary())
+        assert project.build_dir.is_symlink()
+        seen.append(project.build_dir.resolve())
+        time.sleep(0.05)
+    assert len(set(seen)) == len(seen)
+    kept = sorted(p for p in project.builds_dir.iterdir())
+    assert kept == sorted(seen[-KEEP_BUILDS:])
     assert (project.build_dir / "tarihkg.nq").is_file()

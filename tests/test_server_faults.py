@@ -283,3 +283,52 @@ def test_a_cheap_query_is_answered_within_a_second_under_slow_clients_and_slow_q
             stop.set()
             for sock in sockets:
                 sock.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_new_build_is_taken_up_while_serving_and_every_answer_comes_from_one(
+        tmp_path: Path) -> None:
+    """data/build is a link that a build swaps (`point_link`): the running server takes the new
+    build up within seconds, without a restart; every answer in between is the old count or the
+    new one; the old build's query processes are closed after their last reader."""
+    from test_server_live import SAMPLE
+
+    from tarihkg.project import point_link
+    from tarihkg.store import build_store
+
+    builds = tmp_path / "data" / "builds"
+    (builds / "a").mkdir(parents=True)
+    old = sample_dataset(builds / "a")
+    link = tmp_path / "data" / "build"
+    point_link(link, old)
+    new = builds / "b"
+    new.mkdir()
+    (new / "tarihkg.nq").write_text(
+        SAMPLE.read_text(encoding="utf-8")
+        + "<urn:x:s> <urn:x:p> <urn:x:o> <https://w3id.org/tarihkg/graph/extra> .\n",
+        encoding="utf-8")
+    build_store(new / "tarihkg.nq", new / "store")
+    (tmp_path / "data" / "sources").mkdir()
+    with running_server(tmp_path, threads=8, project=tmp_path) as (base, log_path):
+        before = _count(base)
+        answers = [before]
+        point_link(link, new)
+        swapped = time.monotonic()
+        while time.monotonic() - swapped < 15 and answers[-1] == before:
+            answers.append(_count(base))
+            time.sleep(0.05)
+        assert answers[-1] == before + 1, answers
+        assert set(answers) == {before, before + 1}
+        assert time.monotonic() - swapped < 5
+        status, body, _ = send(base, "ASK { <urn:x:s> <urn:x:p> <urn:x:o> }")
+        assert status == 200 and '"boolean":true' in body
+        time.sleep(0.5)
+        assert f"closing the build at {old}" in log_path.read_text()
+
+
+def _count(base: str) -> int:
+    import json
+
+    status, body, _ = send(base, COUNT)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])

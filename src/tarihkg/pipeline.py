@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -30,13 +31,21 @@ from tarihkg.errors import DataInvalidError, ValidationError
 from tarihkg.graphs import union_graph
 from tarihkg.iri import Minter
 from tarihkg.layout import BuildLayout
-from tarihkg.project import Project, remove_stale_siblings, swap_directory, write_atomic
+from tarihkg.project import (
+    Project,
+    point_link,
+    prune_builds,
+    remove_stale_siblings,
+    write_atomic,
+)
 from tarihkg.rdfize import rdfize_dataset, wikidata_candidates_graph
 from tarihkg.reason import reason_dataset
 from tarihkg.rules import candidates_graph
 from tarihkg.validate import load_shapes, validate_graph
 
 log = logging.getLogger(__name__)
+
+KEEP_BUILDS = 3  # finished builds kept in data/builds/: the served one and those still read
 
 @dataclass
 class BuildSummary:
@@ -182,13 +191,17 @@ def check_violation_queries(store_dir: Path, queries: list[Path]) -> None:
 
 
 def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSummary) -> Path:
-    """Stage 6: write data/build/ (N-Quads, store, SHACL report, summary), run the
-    ``ontology/queries/*-violation.rq`` checks on the store, and swap it in atomically."""
-    target = project.build_dir
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in remove_stale_siblings(target):
+    """Stage 6: write a new build directory ``data/builds/{time}-{random}/`` (N-Quads, store,
+    dumps, SHACL report, summary), run the ``ontology/queries/*-violation.rq`` checks on its
+    store, then point ``data/build`` at it in one atomic rename (CONTRACTS.md 6: a server takes
+    it up without a restart). The last `KEEP_BUILDS` builds stay, for servers still reading
+    them; what a killed build left is removed."""
+    builds = project.builds_dir
+    builds.mkdir(parents=True, exist_ok=True)
+    for stale in remove_stale_siblings(project.build_dir):
         log.info("removed %s, left by a build that was stopped", stale)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    tmp = builds / f".tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
         layout = BuildLayout(tmp)
@@ -198,10 +211,14 @@ def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSumm
         write_dumps(layout.nquads, tmp)
         layout.shacl_report.write_text(report, encoding="utf-8")
         layout.summary.write_text(summary.to_json() + "\n", encoding="utf-8")
-        swap_directory(tmp, target)
+        final = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds))
+        os.rename(tmp, final)  # onto the empty directory that reserved the name
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    point_link(project.build_dir, final)
+    for old in prune_builds(builds, keep=KEEP_BUILDS, current=final):
+        log.info("removed the old build %s", old)
+    return project.build_dir
 
 
 def build(

@@ -43,6 +43,11 @@ class Project:
         return self.root / "data" / "build"
 
     @property
+    def builds_dir(self) -> Path:
+        """Every build, one directory each; ``build_dir`` is a link to the one served."""
+        return self.root / "data" / "builds"
+
+    @property
     def work_dir(self) -> Path:
         return self.root / "data" / "work"
 
@@ -119,3 +124,35 @@ def swap_directory(new: Path, target: Path) -> None:
             os.rename(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def point_link(link: Path, target: Path) -> None:
+    """Make ``link`` a symbolic link to directory ``target`` in one atomic rename, so a reader
+    resolving ``link`` finds the old target or the new one, never neither. A real directory at
+    ``link`` (a build from before builds were versioned) is first moved beside ``target``."""
+    if link.is_dir() and not link.is_symlink():
+        os.rename(link, target.parent / f"legacy-{os.getpid()}")
+    tmp = link.with_name(f".{link.name}.link-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, link.parent), tmp)
+    os.replace(tmp, link)
+
+
+def prune_builds(builds: Path, *, keep: int, current: Path) -> list[Path]:
+    """Remove all but the ``keep`` newest finished builds in ``builds`` (never ``current``) and
+    the unfinished ``.tmp-{pid}`` ones of builds that are no longer running; return what went.
+    A server takes up a new build within seconds and finishes its last query on the old one
+    within its deadline, so the builds kept are the ones still read."""
+    removed = []
+    for path in sorted(builds.glob(".tmp-*")):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    finished = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in finished[keep:]:
+        if path.resolve() != current.resolve():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
