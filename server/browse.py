@@ -11,15 +11,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from server.errors import not_found
+from server.exports import current_release
 from server.iris import iri_ref, queries, safe_href
 from server.lang import current_lang, format_edtf
 from server.state import current_state, store
-from tarihkg.citation import Article, Release, articles, release_of
+from tarihkg.citation import Article, articles
 from tarihkg.store import Store
 
 log = logging.getLogger(__name__)
@@ -142,12 +142,6 @@ def events_by_year(events: list[Item]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (kv[0] == "?", kv[0]))
 
 
-def _release() -> Release:
-    if current_app.config.get("STORE_URL"):
-        return release_of(None)
-    return release_of(Path(current_app.config["DATASET_DIR"]))
-
-
 def landing() -> str:
     """The landing page."""
     st = store()
@@ -160,7 +154,7 @@ def landing() -> str:
         "index.html", summary=state.get_summary(), examples=state.examples, featured=featured,
         articles=article_summaries(st, lang), kinds=KINDS, counts=counts, facts=int(facts),
         oob=order_of_battle(st, lang), treaties=items_of(st, "Treaty", lang),
-        years=events_by_year(items_of(st, "Event", lang)), release=_release())
+        years=events_by_year(items_of(st, "Event", lang)), release=current_release())
 
 
 @bp.get("/browse/<kind>")

@@ -27,11 +27,12 @@ from flask import (
 )
 
 from server.errors import not_acceptable
+from server.exports import current_release
 from server.iris import TKG
 from server.linked_data import GRAPH_FORMATS, graph_size
 from server.negotiation import NegotiationError, choose_format, prefers_html
 from server.state import current_state, store
-from tarihkg.citation import Article, articles, release_of
+from tarihkg.citation import Article, articles
 from tarihkg.layout import CHECKSUMS_FILE, DUMPS_METADATA_FILE, BuildLayout
 from tarihkg.names import BASE, DATASET, PREFIXES
 
@@ -119,8 +120,7 @@ def void_graph(root: str) -> list[pyoxigraph.Triple]:
     ]
     for key, texts in (("title", DATASET.title), ("description", DATASET.description)):
         triples += [(ds, N(DCT + key), L(text, language=lang)) for lang, text in texts.items()]
-    release = release_of(None if current_app.config.get("STORE_URL")
-                         else Path(current_app.config["DATASET_DIR"]))
+    release = current_release()
     triples += [(ds, N(PREFIXES["owl"] + "versionInfo"), L(release.version)),
                 (ds, N(DCT + "modified"), L(release.issued.isoformat(),
                                             datatype=N(PREFIXES["xsd"] + "date")))]

@@ -62,7 +62,9 @@ def _licensed(response: Response) -> Response:
     return response
 
 
-def _release() -> Release:
+def current_release() -> Release:
+    """The version and build date of the dataset this app serves (today's date for a remote
+    store, whose build the app cannot see)."""
     if current_app.config.get("STORE_URL"):
         return release_of(None)
     return release_of(Path(current_app.config["DATASET_DIR"]))
@@ -70,7 +72,7 @@ def _release() -> Release:
 
 @bp.get("/exports/")
 def exports_index() -> str:
-    return render_template("exports.html", downloads=DOWNLOADS, release=_release())
+    return render_template("exports.html", downloads=DOWNLOADS, release=current_release())
 
 
 @bp.get("/exports/<name>")
@@ -78,7 +80,8 @@ def download(name: str) -> Response:
     if name not in DOWNLOADS:
         raise not_found(f"no export {name!r}; the exports are {', '.join(DOWNLOADS)}")
     fmt, media_type = DOWNLOADS[name]
-    text = export_text(store(), fmt, base=BASE, retrieved=date.today(), release=_release())
+    text = export_text(store(), fmt, base=BASE, retrieved=date.today(),
+                       release=current_release())
     response = Response(text, content_type=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="tarihkg-{name}"'
     return _licensed(response)
@@ -128,7 +131,7 @@ def cite(fact_id: str) -> Response | str:
     except InputError:
         raise not_found(f"no fact {fact_id!r} in the dataset") from None
     fmt = _cite_format()
-    release = _release()
+    release = current_release()
     items = citation.items(base=BASE, release=release, lang=lang)
     if fmt == "html":
         references = {key: format_references(items, key) for key in STYLES}
