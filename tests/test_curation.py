@@ -161,6 +161,22 @@ def test_fact_conflicts_must_name_known_facts(tmp_path: Path) -> None:
         load_facts(tmp_path)
 
 
+def test_a_sentence_written_as_two_groups_is_refused_at_the_second(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "f.yaml",
+        "- source: s\n  sentence: Nuri Paşa  geldi\n  facts:\n"
+        "    - {id: f1, subject: a, property: partOf, object: b}\n"
+        "- source: t\n  sentence: Nuri Paşa geldi\n  facts:\n"
+        "    - {id: f2, subject: a, property: partOf, object: c}\n"
+        "- source: s\n  sentence: Nuri Paşa geldi\n  facts:\n"
+        "    - {id: f3, subject: a, property: partOf, object: c}\n",
+    )
+    with pytest.raises(CurationError, match="same sentence as the group at line 1") as info:
+        load_facts(tmp_path)
+    assert info.value.line == 9
+
+
 def test_sources_metadata_needs_licence(tmp_path: Path) -> None:
     path = write(
         tmp_path, "sources.yaml", "sources:\n  - id: a\n    file: a.txt\n    language: tr\n"

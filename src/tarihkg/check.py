@@ -20,7 +20,7 @@ from tarihkg.annotate import (
     check_aliases,
     check_anchors,
 )
-from tarihkg.curation import Fact, load_sources_meta, minted_problems, read_facts, read_registry
+from tarihkg.curation import load_sources_meta, minted_problems, read_facts, read_registry
 from tarihkg.errors import TarihkgError
 from tarihkg.project import Project
 from tarihkg.text.extract import extract_source, read_source
@@ -84,7 +84,7 @@ def check_project(project: Project) -> list[Finding]:
         if extracted.sentences:
             sources[meta.id] = annotate_source(meta, extracted, lexicon)
     facts, problems = read_facts(project.facts_dir)
-    findings += [_finding(p) for p in problems] + _repeated_groups(facts)
+    findings += [_finding(p) for p in problems]
     # The facts of a source that could not be read would each repeat the source's error.
     facts = [f for f in facts if f.source in sources or f.source not in metas]
     _, problems = check_anchors(facts, sources, registry)
@@ -94,21 +94,3 @@ def check_project(project: Project) -> list[Finding]:
         for w in check_aliases(registry, sources)
     ]
     return findings
-
-
-def _repeated_groups(facts: list[Fact]) -> list[Finding]:
-    """A sentence written as two groups of one file: its facts belong under one (a warning)."""
-    first: dict[tuple[str, str, str], int] = {}
-    out: list[Finding] = []
-    for fact in facts:
-        key = (fact.path, fact.source, " ".join(fact.quote.split()))
-        line = first.setdefault(key, fact.group_line)
-        if line != fact.group_line and not any(f.where == f"{fact.path}:{fact.group_line}" for f in out):
-            out.append(
-                Finding(
-                    "warning",
-                    f"{fact.path}:{fact.group_line}",
-                    f"the same sentence as the group at line {line}: put its facts under one group",
-                )
-            )
-    return out

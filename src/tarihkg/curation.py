@@ -731,7 +731,8 @@ def read_facts(facts_dir: Path) -> tuple[list[Fact], list[CurationError]]:
 
     A file is a YAML list of sentence groups (docs/curation.md); an explicitly empty list
     (`[]`) means "no facts yet", while an empty or comment-only file is an error. Fact ids
-    are unique across files and `conflicts_with` names known facts.
+    are unique across files, `conflicts_with` names known facts, and a file writes each
+    sentence as one group.
     """
     facts: list[Fact] = []
     problems: list[CurationError] = []
@@ -759,7 +760,24 @@ def read_facts(facts_dir: Path) -> tuple[list[Fact], list[CurationError]]:
             for other in fact.conflicts_with
             if other not in ids
         )
+    problems += _repeated_groups(facts)
     return facts, problems
+
+
+def _repeated_groups(facts: list[Fact]) -> list[CurationError]:
+    """A sentence one file writes as two groups: its facts belong under one group."""
+    first: dict[tuple[str, str, str], int] = {}
+    out: dict[tuple[str, int], CurationError] = {}
+    for fact in facts:
+        key = (fact.path, fact.source, " ".join(fact.quote.split()))
+        line = first.setdefault(key, fact.group_line)
+        if line != fact.group_line and (fact.path, fact.group_line) not in out:
+            out[fact.path, fact.group_line] = CurationError(
+                f"the same sentence as the group at line {line}: put its facts under one group",
+                path=fact.path,
+                line=fact.group_line,
+            )
+    return list(out.values())
 
 
 def first_problem(problems: list[CurationError]) -> CurationError:
