@@ -5,7 +5,7 @@ One run starts each server on the same data on 127.0.0.1, sends the shipped exam
 (``server/queries/*.rq``, except the federated ones) round-robin from 1, 4 and 16 client
 threads (HTTP keep-alive where the server offers it, ``Cache-Control: no-cache`` on every
 request) for ``--seconds`` per cell after a 5 s warm-up at the most clients, and stops it.
-Servers: the tarihkg endpoint (``server.serve``: gunicorn, query processes), ``oxigraph
+Servers: the tarihkg endpoint (``server.serve``: waitress, one pool of query processes), ``oxigraph
 serve-read-only --union-default-graph`` and ``rdflib-endpoint serve`` (rdflib's engine).
 rdflib-endpoint is skipped on graphs above ``--rdflib-max`` triples (default 50k: rdflib needs
 minutes and GBs to load and query the bigger ones; the skip is printed). A request unanswered
@@ -65,6 +65,8 @@ class Cell:
     p95_ms: float = 0.0
     p99_ms: float = 0.0
     peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
+    processes: int = 0
     load_s: float = 0.0
     wrong_rows: list[str] = field(default_factory=list)
 
@@ -147,14 +149,21 @@ def _server(name: str, nquads: Path, work: Path) -> Iterator[tuple[int, str, psu
             proc.wait()
 
 
-def _tree_rss_mb(proc: psutil.Process) -> float:
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+def _tree_memory(proc: psutil.Process) -> tuple[float, float, int]:
+    """RSS and PSS (MB) of ``proc``'s whole process tree, and its number of processes. PSS
+    (``/proc/PID/smaps_rollup``) counts a page shared by n processes as 1/n in each, so it sums
+    to what the tree really holds; RSS counts shared pages once per process."""
+    rss = pss = 0
+    tree = [proc, *proc.children(recursive=True)]
+    for p in tree:
         try:
-            total += p.memory_info().rss
-        except psutil.Error:
+            rss += p.memory_info().rss
+            with open(f"/proc/{p.pid}/smaps_rollup", encoding="ascii") as rollup:
+                pss += next(int(line.split()[1]) * 1024 for line in rollup
+                            if line.startswith("Pss:"))
+        except (psutil.Error, OSError, StopIteration):
             pass
-    return total / 2**20
+    return rss / 2**20, pss / 2**20, len(tree)
 
 
 def _row_counts(port: int, path: str) -> dict[str, int]:
@@ -184,6 +193,8 @@ def measure(port: int, path: str, proc: psutil.Process, *, clients: int, seconds
     errors = [0]
     stop = time.monotonic() + seconds
     peak = [0.0]
+    peak_pss = [0.0]
+    peak_processes = [0]
 
     def client(offset: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_S)
@@ -203,7 +214,10 @@ def measure(port: int, path: str, proc: psutil.Process, *, clients: int, seconds
 
     def sampler() -> None:
         while time.monotonic() < stop:
-            peak[0] = max(peak[0], _tree_rss_mb(proc))
+            rss, pss, processes = _tree_memory(proc)
+            peak[0] = max(peak[0], rss)
+            peak_pss[0] = max(peak_pss[0], pss)
+            peak_processes[0] = max(peak_processes[0], processes)
             time.sleep(0.25)
 
     threads = [threading.Thread(target=client, args=(k * 7,)) for k in range(clients)]
@@ -222,6 +236,8 @@ def measure(port: int, path: str, proc: psutil.Process, *, clients: int, seconds
     elif latencies:
         cell.p50_ms = cell.p95_ms = cell.p99_ms = latencies[0] * 1000
     cell.peak_rss_mb = peak[0]
+    cell.peak_pss_mb = peak_pss[0]
+    cell.processes = peak_processes[0]
 
 
 def run(graphs: list[str], servers: list[str], clients: list[int], seconds: float,
@@ -260,15 +276,17 @@ def report(cells: list[Cell]) -> str:
     """The Markdown tables: one row per cell, with the ratios to oxigraph."""
     ox = {(c.graph, c.clients): c for c in cells if c.server == "oxigraph"}
     lines = ["| graph | server | clients | q/s | vs oxigraph | p50 ms | p95 ms | p99 ms | "
-             "p50 / oxigraph | errors | peak RSS MB | start+load s | rows differ |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "p50 / oxigraph | errors | peak PSS MB | peak RSS MB | processes | start+load s | "
+             "rows differ |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for c in cells:
         ref = ox.get((c.graph, c.clients))
         ratio = f"{c.qps / ref.qps:.0%}" if ref and ref.qps else "-"
         p50 = f"{c.p50_ms / ref.p50_ms:.2f}x" if ref and ref.p50_ms else "-"
         lines.append(f"| {c.graph} | {c.server} | {c.clients} | {c.qps:.1f} | {ratio} | "
                      f"{c.p50_ms:.1f} | {c.p95_ms:.1f} | {c.p99_ms:.1f} | {p50} | {c.errors} | "
-                     f"{c.peak_rss_mb:.0f} | {c.load_s:.1f} | {', '.join(c.wrong_rows) or '-'} |")
+                     f"{c.peak_pss_mb:.0f} | {c.peak_rss_mb:.0f} | {c.processes} | {c.load_s:.1f} | "
+                     f"{', '.join(c.wrong_rows) or '-'} |")
     return "\n".join(lines)
 
 

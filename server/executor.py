@@ -68,6 +68,7 @@ MEMORY_BODY_BYTES = 1 << 20  # a bigger answer is spooled to a file in the web w
 DEMOTE_AFTER_S = 0.25  # a query running longer gets a lower CPU priority (nice DEMOTED_NICE)
 DEMOTED_NICE = 19
 SPARES = 3  # idle query processes kept ready (or starting) while the pool may grow
+IDLE_TIMEOUT_S = 60.0  # an idle query process beyond SPARES unused this long is stopped
 _PR_SET_PDEATHSIG = 1
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["server.executor"])
@@ -103,6 +104,7 @@ class _Child:
         child_conn.close()
         self.ready = False
         self.demoted = False
+        self.idle_since = time.monotonic()
 
     def wait_ready(self, deadline: float) -> None:
         """Block until the child has opened the store. Raises `TimeoutError` at ``deadline``
@@ -193,10 +195,19 @@ class QueryPool:
             self._release(self._spawn())
 
     def _release(self, child: _Child) -> None:
-        """Put ``child`` on top of the idle stack and wake one waiting thread."""
+        """Put ``child`` on top of the idle stack and wake one waiting thread; idle processes
+        beyond `SPARES` left unused for `IDLE_TIMEOUT_S` are stopped (the memory of a burst
+        goes back to the machine once it is over)."""
+        now = time.monotonic()
+        child.idle_since = now
         with self._freed:
             self._idle.append(child)
             self._freed.notify()
+            stale = [c for c in self._idle[:-SPARES] if now - c.idle_since > IDLE_TIMEOUT_S]
+            self._idle = [c for c in self._idle if c not in stale]
+            self._all.difference_update(stale)
+        for extra in stale:
+            extra.kill()
 
     def _acquire(self, deadline: float) -> _Child:
         """The most recently used idle process, a new one while there are fewer than ``size``,
@@ -423,6 +434,7 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
     then answer jobs (each under its deadline's timer) until the pipe closes."""
     _leave_fork_server_alone()
     die_with_parent()
+    from server.reconcile import run_batch
     from server.sparql import run_operation
     from tarihkg.store import open_store
 
@@ -447,8 +459,10 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
         signal.setitimer(signal.ITIMER_REAL, max(left, 0) + GRACE_S)
         with tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES, prefix="tarihkg-q-") as spool:
             try:
-                answer = run_operation(op, store=store, limits=settings.limits,
-                                       out=spool)
+                if op.reconcile is not None:
+                    answer = run_batch(op, store=store)
+                else:
+                    answer = run_operation(op, store=store, limits=settings.limits, out=spool)
             except MemoryError:
                 answer = _error(service_unavailable(
                     f"the query needed more than the {settings.limits.memory_mb} MB memory "

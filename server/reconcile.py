@@ -17,16 +17,20 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 from markupsafe import escape
 
-from server.errors import bad_request, not_found
+from server.errors import HttpError, bad_request, not_found, render_error
 from server.index import TYPES, Entity, string_score
 from server.iris import TKG
+from server.negotiation import parse_accept
+from server.sparql import Operation, ProtocolResponse
 from server.state import current_state
 from tarihkg.names import DATASET, RESOURCE_NS
+from tarihkg.store import Store
 from tarihkg.text.turkish import search_key
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,7 @@ PROPERTIES: tuple[tuple[str, str], ...] = (
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MAX_QUERIES = 500
+SINGLE = "q0"  # the name a lone ``query`` gets inside the batch that answers it
 MATCH_SCORE = 95.0
 #: A name scoring less than this is no plausible match of the query: it is not returned.
 PLAUSIBLE = 60.0
@@ -205,22 +210,61 @@ def _queries_from_request() -> Any:
 
 @bp.route("/reconcile", methods=["GET", "POST"])
 def reconcile() -> Response:
+    """Answer a batch (or one query) under the endpoint's deadline and memory cap: in a query
+    process when the app has them (`run_batch` there), so a huge batch is stopped at the deadline
+    like a query, not left running in the web process."""
     queries = _queries_from_request()
     single = request.values.get("query")
     if queries is None and single is None:
         return _json(manifest())
-    index = current_state().get_index().candidates
-    if queries is not None:
-        if not isinstance(queries, dict):
-            raise bad_request("'queries' must be a JSON object of named queries")
-        if len(queries) > MAX_QUERIES:
-            raise bad_request(f"at most {MAX_QUERIES} queries in one batch")
-        return _json({key: reconcile_one(q, index) for key, q in queries.items()})
+    if queries is None:
+        try:
+            parsed = (json.loads(single) if single and single.lstrip().startswith("{")
+                      else single)
+        except ValueError:
+            raise bad_request("'query' is neither a name nor a JSON object") from None
+        queries = {SINGLE: parsed}
+    if not isinstance(queries, dict):
+        raise bad_request("'queries' must be a JSON object of named queries")
+    if len(queries) > MAX_QUERIES:
+        raise bad_request(f"at most {MAX_QUERIES} queries in one batch")
+    state = current_state()
+    if state.pool is None:
+        answers = answer_batch(queries, state.get_index().candidates)
+    else:
+        done = state.pool.run(Operation(
+            query="", default_graphs=[], named_graphs=[], format_token=None,
+            accept="application/json", reconcile=json.dumps(queries),
+            deadline=g.get("arrived", time.monotonic()) + state.limits.timeout_s))
+        if done.status != 200:
+            return Response(done.body, status=done.status, headers=done.headers)
+        body = done.body if isinstance(done.body, bytes) else b"".join(done.body)
+        answers = json.loads(body)
+    return _json(answers[SINGLE] if set(answers) == {SINGLE} and single is not None else answers)
+
+
+def answer_batch(queries: dict[str, Any], index: dict[str, Entity]) -> dict[str, Any]:
+    """``{name: {"result": [...]}}`` for a batch of named queries."""
+    return {key: reconcile_one(q, index) for key, q in queries.items()}
+
+
+_PROCESS_INDEX: dict[int, dict[str, Entity]] = {}
+
+
+def run_batch(op: Operation, *, store: Store) -> ProtocolResponse:
+    """A query process's answer to a reconciliation batch (``op.reconcile``), with the entity
+    index built once per process from its store."""
+    from server.index import build_index
+
+    if id(store) not in _PROCESS_INDEX:
+        _PROCESS_INDEX[id(store)] = build_index(store).candidates
     try:
-        parsed = json.loads(single) if single and single.lstrip().startswith("{") else single
-    except ValueError:
-        raise bad_request("'query' is neither a name nor a JSON object") from None
-    return _json(reconcile_one(parsed, index))
+        answers = answer_batch(json.loads(op.reconcile or "{}"), _PROCESS_INDEX[id(store)])
+    except HttpError as error:
+        status, headers, body = render_error(error, parse_accept(op.accept))
+        return ProtocolResponse(status, headers, body)
+    body = json.dumps(answers, ensure_ascii=False).encode("utf-8")
+    return ProtocolResponse(200, [("Content-Type", "application/json")], body)
 
 
 @bp.get("/reconcile/preview")

@@ -112,6 +112,7 @@ class Operation:
     accept: str = ""
     base_iri: str | None = None  # what relative IRIs of a query without BASE resolve against
     deadline: float | None = None  # time.monotonic() by which the answer must be written
+    reconcile: str | None = None  # instead of a query: a JSON object of reconciliation queries
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""

@@ -332,3 +332,35 @@ def _count(base: str) -> int:
     status, body, _ = send(base, COUNT)
     assert status == 200, body
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.timeout(120)
+def test_reconciliation_runs_in_a_query_process_under_the_deadline(tmp_path: Path) -> None:
+    """/reconcile answers from the query processes (the same answers as in the web process)
+    and a batch that cannot finish within the deadline is stopped with a 503, like a query."""
+    import json
+
+    from server import create_app
+
+    root = sample_dataset(tmp_path)
+    batch = {"queries": json.dumps({"a": {"query": "Nuri Paşa"}, "b": {"query": "Kafkas"}})}
+    local = create_app({"TESTING": True, "DATASET_DIR": str(root), "QUERY_PROCESSES": 0})
+    expected = local.test_client().post("/reconcile", data=batch).get_json()
+    assert expected["a"]["result"]
+    pooled = create_app({"TESTING": True, "DATASET_DIR": str(root), "QUERY_PROCESSES": 2})
+    try:
+        assert pooled.test_client().post("/reconcile", data=batch).get_json() == expected
+        one = pooled.test_client().get("/reconcile", query_string={"query": "Nuri Paşa"})
+        assert one.get_json() == expected["a"]
+    finally:
+        pooled.extensions["tarihkg"].pool.close()
+    hurried = create_app({"TESTING": True, "DATASET_DIR": str(root), "QUERY_PROCESSES": 2,
+                          "QUERY_TIMEOUT": 0.001})
+    try:
+        big = {"queries": json.dumps({f"q{i}": {"query": "Kafkas İslam Ordusu " * 20}
+                                      for i in range(500)})}
+        refused = hurried.test_client().post("/reconcile", data=big)
+        assert refused.status_code == 503
+        assert "limit" in refused.get_data(as_text=True)
+    finally:
+        hurried.extensions["tarihkg"].pool.close()
