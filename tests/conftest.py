@@ -43,7 +43,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory):
 
     root = copy_project(tmp_path_factory.mktemp("built"))
     project = Project(root)
-    summary = build(project)
+    summary = build(project, extracts=True)
     return project, summary
 
 

@@ -179,14 +179,13 @@ def test_qualifiers_and_structured_values_become_what_the_spec_says(tmp_path: Pa
     from rdflib import Literal, Namespace
     from rdflib.namespace import XSD
 
-    from tarihkg.annotate import load_inputs
-    from tarihkg.pipeline import rdfize_project
+    from tarihkg.pipeline import extract_stage, rdfize_stage
     from tarihkg.project import Project
 
     project = Project(copy_project(tmp_path))
     (project.facts_dir / "zz-q.yaml").write_text(MODELINE + "\n" + QUALIFIED, encoding="utf-8")
     jsonschema.validate(yaml.safe_load(QUALIFIED), json_schema())
-    ds = rdfize_project(project, load_inputs(project))
+    ds = rdfize_stage(project, extract_stage(project))
     def has(*triple: object) -> bool:
         return any(True for _ in ds.quads((*triple, None)))  # type: ignore[arg-type]
 
@@ -211,7 +210,8 @@ def test_a_side_of_the_wrong_class_and_a_wording_not_in_the_sentence_are_refused
 ) -> None:
     from conftest import copy_project
 
-    from tarihkg.annotate import check_anchors, load_inputs
+    from tarihkg.annotate import check_anchors
+    from tarihkg.pipeline import extract_stage
     from tarihkg.project import Project
 
     project = Project(copy_project(tmp_path))
@@ -219,7 +219,7 @@ def test_a_side_of_the_wrong_class_and_a_wording_not_in_the_sentence_are_refused
         "from_wording: 25 Aralık 1918 yılında", "from_wording: 26 Aralık"
     )
     (project.facts_dir / "zz-q.yaml").write_text(bad, encoding="utf-8")
-    inputs = load_inputs(project)
+    inputs = extract_stage(project)
     facts, problems = read_facts(project.facts_dir)
     assert not problems
     _, problems = check_anchors(facts, inputs.sources, inputs.registry)

@@ -312,3 +312,29 @@ def test_builds_are_versioned_and_data_build_points_at_the_newest(tmp_path: Path
     kept = sorted(p for p in project.builds_dir.iterdir())
     assert kept == sorted(seen[-KEEP_BUILDS:])
     assert (project.build_dir / "tarihkg.nq").is_file()
+
+
+@pytest.mark.parametrize("extracts", [False, True])
+def test_build_rewrites_committed_extracts_only_when_asked(
+    extracts: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """data/extracted/ is committed for review: `build` leaves it alone unless asked."""
+    from tarihkg import pipeline
+
+    class Stop(Exception):
+        pass
+
+    written: list[object] = []
+    inputs = pipeline.Inputs(raws={}, sources={}, registry={})
+    monkeypatch.setattr(pipeline, "extract_stage", lambda project: inputs)
+    monkeypatch.setattr(pipeline, "write_extracted",
+                        lambda project, got: written.append(got) or [])
+    monkeypatch.setattr(pipeline, "check_aliases", lambda registry, sources: [])
+
+    def stop(project: object, got: object) -> None:
+        raise Stop
+
+    monkeypatch.setattr(pipeline, "rdfize_stage", stop)
+    with pytest.raises(Stop):
+        pipeline.build(Project(Path("unused")), extracts=extracts, progress=lambda _: None)
+    assert written == ([inputs] if extracts else [])

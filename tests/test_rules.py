@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tarihkg.annotate import load_inputs
+from tarihkg.pipeline import extract_stage
 from tarihkg.project import Project
 from tarihkg.rules import Candidate, find_candidates
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def raw_candidates() -> list[Candidate]:
     """Every candidate of both texts, before curated facts of the same sentence remove any."""
-    inputs = load_inputs(Project(ROOT))
+    inputs = extract_stage(Project(ROOT))
     return [
         c for sid in sorted(inputs.sources)
         for c in find_candidates(inputs.sources[sid], inputs.registry)

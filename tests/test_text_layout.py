@@ -62,7 +62,7 @@ def test_a_footnote_without_its_marker_is_reported() -> None:
 
 
 def test_the_build_stage_warns_with_file_and_line(tmp_path: Path) -> None:
-    from tarihkg.annotate import load_inputs
+    from tarihkg.pipeline import extract_stage
     from tarihkg.project import Project
 
     root = copy_project(tmp_path)
@@ -73,7 +73,7 @@ def test_the_build_stage_warns_with_file_and_line(tmp_path: Path) -> None:
             "  - {id: 009_x, file: 009_x.txt, language: tr, licence: test, journal: unknown,\n"
             "     volume: unknown, issue: unknown, pages: unknown, year: unknown}\n"
         )
-    inputs = load_inputs(Project(root))
+    inputs = extract_stage(Project(root))
     assert [w for w in inputs.warnings if "009_x" in w] == [
         f"{text}:1: a 'sentence' of 270 words: the text may lack sentence punctuation "
         "(the splitter ends sentences at . ! ? …)"

@@ -6,30 +6,22 @@ occurrence keeps code-point offsets into the original file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from tarihkg.curation import (
     Entity,
     Fact,
     SourceMeta,
-    check_minted,
     first_problem,
-    load_registry,
-    load_sources_meta,
 )
-from tarihkg.errors import CurationError, SourceError
+from tarihkg.errors import CurationError
 from tarihkg.factspec import SPEC, WORDINGS, is_a, object_classes
 from tarihkg.names import DATASET
-from tarihkg.project import Project, write_atomic
 from tarihkg.text.citations import Citation, find_citations
 from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
-from tarihkg.text.extract import extract_source, read_source
-from tarihkg.text.layout import layout_warnings
 from tarihkg.text.mentions import LexEntry, Lexicon, find_mentions
 from tarihkg.text.model import ExtractedSource, Sentence
 from tarihkg.text.turkish import tr_casefold
@@ -365,68 +357,3 @@ def check_aliases(
         if not anchored:
             problems.append(f"{ent.path}:{ent.line}: {ent.id} is mentioned nowhere in the texts")
     return problems
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything the build reads, loaded and checked."""
-
-    raws: dict[str, str]
-    sources: dict[str, AnnotatedSource]
-    registry: dict[str, Entity]
-    warnings: tuple[str, ...] = ()
-
-
-def load_inputs(project: Project) -> Inputs:
-    """Stage 1: read every source (strict UTF-8, with metadata), clean and segment it, annotate it;
-    a layout the splitter does not understand is a warning (text.layout)."""
-    metas = load_sources_meta(project.sources_yaml)
-    files = sorted(p for p in project.sources_dir.glob("*.txt"))
-    by_file = {m.file: m for m in metas.values()}
-    for path in files:
-        if path.name not in by_file:
-            raise SourceError(
-                f"no metadata for {path.name} in sources.yaml (id, file, language, licence)",
-                path=path,
-            )
-    registry = load_registry(project.entities_dir)
-    check_minted(registry, project.minted_file)
-    lexicon = build_lexicon(registry)
-    raws: dict[str, str] = {}
-    sources: dict[str, AnnotatedSource] = {}
-    warnings: list[str] = []
-    for meta in sorted(metas.values(), key=lambda m: m.id):
-        path = project.sources_dir / meta.file
-        if not path.exists():
-            raise SourceError(
-                f"sources.yaml names {meta.file}, which is not in {project.sources_dir}",
-                path=project.sources_yaml,
-            )
-        if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
-            raise SourceError(
-                "the text differs from the sha256 in sources.yaml: source texts are never edited "
-                "(clean them in code; for a new edition, add it as a new source)",
-                path=path,
-            )
-        raw = read_source(path)
-        extracted = extract_source(meta.id, raw)
-        if not extracted.sentences:
-            raise SourceError("no sentences found in the text", path=path)
-        warnings += [f"{path}:{w.line}: {w.message}" for w in layout_warnings(raw, extracted)]
-        raws[meta.id] = raw
-        sources[meta.id] = annotate_source(meta, extracted, lexicon)
-    return Inputs(raws, sources, registry, tuple(warnings))
-
-
-def write_extracted(project: Project, inputs: Inputs) -> list[Path]:
-    """Stage-1 artefacts for reviewers: data/extracted/{id}.json (layout) and {id}.annotations.json."""
-    written = []
-    for sid, src in inputs.sources.items():
-        for suffix, payload in (
-            (".json", src.extracted.to_json()),
-            (".annotations.json", src.to_json()),
-        ):
-            out = project.extracted_dir / f"{sid}{suffix}"
-            write_atomic(out, payload + "\n")
-            written.append(out)
-    return written

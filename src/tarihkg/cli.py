@@ -44,11 +44,11 @@ def _project(args: argparse.Namespace):  # noqa: ANN202 - pipeline imported lazi
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Read, clean, segment and annotate the sources; write data/extracted/."""
-    from tarihkg.annotate import load_inputs, write_extracted
+    from tarihkg.pipeline import extract_stage, write_extracted
 
     project = _project(args)
     t0 = time.perf_counter()
-    inputs = load_inputs(project)
+    inputs = extract_stage(project)
     for path in write_extracted(project, inputs):
         _progress(f"wrote {path.relative_to(project.root)}")
     n = sum(len(s.sentences) for s in inputs.sources.values())
@@ -58,17 +58,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rdfized(args: argparse.Namespace):  # noqa: ANN202
+def _rdfized(args: argparse.Namespace, *, reuse: bool):  # noqa: ANN202
+    """The project and its stage-2 graphs: read from data/work/rdfized.nq when ``reuse`` and
+    it is there (what `tarihkg rdfize` wrote), else made now."""
     from rdflib import Dataset
 
-    from tarihkg.annotate import load_inputs
-    from tarihkg.pipeline import rdfize_project
+    from tarihkg.pipeline import extract_stage, rdfize_stage
 
     project = _project(args)
     path = project.work_dir / WORK_RDF
-    if getattr(args, "fresh", True) or not path.exists():
-        ds = rdfize_project(project, load_inputs(project))
-        return project, ds
+    if not reuse or not path.exists():
+        return project, rdfize_stage(project, extract_stage(project))
     ds = Dataset()
     ds.parse(path, format="nquads")
     return project, ds
@@ -79,7 +79,7 @@ def cmd_rdfize(args: argparse.Namespace) -> int:
     from tarihkg.pipeline import serialize_nquads
     from tarihkg.project import write_atomic
 
-    project, ds = _rdfized(args)
+    project, ds = _rdfized(args, reuse=False)
     out = project.work_dir / WORK_RDF
     write_atomic(out, serialize_nquads(ds))
     _progress(f"wrote {out.relative_to(project.root)} ({len(ds)} quads)")
@@ -91,8 +91,7 @@ def cmd_reason(args: argparse.Namespace) -> int:
     from tarihkg.pipeline import load_ontology, reason_stage
     from tarihkg.project import write_atomic
 
-    args.fresh = False
-    project, ds = _rdfized(args)
+    project, ds = _rdfized(args, reuse=True)
     t0 = time.perf_counter()
     inferred = reason_stage(ds, load_ontology(project))
     out = project.work_dir / WORK_INFERRED
@@ -106,13 +105,11 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
 def cmd_candidates(args: argparse.Namespace) -> int:
     """Run the candidate rules; write graph/candidates (proposals, never facts) to data/work/candidates.nt."""
-    from tarihkg.annotate import load_inputs
-    from tarihkg.pipeline import candidates_stage
+    from tarihkg.pipeline import candidates_stage, extract_stage
     from tarihkg.project import write_atomic
 
-    args.fresh = False
-    project, ds = _rdfized(args)
-    graph = candidates_stage(ds, project, load_inputs(project))
+    project, ds = _rdfized(args, reuse=True)
+    graph = candidates_stage(ds, project, extract_stage(project))
     out = project.work_dir / WORK_CANDIDATES
     write_atomic(out, graph.serialize(format="nt"))
     _progress(f"{len(graph)} candidate triples -> {out.relative_to(project.root)}")
@@ -125,8 +122,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from tarihkg.pipeline import load_ontology, validate_stage
     from tarihkg.project import write_atomic
 
-    args.fresh = False
-    project, ds = _rdfized(args)
+    project, ds = _rdfized(args, reuse=True)
     for name, work in (("inferred", WORK_INFERRED), ("candidates", WORK_CANDIDATES)):
         path = project.work_dir / work
         if path.exists():
@@ -143,11 +139,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Run every stage and replace data/build/ atomically (a failed build leaves the old one)."""
+    """Run every stage and replace data/build/ atomically (a failed build leaves the old one);
+    data/extracted/ only with --extracts."""
     from tarihkg.pipeline import build
 
     project = _project(args)
-    summary = build(project, progress=_progress)
+    summary = build(project, extracts=args.extracts, progress=_progress)
     total = sum(summary.triples_per_graph.values())
     _progress(
         f"built {total} quads in {len(summary.triples_per_graph)} named graphs -> data/build/"
@@ -349,6 +346,10 @@ def make_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=(func.__doc__ or "").strip(), description=func.__doc__)
         p.set_defaults(func=func)
+        if func is cmd_build:
+            p.add_argument("--extracts", action="store_true",
+                           help="also rewrite data/extracted/ (committed for review; "
+                                "`tarihkg extract` does only that)")
     p = sub.add_parser(
         "new-source", help=(cmd_new_source.__doc__ or "").split("\n")[0],
         description=cmd_new_source.__doc__,

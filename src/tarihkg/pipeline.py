@@ -1,12 +1,17 @@
 """Project files -> data/build/: extract+annotate -> rdfize -> reason -> candidates -> validate -> load.
 
-`build` runs them all and stops at the first failing stage. The build directory is replaced
-atomically: everything is written to a sibling temp directory which is swapped in only when
-every stage has passed, so a failed build leaves the previous good one in place.
+One function per stage, each named ``{stage}_stage`` with its input and output in its signature:
+`extract_stage` (project -> `Inputs`), `rdfize_stage` (`Inputs` -> named graphs),
+`reason_stage` (graphs -> graph/inferred), `candidates_stage` (-> graph/candidates),
+`validate_stage` (-> SHACL report), `load_stage` (-> data/build/). The CLI's subcommands are thin
+wrappers over them. `build` runs them all and stops at the first failing stage. The build
+directory is replaced atomically: everything is written to a sibling temp directory which is
+swapped in only when every stage has passed, so a failed build leaves the previous good one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -23,11 +28,17 @@ from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from tarihkg import store
-from tarihkg.annotate import Inputs, anchor_facts, check_aliases, load_inputs, write_extracted
+from tarihkg.annotate import (
+    AnnotatedSource,
+    anchor_facts,
+    annotate_source,
+    build_lexicon,
+    check_aliases,
+)
 from tarihkg.conflicts import conflict_graph, name_claims
-from tarihkg.curation import load_facts
+from tarihkg.curation import Entity, check_minted, load_facts, load_registry, load_sources_meta
 from tarihkg.dumps import write_dumps
-from tarihkg.errors import DataInvalidError, ValidationError
+from tarihkg.errors import DataInvalidError, SourceError, ValidationError
 from tarihkg.graphs import union_graph
 from tarihkg.iri import Minter
 from tarihkg.layout import BuildLayout
@@ -41,11 +52,14 @@ from tarihkg.project import (
 from tarihkg.rdfize import rdfize_dataset, wikidata_candidates_graph
 from tarihkg.reason import reason_dataset
 from tarihkg.rules import candidates_graph
+from tarihkg.text.extract import extract_source, read_source
+from tarihkg.text.layout import layout_warnings
 from tarihkg.validate import load_shapes, validate_graph
 
 log = logging.getLogger(__name__)
 
 KEEP_BUILDS = 3  # finished builds kept in data/builds/: the served one and those still read
+
 
 @dataclass
 class BuildSummary:
@@ -86,14 +100,82 @@ def _stage(
     progress(f"{name}: done in {dt:.1f} s")
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the build reads, loaded and checked."""
+
+    raws: dict[str, str]
+    sources: dict[str, AnnotatedSource]
+    registry: dict[str, Entity]
+    warnings: tuple[str, ...] = ()
+
+
+def extract_stage(project: Project) -> Inputs:
+    """Stage 1 (project files -> `Inputs`): read every source (strict UTF-8, with metadata),
+    clean and segment it, annotate it; a layout the splitter does not understand is a warning
+    (text.layout)."""
+    metas = load_sources_meta(project.sources_yaml)
+    files = sorted(p for p in project.sources_dir.glob("*.txt"))
+    by_file = {m.file: m for m in metas.values()}
+    for path in files:
+        if path.name not in by_file:
+            raise SourceError(
+                f"no metadata for {path.name} in sources.yaml (id, file, language, licence)",
+                path=path,
+            )
+    registry = load_registry(project.entities_dir)
+    check_minted(registry, project.minted_file)
+    lexicon = build_lexicon(registry)
+    raws: dict[str, str] = {}
+    sources: dict[str, AnnotatedSource] = {}
+    warnings: list[str] = []
+    for meta in sorted(metas.values(), key=lambda m: m.id):
+        path = project.sources_dir / meta.file
+        if not path.exists():
+            raise SourceError(
+                f"sources.yaml names {meta.file}, which is not in {project.sources_dir}",
+                path=project.sources_yaml,
+            )
+        if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
+            raise SourceError(
+                "the text differs from the sha256 in sources.yaml: source texts are never edited "
+                "(clean them in code; for a new edition, add it as a new source)",
+                path=path,
+            )
+        raw = read_source(path)
+        extracted = extract_source(meta.id, raw)
+        if not extracted.sentences:
+            raise SourceError("no sentences found in the text", path=path)
+        warnings += [f"{path}:{w.line}: {w.message}" for w in layout_warnings(raw, extracted)]
+        raws[meta.id] = raw
+        sources[meta.id] = annotate_source(meta, extracted, lexicon)
+    return Inputs(raws, sources, registry, tuple(warnings))
+
+
+def write_extracted(project: Project, inputs: Inputs) -> list[Path]:
+    """Stage 1's artefacts for reviewers, committed and so written only when asked:
+    data/extracted/{id}.json (layout) and {id}.annotations.json."""
+    written = []
+    for sid, src in inputs.sources.items():
+        for suffix, payload in (
+            (".json", src.extracted.to_json()),
+            (".annotations.json", src.to_json()),
+        ):
+            out = project.extracted_dir / f"{sid}{suffix}"
+            write_atomic(out, payload + "\n")
+            written.append(out)
+    return written
+
+
 def load_ontology(project: Project) -> Graph:
     g = Graph()
     g.parse(project.ontology_file, format="turtle")
     return g
 
 
-def rdfize_project(project: Project, inputs: Inputs) -> Dataset:
-    """Stage 2: curation files checked against the texts, then everything as named graphs."""
+def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
+    """Stage 2 (`Inputs` + curated facts -> the named graphs): the facts are checked against
+    the texts, then everything becomes one named graph per source plus curation and ontology."""
     facts = load_facts(project.facts_dir)
     anchored = anchor_facts(facts, inputs.sources, inputs.registry)
     minter = Minter()
@@ -114,7 +196,8 @@ def rdfize_project(project: Project, inputs: Inputs) -> Dataset:
 
 
 def reason_stage(ds: Dataset, ontology: Graph) -> Graph:
-    """Stage 3: HermiT finds the ontology + data consistent; its inferences go to graph/inferred."""
+    """Stage 3 (graphs + ontology -> ``graph/inferred``, added to ``ds``): HermiT finds the
+    ontology and data consistent; its inferences go to their own graph."""
     result = reason_dataset(ds, ontology=ontology, minter=Minter())
     inferred = ds.graph(Minter().graph("inferred"))
     inferred += result.inferred
@@ -222,17 +305,19 @@ def load_stage(ds: Dataset, project: Project, *, report: str, summary: BuildSumm
 
 
 def build(
-    project: Project, *, progress: Callable[[str], None] = log.info
+    project: Project, *, extracts: bool = False, progress: Callable[[str], None] = log.info
 ) -> BuildSummary:
-    """Run every stage; the first failure raises and leaves the previous build untouched."""
+    """Run every stage; the first failure raises and leaves the previous build untouched.
+    ``data/extracted/`` is committed for review, so it is rewritten only with ``extracts``."""
     summary = BuildSummary()
     with _stage("[1/6] extract", summary, progress):
-        inputs = load_inputs(project)
-        write_extracted(project, inputs)
+        inputs = extract_stage(project)
+        if extracts:
+            write_extracted(project, inputs)
         summary.warnings.extend(inputs.warnings)
         summary.warnings.extend(check_aliases(inputs.registry, inputs.sources))
     with _stage("[2/6] rdfize", summary, progress):
-        ds = rdfize_project(project, inputs)
+        ds = rdfize_stage(project, inputs)
         ontology = load_ontology(project)
     with _stage("[3/6] reason (owlready2 + HermiT)", summary, progress):
         reason_stage(ds, ontology)
