@@ -1,25 +1,25 @@
-"""Shared fixtures: the real ontology and shapes (session-scoped), a built copy of the project,
-and the Flask app/client from the factory."""
+"""Shared fixtures: the real ontology and shapes (session-scoped), one built copy of the project
+shared by every test that needs a full build (those are marked ``slow``), and the Flask
+app/client from the factory. Helpers that are not fixtures live in tests/helpers.py."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, S000, S002, SOURCES, copy_project
 from rdflib import Graph
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-SOURCES = ROOT / "data" / "sources"
-SOURCE_IDS = ("000_539a70a237dcfef4", "002_afd972166be37c54")
+SOURCE_IDS = (S000, S002)
+#: Fixtures that pay for the session's full build (HermiT included): a test using one is slow.
+BUILD_FIXTURES = {"built_project", "build_dir", "built_app", "built_client"}
 
 
-def copy_project(target: Path) -> Path:
-    """A private copy of the project's inputs (sources, curation, ontology, shapes) to build in."""
-    for sub in ("data/sources", "data/curation", "ontology", "shapes"):
-        shutil.copytree(ROOT / sub, target / sub)
-    return target
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the full build ``slow`` (``-m "not slow"`` skips them)."""
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

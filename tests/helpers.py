@@ -1,15 +1,36 @@
-"""Shared test helpers: the two source texts as the text stage's later steps see them."""
+"""Shared test helpers (no test module imports another; they import from here): the two source
+texts as the text stage's later steps see them, a private copy of the project, the sample
+dataset and its reference reading, a real server (`serve`, `oxigraph serve`) on a free loopback
+port, one SPARQL request."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+import server
+import tarihkg
+from tarihkg.names import BASE, GRAPH_NS, ONTOLOGY_NS
+from tarihkg.store import build_store
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
 S000, S002 = "000_539a70a237dcfef4", "002_afd972166be37c54"
@@ -41,3 +62,163 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_S = 15
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def copy_project(target: Path) -> Path:
+    """A private copy of the project's inputs (sources, curation, ontology, shapes) to build in."""
+    for sub in ("data/sources", "data/curation", "ontology", "shapes"):
+        shutil.copytree(ROOT / sub, target / sub)
+    return target
+
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "server" / "sample.nq"
+
+
+@cache
+def sample_reference() -> Dataset:
+    """The sample dataset as rdflib reads it: the reference other tests check answers against."""
+    ds = Dataset(default_union=True)
+    ds.parse(SAMPLE, format="nquads")
+    return ds
+
+
+@cache
+def sample_sizes() -> dict[str, int]:
+    """Triples per named graph of the sample dataset."""
+    return {str(g.identifier): len(g) for g in sample_reference().graphs() if len(g)}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read()
+
+
+@contextmanager
+def running_server(root: Path, *, env: dict[str, str] | None = None, threads: int = 4,
+                   project: Path | None = None) -> Iterator[tuple[str, Path]]:
+    """`serve` over the dataset in ``root`` on a free loopback port, in its own process group
+    (or, given ``project``, the command `tarihkg serve` over its data/build/); yields the base
+    URL and the log file, then stops it and checks it stopped cleanly."""
+    port = free_port()
+    log_path = root / "server.log"
+    paths = [str(Path(tarihkg.__file__).resolve().parents[1]),
+             str(Path(server.__file__).resolve().parents[1])]
+    full_env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join(paths)}
+    code = ("from pathlib import Path\nfrom server.serve import serve\n"
+            f"serve(host='127.0.0.1', port={port}, dataset_dir=Path({str(root)!r}), "
+            f"threads={threads})\n")
+    if project is not None:
+        args = ["--root", str(project), "serve", "--port", str(port), "--threads", str(threads)]
+        code = f"from tarihkg.cli import main\nraise SystemExit(main({args!r}))\n"
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=log_file,
+                                stderr=subprocess.STDOUT, env=full_env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            try:
+                if get(base + "/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("server did not start:\n" + log_path.read_text(errors="replace"))
+            time.sleep(0.1)
+        yield base, log_path
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        _reap_group(proc.pid)
+    assert proc.returncode == 0, log_path.read_text(errors="replace")
+    # regression: a store handle opened before the fork made workers die with SIGSEGV on exit
+    assert "SIGSEGV" not in log_path.read_text(errors="replace")
+
+
+def _reap_group(pgid: int) -> None:
+    """Fail if any process of the server's group (a query process) outlives it by 5 s."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(pgid, signal.SIGKILL)
+    pytest.fail("query processes outlived the server")
+
+
+def sample_dataset(root: Path) -> Path:
+    """The sample N-Quads and its store in ``root``."""
+    shutil.copy(SAMPLE, root / "tarihkg.nq")
+    build_store(root / "tarihkg.nq", root / "store")
+    return root
+
+
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """`oxigraph serve` on a free loopback port over ``location``; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("oxigraph serve did not start")
+                time.sleep(0.1)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def send(base: str, query: str | None = None, *, method: str = "GET", body: bytes | None = None,
+         content_type: str | None = None, params: list[tuple[str, str]] | None = None,
+         ) -> tuple[int, str, float]:
+    """One request; ``(status, body text, seconds)``."""
+    pairs = list(params or [])
+    if query is not None:
+        pairs.insert(0, ("query", query))
+    url = base + "/sparql" + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
+    request = urllib.request.Request(url, data=body, method=method)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, text = response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        status, text = exc.code, exc.read().decode("utf-8", "replace")
+    return status, text, time.monotonic() - started
+
+
+#: Two named graphs sharing one triple, plus one in graph/candidates: the default graph must hold
+#: the shared triple once and the candidate not at all.
+SHARED_TRIPLE = f"<{BASE}resource/x> <{ONTOLOGY_NS}p> \"1\""
+DUPLICATED = (
+    f"{SHARED_TRIPLE} <{GRAPH_NS}000_539a70a237dcfef4> .\n"
+    f"{SHARED_TRIPLE} <{GRAPH_NS}002_afd972166be37c54> .\n"
+    f"<{BASE}resource/x> <{ONTOLOGY_NS}q> <{BASE}resource/y> <{GRAPH_NS}002_afd972166be37c54> .\n"
+    f"<{BASE}resource/x> <{ONTOLOGY_NS}candidate> <{BASE}resource/z> <{GRAPH_NS}candidates> .\n"
+)

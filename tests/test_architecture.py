@@ -155,3 +155,13 @@ def test_names_are_written_in_one_place(text: str, home: set[str]) -> None:
     holders = {p.relative_to(ROOT).as_posix() for p in CODE
                if any(text in s for s in code_strings(p))}
     assert holders == home
+
+
+TESTS = ROOT / "tests"
+
+
+@pytest.mark.parametrize("path", sorted(TESTS.glob("*.py")), ids=lambda p: p.name)
+def test_no_test_module_imports_another(path: Path) -> None:
+    """Shared code lives in tests/helpers.py (plain helpers) or conftest.py (fixtures)."""
+    bad = {m for m in imports(path) if top(m).startswith("test_") or top(m) == "conftest"}
+    assert not bad, f"{path.name} imports {sorted(bad)}"

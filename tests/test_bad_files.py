@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from helpers import copy_project
 
 from tarihkg.cli import main
 from tarihkg.curation import load_yaml

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from helpers import copy_project
 
 from tarihkg.cli import main
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 from pathlib import Path
 
 import pytest
 from helpers import S000, S002, cleaned
 
-from tarihkg.text import citations
 from tarihkg.text.citations import (
     KNOWN_VARIANTS,
     RecordRef,
@@ -70,11 +68,6 @@ RECORDS = {
     },
     S002: set(),
 }
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(citations)
-    assert result.attempted > 0 and result.failed == 0
 
 
 @pytest.mark.parametrize("sid", [S000, S002])

@@ -93,7 +93,7 @@ def test_stage_commands_write_their_artefacts(
     assert "consistent" in err and "conforms" in err
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -105,7 +105,7 @@ def test_serve_answers_the_count_of_the_built_dataset(
     """`tarihkg serve` (waitress, not Flask's dev server) over the real build: a SPARQL client's
     COUNT of all quads equals the lines of data/build/tarihkg.nq."""
     project, _ = built_project
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [
             str(TARIHKG),

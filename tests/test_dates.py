@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import doctest
 from pathlib import Path
 
 import pytest
 from helpers import S000, S002, cleaned, sentence
 
-from tarihkg.text import dates
 from tarihkg.text.dates import DateExpr, correct_year, find_dates, resolve_dates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,11 +19,6 @@ PERIOD = (1917, 1921)
 def only(text: str, **options: int) -> DateExpr:
     (d,) = find_dates(text, **options)  # type: ignore[arg-type]
     return d
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(dates)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_inventory_of_both_sources() -> None:

@@ -191,11 +191,3 @@ def test_cli_export_writes_a_file(built_project, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").startswith("@comment{")
     assert main(["--root", str(project.root), "export", "--format", "rdf"]) == 2
 
-
-def test_doctests_of_the_exports() -> None:
-    import doctest
-
-    import tarihkg.export
-
-    result = doctest.testmod(tarihkg.export)
-    assert result.attempted >= 3 and result.failed == 0

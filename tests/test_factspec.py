@@ -175,7 +175,7 @@ QUALIFIED = """\
 
 def test_qualifiers_and_structured_values_become_what_the_spec_says(tmp_path: Path) -> None:
     """from/until time spans, side, role and a quantity node, as factspec maps them."""
-    from conftest import copy_project
+    from helpers import copy_project
     from rdflib import Literal, Namespace
     from rdflib.namespace import XSD
 
@@ -208,7 +208,7 @@ def test_qualifiers_and_structured_values_become_what_the_spec_says(tmp_path: Pa
 def test_a_side_of_the_wrong_class_and_a_wording_not_in_the_sentence_are_refused(
     tmp_path: Path,
 ) -> None:
-    from conftest import copy_project
+    from helpers import copy_project
 
     from tarihkg.annotate import check_anchors
     from tarihkg.pipeline import extract_stage

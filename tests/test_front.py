@@ -82,7 +82,7 @@ def test_dumps_download_as_gzip_files_that_verify(built_client) -> None:
 
 def test_void_names_both_articles_version_and_loadable_dumps(build_dir) -> None:
     import rdflib
-    from test_server_live import running_server
+    from helpers import running_server
 
     with running_server(build_dir, threads=2) as (base, _log):
         void = rdflib.Graph().parse(f"{base}/.well-known/void", format="turtle")

@@ -226,10 +226,3 @@ def test_candidates_for_a_person_a_treaty_and_a_unit_rank_the_look_alike_lower(
     assert years in (link.description_seen or "")
     assert look_alike in (link.note or ""), "the reviewer sees what ranked lower"
 
-
-def test_doctests_of_the_linker() -> None:
-    import doctest
-
-    import tarihkg.link
-
-    assert doctest.testmod(tarihkg.link).failed == 0

@@ -9,8 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_remote_store import SIZES, oxigraph_server
-from test_server_live import SAMPLE, _free_port
+from helpers import SAMPLE, free_port, oxigraph_server, sample_sizes
 
 from tarihkg.cli import main
 
@@ -28,15 +27,15 @@ def per_graph(base: str) -> dict[str, int]:
 def test_load_sends_every_graph_once(tmp_path: Path) -> None:
     with oxigraph_server(tmp_path / "ox") as base:
         assert main(["load", "--to", base + "/store", "--dataset", str(SAMPLE)]) == 0
-        assert per_graph(base) == SIZES
+        assert per_graph(base) == sample_sizes()
         assert main(["load", "--to", base + "/store", "--dataset", str(SAMPLE)]) == 0
-        assert per_graph(base) == SIZES  # PUT replaces: nothing doubled
+        assert per_graph(base) == sample_sizes()  # PUT replaces: nothing doubled
 
 
 def test_load_errors_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load", "--to", "ftp://x", "--dataset", str(SAMPLE)]) == 2
     assert "http(s)://" in capsys.readouterr().err
-    assert main(["load", "--to", f"http://127.0.0.1:{_free_port()}/store",
+    assert main(["load", "--to", f"http://127.0.0.1:{free_port()}/store",
                  "--dataset", str(SAMPLE)]) == 3
     assert "did not answer" in capsys.readouterr().err
     assert main(["load", "--to", "http://127.0.0.1:1/store",
@@ -45,7 +44,7 @@ def test_load_errors_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_the_remote_default_graph_is_the_set_of_reviewed_triples(tmp_path: Path) -> None:
     """The remote path answers like the embedded store: distinct triples, no candidates."""
-    from test_store import DUPLICATED
+    from helpers import DUPLICATED
 
     from tarihkg.store import open_store
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 from helpers import S000, S002, cleaned, sentence
 
 from tarihkg.errors import CurationError
-from tarihkg.text import mentions
 from tarihkg.text.mentions import LexEntry, Lexicon, MentionMatch, find_mentions
 from tarihkg.text.turkish import tr_lower, tr_upper
 
@@ -75,11 +73,6 @@ def assert_offsets(text: str, found: list[MentionMatch], surfaces: list[str]) ->
         start = text.index(surface, pos)
         assert (m.start, m.end, m.surface) == (start, start + len(surface), surface)
         pos = m.end
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(mentions)
-    assert result.attempted > 0 and result.failed == 0
 
 
 # Full sentences with every mention of a lexicon entity listed by hand, in order.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_project
+from helpers import copy_project
 
 from tarihkg.cli import main
 from tarihkg.curation import load_sources_meta

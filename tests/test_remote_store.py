@@ -5,18 +5,11 @@ refusals, and the app served over it."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_server_live import SAMPLE, _free_port, sample_reference
+from helpers import SAMPLE, free_port, oxigraph_server, sample_reference, sample_sizes
 
 from server import create_app
 from tarihkg.load import load_dataset
@@ -35,36 +28,11 @@ TKG = B + "ontology#"
 CURATION = B + "graph/curation"
 G000 = B + "graph/000_539a70a237dcfef4"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 
 REF = sample_reference()
 DISTINCT = len(set(REF.triples((None, None, None))))
-SIZES = {str(g.identifier): len(g) for g in REF.graphs() if len(g)}
-
-
-@contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """`oxigraph serve` on a free loopback port over ``location``; yields its base URL."""
-    port = _free_port()
-    proc = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("oxigraph serve did not start")
-                time.sleep(0.1)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
+SIZES = sample_sizes()
 
 
 def count(store, query: str = COUNT, **options) -> int:
@@ -121,7 +89,7 @@ def test_refusals_are_the_same(remote: str) -> None:
 
 
 def test_a_dead_remote_is_a_clear_error() -> None:
-    store = RemoteStore(f"http://127.0.0.1:{_free_port()}/query", timeout_s=2)
+    store = RemoteStore(f"http://127.0.0.1:{free_port()}/query", timeout_s=2)
     with pytest.raises(RemoteStoreError) as info:
         store.query(COUNT, default_graph_union=False)
     assert "did not answer" in info.value.message

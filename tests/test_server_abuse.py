@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_server_live import running_server, sample_dataset
+from helpers import running_server, sample_dataset, send
 
 from server.executor import ExecutorSettings, QueryPool
 from server.sparql import Limits, Operation
@@ -74,26 +74,6 @@ def live(tmp_path_factory: pytest.TempPathFactory, listeners) -> Iterator[str]:
     root = sample_dataset(tmp_path_factory.mktemp("abuse"))
     with running_server(root, env=env, threads=4) as (base, _):
         yield base
-
-
-def send(base: str, query: str | None = None, *, method: str = "GET", body: bytes | None = None,
-         content_type: str | None = None, params: list[tuple[str, str]] | None = None,
-         ) -> tuple[int, str, float]:
-    """One request; ``(status, body text, seconds)``."""
-    pairs = list(params or [])
-    if query is not None:
-        pairs.insert(0, ("query", query))
-    url = base + "/sparql" + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
-    request = urllib.request.Request(url, data=body, method=method)
-    if content_type:
-        request.add_header("Content-Type", content_type)
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, text = response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        status, text = exc.code, exc.read().decode("utf-8", "replace")
-    return status, text, time.monotonic() - started
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
+from helpers import running_server, sample_dataset, sample_reference, send
 from rdflib import URIRef
-from test_server_abuse import send
-from test_server_live import running_server, sample_dataset, sample_reference
 
 from tarihkg.names import BASE
 

@@ -12,8 +12,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from test_server_abuse import send
-from test_server_live import running_server, sample_dataset
+from helpers import running_server, sample_dataset, send
 
 from server.executor import MEMORY_BODY_BYTES, ExecutorSettings, QueryPool
 from server.sparql import Limits, Operation
@@ -291,7 +290,7 @@ def test_a_new_build_is_taken_up_while_serving_and_every_answer_comes_from_one(
     """data/build is a link that a build swaps (`point_link`): the running server takes the new
     build up within seconds, without a restart; every answer in between is the old count or the
     new one; the old build's query processes are closed after their last reader."""
-    from test_server_live import SAMPLE
+    from helpers import SAMPLE
 
     from tarihkg.project import point_link
     from tarihkg.store import build_store

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import csv
-import doctest
-import importlib
 import io
 import json
 import logging
@@ -631,14 +629,6 @@ def test_format_table_lookups_agree() -> None:
     for group in ([f for f in FORMATS if f.is_rdf], [f for f in FORMATS if not f.is_rdf]):
         names = [n for f in group for n in {f.name, f.extension, *f.media_types, *f.other_names}]
         assert len(names) == len(set(names)), names
-
-
-@pytest.mark.parametrize("name", ["tarihkg.formats", "server.negotiation", "server.errors",
-                                  "server.iris", "server.lang", "server.examples", "server.executor",
-                                  "tarihkg.store", "tarihkg.load", "server.sparql"])
-def test_doctests(name: str) -> None:
-    result = doctest.testmod(importlib.import_module(name))
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_the_host_header_is_never_echoed(dataset_dir: Path) -> None:

@@ -9,9 +9,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers import DUPLICATED
 from rdflib import Dataset
 
 from tarihkg.errors import InputError
+from tarihkg.names import BASE
 from tarihkg.store import (
     QueryRefusedError,
     QuerySyntaxError,
@@ -22,7 +24,7 @@ from tarihkg.store import (
 )
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "server" / "sample.nq"
-B = "https://w3id.org/tarihkg/"
+B = BASE
 TKG = B + "ontology#"
 CURATION = B + "graph/curation"
 G000 = B + "graph/000_539a70a237dcfef4"
@@ -229,13 +231,6 @@ def test_from_is_read_from_the_parse() -> None:
         "SELECT * { ?s ?p ?o }")
 
 
-SHARED_TRIPLE = f"<{B}resource/x> <{TKG}p> \"1\""
-DUPLICATED = (
-    f"{SHARED_TRIPLE} <{G000}> .\n"
-    f"{SHARED_TRIPLE} <{G002}> .\n"
-    f"<{B}resource/x> <{TKG}q> <{B}resource/y> <{G002}> .\n"
-    f"<{B}resource/x> <{TKG}candidate> <{B}resource/z> <{B}graph/candidates> .\n"
-)
 
 
 @pytest.mark.parametrize("where", ["on-disk", "in-memory"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES, copy_project
+from helpers import SOURCES, copy_project
 
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings

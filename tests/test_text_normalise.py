@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
 import unicodedata
 
 import pytest
 
-import tarihkg.text.normalise
-import tarihkg.text.segment
 from tarihkg.text.normalise import normalise_chunks, normalise_text
 
 S000 = "000_539a70a237dcfef4"
@@ -85,10 +82,3 @@ def test_hyphen_rule_applies_across_chunks() -> None:
     raw = "kuvvet–\n[LIFTED]\nlerini"
     n = normalise_chunks(raw, [(0, 8), (raw.index("lerini"), len(raw))])
     assert n.text == "kuvvetlerini"
-
-
-@pytest.mark.parametrize("module", [tarihkg.text.normalise, tarihkg.text.segment])
-def test_doctests(module: object) -> None:
-    result = doctest.testmod(module)  # type: ignore[arg-type]
-    assert result.attempted > 0
-    assert result.failed == 0

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from helpers import copy_project
 
 from tarihkg.store import open_store
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 import unicodedata
 from functools import cache
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tarihkg.text import turkish
 from tarihkg.text.turkish import (
     APOSTROPHES,
     fold_diacritics,
@@ -31,11 +29,6 @@ def cleaned(source_id: str) -> str:
     """A source as the text stage hands it over: NFC, lines joined with one space."""
     raw = (SOURCES / f"{source_id}.txt").read_text(encoding="utf-8")
     return re.sub(r"[ \t]*\n[ \t]*", " ", unicodedata.normalize("NFC", raw))
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(turkish)
-    assert result.attempted > 0 and result.failed == 0
 
 
 @pytest.mark.parametrize(
