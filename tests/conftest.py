@@ -15,6 +15,11 @@ SOURCE_IDS = (S000, S002)
 BUILD_FIXTURES = {"built_project", "build_dir", "built_app", "built_client"}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--rewrite-golden", action="store_true",
+                     help="write the golden graphs of tests/test_golden.py from this build")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses the full build ``slow`` (``-m "not slow"`` skips them)."""
     for item in items:
