@@ -36,6 +36,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "places": ("Place", "Yerler", "Places"),
     "polities": ("Polity", "Devletler", "Polities"),
     "organizations": ("Organization", "Kuruluşlar", "Organizations"),
+    "vessels": ("Vessel", "Gemiler", "Vessels"),
     "works": ("CitedWork", "Atıf yapılan eserler", "Cited works"),
     "records": ("ArchivalRecord", "Arşiv belgeleri", "Archival records"),
 }

@@ -34,6 +34,7 @@ TYPES: tuple[tuple[str, str], ...] = (
     ("Place", "place"),
     ("Polity", "polity"),
     ("Organization", "organization"),
+    ("Vessel", "vessel"),
 )
 #: Turkish case and number endings after a name (diacritics already folded): -(y)ı, -(n)ın,
 #: -(y)a, -da/-ta, -dan/-tan, -nda, -la, -sı, -ler/-lar and their combinations.

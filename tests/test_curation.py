@@ -112,6 +112,16 @@ def test_good_registry_parses(tmp_path: Path) -> None:
             "unknown id 'nobody'",
         ),
         ("- id: x\n  type: Person\n  label: [tr, en\n", 4, "YAML syntax error"),
+        (
+            "- id: x\n  type: Vessel\n  label: {tr: X, en: X}\n  former_types: [Ship]\n",
+            1,
+            "unknown former type 'Ship'",
+        ),
+        (
+            "- id: x\n  type: Battle\n  label: {tr: X, en: X}\n  former_types: [Event]\n",
+            1,
+            "has the same IRI",
+        ),
     ],
 )
 def test_bad_registry_entries_are_refused_with_file_and_line(
@@ -213,3 +223,37 @@ def test_publication_fields_are_a_value_or_an_explicit_unknown(
     with pytest.raises(SourceError, match=message) as info:
         load_sources_meta(path)
     assert info.value.line == 2
+
+
+def test_a_retyped_entry_keeps_its_old_iri_deprecated_and_replaced(tmp_path: Path) -> None:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, OWL, RDF
+
+    from tarihkg.iri import Minter
+    from tarihkg.namespaces import TKG
+    from tarihkg.rdfize import rdfize_registry
+
+    write(
+        tmp_path,
+        "v.yaml",
+        "- id: kars-gambotu\n  type: Vessel\n  former_types: [Organization]\n"
+        "  label: {tr: Kars (gambot), en: Kars (gunboat)}\n  aliases: [Kars]\n",
+    )
+    reg = load_registry(tmp_path)
+    assert reg["kars-gambotu"].segment == "vessel"
+    g = rdfize_registry(reg, minter=Minter())
+    new = Minter().resource("vessel", "kars-gambotu")
+    old = Minter().resource("organization", "kars-gambotu")
+    assert str(new).endswith("resource/vessel/kars-gambotu")
+    assert (new, RDF.type, TKG.Vessel) in g
+    assert (old, OWL.deprecated, Literal(True)) in g
+    assert (old, DCTERMS.isReplacedBy, new) in g
+    assert (new, OWL.deprecated, None) not in g
+    assert not isinstance(old, Literal) and isinstance(new, URIRef)
+
+
+def test_the_gunboats_are_vessels_in_the_real_registry() -> None:
+    reg = load_registry(ENTITIES)
+    for gunboat in ("kars-gambotu", "ardahan-gambotu"):
+        assert reg[gunboat].type == "Vessel"
+        assert reg[gunboat].former_types == ("Organization",)

@@ -26,6 +26,7 @@ TYPE_SEGMENTS: dict[str, str] = {
     "Place": "place",
     "Polity": "polity",
     "Organization": "organization",
+    "Vessel": "vessel",
     **{t: "treaty" for t in CLASS_PARENTS if is_a(t, ("Treaty",))},
     **{t: "event" for t in CLASS_PARENTS if is_a(t, ("Event",))},
 }
@@ -199,6 +200,8 @@ class Entity:
     note: str | None = None
     deprecated: bool = False
     replaced_by: str | None = None
+    #: Types the entry had before (retyped): each old IRI stays, deprecated, replaced by the new.
+    former_types: tuple[str, ...] = ()
     unattested: bool = False
     names_elsewhere: tuple[NameElsewhere, ...] = ()
     mentioned_in: tuple[Anchor, ...] = ()
@@ -362,12 +365,30 @@ def _entity(raw: Any, path: Path) -> Entity:
         note=str(note) if note is not None else None,
         deprecated=bool(raw.get("deprecated", False)),
         replaced_by=raw.get("replaced_by"),
+        former_types=_former_types(eid, etype, raw.get("former_types"), where),
         unattested=bool(raw.get("unattested", False)),
         names_elsewhere=_names_elsewhere(raw.get("names_elsewhere"), where),
         mentioned_in=tuple(anchors),
         disputed_names=disputed,
         wikidata={k: v for k, v in wikidata.items() if k != _LINE} if wikidata else None,
     )
+
+
+def _former_types(eid: str, etype: str, raw: Any, where: tuple[Path, int]) -> tuple[str, ...]:
+    """``former_types``: registry types an entry had before it was retyped; each must be a known
+    type whose IRI segment differs from the current one (else the IRI did not change)."""
+    path, line = where
+    former = _strings(raw, "former_types", where)
+    for t in former:
+        if t not in TYPE_SEGMENTS:
+            raise CurationError(f"{eid}: unknown former type {t!r}", path=path, line=line)
+        if TYPE_SEGMENTS[t] == TYPE_SEGMENTS[etype]:
+            raise CurationError(
+                f"{eid}: former type {t!r} has the same IRI as {etype!r}: nothing to deprecate",
+                path=path,
+                line=line,
+            )
+    return former
 
 
 def _disputed_names(

@@ -27,6 +27,7 @@ CLASS_PARENTS: dict[str, str | None] = {
     "MilitaryUnit": "Organization",
     "Polity": None,
     "Place": None,
+    "Vessel": None,
     "Event": None,
     **{
         c: "Event"
@@ -278,6 +279,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     ),
     PropertySpec("positionedAt", _UNIT, "stood at", object=_PLACE, qualifiers=_HELD),
     PropertySpec(
+        "locatedAt",
+        _PERSON,
+        "was at (a place a person was in, at the time on the claim)",
+        object=_PLACE,
+        qualifiers=_HELD,
+    ),
+    PropertySpec(
         "memberOf",
         _PERSON,
         "served in / belonged to",
@@ -296,6 +304,34 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "date",
         ("Event", "Treaty"),
         "when it happened / was signed: the fact's `date` is the object",
+        date_object=True,
+        qualifiers=(),
+    ),
+    PropertySpec(
+        "startDate",
+        _EVENT,
+        "when it began (a march set off, an advance or an assault started): the fact's `date`",
+        date_object=True,
+        qualifiers=(),
+    ),
+    PropertySpec(
+        "endDate",
+        _EVENT,
+        "when it ended (a march arrived, a withdrawal was complete): the fact's `date`",
+        date_object=True,
+        qualifiers=(),
+    ),
+    PropertySpec(
+        "dateSent",
+        _EVENT,
+        "when an order or message was sent off (its own date is `date`): the fact's `date`",
+        date_object=True,
+        qualifiers=(),
+    ),
+    PropertySpec(
+        "dateReceived",
+        _EVENT,
+        "when an order or message reached its recipients: the fact's `date`",
         date_object=True,
         qualifiers=(),
     ),

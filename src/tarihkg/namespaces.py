@@ -72,6 +72,7 @@ class TKG(DefinedNamespace):
     Treaty: URIRef  # antlaşma / treaty
     TreatyArticle: URIRef  # antlaşma maddesi / treaty article
     UnitStrength: URIRef  # birlik mevcudu / unit strength
+    Vessel: URIRef  # gemi / vessel
     WikidataLink: URIRef  # Wikidata bağlantısı / Wikidata link
     Withdrawal: URIRef  # geri çekilme / withdrawal
     Zone: URIRef  # metin bölgesi / text zone
@@ -93,12 +94,15 @@ class TKG(DefinedNamespace):
     conflictingClaim: URIRef  # çelişen beyan / conflicting claim
     conflictsWith: URIRef  # çeliştiği beyan / conflicts with
     date: URIRef  # tarihi / date
+    dateReceived: URIRef  # ulaştığı tarih / date received
+    dateSent: URIRef  # gönderildiği tarih / date sent
     denotes: URIRef  # gösterir / denotes
     denotesTime: URIRef  # gösterdiği zaman / denotes time
     destination: URIRef  # varış yeri / destination
     disputes: URIRef  # tartışmalı olan / disputes
     dissolved: URIRef  # dağıttığı / dissolved
     echelon: URIRef  # kademesi / echelon
+    endDate: URIRef  # bitiş tarihi / end date
     founded: URIRef  # kurduğu / founded
     hasPart: URIRef  # bağlı birliği / has part
     headquarters: URIRef  # karargâhı / headquarters
@@ -106,6 +110,7 @@ class TKG(DefinedNamespace):
     inSentence: URIRef  # cümlesinde / in sentence
     inSource: URIRef  # kaynağında / in source
     linkSubject: URIRef  # bağlantı öznesi / link subject
+    locatedAt: URIRef  # bulunduğu yer / located at
     locatedIn: URIRef  # bulunduğu yer / located in
     materiel: URIRef  # ele geçirilen malzeme / materiel
     memberOf: URIRef  # mensubu olduğu / member of
@@ -131,6 +136,7 @@ class TKG(DefinedNamespace):
     signatory: URIRef  # imzacı / signatory
     signature: URIRef  # imzası / signature
     signedAt: URIRef  # imzalandığı yer / signed at
+    startDate: URIRef  # başlangıç tarihi / start date
     statedIn: URIRef  # bildirildiği cümle / stated in
     sufferedBy: URIRef  # kaybı veren / suffered by
     supportedBy: URIRef  # dayanağı / supported by

@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
-from tarihkg.curation import Coordinates, Entity, Fact, WikidataLink
+from tarihkg.curation import TYPE_SEGMENTS, Coordinates, Entity, Fact, WikidataLink
 from tarihkg.errors import CurationError
 from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS
 from tarihkg.iri import Minter
@@ -80,6 +80,10 @@ def rdfize_registry(registry: Mapping[str, Entity], *, minter: Minter) -> Graph:
             g.add((s, OWL.deprecated, Literal(True)))
             if ent.replaced_by:
                 g.add((s, DCTERMS.isReplacedBy, entity_iri(minter, registry[ent.replaced_by])))
+        for former in ent.former_types:  # retyped: the old IRI stays, pointing at the new one
+            old = minter.resource(TYPE_SEGMENTS[former], ent.id)
+            g.add((old, OWL.deprecated, Literal(True)))
+            g.add((old, DCTERMS.isReplacedBy, s))
         for link in ent.wikidata_links:
             if link.status != "candidate":
                 rdfize_wikidata_link(g, s, link, minter=minter)
