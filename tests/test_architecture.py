@@ -33,10 +33,16 @@ SERVER_MAY_USE = {
 }
 
 
-def imports(path: Path) -> set[str]:
-    """Every module a file imports (absolute names), at any depth of the file."""
+def imports(path: Path, *, runtime: bool = False) -> set[str]:
+    """Every module a file imports (absolute names), at any depth of the file; with
+    ``runtime``, not those under ``if TYPE_CHECKING:`` (read by the type checker only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if runtime:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+                node.body = []
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -86,12 +92,13 @@ def test_server_never_imports_a_build_stage(path: Path) -> None:
 
 
 def server_import_graph() -> dict[str, set[str]]:
-    """Module -> the server modules it imports (the package ``server`` itself is not a node:
-    importing ``server.x`` runs the package first, but that is no dependency of the code)."""
+    """Module -> the server modules it imports when it runs (the package ``server`` itself is
+    not a node: importing ``server.x`` runs the package first, but that is no dependency of the
+    code)."""
     names = {p.stem if p.stem != "__init__" else "server": p for p in files(SERVER)}
     modules = {("server." + n if n != "server" else n): p for n, p in names.items()}
     return {
-        name: {m for m in imports(path) if m in modules and m != "server" and m != name}
+        name: {m for m in imports(path, runtime=True) if m in modules and m != "server" and m != name}
         for name, path in modules.items()
     }
 
@@ -165,3 +172,11 @@ def test_no_test_module_imports_another(path: Path) -> None:
     """Shared code lives in tests/helpers.py (plain helpers) or conftest.py (fixtures)."""
     bad = {m for m in imports(path) if top(m).startswith("test_") or top(m) == "conftest"}
     assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("text", ["w3id.org/tarihkg", "creativecommons.org", "CC BY"])
+def test_templates_take_names_from_the_names_module(text: str) -> None:
+    """Pages show the base IRI and the licence through `dataset`/`base_iri` (tarihkg.names)."""
+    holders = sorted(p.name for p in (SERVER / "templates").glob("*.html")
+                     if text in p.read_text(encoding="utf-8"))
+    assert holders == []
