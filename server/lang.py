@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from tarihkg.names import DATASET
+
 LANGS = ("tr", "en")
 LANG_COOKIE = "lang"
 
@@ -18,10 +20,13 @@ MONTHS = {
            "September", "October", "November", "December"),
 }
 
+#: The dataset's period as shown to readers (``data/dataset.yaml``), e.g. ``1917–1921``.
+PERIOD = DATASET.period_text
+
 #: Interface strings: key -> (Turkish, English).
 STRINGS: dict[str, tuple[str, str]] = {
-    "tagline": ("Kafkas Cephesi 1917–1921: Türkçe bilimsel makalelerden bir bilgi grafı.",
-                "A knowledge graph of the Caucasus front, 1917–1921, from Turkish-language "
+    "tagline": (f"Kafkas Cephesi {PERIOD}: Türkçe bilimsel makalelerden bir bilgi grafı.",
+                f"A knowledge graph of the Caucasus front, {PERIOD}, from Turkish-language "
                 "scholarship."),
     "nav.dataset": ("Veri seti", "Dataset"),
     "nav.timeline": ("Zaman çizelgesi", "Timeline"),
@@ -112,8 +117,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                  "Drawn offline: only places whose coordinates were confirmed in a gazetteer "
                  "are shown."),
     "map.inset": ("Bakü ve Abşeron", "Baku and the Absheron peninsula"),
-    "timeline.note": ("1917–1921 arası tarihlenmiş olaylar; her olay sayfasına bağlanır.",
-                      "Dated events of 1917–1921; each links to its page."),
+    "timeline.note": (f"{PERIOD} arası tarihlenmiş olaylar; her olay sayfasına bağlanır.",
+                      f"Dated events of {PERIOD}; each links to its page."),
     "query.title": ("SPARQL sorgusu", "SPARQL query"),
     "query.examples": ("Örnek sorgular", "Example queries"),
     "query.run": ("Çalıştır", "Run"),

@@ -1,6 +1,7 @@
-"""The store -> the views historians look at: a timeline of the dated events of 1917–1921
-(filters by type and place), a map drawn offline from the curated coordinates (events, unit
-positions and movements), and the SPARQL query editor (YASGUI, served from node_modules).
+"""The store -> the views historians look at: a timeline of the dated events of the dataset's
+period (``data/dataset.yaml``; filters by type and place), a map drawn offline from the curated
+coordinates (events, unit positions and movements), and the SPARQL query editor (YASGUI, served
+from node_modules).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from server.basemap import Frame, atlas_path, base_geojson
 from server.errors import bad_request, not_found
 from server.iris import TKG, queries
 from server.labels import Labeller, Link
-from server.lang import current_lang, format_edtf
+from server.lang import PERIOD, current_lang, format_edtf
 from server.state import current_state, store
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS
 from tarihkg.names import DATASET, SPARQL_PROLOGUE
@@ -61,7 +62,7 @@ class TimelineEvent:
 
 
 def timeline_events(lang: str) -> list[TimelineEvent]:
-    """Every dated event between 1917 and 1921, by its earliest date."""
+    """Every dated event within the dataset's period (`YEARS`), by its earliest date."""
     st = store()
     first, last = YEARS
     rows = QUERIES.rows(st, "timeline-events", {"first": str(first), "last": str(last)})
@@ -112,8 +113,8 @@ def _layout(events: list[TimelineEvent], width: float, start: float, end: float)
 
 
 def _day(value: str | None, default: str) -> str:
-    """A ``YYYY-MM-DD`` (or ``YYYY-MM``, ``YYYY``) request value within 1917-1921, else the
-    default; a value that is no date is a 400."""
+    """A ``YYYY-MM-DD`` (or ``YYYY-MM``, ``YYYY``) request value clamped to the dataset's
+    period (`YEARS`), else the default; a value that is no date is a 400."""
     if not value:
         return default
     m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
@@ -188,8 +189,8 @@ MAP_TEXT = {
     "land": ("Kara", "Land"),
     "sea": ("Deniz", "Sea"),
     "coast": ("Kıyı çizgisi", "Coastline"),
-    "borders": ("Bugünkü sınırlar (1917–1921 sınırları farklıydı)",
-                "Present-day borders (the borders of 1917–1921 were different)"),
+    "borders": (f"Bugünkü sınırlar ({PERIOD} sınırları farklıydı)",
+                f"Present-day borders (the borders of {PERIOD} were different)"),
     "events": ("Olay yeri", "Place of events"),
     "units": ("Birlik konumu", "Unit position"),
     "move": ("Hareket (olayın başlangıç ve varış yeri)", "Movement (an event's origin and "

@@ -122,6 +122,27 @@ def test_timeline_lists_dated_events_and_filters(built_client):
     assert 0 < baku.count('<circle class="event"') < total
 
 
+def test_the_period_shown_is_the_datasets(built_client, monkeypatch):
+    """Pages say the period data/dataset.yaml gives, not a year written into a template."""
+    import dataclasses
+
+    import yaml
+
+    import server.html
+    import server.lang
+
+    other = dataclasses.replace(server.html.DATASET, period=(1915, 1923))
+    monkeypatch.setattr(server.html, "DATASET", other)
+    html = page(built_client, "/timeline?lang=en")
+    assert "Timeline 1915–1923</h1>" in html
+    assert html.count('min="1915-01-01" max="1923-12-31"') == 2
+    landing = page(built_client, "/?lang=tr")
+    assert "<title>tarihkg: Kafkas Cephesi 1915–1923 bilgi grafı" in landing
+    dataset = Path(__file__).resolve().parent.parent / "data" / "dataset.yaml"
+    first, last = yaml.safe_load(dataset.read_text(encoding="utf-8"))["period"]
+    assert server.lang.PERIOD == f"{first}–{last}", "the interface strings' period"
+
+
 def test_map_shows_places_with_coordinates_and_their_source(built_client):
     html = page(built_client, "/map?lang=en")
     assert 'href="/resource/place/baku"' in html and 'href="/resource/place/gence"' in html

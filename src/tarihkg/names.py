@@ -79,6 +79,15 @@ class DatasetInfo:
     root_resource: str
     example_resources: tuple[str, ...]
 
+    @property
+    def period_text(self) -> str:
+        """The period as readers see it, first and last year joined by an en dash.
+
+        >>> DATASET.period_text
+        '1917–1921'
+        """
+        return f"{self.period[0]}–{self.period[1]}"
+
 
 def load_dataset_info(path: Path) -> DatasetInfo:
     """The dataset description in ``path``; `InputError` naming the file for a missing field."""
