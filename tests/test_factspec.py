@@ -89,6 +89,10 @@ BAD_FACTS = [
     ("{id: f1, subject: a, property: article, value: 4}", "needs a mapping value"),
     ("{id: f1, subject: a, property: holdsRole, value: 3}", "'value' must be text"),
     ("{id: f1, subject: a, property: partOf, object: b, mention_check: false}", "needs a note"),
+    (
+        "{id: f1, subject: a, property: quantity, value: {kind: money, amount: 19000}}",
+        "quantity.kind 'money': write a 'money' fact instead",
+    ),
 ]
 
 

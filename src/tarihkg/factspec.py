@@ -88,6 +88,8 @@ class Part:
     kind: str  # a key of LITERALS
     classes: tuple[str, ...] = ()  # for kind "entity": the registry classes it may name
     meaning: str = ""
+    #: values this part may not take, each with the fact property that records it instead
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -457,6 +459,7 @@ PROPERTIES: tuple[PropertySpec, ...] = (
                 Part("paid_by", "paidBy", "entity", AGENTS, "who paid or delivered it"),
             ),
         ),
+        qualifiers=_COUNTED,
     ),
     PropertySpec(
         "assessment",
@@ -494,14 +497,21 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
         "quantity",
         ("Event", "Treaty", "Organization", "Polity"),
-        "a number the sentence states (money, votes, seats, men, distance ...)",
+        "a number the sentence states that no other property records (votes, seats, men, "
+        "distance, duration ...; a sum of money is a `money` fact)",
         structure=Structure(
             "Quantity",
             "quantity",
             (
-                Part("kind", "quantityKind", "string", meaning="money, votes, seats, men ..."),
+                Part(
+                    "kind",
+                    "quantityKind",
+                    "string",
+                    meaning="votes, seats, men, duration ...",
+                    refused=(("money", "money"), ("para", "money")),
+                ),
                 Part("amount", "quantityAmount", "decimal", meaning="the number printed"),
-                Part("unit", "unitOfMeasure", "langString", meaning="as printed: manat, km ..."),
+                Part("unit", "unitOfMeasure", "langString", meaning="as printed: km, gün ..."),
             ),
         ),
         qualifiers=_COUNTED,
@@ -589,6 +599,12 @@ def _check_structure(name: str, st: Structure, val: Any) -> list[str]:
                 part.kind, "text or a registry id"
             )
             problems.append(f"{name}.{key} must be {what}, not {val[key]!r}")
+        else:
+            problems += [
+                f"{name}.{key} {val[key]!r}: write a '{instead}' fact instead"
+                for refused, instead in part.refused
+                if val[key].strip().casefold() == refused
+            ]
     return problems
 
 
@@ -616,6 +632,13 @@ def object_classes(spec: PropertySpec) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _part_schema(part: Part) -> dict[str, Any]:
+    schema: dict[str, Any] = LITERALS[part.kind]["schema"]
+    if part.refused:
+        return {**schema, "not": {"enum": [value for value, _ in part.refused]}}
+    return schema
+
+
 def _fact_schema(spec: PropertySpec) -> dict[str, Any]:
     props: dict[str, Any] = {k: v["schema"] for k, v in COMMON_FIELDS.items()}
     props.update({q: QUALIFIERS[q]["schema"] for q in spec.qualifiers})
@@ -629,7 +652,7 @@ def _fact_schema(spec: PropertySpec) -> dict[str, Any]:
     elif spec.structure is not None:
         props["value"] = {
             "type": "object",
-            "properties": {p.key: LITERALS[p.kind]["schema"] for p in spec.structure.parts},
+            "properties": {p.key: _part_schema(p) for p in spec.structure.parts},
             "additionalProperties": False,
             "minProperties": 1,
         }
@@ -701,11 +724,15 @@ def _object_cell(spec: PropertySpec) -> str:
     if spec.value is not None:
         return f"`value:` {LITERALS[spec.value]['rdf']}"
     assert spec.structure is not None
-    parts = ", ".join(
-        f"{p.key}" + (f" ({_cell(p.classes)})" if p.kind == "entity" else f" ({p.kind})")
-        for p in spec.structure.parts
-    )
+    parts = ", ".join(_part_cell(p) for p in spec.structure.parts)
     return f"`value: {{{parts}}}`"
+
+
+def _part_cell(part: Part) -> str:
+    what = _cell(part.classes) if part.kind == "entity" else part.kind
+    if part.refused:
+        what += "; not " + " or ".join(value for value, _ in part.refused)
+    return f"{part.key} ({what})"
 
 
 def _rdf_cell(spec: PropertySpec) -> str:
