@@ -354,7 +354,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     ),
     PropertySpec("origin", _EVENT, "where a movement started", object=_PLACE),
     PropertySpec("destination", _EVENT, "where a movement went", object=_PLACE),
-    PropertySpec("outcome", _EVENT, "what came of it, in words", value="langString"),
+    PropertySpec(
+        "outcome",
+        _EVENT,
+        "what came of it, in words (`from`/`until` where the sentence says from or until when)",
+        value="langString",
+        qualifiers=_HELD,
+    ),
     PropertySpec("appointee", ("Appointment",), "who was appointed", object=_PERSON),
     PropertySpec("appointedTo", ("Appointment",), "the body appointed to", object=_GROUPS),
     PropertySpec("replaces", ("Appointment",), "whom the appointee replaced", object=_PERSON),
@@ -464,8 +470,10 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
         "assessment",
         _ANY,
-        "how the article judges or characterises it, in its words (not a measured fact)",
+        "how the article judges or characterises it, in its words (not a measured fact; "
+        "`from`/`until` where the sentence says from or until when)",
         value="langString",
+        qualifiers=_HELD,
     ),
     PropertySpec(
         "purpose",
