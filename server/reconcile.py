@@ -97,8 +97,9 @@ def _type_id(raw: Any) -> str | None:
     return str(raw).removeprefix(TKG) if raw else None
 
 
-def reconcile_one(query: Any, index: dict[str, Entity]) -> dict[str, Any]:
-    """Answer one query object: ``{"result": [candidates best first]}``."""
+def _parsed_query(query: Any) -> tuple[str, str | None, Any, int, list[dict[str, Any]]]:
+    """Validate one query object -> (text, wanted type, type_strict, limit, property constraints);
+    anything malformed is a 400 naming the field."""
     if isinstance(query, str):
         query = {"query": query}
     if not isinstance(query, dict) or not isinstance(query.get("query", ""), str):
@@ -121,29 +122,52 @@ def reconcile_one(query: Any, index: dict[str, Entity]) -> dict[str, Any]:
             raise bad_request("each property constraint needs 'pid' and 'v'")
         if str(prop["pid"]) not in dict(PROPERTIES):
             raise bad_request(f"unknown property {str(prop['pid'])!r}")
+    return text, wanted, strict, limit, props
+
+
+def _property_score(cand: Entity, props: list[dict[str, Any]]) -> tuple[float, bool]:
+    """What the property constraints add to a candidate's score (+10 a matching value, -20 a
+    given value it lacks), and whether it carries an identifier the query gives."""
+    score = 0.0
+    identified = False
+    for prop in props:
+        pid = str(prop["pid"])
+        if pid in IDENTIFIERS:
+            have = {_identifier(pid, v) for v in cand.props.get(pid, ())}
+            given = {_identifier(pid, v) for v in _prop_values(prop.get("v"))}
+            identified = identified or bool(have & given)
+            score += -20 if given and not have & given else 0
+            continue
+        have = {search_key(v) for v in cand.props.get(pid, ())}
+        given = {search_key(v) for v in _prop_values(prop.get("v"))}
+        score += 10 if have & given else (-20 if given else 0)
+    return score, identified
+
+
+def _candidate_score(cand: Entity, text: str, wanted: str | None,
+                     props: list[dict[str, Any]]) -> float:
+    """The unclamped score of one candidate: its name against the text (0 below PLAUSIBLE),
+    the property constraints, 100 when identified, -30 for a type other than the wanted one."""
+    score = name_score(text, cand) if text else 0.0
+    if text and score < PLAUSIBLE:
+        score = 0.0
+    extra, identified = _property_score(cand, props)
+    score += extra
+    if identified:
+        score = 100.0  # the entity that carries the identifier the query gives
+    if wanted and wanted not in cand.reconcile_types:
+        score -= 30
+    return score
+
+
+def reconcile_one(query: Any, index: dict[str, Entity]) -> dict[str, Any]:
+    """Answer one query object: ``{"result": [candidates best first]}``."""
+    text, wanted, strict, limit, props = _parsed_query(query)
     scored = []
     for cand in index.values():
         if wanted and wanted not in cand.reconcile_types and strict != "should":
             continue
-        score = name_score(text, cand) if text else 0.0
-        if text and score < PLAUSIBLE:
-            score = 0.0
-        identified = False
-        for prop in props:
-            pid = str(prop["pid"])
-            if pid in IDENTIFIERS:
-                have = {_identifier(pid, v) for v in cand.props.get(pid, ())}
-                given = {_identifier(pid, v) for v in _prop_values(prop.get("v"))}
-                identified = identified or bool(have & given)
-                score += -20 if given and not have & given else 0
-                continue
-            have = {search_key(v) for v in cand.props.get(pid, ())}
-            given = {search_key(v) for v in _prop_values(prop.get("v"))}
-            score += 10 if have & given else (-20 if given else 0)
-        if identified:
-            score = 100.0  # the entity that carries the identifier the query gives
-        if wanted and wanted not in cand.reconcile_types:
-            score -= 30
+        score = _candidate_score(cand, text, wanted, props)
         if score > 0 and (text or props):
             scored.append((max(0.0, min(100.0, score)), cand))
     scored.sort(key=lambda sc: (-sc[0], sc[1].id))

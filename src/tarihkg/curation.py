@@ -294,11 +294,11 @@ def _strings(value: Any, key: str, where: tuple[Path, int]) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _entity(raw: Any, path: Path) -> Entity:
+def _entity_head(raw: Any, path: Path) -> tuple[str, str, int]:
+    """Check an entry's mapping, id slug and type -> (id, type, line)."""
     if not isinstance(raw, dict):
         raise CurationError("each registry entry must be a mapping", path=path)
     line = int(raw.get(_LINE, 0))
-    where = (path, line)
     for key in ("id", "type", "label"):
         if key not in raw:
             raise CurationError(f"entry lacks '{key}'", path=path, line=line)
@@ -307,9 +307,13 @@ def _entity(raw: Any, path: Path) -> Entity:
         raise CurationError(f"id {eid!r} is not a slug ([a-z0-9-])", path=path, line=line)
     if etype not in TYPE_SEGMENTS:
         raise CurationError(f"unknown type {etype!r} for {eid}", path=path, line=line)
-    label = _text_map(raw["label"], "label", where)
-    if not label.get("tr") or not label.get("en"):
-        raise CurationError(f"{eid}: label needs both 'tr' and 'en'", path=path, line=line)
+    return eid, etype, line
+
+
+def _entity_kind(raw: dict[str, Any], eid: str, etype: str, where: tuple[Path, int]
+                 ) -> tuple[Any, Any]:
+    """A unit's echelon (required) and a place's place_kind (optional), each from its list."""
+    path, line = where
     echelon = raw.get("echelon")
     if etype == "MilitaryUnit" and echelon not in ECHELONS:
         raise CurationError(
@@ -322,6 +326,12 @@ def _entity(raw: Any, path: Path) -> Entity:
             path=path,
             line=line,
         )
+    return echelon, place_kind
+
+
+def _anchors(raw: dict[str, Any], eid: str, where: tuple[Path, int]) -> tuple[Anchor, ...]:
+    """The entry's mentioned_in list, each with a source and a quote."""
+    path, line = where
     anchors = []
     for a in raw.get("mentioned_in") or []:
         if not isinstance(a, dict) or "source" not in a or "quote" not in a:
@@ -329,11 +339,12 @@ def _entity(raw: Any, path: Path) -> Entity:
                 f"{eid}: mentioned_in entries need 'source' and 'quote'", path=path, line=line
             )
         anchors.append(Anchor(str(a["source"]), str(a["quote"])))
-    disputed = _disputed_names(eid, raw.get("disputed_names"), label["tr"], raw, where)
-    desc = _text_map(raw.get("description"), "description", where)
-    note = raw.get("note")
-    if isinstance(note, dict):
-        note = note.get("en") or next((v for k, v in note.items() if k != _LINE), None)
+    return tuple(anchors)
+
+
+def _check_patterns(raw: dict[str, Any], eid: str, where: tuple[Path, int]) -> None:
+    """Every not_in/only_in pattern must compile as a regular expression."""
+    path, line = where
     for pattern in (
         *_strings(raw.get("not_in"), "not_in", where),
         *_strings(raw.get("only_in"), "only_in", where),
@@ -344,6 +355,22 @@ def _entity(raw: Any, path: Path) -> Entity:
             raise CurationError(
                 f"{eid}: bad regex {pattern!r}: {exc}", path=path, line=line
             ) from exc
+
+
+def _entity(raw: Any, path: Path) -> Entity:
+    eid, etype, line = _entity_head(raw, path)
+    where = (path, line)
+    label = _text_map(raw["label"], "label", where)
+    if not label.get("tr") or not label.get("en"):
+        raise CurationError(f"{eid}: label needs both 'tr' and 'en'", path=path, line=line)
+    echelon, place_kind = _entity_kind(raw, eid, etype, where)
+    anchors = _anchors(raw, eid, where)
+    disputed = _disputed_names(eid, raw.get("disputed_names"), label["tr"], raw, where)
+    desc = _text_map(raw.get("description"), "description", where)
+    note = raw.get("note")
+    if isinstance(note, dict):
+        note = note.get("en") or next((v for k, v in note.items() if k != _LINE), None)
+    _check_patterns(raw, eid, where)
     wikidata = raw.get("wikidata")
     if wikidata is not None and not isinstance(wikidata, dict):
         raise CurationError(f"{eid}: 'wikidata' must be a mapping", path=path, line=line)
@@ -368,7 +395,7 @@ def _entity(raw: Any, path: Path) -> Entity:
         former_types=_former_types(eid, etype, raw.get("former_types"), where),
         unattested=bool(raw.get("unattested", False)),
         names_elsewhere=_names_elsewhere(raw.get("names_elsewhere"), where),
-        mentioned_in=tuple(anchors),
+        mentioned_in=anchors,
         disputed_names=disputed,
         wikidata={k: v for k, v in wikidata.items() if k != _LINE} if wikidata else None,
     )
