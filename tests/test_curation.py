@@ -257,3 +257,31 @@ def test_the_gunboats_are_vessels_in_the_real_registry() -> None:
     for gunboat in ("kars-gambotu", "ardahan-gambotu"):
         assert reg[gunboat].type == "Vessel"
         assert reg[gunboat].former_types == ("Organization",)
+
+
+def test_keywords_and_stated_scope_are_read_as_printed() -> None:
+    metas = load_sources_meta(ROOT / "data" / "sources" / "sources.yaml")
+    m000 = metas["000_539a70a237dcfef4"]
+    assert ("tr", "Türk Birlikleri") in m000.keywords
+    assert ("en", "Nuri Pasha") in m000.keywords
+    assert dict(m000.scope)["tr"].startswith("Bu çalışmada")
+    assert metas["002_afd972166be37c54"].scope == ()
+    for meta in metas.values():
+        raw = (ROOT / "data" / "sources" / meta.file).read_text(encoding="utf-8")
+        printed = " ".join(raw.split())
+        for _, words in (*meta.keywords, *meta.scope):
+            assert " ".join(words.split()) in printed, words
+
+
+def test_keywords_must_be_lists_per_language(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources.yaml",
+        "sources:\n  - id: x\n    file: x.txt\n    language: tr\n    licence: l\n"
+        "    journal: unknown\n    volume: unknown\n    issue: unknown\n    pages: unknown\n"
+        "    year: unknown\n    keywords: {tr: Bakü}\n",
+    )
+    with pytest.raises(SourceError) as info:
+        load_sources_meta(path)
+    assert "'keywords' must map a language to a list" in str(info.value)
+    assert info.value.line == 2

@@ -32,6 +32,8 @@ _NAME_PREDICATES = (SKOS.altLabel, SKOS.prefLabel, RDFS.label)
 #: Properties that place their subject somewhere (in a unit, under a commander, at a place).
 _ASSIGNMENTS = {TKG.partOf, TKG.commander, TKG.memberOf, TKG.positionedAt, TKG.headquarters,
                 TKG.appointedTo}
+#: Properties whose object is a time span of their subject (when it happened, began, ended ...).
+_DATES = {TKG.date, TKG.startDate, TKG.endDate, TKG.dateSent, TKG.dateReceived}
 #: Classes of structured values whose disagreement is one of numbers.
 _COUNTED = (TKG.Casualties, TKG.UnitStrength, TKG.Materiel, TKG.PlebisciteResult, TKG.Quantity,
             TKG.MonetaryAmount)
@@ -109,16 +111,20 @@ def dispute_kind(data: Graph, a: Node, b: Node) -> URIRef | None:
     >>> _ = g.set((b, TKG.claimPredicate, TKG.commander))
     >>> dispute_kind(g, a, b) is None
     True
+    >>> _ = g.set((a, TKG.claimPredicate, TKG.dateReceived))
+    >>> _ = g.set((b, TKG.claimPredicate, TKG.date))
+    >>> dispute_kind(g, a, b) == TKG.disputedDate
+    True
     """
     preds = {data.value(c, TKG.claimPredicate) for c in (a, b)}
     subjects = {data.value(c, TKG.claimSubject) for c in (a, b)}
     objects = [data.value(c, TKG.claimObject) for c in (a, b)]
     if preds <= set(_NAME_PREDICATES) and len(subjects) == 1:
         return TKG.disputedName
+    if len(subjects) == 1 and preds <= _DATES:
+        return TKG.disputedDate  # two moments of one event that cannot both be (sent/received ...)
     if len(preds) != 1 or len(subjects) != 1:
         return None
-    if preds == {TKG.date}:
-        return TKG.disputedDate
     if objects[0] is not None and objects[0] == objects[1]:
         times = {data.value(c, TKG.date) for c in (a, b)}
         return TKG.disputedDate if len(times) == 2 and None not in times else None

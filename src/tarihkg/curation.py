@@ -260,6 +260,10 @@ class SourceMeta:
     year: int | None = None
     period: tuple[int, int] | None = None
     sha256: str | None = None
+    #: The article's keywords as printed, (language, keyword), in the printed order.
+    keywords: tuple[tuple[str, str], ...] = ()
+    #: The article's own statement of what it is about, as printed: (language, words).
+    scope: tuple[tuple[str, str], ...] = ()
 
     @property
     def not_printed(self) -> tuple[str, ...]:
@@ -865,6 +869,21 @@ def _publication(raw: dict[str, Any], path: Path, line: int | None) -> dict[str,
     return out
 
 
+def _keywords(raw: Any, path: Path, line: int | None) -> tuple[tuple[str, str], ...]:
+    """``keywords: {tr: [...], en: [...]}``: the keywords each language's abstract prints."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(
+        isinstance(v, list) and all(isinstance(k, str) and k.strip() for k in v)
+        for lang, v in raw.items()
+        if lang != _LINE
+    ):
+        raise SourceError(
+            "'keywords' must map a language to a list of keywords", path=path, line=line
+        )
+    return tuple((lang, k.strip()) for lang, v in raw.items() if lang != _LINE for k in v)
+
+
 def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
     """Read data/sources/sources.yaml; every source needs id, file, language, a licence note and
     its journal, volume, issue, pages and year (each as printed, or `unknown`)."""
@@ -899,6 +918,8 @@ def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
             year=int(publication["year"]) if publication["year"] is not None else None,
             period=(int(period[0]), int(period[1])) if period else None,
             sha256=str(raw["sha256"]).lower() if raw.get("sha256") else None,
+            keywords=_keywords(raw.get("keywords"), sources_yaml, line),
+            scope=tuple(sorted(_text_map(raw.get("scope"), "scope", (sources_yaml, line or 0)).items())),
         )
         if meta.id in metas:
             raise SourceError(f"duplicate source id {meta.id!r}", path=sources_yaml, line=line)

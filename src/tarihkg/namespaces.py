@@ -207,6 +207,7 @@ class TKG(DefinedNamespace):
     shelfmark: URIRef  # yer numarası / shelfmark
     soldiers: URIRef  # er sayısı / soldiers
     startOffset: URIRef  # başlangıç konumu / start offset
+    statedScope: URIRef  # belirttiği kapsam / stated scope
     text: URIRef  # metni / text
     trigger: URIRef  # tetikleyen sözcükler / trigger words
     unitOfMeasure: URIRef  # birimi / unit of measure

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
 from tarihkg.curation import TYPE_SEGMENTS, Coordinates, Entity, Fact, WikidataLink
-from tarihkg.errors import CurationError
+from tarihkg.errors import CurationError, SourceError
 from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS
 from tarihkg.iri import Minter
 from tarihkg.names import SCHEMA, WD
@@ -202,6 +202,18 @@ class _SourceGraph:
         self.add(d, TKG.fileName, Literal(meta.file))
         self.add(d, TKG.sha256, Literal(hashlib.sha256(self.raw.encode("utf-8")).hexdigest()))
         self.add(d, TKG.characterCount, _int(ex.length))
+        printed = " ".join(self.raw.split())
+        for what, pred, items in (
+            ("keyword", SCHEMA.keywords, meta.keywords),
+            ("scope", TKG.statedScope, meta.scope),
+        ):
+            for lang, words in items:
+                if " ".join(words.split()) not in printed:
+                    raise SourceError(
+                        f"{meta.id}: {what} {words!r} is not printed in the text",
+                        path="data/sources/sources.yaml",
+                    )
+                self.add(d, pred, Literal(" ".join(words.split()), lang=lang))
 
     def footnotes(self, ex: ExtractedSource) -> None:
         for fn in ex.footnotes:
