@@ -97,3 +97,32 @@ def test_one_name_is_no_dispute(tmp_path: Path) -> None:
     entities = _registry_with(tmp_path, "    - {name: Test Paşa, source: s, quote: q}\n")
     _, problems = read_registry(entities)
     assert any("needs two different names" in str(p) for p in problems)
+
+
+def test_a_work_printed_two_ways_is_a_citation_conflict(built_store) -> None:
+    rows = built_store.query(PREFIX + """
+        SELECT ?c ?printed ?source ?sentence WHERE {
+          ?c a tkg:Conflict ; tkg:disputes tkg:disputedCitation ; tkg:conflictingClaim ?claim .
+          ?claim tkg:claimPredicate tkg:printedCitation ; tkg:claimValue ?printed ;
+                 tkg:claimSubject ?citation ; tkg:statedIn ?sentence ; prov:wasDerivedFrom ?source .
+          ?citation a tkg:InTextCitation ; tkg:printedCitation ?printed }""").rows()
+    by_conflict: dict[str, set[str]] = {}
+    for r in rows:
+        by_conflict.setdefault(r["c"], set()).add(r["printed"])
+    printings = set(map(frozenset, by_conflict.values()))
+    assert frozenset({"Swietochhowski, 1988: 212", "Swietochowski, 1988: 215"}) in printings
+    assert frozenset({"Görüryılmaz, 2008, s. 107", "Görüryılmaz, 2008: 107"}) in printings
+    assert frozenset({"ATASE, A, L.2921", "ATASE, A, K.324"}) in printings
+    assert len({r["sentence"] for r in rows}) >= 6  # each printing keeps its own sentence
+
+
+def test_a_citation_conflict_needs_two_printings_in_a_citation(tmp_path: Path) -> None:
+    from tarihkg.curation import load_citation_conflicts
+    from tarihkg.errors import CurationError
+
+    path = tmp_path / "citation-conflicts.yaml"
+    path.write_text("- id: x\n  printed:\n    - {source: s, quote: q}\n", encoding="utf-8")
+    with pytest.raises(CurationError) as info:
+        load_citation_conflicts(path)
+    assert "two or more" in str(info.value) and info.value.line == 1
+    assert load_citation_conflicts(tmp_path / "missing.yaml") == ()

@@ -1,5 +1,6 @@
 """Curated claims + the registry's disputed names -> one claim per printed name, and a
-`tkg:Conflict` for every disagreement, saying what it is about (date, number, assignment, name)
+`tkg:Conflict` for every disagreement, saying what it is about (date, number, assignment, name,
+citation)
 where the two claims show it beyond doubt.
 
 A disagreement is two claims, each with its own sentence and citation, linked by the symmetric
@@ -20,7 +21,7 @@ from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from tarihkg.annotate import AnnotatedSource, find_quote
-from tarihkg.curation import Entity
+from tarihkg.curation import CitationConflict, Entity
 from tarihkg.errors import CurationError
 from tarihkg.iri import Minter
 from tarihkg.namespaces import TKG
@@ -94,6 +95,70 @@ def name_claims(
     return graphs
 
 
+def citation_claims(
+    sources: Mapping[str, AnnotatedSource],
+    conflicts: tuple[CitationConflict, ...],
+    *,
+    minter: Minter,
+) -> dict[str, Graph]:
+    """Per source id, one claim per printing of a citation the texts print two ways
+    (data/curation/citation-conflicts.yaml): the in-text citation that prints it
+    ``tkg:printedCitation`` its words, stated in its sentence (or footnote); the printings of
+    one work conflict pairwise. Raises `CurationError` (file:line) when a quote is not in exactly
+    one sentence or not inside one of that sentence's citations."""
+    graphs: dict[str, Graph] = {}
+    for conflict in conflicts:
+        claims = []
+        for n, printed in enumerate(conflict.printed, start=1):
+            src = sources.get(printed.source)
+            if src is None:
+                raise CurationError(
+                    f"{conflict.id}: unknown source {printed.source!r}",
+                    path=conflict.path, line=conflict.line,
+                )
+            found = find_quote(src, printed.quote)
+            if len(found) != 1:
+                raise CurationError(
+                    f"{conflict.id}: citation {printed.quote!r} found in {len(found)} sentences of "
+                    f"{printed.source}, not in exactly one",
+                    path=conflict.path, line=conflict.line,
+                )
+            sentence = found[0]
+            needle = " ".join(printed.quote.split())
+            occ = next(
+                (c for c in sentence.citations if needle in " ".join(c.citation.text.split())), None
+            )
+            if occ is None:
+                raise CurationError(
+                    f"{conflict.id}: {printed.quote!r} is in no in-text citation of its sentence",
+                    path=conflict.path, line=conflict.line,
+                )
+            s = sentence.sentence
+            sid = src.meta.id
+            cit = minter.span("citation", sid, occ.start, occ.end)
+            claim = minter.resource("claim", f"citation-{conflict.id}-{n}")
+            g = graphs.setdefault(sid, Graph())
+            value = Literal(needle)
+            g.add((cit, TKG.printedCitation, value))
+            g.add((claim, RDF.type, TKG.Claim))
+            g.add((claim, TKG.claimSubject, cit))
+            g.add((claim, TKG.claimPredicate, TKG.printedCitation))
+            g.add((claim, TKG.claimValue, value))
+            g.add((claim, TKG.statedIn, minter.span("sentence", sid, s.start, s.end)))
+            g.add((claim, PROV.wasDerivedFrom, minter.resource("source", sid)))
+            g.add((claim, TKG.quote, Literal(printed.quote)))
+            g.add((claim, TKG.supportedBy, cit))
+            g.add((claim, TKG.reviewStatus, TKG.reviewed))
+            if conflict.note:
+                g.add((claim, TKG.note, Literal(conflict.note, lang="en")))
+            if s.footnote is not None:
+                g.add((claim, TKG.inFootnote, minter.footnote(sid, s.footnote)))
+            claims.append((g, claim))
+        for (g, a), (_, b) in combinations(claims, 2):
+            g.add((a, TKG.conflictsWith, b))
+    return graphs
+
+
 def dispute_kind(data: Graph, a: Node, b: Node) -> URIRef | None:
     """What two conflicting claims disagree about, where their triples say it beyond doubt:
     two names of one entity, two dates of one event (or one statement at two times), two counts
@@ -121,6 +186,8 @@ def dispute_kind(data: Graph, a: Node, b: Node) -> URIRef | None:
     objects = [data.value(c, TKG.claimObject) for c in (a, b)]
     if preds <= set(_NAME_PREDICATES) and len(subjects) == 1:
         return TKG.disputedName
+    if preds == {TKG.printedCitation}:
+        return TKG.disputedCitation  # one work printed two ways (citation_claims)
     if len(subjects) == 1 and preds <= _DATES:
         return TKG.disputedDate  # two moments of one event that cannot both be (sent/received ...)
     if len(preds) != 1 or len(subjects) != 1:

@@ -884,6 +884,57 @@ def _keywords(raw: Any, path: Path, line: int | None) -> tuple[tuple[str, str], 
     return tuple((lang, k.strip()) for lang, v in raw.items() if lang != _LINE for k in v)
 
 
+@dataclass(frozen=True)
+class CitationConflict:
+    """One cited work (or archive reference) printed two or more ways: each printing by the
+    source and the words of the one sentence or footnote that print it."""
+
+    id: str
+    printed: tuple[NameAttestation, ...]  # name = quote = the citation's words as printed
+    note: str | None
+    path: str
+    line: int
+
+
+def load_citation_conflicts(path: Path) -> tuple[CitationConflict, ...]:
+    """Read data/curation/citation-conflicts.yaml (a missing file is no conflicts): every entry
+    needs a slug id, once, and at least two printings `{source, quote}`."""
+    if not path.exists():
+        return ()
+    data = load_yaml(path)
+    if not isinstance(data, list):
+        raise CurationError("expected a list of citation conflicts (or [])", path=path)
+    out: list[CitationConflict] = []
+    for raw in data:
+        line = int(raw.get(_LINE, 0)) if isinstance(raw, dict) else 0
+        if not isinstance(raw, dict):
+            raise CurationError("each citation conflict must be a mapping", path=path, line=line)
+        cid = str(raw.get("id", ""))
+        if not SLUG_RE.match(cid):
+            raise CurationError(f"citation conflict id {cid!r} is not a slug", path=path, line=line)
+        if any(c.id == cid for c in out):
+            raise CurationError(f"duplicate citation conflict id {cid!r}", path=path, line=line)
+        printed = raw.get("printed")
+        if not isinstance(printed, list) or len(printed) < 2 or not all(
+            isinstance(p, dict) and isinstance(p.get("source"), str) and isinstance(p.get("quote"), str)
+            for p in printed
+        ):
+            raise CurationError(
+                f"{cid}: 'printed' needs two or more {{source, quote}}", path=path, line=line
+            )
+        note = raw.get("note")
+        out.append(
+            CitationConflict(
+                id=cid,
+                printed=tuple(NameAttestation(p["quote"], p["source"], p["quote"]) for p in printed),
+                note=str(note) if note is not None else None,
+                path=str(path),
+                line=line,
+            )
+        )
+    return tuple(out)
+
+
 def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
     """Read data/sources/sources.yaml; every source needs id, file, language, a licence note and
     its journal, volume, issue, pages and year (each as printed, or `unknown`)."""

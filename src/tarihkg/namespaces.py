@@ -192,6 +192,7 @@ class TKG(DefinedNamespace):
     pageIndex: URIRef  # sayfa sırası / page index
     pageRange: URIRef  # sayfa aralığı / page range
     pages: URIRef  # sayfalar / pages
+    printedCitation: URIRef  # basıldığı biçimiyle atıf / citation as printed
     printedEdtf: URIRef  # basılı EDTF / printed EDTF
     printedName: URIRef  # basılı adı / printed name
     purpose: URIRef  # amacı / purpose

@@ -35,8 +35,15 @@ from tarihkg.annotate import (
     build_lexicon,
     check_aliases,
 )
-from tarihkg.conflicts import conflict_graph, name_claims
-from tarihkg.curation import Entity, check_minted, load_facts, load_registry, load_sources_meta
+from tarihkg.conflicts import citation_claims, conflict_graph, name_claims
+from tarihkg.curation import (
+    Entity,
+    check_minted,
+    load_citation_conflicts,
+    load_facts,
+    load_registry,
+    load_sources_meta,
+)
 from tarihkg.dumps import write_dumps
 from tarihkg.errors import DataInvalidError, SourceError, ValidationError
 from tarihkg.graphs import union_graph
@@ -190,6 +197,10 @@ def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
     for sid, names in name_claims(inputs.sources, inputs.registry, minter=minter).items():
         graph = ds.graph(minter.graph(sid))
         graph += names
+    cited = load_citation_conflicts(project.citation_conflicts_file)
+    for sid, printings in citation_claims(inputs.sources, cited, minter=minter).items():
+        graph = ds.graph(minter.graph(sid))
+        graph += printings
     curation = ds.graph(minter.graph("curation"))
     curation += conflict_graph(union_graph(ds), minter=minter)
     return ds

@@ -31,6 +31,11 @@ class Project:
         return self.root / "data" / "curation" / "facts"
 
     @property
+    def citation_conflicts_file(self) -> Path:
+        """Citations a source prints two ways (docs/curation.md)."""
+        return self.root / "data" / "curation" / "citation-conflicts.yaml"
+
+    @property
     def minted_file(self) -> Path:
         return self.root / "data" / "curation" / "minted-iris.txt"
 
