@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from flask import current_app, g, has_request_context
 
@@ -19,11 +19,8 @@ from server.errors import service_unavailable
 from server.examples import Example
 from server.index import EntityIndex, IndexedSentence, build_index, build_sentence_index
 from server.iris import TKG, queries
-from server.sparql import Limits
+from server.sparql import Limits, Operation, ProtocolResponse
 from tarihkg.store import Store
-
-if TYPE_CHECKING:
-    from server.executor import QueryPool
 
 EXTENSION = "tarihkg"
 CHECK_EVERY_S = 1.0  # how often requests look for a new build
@@ -46,6 +43,20 @@ def summarize(store: Store) -> Summary:
     rows = QUERIES.rows(store, "class-counts")
     classes = [(row["class"].removeprefix(TKG), int(row["n"])) for row in rows]
     return Summary(triples=store.triple_count(), graphs=store.graphs(), classes=classes)
+
+
+class QueryPool(Protocol):
+    """What the state needs of `server.executor.QueryPool` (named here, not imported: the
+    executor's query processes import the pages that import this module)."""
+
+    def run(self, op: Operation) -> ProtocolResponse:
+        """Run ``op`` under the limits."""
+
+    def start(self) -> None:
+        """Start the first processes."""
+
+    def close(self) -> None:
+        """Stop every process."""
 
 
 class Build:
