@@ -553,20 +553,22 @@ def test_config_precedence(dataset_dir: Path, monkeypatch) -> None:
 
 
 def test_landing_page_counts_and_escapes(client, app) -> None:
+    """The landing page states the dataset's size, browse counts and a gallery of titles (not
+    query text), all computed from the served build."""
     html = client.get("/").get_data(as_text=True)
-    assert f">{sum(SIZES.values())}<" in html
-    for graph in (CURATION, G000, G002):
-        assert graph in html
-    # 3 units (38. Alay, 5. Kafkas Tümeni, Kafkas İslam Ordusu) and 12 sentences in the sample
-    assert re.search(r'>MilitaryUnit(</a>)?</td><td class="n">3</td>', html)
-    assert re.search(r'>Sentence(</a>)?</td><td class="n">12</td>', html)
+    assert f"{sum(SIZES.values()):,} üçlü" in html
+    assert f"{len(SIZES)} adlandırılmış graf" in html
+    # 3 units (38. Alay, 5. Kafkas Tümeni, Kafkas İslam Ordusu) in the sample, linked to their list
+    assert re.search(r'<a href="/browse/units">[^<]+</a> <span class="n">3</span>', html)
+    assert '<a href="/browse/units">Bütün birlikler (3)</a>' in html
     examples = app.extensions["tarihkg"].examples
-    assert len(examples) >= 8
-    for ex in examples:
-        assert str(escape(ex.title)) in html
-    # query text is shown escaped: IRIs in angle brackets never reach the page raw
-    assert "&lt;https://w3id.org/tarihkg/ontology#&gt;" in html
-    assert "PREFIX tkg: <https" not in html
+    shown = re.findall(r'href="/query\?example=([^"]+)"', html)
+    assert 1 <= len(shown) <= 12, "the gallery is short"
+    by_name = {ex.name: ex for ex in examples}
+    for name in shown:
+        assert str(escape(by_name[name].title)) in html
+    # titles only: no query text reaches the landing page, escaped or raw
+    assert "PREFIX" not in html and "&lt;https://w3id.org/tarihkg/ontology#&gt;" not in html
 
 
 def test_every_example_query_link_returns_rows(client, app) -> None:
