@@ -266,6 +266,47 @@ def place_span(text: str, span_text: str, rel: int) -> tuple[int, int] | None:
     return best, best + len(span_text)
 
 
+def _claim_view(r: dict[str, str], labeller: Labeller) -> ClaimView:
+    """A claim from the first row naming it: predicate, object or value, sentence, source."""
+    c = ClaimView(r["c"], r["p"], labeller.link(r["p"]))
+    if "obj" in r:
+        c.obj = labeller.link(r["obj"])
+    c.value = r.get("val")
+    if "sent" in r:
+        c.sentence = Link(r.get("stext", ""), safe_href(r["sent"]), r["sent"])
+        c.context_href = sentence_anchor(r["sent"])
+    if "src" in r:
+        c.source = labeller.link(r["src"])
+    c.quote = r.get("quote")
+    c.status = r.get("status", "").rsplit("#", 1)[-1] or None
+    return c
+
+
+def _add_claim_row(c: ClaimView, r: dict[str, str], lang: str) -> None:
+    """What one more row adds to a claim: its date and wording (the first seen), its public
+    notes and the claims it conflicts with (each once)."""
+    if "edtf" in r and c.edtf is None:
+        c.edtf = r["edtf"]
+        c.date_text = format_edtf(r["edtf"], lang)
+        c.sort_key = r["edtf"]
+    if "wording" in r and c.wording is None:
+        c.wording = r["wording"]
+    if "note" in r and r["note"] not in c.notes and public_note(r["note"]):
+        c.notes.append(r["note"])
+    if "conf" in r and r["conf"] not in c.conflicts:
+        c.conflicts.append(r["conf"])
+
+
+def _add_citations(st: Store, ref: str, claims: dict[str, ClaimView], labeller: Labeller) -> None:
+    """Each claim's in-text citations (text, linked target), each once."""
+    cites = QUERIES.rows(st, "claim-citations", {"iri": ref})
+    labeller.prefetch({r["target"] for r in cites if "target" in r})
+    for r in cites:
+        entry = (r["ctext"], labeller.link(r["target"]) if "target" in r else None)
+        if entry not in claims[r["c"]].citations:
+            claims[r["c"]].citations.append(entry)
+
+
 def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimView]:
     ref = iri_ref(iri)
     rows = QUERIES.rows(st, "claims", {"iri": ref})
@@ -275,35 +316,11 @@ def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimVie
     for r in rows:
         c = claims.get(r["c"])
         if c is None:
-            c = claims[r["c"]] = ClaimView(r["c"], r["p"], labeller.link(r["p"]))
-            if "obj" in r:
-                c.obj = labeller.link(r["obj"])
-            c.value = r.get("val")
-            if "sent" in r:
-                c.sentence = Link(r.get("stext", ""), safe_href(r["sent"]), r["sent"])
-                c.context_href = sentence_anchor(r["sent"])
-            if "src" in r:
-                c.source = labeller.link(r["src"])
-            c.quote = r.get("quote")
-            c.status = r.get("status", "").rsplit("#", 1)[-1] or None
-        if "edtf" in r and c.edtf is None:
-            c.edtf = r["edtf"]
-            c.date_text = format_edtf(r["edtf"], lang)
-            c.sort_key = r["edtf"]
-        if "wording" in r and c.wording is None:
-            c.wording = r["wording"]
-        if "note" in r and r["note"] not in c.notes and public_note(r["note"]):
-            c.notes.append(r["note"])
-        if "conf" in r and r["conf"] not in c.conflicts:
-            c.conflicts.append(r["conf"])
+            c = claims[r["c"]] = _claim_view(r, labeller)
+        _add_claim_row(c, r, lang)
     if not claims:
         return []
-    cites = QUERIES.rows(st, "claim-citations", {"iri": ref})
-    labeller.prefetch({r["target"] for r in cites if "target" in r})
-    for r in cites:
-        entry = (r["ctext"], labeller.link(r["target"]) if "target" in r else None)
-        if entry not in claims[r["c"]].citations:
-            claims[r["c"]].citations.append(entry)
+    _add_citations(st, ref, claims, labeller)
     _highlight(st, iri, list(claims.values()))
     return sorted(claims.values(), key=lambda c: (c.predicate_link.text, c.sort_key, c.iri))
 
@@ -382,12 +399,9 @@ def _chronology_title(types: list[str], lang: str) -> str:
     return "Kronoloji" if tr else "Chronology"
 
 
-def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:
-    lang = current_lang()
-    labeller = Labeller(st, lang)
-    types = [t for t in _types(rows) if t.startswith(TKG)]
-    labeller.prefetch(types)
-    claims = _claims(st, iri, labeller, lang)
+def _conflict_pairs(claims: list[ClaimView], labeller: Labeller
+                    ) -> list[tuple[ClaimView, ClaimView | None, Link]]:
+    """Each pair of conflicting claims once: (claim, the other claim if on this page, its link)."""
     by_iri = {c.iri: c for c in claims}
     conflicts = []
     seen: set[frozenset[str]] = set()
@@ -397,6 +411,16 @@ def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
             if pair not in seen:
                 seen.add(pair)
                 conflicts.append((c, by_iri.get(other), labeller.link(other)))
+    return conflicts
+
+
+def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:
+    lang = current_lang()
+    labeller = Labeller(st, lang)
+    types = [t for t in _types(rows) if t.startswith(TKG)]
+    labeller.prefetch(types)
+    claims = _claims(st, iri, labeller, lang)
+    conflicts = _conflict_pairs(claims, labeller)
     stated = {(c.predicate, c.obj.iri if c.obj else c.value) for c in claims}
     others = [s for s in statements(rows, labeller, HIDDEN_ON_ENTITY)
               if (s.predicate.iri, s.value.iri if s.value else s.literal) not in stated]

@@ -124,6 +124,25 @@ def _day(value: str | None, default: str) -> str:
     return min(max(day, f"{YEARS[0]}-01-01"), f"{YEARS[1]}-12-31")
 
 
+def _shown_events(events: list[TimelineEvent], want_type: str, want_place: str, first: str,
+                  last: str) -> list[TimelineEvent]:
+    """The events of the wanted type and place (empty: any) whose earliest day is in the range."""
+    return [e for e in events
+            if (not want_type or any(t.iri == want_type for t in e.types))
+            and (not want_place or any(p.iri == want_place for p in e.places))
+            and first <= e.earliest[:10] <= last]
+
+
+def _ticks(start: float, end: float, width: float) -> list[tuple[str, float]]:
+    """The axis ticks (label, x): one a year, or one a month for a range under two years."""
+    if end - start < 2:
+        return [(f"{y}-{m:02d}", 40 + (width - 80) * (y + (m - 1) / 12 - start) / (end - start))
+                for y in range(int(start), int(end) + 1) for m in range(1, 13)
+                if start <= y + (m - 1) / 12 <= end]
+    return [(str(y), 40 + (width - 80) * (y - start) / (end - start))
+            for y in range(int(start) + 1 if start > int(start) else int(start), int(end) + 1)]
+
+
 @bp.get("/timeline")
 def timeline() -> str:
     lang = current_lang()
@@ -136,19 +155,11 @@ def timeline() -> str:
     last = _day(request.args.get("to"), f"{YEARS[1]}-12-31")
     if last < first:
         first, last = last, first
-    shown = [e for e in events
-             if (not want_type or any(t.iri == want_type for t in e.types))
-             and (not want_place or any(p.iri == want_place for p in e.places))
-             and first <= e.earliest[:10] <= last]
+    shown = _shown_events(events, want_type, want_place, first, last)
     width = 1000.0
     start, end = _years(first), _years(last) + 1 / 365
     height = _layout(shown, width, start, end)
-    ticks = [(str(y), 40 + (width - 80) * (y - start) / (end - start))
-             for y in range(int(start) + 1 if start > int(start) else int(start), int(end) + 1)]
-    if end - start < 2:
-        ticks = [(f"{y}-{m:02d}", 40 + (width - 80) * (y + (m - 1) / 12 - start) / (end - start))
-                 for y in range(int(start), int(end) + 1) for m in range(1, 13)
-                 if start <= y + (m - 1) / 12 <= end]
+    ticks = _ticks(start, end, width)
     by_year: dict[str, list[TimelineEvent]] = defaultdict(list)
     for e in shown:
         by_year[e.earliest[:4]].append(e)
