@@ -109,8 +109,9 @@ def _number(value: str, what: str, low: float, high: float, where: tuple[Path, i
     return number
 
 
-def _evidence_row(raw: Mapping[str, str], sources: Mapping[str, Source],
-                  where: tuple[Path, int]) -> EvidenceRow:
+def _check_evidence_ids(raw: Mapping[str, str], sources: Mapping[str, Source],
+                        where: tuple[Path, int]) -> None:
+    """The row has every required cell, a declared source, a QID and a known kind."""
     missing = [k for k in ("source", "record", "qid", "label", "kind", "seen_on")
                if not (raw.get(k) or "").strip()]
     if missing:
@@ -124,6 +125,12 @@ def _evidence_row(raw: Mapping[str, str], sources: Mapping[str, Source],
     if kind not in KIND_FITS and kind != "other":
         raise InputError(f"kind {kind!r} is not one of {', '.join(KIND_FITS)}, other",
                          path=where[0], line=where[1])
+
+
+def _evidence_row(raw: Mapping[str, str], sources: Mapping[str, Source],
+                  where: tuple[Path, int]) -> EvidenceRow:
+    _check_evidence_ids(raw, sources, where)
+    kind = raw["kind"]
     date = (raw.get("date") or "").strip() or None
     if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
         raise InputError(f"date {date!r} is not YYYY[-MM[-DD]]", path=where[0], line=where[1])
@@ -309,6 +316,32 @@ def _decide(ent: Entity, matches: Sequence[EvidenceRow], *, sources: Mapping[str
     return supported, refused
 
 
+def _near_candidate(ent: Entity, near: Sequence[EvidenceRow],
+                    supported: Mapping[str, list[Support]]) -> Decision:
+    """A candidate from rows with a similar (not the same) name, saying which rows they were."""
+    seen = "; ".join(f"{r.qid} {r.label!r}" for r in near if r.qid in supported)
+    return Decision(ent.id, "candidate", None, tuple(s for ss in supported.values() for s in ss),
+                    f"a similar name, not the same: seen {seen}")
+
+
+def _record_links(out: list[WikidataLink], index: dict[tuple[str, str], int], ent: Entity,
+                  decision: Decision, supported: Mapping[str, list[Support]],
+                  sources: Mapping[str, Source]) -> None:
+    """Add the decision's link (confirmed) or links (candidates) to `out`; a link already there
+    is replaced in place, keeping its note and score."""
+    for qid in ([decision.qid] if decision.outcome == "confirmed" else sorted(supported)):
+        assert qid is not None
+        link = _link_from(ent, qid, decision.outcome, supported[qid], sources,
+                          note=None if decision.outcome == "confirmed" else decision.reason)
+        if (ent.id, qid) in index:
+            old = out[index[(ent.id, qid)]]
+            out[index[(ent.id, qid)]] = replace(link, note=old.note or link.note,
+                                                score=old.score)
+        else:
+            index[(ent.id, qid)] = len(out)
+            out.append(link)
+
+
 def link_offline(entities: Mapping[str, Entity], links: Sequence[WikidataLink],
                  rows: Sequence[EvidenceRow], sources: Mapping[str, Source],
                  facts: Sequence[Fact], *, max_km: float = 10.0) -> OfflineRun:
@@ -340,24 +373,11 @@ def link_offline(entities: Mapping[str, Entity], links: Sequence[WikidataLink],
             supported, _ = _decide(ent, near, sources=sources, reused=reused, years=years,
                                    rejected=rejected, taken=taken, max_km=max_km)
             if supported:
-                seen = "; ".join(f"{r.qid} {r.label!r}" for r in near if r.qid in supported)
-                decision = Decision(ent.id, "candidate", None,
-                                    tuple(s for ss in supported.values() for s in ss),
-                                    f"a similar name, not the same: seen {seen}")
+                decision = _near_candidate(ent, near, supported)
         decisions.append(decision)
         if decision.outcome not in ("confirmed", "candidate"):
             continue
-        for qid in ([decision.qid] if decision.outcome == "confirmed" else sorted(supported)):
-            assert qid is not None
-            link = _link_from(ent, qid, decision.outcome, supported[qid], sources,
-                              note=None if decision.outcome == "confirmed" else decision.reason)
-            if (ent.id, qid) in index:
-                old = out[index[(ent.id, qid)]]
-                out[index[(ent.id, qid)]] = replace(link, note=old.note or link.note,
-                                                    score=old.score)
-            else:
-                index[(ent.id, qid)] = len(out)
-                out.append(link)
+        _record_links(out, index, ent, decision, supported, sources)
         if decision.outcome == "confirmed" and decision.qid:
             taken[decision.qid] = ent.id
             confirmed[ent.id] = decision.qid
@@ -411,6 +431,20 @@ def _outcome(ent: Entity, supported: Mapping[str, list[Support]], refused: Seque
     return Decision(ent.id, "confirmed", best[0], flat, reason)
 
 
+def _supported_line(d: Decision) -> str:
+    """A report line for a confirmed link: its sources and what told it apart, new ones marked."""
+    mine = [s for s in d.support if s.row.qid == d.qid]
+    sources = ", ".join(dict.fromkeys(s.row.source for s in mine))
+    why = "; ".join(dict.fromkeys(s.why for s in mine))
+    flag = " (new)" if d.outcome == "confirmed" else ""
+    return f"- `{d.id}` -> {d.qid}{flag} ({sources}): {why}"
+
+
+def _campaign_kind(ent: Entity) -> bool:
+    """True for the kinds the linking campaign covers: places, polities, treaties, battles."""
+    return ent.type in ("Place", "Polity") or ent.segment in ("treaty",) or ent.type == "Battle"
+
+
 def format_report(run: OfflineRun, entities: Mapping[str, Entity], *, day: str,
                   before: int) -> str:
     """A Markdown report: counts; every confirmed link the evidence supports, with the sources
@@ -426,21 +460,13 @@ def format_report(run: OfflineRun, entities: Mapping[str, Entity], *, day: str,
              f"Confirmed links: {before} before, {after} after ({len(new)} new this run); "
              f"{len(supported)} of them supported by the evidence table. "
              f"Candidates: {len(cands)}.", "", "## Confirmed links the evidence supports", ""]
-    for d in supported:
-        mine = [s for s in d.support if s.row.qid == d.qid]
-        sources = ", ".join(dict.fromkeys(s.row.source for s in mine))
-        why = "; ".join(dict.fromkeys(s.why for s in mine))
-        flag = " (new)" if d.outcome == "confirmed" else ""
-        lines.append(f"- `{d.id}` -> {d.qid}{flag} ({sources}): {why}")
+    lines += [_supported_line(d) for d in supported]
     lines += ["", "## Confirmed links beside which the evidence names another item (review)", ""]
     lines += [f"- `{d.id}` -> {d.qid}: {d.reason}" for d in run.decisions
               if d.outcome == "kept" and "also names" in d.reason]
     lines += ["", "## Candidates (review view only, never an identity link)", ""]
     lines += [f"- `{d.id}`: {d.reason}" for d in cands]
     lines += ["", "## Unlinked, and why", ""]
-    for d in run.decisions:
-        ent = entities[d.id]
-        if d.outcome == "unlinked" and (ent.type in ("Place", "Polity") or ent.segment in
-                                        ("treaty",) or ent.type == "Battle"):
-            lines.append(f"- `{d.id}` ({ent.label_en}): {d.reason}")
+    lines += [f"- `{d.id}` ({entities[d.id].label_en}): {d.reason}" for d in run.decisions
+              if d.outcome == "unlinked" and _campaign_kind(entities[d.id])]
     return "\n".join(lines) + "\n"
