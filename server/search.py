@@ -71,7 +71,7 @@ def search_entities(q: str, *, lang: str, types: list[str] | None = None,
 
 def _type_choices(lang: str) -> list[tuple[str, str]]:
     names = ["Person", "MilitaryUnit", "Place", "Event", "Treaty", "Polity", "Organization",
-             "Vessel", "SourceDocument", "CitedWork", "ArchivalRecord"]
+             "Vessel", "Work", "SourceDocument", "CitedWork", "ArchivalRecord"]
     labeller = Labeller(store(), lang)
     labeller.prefetch([TKG + n for n in names])
     return [(n, labeller.label(TKG + n) or n) for n in names]

@@ -285,3 +285,9 @@ def test_keywords_must_be_lists_per_language(tmp_path: Path) -> None:
         load_sources_meta(path)
     assert "'keywords' must map a language to a list" in str(info.value)
     assert info.value.line == 2
+
+
+def test_works_the_texts_name_are_registry_works() -> None:
+    reg = load_registry(ENTITIES)
+    for work in ("sene-i-devriye", "ingiliz-gizli-belgeleri"):
+        assert reg[work].type == "Work" and reg[work].segment == "work"

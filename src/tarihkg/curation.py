@@ -27,6 +27,7 @@ TYPE_SEGMENTS: dict[str, str] = {
     "Polity": "polity",
     "Organization": "organization",
     "Vessel": "vessel",
+    "Work": "work",
     **{t: "treaty" for t in CLASS_PARENTS if is_a(t, ("Treaty",))},
     **{t: "event" for t in CLASS_PARENTS if is_a(t, ("Event",))},
 }

@@ -28,6 +28,7 @@ CLASS_PARENTS: dict[str, str | None] = {
     "Polity": None,
     "Place": None,
     "Vessel": None,
+    "Work": None,
     "Event": None,
     **{
         c: "Event"

@@ -75,6 +75,7 @@ class TKG(DefinedNamespace):
     Vessel: URIRef  # gemi / vessel
     WikidataLink: URIRef  # Wikidata bağlantısı / Wikidata link
     Withdrawal: URIRef  # geri çekilme / withdrawal
+    Work: URIRef  # eser / work
     Zone: URIRef  # metin bölgesi / text zone
 
     # Object properties
