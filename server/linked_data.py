@@ -47,6 +47,8 @@ GRAPH_FORMATS: tuple[Format, ...] = formats_of(Kind.RDF_GRAPH)
 _EXT_RE = re.compile(r"^(?P<path>.+?)\.(?P<ext>ttl|nt|jsonld|rdf)$")
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
+OWL_DEPRECATED = PREFIXES["owl"] + "deprecated"
+REPLACED_BY = PREFIXES["dcterms"] + "isReplacedBy"
 HIDDEN_ON_ENTITY = {
     RDF_TYPE, RDFS_LABEL, PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel",
     PREFIXES["dcterms"] + "description", TKG + "registryId", PREFIXES["owl"] + "sameAs",
@@ -509,6 +511,8 @@ def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> 
         statements=statements(rows, labeller), sentence_segments=segments,
         context_href=sentence_anchor(iri),
         incoming=incoming(st, iri, labeller, curated_only=False),
+        retired=any(r["p"] == OWL_DEPRECATED and r["o"] == "true" for r in rows),
+        replaced_by=[labeller.link(r["o"]) for r in rows if r["p"] == REPLACED_BY],
     )
 
 

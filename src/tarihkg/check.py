@@ -23,6 +23,7 @@ from tarihkg.annotate import (
 from tarihkg.curation import load_sources_meta, minted_problems, read_facts, read_registry
 from tarihkg.errors import TarihkgError
 from tarihkg.project import Project
+from tarihkg.retired import read_retired
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings
 
@@ -85,6 +86,7 @@ def check_project(project: Project) -> list[Finding]:
             sources[meta.id] = annotate_source(meta, extracted, lexicon)
     facts, problems = read_facts(project.facts_dir)
     findings += [_finding(p) for p in problems]
+    findings += [_finding(p) for p in read_retired(project.retired_file, facts)[1]]
     # The facts of a source that could not be read would each repeat the source's error.
     facts = [f for f in facts if f.source in sources or f.source not in metas]
     _, problems = check_anchors(facts, sources, registry)

@@ -60,6 +60,7 @@ class TKG(DefinedNamespace):
     PlebisciteResult: URIRef  # halk oylaması sonucu / plebiscite result
     Polity: URIRef  # siyasi yapı / polity
     Quantity: URIRef  # miktar / quantity
+    RetiredClaim: URIRef  # geri alınmış beyan / retired claim
     ReviewStatus: URIRef  # inceleme durumu / review status
     Revolution: URIRef  # devrim / revolution
     Sentence: URIRef  # cümle / sentence

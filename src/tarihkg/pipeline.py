@@ -45,7 +45,7 @@ from tarihkg.curation import (
     load_sources_meta,
 )
 from tarihkg.dumps import write_dumps
-from tarihkg.errors import DataInvalidError, SourceError, ValidationError
+from tarihkg.errors import CurationError, DataInvalidError, SourceError, ValidationError
 from tarihkg.graphs import union_graph
 from tarihkg.iri import Minter
 from tarihkg.layout import BuildLayout
@@ -56,8 +56,9 @@ from tarihkg.project import (
     remove_stale_siblings,
     write_atomic,
 )
-from tarihkg.rdfize import rdfize_dataset, wikidata_candidates_graph
+from tarihkg.rdfize import rdfize_dataset, rdfize_retired, wikidata_candidates_graph
 from tarihkg.reason import reason_dataset
+from tarihkg.retired import load_retired
 from tarihkg.rules import candidates_graph
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings
@@ -184,6 +185,11 @@ def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
     """Stage 2 (`Inputs` + curated facts -> the named graphs): the facts are checked against
     the texts, then everything becomes one named graph per source plus curation and ontology."""
     facts = load_facts(project.facts_dir)
+    retired = load_retired(project.retired_file, facts)
+    for r in retired:
+        if r.source not in inputs.sources:
+            raise CurationError(f"retired fact {r.id}: unknown source {r.source!r}",
+                                path=r.path, line=r.line)
     anchored = anchor_facts(facts, inputs.sources, inputs.registry)
     minter = Minter()
     ds = rdfize_dataset(
@@ -203,6 +209,7 @@ def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
         graph += printings
     curation = ds.graph(minter.graph("curation"))
     curation += conflict_graph(union_graph(ds), minter=minter)
+    curation += rdfize_retired(retired, minter=minter)
     return ds
 
 

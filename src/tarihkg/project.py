@@ -36,6 +36,11 @@ class Project:
         return self.root / "data" / "curation" / "citation-conflicts.yaml"
 
     @property
+    def retired_file(self) -> Path:
+        """Fact ids taken back (docs/curation.md)."""
+        return self.root / "data" / "curation" / "retired-facts.yaml"
+
+    @property
     def minted_file(self) -> Path:
         return self.root / "data" / "curation" / "minted-iris.txt"
 

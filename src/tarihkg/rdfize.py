@@ -21,6 +21,7 @@ from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS
 from tarihkg.iri import Minter
 from tarihkg.names import SCHEMA, WD
 from tarihkg.namespaces import TKG
+from tarihkg.retired import RetiredFact
 from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.model import ExtractedSource
@@ -89,6 +90,23 @@ def rdfize_registry(registry: Mapping[str, Entity], *, minter: Minter) -> Graph:
                 rdfize_wikidata_link(g, s, link, minter=minter)
         if ent.coordinates is not None:
             rdfize_coordinates(g, s, ent.coordinates, minter=minter)
+    return g
+
+
+def rdfize_retired(retired: Iterable[RetiredFact], *, minter: Minter) -> Graph:
+    """Retired fact ids: each IRI stays, a deprecated `tkg:RetiredClaim` (never a `tkg:Claim`,
+    so no claimed triple) with its reason, day, source and the live claim replacing it."""
+    g = Graph()
+    for r in retired:
+        s = minter.resource("claim", r.id)
+        g.add((s, RDF.type, TKG.RetiredClaim))
+        g.add((s, OWL.deprecated, Literal(True)))
+        g.add((s, DCTERMS.date, Literal(r.retired_on, datatype=XSD.date)))
+        g.add((s, PROV.wasDerivedFrom, minter.resource("source", r.source)))
+        for lang, text in sorted(r.reason.items()):
+            g.add((s, RDFS.comment, Literal(text, lang=lang)))
+        if r.replaced_by:
+            g.add((s, DCTERMS.isReplacedBy, minter.resource("claim", r.replaced_by)))
     return g
 
 
