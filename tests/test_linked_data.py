@@ -24,14 +24,11 @@ def dump(build_dir) -> Dataset:
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("nonNegativeInteger", "positiveInteger", "int", "long", "short")}
 
 
 def _norm(term):
-    """pyoxigraph's store keeps xsd:nonNegativeInteger values as xsd:integer (its SPARQL
-    DATATYPE() says integer too), so integer-derived literals are compared as xsd:integer."""
-    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _INTEGERS:
-        return Literal(str(term), datatype=URIRef(XSD + "integer"))
+    """Decimals are compared by value (the store writes them in canonical form); every other
+    literal, integers included, must come back exactly as the dump has it."""
     if isinstance(term, Literal) and term.datatype == URIRef(XSD + "decimal"):
         return Literal(format(Decimal(str(term)).normalize(), "f"), datatype=term.datatype)
     return term

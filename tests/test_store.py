@@ -6,8 +6,10 @@ from __future__ import annotations
 import shutil
 import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from helpers import DUPLICATED
 from rdflib import Dataset
@@ -248,3 +250,43 @@ def test_default_graph_is_a_set_without_candidates(tmp_path: Path, where: str) -
     assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == 4
     assert store.triple_count() == 4
     assert store.graphs() == sorted([G000, G002, B + "graph/candidates"])
+
+
+
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_TYPED = """?s ?p ?o FILTER(isLiteral(?o) && LANG(?o) = "")
+  BIND(IF(isBlank(?s), "_:", STR(?s)) AS ?sk) BIND(STR(DATATYPE(?o)) AS ?dt)"""
+
+
+def _dump_datatypes(nq: Path) -> Counter[tuple[str, str, str, str]]:
+    """(graph, subject, predicate, datatype) of every typed literal in the N-Quads, counted;
+    every blank subject is "_:" (its label is the parser's)."""
+    out: Counter[tuple[str, str, str, str]] = Counter()
+    for quad in pyoxigraph.parse(path=str(nq), format=pyoxigraph.RdfFormat.N_QUADS):
+        o, s = quad.object, quad.subject
+        if isinstance(o, pyoxigraph.Literal) and o.datatype.value != LANG_STRING:
+            key = "_:" if isinstance(s, pyoxigraph.BlankNode) else s.value
+            out[(quad.graph_name.value, key, quad.predicate.value, o.datatype.value)] += 1
+    return out
+
+
+def _assert_store_keeps_datatypes(dataset: Path) -> None:
+    """The store opened on ``dataset`` answers every typed literal of its N-Quads with the
+    datatype the N-Quads give it, in GRAPH ?g and in the default graph."""
+    dump = _dump_datatypes(dataset / "tarihkg.nq")
+    store = open_store(dataset)
+    named = Counter((r["g"], r["sk"], r["p"], r["dt"]) for r in store.query(
+        f"SELECT ?g ?sk ?p ?dt WHERE {{ GRAPH ?g {{ {_TYPED} }} }}").rows())
+    assert named == dump
+    in_dump = {key[1:] for key in dump}
+    default = {(r["sk"], r["p"], r["dt"]) for r in store.query(
+        f"SELECT ?sk ?p ?dt WHERE {{ {_TYPED} }}").rows()}
+    assert default and default <= in_dump, sorted(default - in_dump)[:5]
+
+
+def test_store_keeps_every_literal_datatype_of_the_sample(built: Path) -> None:
+    _assert_store_keeps_datatypes(built)
+
+
+def test_store_keeps_every_literal_datatype_of_the_build(build_dir: Path) -> None:
+    _assert_store_keeps_datatypes(build_dir)

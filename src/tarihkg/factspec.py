@@ -73,7 +73,7 @@ def is_a(cls: str, wanted: tuple[str, ...]) -> bool:
 #: Literal kinds: how a value is checked (JSON Schema) and which RDF literal it becomes.
 LITERALS: dict[str, dict[str, Any]] = {
     "langString": {"schema": {"type": "string", "minLength": 1}, "rdf": "a string @tr"},
-    "count": {"schema": {"type": "integer", "minimum": 0}, "rdf": "xsd:nonNegativeInteger"},
+    "count": {"schema": {"type": "integer", "minimum": 0}, "rdf": "xsd:integer (>= 0)"},
     "entity": {"schema": {"$ref": "#/$defs/id"}, "rdf": "the entity's IRI"},
     "decimal": {"schema": {"type": "number", "minimum": 0}, "rdf": "xsd:decimal"},
     "string": {"schema": {"type": "string", "minLength": 1}, "rdf": "xsd:string"},

@@ -39,7 +39,7 @@ _PRECISIONS = {
 
 
 def _int(value: int) -> Literal:
-    return Literal(int(value), datatype=XSD.nonNegativeInteger)
+    return Literal(int(value), datatype=XSD.integer)
 
 
 def _dt(day: str, *, end: bool = False) -> Literal:

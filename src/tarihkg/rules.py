@@ -342,7 +342,7 @@ def _candidate_triples(
     if cand.object is not None:
         g.add((claim, TKG.claimObject, entity(cand.object)))
     elif isinstance(cand.value, int):
-        g.add((claim, TKG.claimValue, Literal(cand.value, datatype=XSD.nonNegativeInteger)))
+        g.add((claim, TKG.claimValue, Literal(cand.value, datatype=XSD.integer)))
     else:
         g.add((claim, TKG.claimValue, Literal(str(cand.value), lang="tr")))
     if date is not None:
