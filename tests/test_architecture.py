@@ -11,9 +11,14 @@ twice; it still never imports a build stage. pyoxigraph may serialise RDF anywhe
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from radon.complexity import cc_visit
+from radon.visitors import Class
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "tarihkg"
@@ -180,3 +185,73 @@ def test_templates_take_names_from_the_names_module(text: str) -> None:
     holders = sorted(p.name for p in (SERVER / "templates").glob("*.html")
                      if text in p.read_text(encoding="utf-8"))
     assert holders == []
+
+
+COMPLEXITY_LIMIT = 20
+WHY_IT_STAYS = re.compile(r"#\s*Complexity (\d+):\s*\S")
+
+
+def _functions(blocks: Iterable[Any]) -> Iterator[Any]:
+    """Every function radon measured, with the methods of classes and the functions nested in
+    either (radon keeps them apart from their parent)."""
+    for block in blocks:
+        if isinstance(block, Class):
+            yield from _functions(block.methods)
+            yield from _functions(block.inner_classes)
+        else:
+            yield block
+            yield from _functions(block.closures)
+
+
+def _why_it_stays(lines: list[str], def_line: int) -> int | None:
+    """The figure of a ``# Complexity N: why`` comment in the comment block right above a def
+    (above its decorators, if it has any); None without one."""
+    i = def_line - 2
+    while i >= 0 and lines[i].lstrip().startswith("@"):
+        i -= 1
+    while i >= 0 and lines[i].lstrip().startswith("#"):
+        m = WHY_IT_STAYS.match(lines[i].strip())
+        if m:
+            return int(m.group(1))
+        i -= 1
+    return None
+
+
+def complexity_problems(path: Path, name: str) -> list[str]:
+    """Each function of the file above the limit without a comment giving its figure and why."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    problems = []
+    for fn in _functions(cc_visit(text)):
+        if fn.complexity <= COMPLEXITY_LIMIT:
+            continue
+        said = _why_it_stays(lines, fn.lineno)
+        if said != fn.complexity:
+            why = "no '# Complexity N: why' above it" if said is None else f"its comment says {said}"
+            problems.append(f"{name}:{fn.lineno} {fn.fullname} has cyclomatic "
+                            f"complexity {fn.complexity}: {why}")
+    return problems
+
+
+@pytest.mark.parametrize("path", files(SRC) + files(SERVER), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_function_above_complexity_20_without_a_reason(path: Path) -> None:
+    """Split a function above 20 by what it decides, or say above its def, with today's figure,
+    why it stays whole (``# Complexity 23: one ordered list of rules ...``)."""
+    assert complexity_problems(path, str(path.relative_to(ROOT))) == []
+
+
+def test_the_complexity_check_finds_an_unexplained_function(tmp_path: Path) -> None:
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(21))
+    body = f"def f(x):\n{branches}    return -1\n"
+    bare = tmp_path / "bare.py"
+    bare.write_text(body, encoding="utf-8")
+    stale = tmp_path / "stale.py"
+    stale.write_text("# Complexity 21: one flat table\n" + body, encoding="utf-8")
+    said = tmp_path / "said.py"
+    said.write_text("# Complexity 22: one flat table of\n# twenty-one cases\n" + body,
+                    encoding="utf-8")
+    assert complexity_problems(bare, "bare.py") == [
+        "bare.py:1 f has cyclomatic complexity 22: no '# Complexity N: why' above it"]
+    assert complexity_problems(stale, "stale.py") == [
+        "stale.py:2 f has cyclomatic complexity 22: its comment says 21"]
+    assert complexity_problems(said, "said.py") == []

@@ -275,6 +275,24 @@ def _anchor(
     src = sources.get(fact.source)
     if src is None:
         raise _refuse(fact, f"unknown source {fact.source!r}")
+    sent = _the_sentence(fact, src)
+    text = tr_casefold(_squash(sent.sentence.text))
+    for role, words in sorted(fact.mentioned_as.items()):
+        if tr_casefold(_squash(words)) not in text:
+            raise _refuse(fact, f"mentioned_as {role} {words!r} is not in its sentence")
+    if fact.mention_check:
+        _check_mentioned(fact, sent, registry)
+    date_occ = _date_occurrence(fact, sent, text)
+    for name in WORDINGS.values():
+        wording = fact.qualifiers.get(name)
+        if wording and tr_casefold(_squash(wording)) not in text:
+            raise _refuse(fact, f"{name} {wording!r} is not in its sentence")
+    cits, own = supporting_citations(src, sent)
+    return AnchoredFact(fact, sent, cits, own, date_occ)
+
+
+def _the_sentence(fact: Fact, src: AnnotatedSource) -> AnnotatedSentence:
+    """The one sentence of the source holding the fact's quote (none or several: refused)."""
     hits = find_quote(src, fact.quote)
     if not hits:
         raise _refuse(fact, f"sentence not found in {fact.source}: {fact.quote!r}")
@@ -283,49 +301,51 @@ def _anchor(
         raise _refuse(
             fact, f"the words are in {len(hits)} sentences ({offsets}); quote more of the one meant"
         )
-    sent = hits[0]
-    text = tr_casefold(_squash(sent.sentence.text))
-    for role, words in sorted(fact.mentioned_as.items()):
-        if tr_casefold(_squash(words)) not in text:
-            raise _refuse(fact, f"mentioned_as {role} {words!r} is not in its sentence")
-    if fact.mention_check:
-        # An ambiguous mention (several candidates) is resolved by the curated fact naming one.
-        mentioned = {m.entity_id for m in sent.mentions if m.entity_id}
-        mentioned |= {c for m in sent.mentions for c in m.candidates}
-        roles: tuple[tuple[str, str | None], ...] = (
-            ("subject", fact.subject),
-            ("object", fact.object),
+    return hits[0]
+
+
+def _check_mentioned(
+    fact: Fact, sent: AnnotatedSentence, registry: Mapping[str, Entity]
+) -> None:
+    """The fact's subject and object are each mentioned in the sentence (or given words there by
+    mentioned_as, or anchored there by a mentioned_in quote); otherwise refused."""
+    # An ambiguous mention (several candidates) is resolved by the curated fact naming one.
+    mentioned = {m.entity_id for m in sent.mentions if m.entity_id}
+    mentioned |= {c for m in sent.mentions for c in m.candidates}
+    roles: tuple[tuple[str, str | None], ...] = (
+        ("subject", fact.subject),
+        ("object", fact.object),
+    )
+    for role, named in roles:
+        if (
+            named is None
+            or named not in registry
+            or named in mentioned
+            or role in fact.mentioned_as
+            or _anchored_here(registry[named], fact.source, sent)
+        ):
+            continue
+        raise _refuse(
+            fact,
+            f"{role} {named!r} is not mentioned in its sentence "
+            f"({sent.sentence.start}-{sent.sentence.end}); give the words that refer to it "
+            f"(mentioned_as: {{{role}: ...}})",
         )
-        for role, named in roles:
-            if (
-                named is None
-                or named not in registry
-                or named in mentioned
-                or role in fact.mentioned_as
-                or _anchored_here(registry[named], fact.source, sent)
-            ):
-                continue
-            raise _refuse(
-                fact,
-                f"{role} {named!r} is not mentioned in its sentence "
-                f"({sent.sentence.start}-{sent.sentence.end}); give the words that refer to it "
-                f"(mentioned_as: {{{role}: ...}})",
-            )
-    date_occ = None
-    if fact.date_wording:
-        key = tr_casefold(_squash(fact.date_wording))
-        date_occ = next(
-            (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))),
-            None,
-        )
-        if date_occ is None and key not in text:
-            raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
-    for name in WORDINGS.values():
-        wording = fact.qualifiers.get(name)
-        if wording and tr_casefold(_squash(wording)) not in text:
-            raise _refuse(fact, f"{name} {wording!r} is not in its sentence")
-    cits, own = supporting_citations(src, sent)
-    return AnchoredFact(fact, sent, cits, own, date_occ)
+
+
+def _date_occurrence(fact: Fact, sent: AnnotatedSentence, text: str) -> DateOcc | None:
+    """The date expression of the sentence the fact's date wording names, if any; wording that
+    is in no date expression must still be in the sentence's text."""
+    if not fact.date_wording:
+        return None
+    key = tr_casefold(_squash(fact.date_wording))
+    date_occ = next(
+        (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))),
+        None,
+    )
+    if date_occ is None and key not in text:
+        raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
+    return date_occ
 
 
 def _refuse(fact: Fact, message: str) -> CurationError:

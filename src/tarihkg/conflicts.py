@@ -159,6 +159,8 @@ def citation_claims(
     return graphs
 
 
+# Complexity 23: one ordered list of rules, the first that fits wins (name, citation, moments of
+# one event, one statement at two times, count, assignment); apart, the order would be lost.
 def dispute_kind(data: Graph, a: Node, b: Node) -> URIRef | None:
     """What two conflicting claims disagree about, where their triples say it beyond doubt:
     two names of one entity, two dates of one event (or one statement at two times), two counts

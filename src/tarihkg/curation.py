@@ -739,20 +739,8 @@ def _group(raw: Any, path: Path, problems: list[CurationError], ids: dict[str, s
         )
         return []
     line = int(raw.get(_LINE, 0))
-    bad = [k for k in _GROUP_KEYS if k not in raw] + [
-        f"unknown key {k!r}" for k in raw if k not in (*_GROUP_KEYS, _LINE)
-    ]
-    if bad:
-        problems.append(
-            CurationError(
-                f"sentence group: {', '.join(b if ' ' in b else 'lacks ' + repr(b) for b in bad)}",
-                path=path,
-                line=line,
-            )
-        )
+    problems.extend(_group_key_problems(raw, path, line))
     sentence, source = raw.get("sentence"), raw.get("source")
-    if "sentence" in raw and (not isinstance(sentence, str) or not sentence.strip()):
-        problems.append(CurationError("'sentence' must be non-empty text", path=path, line=line))
     facts = raw.get("facts")
     if not isinstance(facts, list) or not facts:
         problems.append(
@@ -764,19 +752,48 @@ def _group(raw: Any, path: Path, problems: list[CurationError], ids: dict[str, s
         if not isinstance(item, dict):
             problems.append(CurationError("each fact must be a mapping", path=path, line=line))
             continue
-        fline = int(item.get(_LINE, line))
-        fields = {k: v for k, v in item.items() if k != _LINE}
-        messages = check_fact_fields(fields)
-        fid = str(fields.get("id"))
-        if fid in ids:
-            messages.append(f"duplicate fact id (first at {ids[fid]})")
-        elif "id" in fields:
-            ids[fid] = f"{path}:{fline}"
-        name = f"fact {fields['id']}" if "id" in fields else "fact"
-        problems.extend(CurationError(f"{name}: {m}", path=path, line=fline) for m in messages)
-        if not messages and isinstance(sentence, str) and isinstance(source, str):
+        found = _fact_problems(item, path, line, ids)
+        problems.extend(found)
+        if not found and isinstance(sentence, str) and isinstance(source, str):
             out.append(_fact(item, source, sentence, path, line))
     return out
+
+
+def _group_key_problems(raw: dict[str, Any], path: Path, line: int) -> list[CurationError]:
+    """A sentence group's missing or unknown keys, and a 'sentence' that is not text."""
+    problems = []
+    bad = [k for k in _GROUP_KEYS if k not in raw] + [
+        f"unknown key {k!r}" for k in raw if k not in (*_GROUP_KEYS, _LINE)
+    ]
+    if bad:
+        problems.append(
+            CurationError(
+                f"sentence group: {', '.join(b if ' ' in b else 'lacks ' + repr(b) for b in bad)}",
+                path=path,
+                line=line,
+            )
+        )
+    sentence = raw.get("sentence")
+    if "sentence" in raw and (not isinstance(sentence, str) or not sentence.strip()):
+        problems.append(CurationError("'sentence' must be non-empty text", path=path, line=line))
+    return problems
+
+
+def _fact_problems(
+    item: dict[str, Any], path: Path, line: int, ids: dict[str, str]
+) -> list[CurationError]:
+    """One fact's field problems (`check_fact_fields`) and a repeated id; records its id in
+    `ids` (id -> file:line) when it is new."""
+    fline = int(item.get(_LINE, line))
+    fields = {k: v for k, v in item.items() if k != _LINE}
+    messages = check_fact_fields(fields)
+    fid = str(fields.get("id"))
+    if fid in ids:
+        messages.append(f"duplicate fact id (first at {ids[fid]})")
+    elif "id" in fields:
+        ids[fid] = f"{path}:{fline}"
+    name = f"fact {fields['id']}" if "id" in fields else "fact"
+    return [CurationError(f"{name}: {m}", path=path, line=fline) for m in messages]
 
 
 def read_facts(facts_dir: Path) -> tuple[list[Fact], list[CurationError]]:

@@ -557,6 +557,13 @@ def check_fact_fields(raw: dict[str, Any]) -> list[str]:
     for key in sorted(set(raw) - allowed - {"object", "value"}):
         what = f"'{prop}'" if spec is not None else "a fact"
         problems.append(f"unknown field {key!r} for {what} (allowed: {', '.join(sorted(allowed))})")
+    return problems + _check_qualifier_fields(raw)
+
+
+def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
+    """The problems of a fact's qualifiers: EDTF dates (with their wordings), side and role as
+    text, and mention_check only ever false, with a note."""
+    problems: list[str] = []
     for q, wording in WORDINGS.items():
         when = raw.get(q)
         if when is not None and not re.match(EDTF_RE, str(when)):

@@ -423,6 +423,26 @@ def rank_candidates(ent: Entity, client: WikidataClient, *, exclude: set[str],
     return sorted(ranked, key=lambda sc: (-sc[0].score, sc[0].item.qid))
 
 
+def _nothing_scores(ent: Entity, ranked: Sequence[tuple[Scored, set[str]]], min_score: float
+                    ) -> str:
+    """The decision line for an entity no item scores enough for, naming the best one seen."""
+    best = f" (best {ranked[0][0].item.qid} at {ranked[0][0].score})" if ranked else ""
+    return f"{ent.id}: nothing scores {min_score} or more{best}"
+
+
+def _proposal(ent: Entity, ranked: Sequence[tuple[Scored, set[str]]], status: str
+              ) -> WikidataLink:
+    """The link to the best-ranked item, its note giving the score's parts and up to three
+    lower-ranked rivals."""
+    top = ranked[0][0]
+    rivals = ", ".join(f"{s.item.qid} {s.score}" for s, _ in ranked[1:4])
+    return WikidataLink(
+        id=ent.id, qid=top.item.qid, status=status, path="", line=0, score=top.score,
+        note="proposed by tarihkg link: "
+             + ", ".join(f"{k} {v:.2f}" for k, v in top.parts.items())
+             + (f"; ranked lower: {rivals}" if rivals else ""))
+
+
 def link_entities(
     entities: Mapping[str, Entity],
     links: Sequence[WikidataLink],
@@ -455,21 +475,13 @@ def link_entities(
         ranked = rank_candidates(ent, client, exclude=exclude, period=period,
                                  linked_places=linked_places)
         if not ranked or ranked[0][0].score < min_score:
-            best = (f" (best {ranked[0][0].item.qid} at {ranked[0][0].score})" if ranked
-                    else "")
-            decisions.append(f"{ent.id}: nothing scores {min_score} or more{best}")
+            decisions.append(_nothing_scores(ent, ranked, min_score))
             continue
         top, classes = ranked[0]
         status = ("confirmed" if confirm_above is not None and top.score >= confirm_above
                   else "candidate")
-        rivals = ", ".join(f"{s.item.qid} {s.score}" for s, _ in ranked[1:4])
-        proposal = WikidataLink(
-            id=ent.id, qid=top.item.qid, status=status, path="", line=0, score=top.score,
-            note="proposed by tarihkg link: "
-                 + ", ".join(f"{k} {v:.2f}" for k, v in top.parts.items())
-                 + (f"; ranked lower: {rivals}" if rivals else ""))
-        out.append(_with_evidence(proposal, top.item, classes=classes, api=client.api,
-                                  today=today))
+        out.append(_with_evidence(_proposal(ent, ranked, status), top.item, classes=classes,
+                                  api=client.api, today=today))
         known.add((ent.id, top.item.qid))
         if status == "confirmed":
             confirmed_qids.add(top.item.qid)

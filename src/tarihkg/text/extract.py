@@ -280,6 +280,9 @@ def _span_text(layout: _Layout, start: int, end: int) -> str:
     return normalise_chunks(layout.raw, [(start, end)]).text
 
 
+# Complexity 34: one state machine over the lines in reading order (abstract, keywords, title,
+# headings, body); every branch reads and moves the same state, open-paragraph flags and block,
+# which helpers would have to pass back and forth.
 def _roles(layout: _Layout) -> None:
     """Second pass: front matter, headings and body/abstract lines, in reading order."""
     content = [i for i, x in enumerate(layout.lines) if x.kind == "content"]
