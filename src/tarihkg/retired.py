@@ -41,6 +41,23 @@ def _entry(raw: Any, path: Path) -> tuple[RetiredFact | None, list[str], int]:
     line = int(raw.get(_LINE, 0))
     msgs = [f"unknown key {k!r}" for k in raw if k not in (*_KEYS, _LINE)]
     msgs += [f"lacks {k!r}" for k in _KEYS[:4] if k not in raw]
+    reason = raw.get("reason")
+    texts = {k: v for k, v in reason.items() if k != _LINE} if isinstance(reason, dict) else {}
+    msgs += _value_problems(raw, texts)
+    if msgs:
+        return None, msgs, line
+    fid, source, day = raw.get("id"), raw.get("source"), raw.get("retired_on")
+    return (
+        RetiredFact(str(fid), str(source), str(day), texts, raw.get("replaced_by"), str(path),
+                    line),
+        [],
+        line,
+    )
+
+
+def _value_problems(raw: dict[str, Any], texts: dict[str, Any]) -> list[str]:
+    """What is wrong with the values of an entry's keys (`texts`: its reason without the line)."""
+    msgs = []
     fid, source, replaced = raw.get("id"), raw.get("source"), raw.get("replaced_by")
     if "id" in raw and not (isinstance(fid, str) and _FACT_ID.match(fid)):
         msgs.append(f"'id' must be a fact id like f-000-214-..., not {fid!r}")
@@ -49,8 +66,6 @@ def _entry(raw: Any, path: Path) -> tuple[RetiredFact | None, list[str], int]:
     day = raw.get("retired_on")
     if "retired_on" in raw and not isinstance(day, dt.date):
         msgs.append(f"'retired_on' must be a day (YYYY-MM-DD), not {day!r}")
-    reason = raw.get("reason")
-    texts = {k: v for k, v in reason.items() if k != _LINE} if isinstance(reason, dict) else {}
     if "reason" in raw and (
         not isinstance(texts.get("en"), str)
         or set(texts) - {"en", "tr"}
@@ -59,13 +74,7 @@ def _entry(raw: Any, path: Path) -> tuple[RetiredFact | None, list[str], int]:
         msgs.append("'reason' must be {en: text, tr: text (optional)}")
     if replaced is not None and not (isinstance(replaced, str) and _FACT_ID.match(replaced)):
         msgs.append(f"'replaced_by' must be a fact id, not {replaced!r}")
-    if msgs:
-        return None, msgs, line
-    return (
-        RetiredFact(str(fid), str(source), str(day), texts, replaced, str(path), line),
-        [],
-        line,
-    )
+    return msgs
 
 
 def read_retired(path: Path, facts: list[Fact]) -> tuple[list[RetiredFact], list[CurationError]]:
