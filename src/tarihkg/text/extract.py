@@ -37,6 +37,7 @@ import bisect
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -280,7 +281,26 @@ def _span_text(layout: _Layout, start: int, end: int) -> str:
     return normalise_chunks(layout.raw, [(start, end)]).text
 
 
-# Complexity 34: one state machine over the lines in reading order (abstract, keywords, title,
+def _run_end(k: int, stop: int, para_at: Callable[[int], bool], text_at: Callable[[int], str],
+             fits: Callable[[str], bool]) -> int:
+    """The end (exclusive, at most `stop`) of the run of lines after content line k that start
+    no paragraph and whose text `fits`."""
+    end = k + 1
+    while end < stop and not para_at(end) and fits(text_at(end)):
+        end += 1
+    return end
+
+
+def _abstract_label(layout: _Layout, line: _Line, m_abs: re.Match[str]) -> None:
+    """An abstract's label ("Öz", "Abstract") becomes a heading; its text starts after it."""
+    label = m_abs.group("label")
+    line.label_end = m_abs.start("rest") if m_abs.group("rest") else len(line.text)
+    layout.headings.append(
+        Heading(label, line.first, line.norm.ends[m_abs.end("label") - 1], line.page)
+    )
+
+
+# Complexity 26: one state machine over the lines in reading order (abstract, keywords, title,
 # headings, body); every branch reads and moves the same state, open-paragraph flags and block,
 # which helpers would have to pass back and forth.
 def _roles(layout: _Layout) -> None:
@@ -319,11 +339,7 @@ def _roles(layout: _Layout) -> None:
             block.append(i)
             line.role = state
             if m_abs:
-                label = m_abs.group("label")
-                line.label_end = m_abs.start("rest") if m_abs.group("rest") else len(line.text)
-                layout.headings.append(
-                    Heading(label, line.first, line.norm.ends[m_abs.end("label") - 1], line.page)
-                )
+                _abstract_label(layout, line, m_abs)
                 is_open["abstract"] = False
             k += 1
             continue
@@ -333,11 +349,8 @@ def _roles(layout: _Layout) -> None:
             k += 1
             continue
         if para and _all_capitals(line.text):
-            end = k + 1
-            while (
-                end < len(content) and not para_at(end) and _all_capitals(lines[content[end]].text)
-            ):
-                end += 1
+            end = _run_end(k, len(content), para_at, lambda e: lines[content[e]].text,
+                           _all_capitals)
             following = lines[content[end]].text if end < len(content) else ""
             if state != "body" or _ABSTRACT.fullmatch(following) or _KEYWORDS.match(following):
                 close_block()
@@ -352,14 +365,8 @@ def _roles(layout: _Layout) -> None:
             state = "body"
         flow = "abstract" if state == "abstract" else "body"
         if para and not is_open[flow] and _title_like(line.text):
-            end = k + 1
-            while (
-                end < len(content)
-                and end - k < 3
-                and not para_at(end)
-                and _title_like(lines[content[end]].text)
-            ):
-                end += 1
+            end = _run_end(k, min(len(content), k + 3), para_at, lambda e: lines[content[e]].text,
+                           _title_like)
             close_block()
             state = "body"
             first, last = lines[content[k]], lines[content[end - 1]]
