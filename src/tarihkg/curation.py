@@ -277,6 +277,17 @@ PUBLICATION_FIELDS = ("journal", "volume", "issue", "pages", "year")
 UNKNOWN = "unknown"
 
 
+def load_optional_list(path: Path, what: str) -> list[Any]:
+    """The YAML list of an optional curation file: [] when the file is absent, a
+    `CurationError` at the file when it holds something other than a list."""
+    if not path.exists():
+        return []
+    data = load_yaml(path)
+    if not isinstance(data, list):
+        raise CurationError(f"{what} must be a YAML list (or [])", path=path)
+    return data
+
+
 def _text_map(value: Any, key: str, where: tuple[Path, int]) -> dict[str, str]:
     if value is None:
         return {}
@@ -606,14 +617,10 @@ def read_wikidata(
     Every link names a registry id; an entity has at most one confirmed QID, a QID is confirmed
     for at most one entity, and an (id, QID) pair is listed once.
     """
-    if not path.exists():
-        return [], []
     try:
-        data = load_yaml(path)
+        data = load_optional_list(path, "wikidata.yaml")
     except CurationError as exc:
         return [], [exc]
-    if not isinstance(data, list):
-        return [], [CurationError("wikidata.yaml must be a YAML list of links", path=path)]
     links: list[WikidataLink] = []
     problems: list[CurationError] = []
     pairs: dict[tuple[str, str], WikidataLink] = {}
@@ -917,11 +924,7 @@ class CitationConflict:
 def load_citation_conflicts(path: Path) -> tuple[CitationConflict, ...]:
     """Read data/curation/citation-conflicts.yaml (a missing file is no conflicts): every entry
     needs a slug id, once, and at least two printings `{source, quote}`."""
-    if not path.exists():
-        return ()
-    data = load_yaml(path)
-    if not isinstance(data, list):
-        raise CurationError("expected a list of citation conflicts (or [])", path=path)
+    data = load_optional_list(path, "citation-conflicts.yaml")
     out: list[CitationConflict] = []
     for raw in data:
         line = int(raw.get(_LINE, 0)) if isinstance(raw, dict) else 0

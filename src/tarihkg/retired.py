@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarihkg.curation import _LINE, Fact, first_problem, load_yaml
+from tarihkg.curation import _LINE, Fact, first_problem, load_optional_list
 from tarihkg.errors import CurationError
 
 RETIRED_FILE = "retired-facts.yaml"
@@ -82,14 +82,10 @@ def read_retired(path: Path, facts: list[Fact]) -> tuple[list[RetiredFact], list
 
     A retired id is listed once and is not also a live fact (that problem is reported at the
     live fact's file:line: ids are never reused); `replaced_by` names a live fact."""
-    if not path.exists():
-        return [], []
     try:
-        data = load_yaml(path)
+        data = load_optional_list(path, "retired-facts.yaml")
     except CurationError as exc:
         return [], [exc]
-    if not isinstance(data, list):
-        return [], [CurationError("the retired facts file must be a YAML list", path=path)]
     live = {f.id: f for f in facts}
     out: list[RetiredFact] = []
     problems: list[CurationError] = []
