@@ -126,3 +126,34 @@ def test_a_citation_conflict_needs_two_printings_in_a_citation(tmp_path: Path) -
         load_citation_conflicts(path)
     assert "two or more" in str(info.value) and info.value.line == 1
     assert load_citation_conflicts(tmp_path / "missing.yaml") == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "quote", "says"),
+    [
+        ("999_x", "Bakü", "unknown source '999_x'"),
+        ("009_x", "Gence", "found in 0 sentences of 009_x"),
+        ("009_x", "Bakü", "found in 2 sentences of 009_x"),
+    ],
+)
+def test_a_printing_must_be_in_exactly_one_sentence(source: str, quote: str, says: str) -> None:
+    """A citation printing (and a disputed name: both use one sentence finder) whose quote is not
+    in exactly one sentence of a known source stops the build at the curation entry's line."""
+    from tarihkg.annotate import annotate_source
+    from tarihkg.conflicts import citation_claims
+    from tarihkg.curation import CitationConflict, NameAttestation, SourceMeta
+    from tarihkg.errors import CurationError
+    from tarihkg.iri import Minter
+    from tarihkg.text.extract import extract_source
+    from tarihkg.text.mentions import Lexicon
+
+    raw = "Ordu Bakü’ye girdi (Sürmeli, 2001: 3).\n\nBakü kurtuldu (Sürmeli, 2001, s. 3).\n"
+    meta = SourceMeta(id="009_x", file="009_x.txt", language="tr", licence="test")
+    src = annotate_source(meta, extract_source("009_x", raw), Lexicon.build([]))
+    conflict = CitationConflict(
+        id="c", printed=(NameAttestation(quote, source, quote),) * 2, note=None,
+        path="citation-conflicts.yaml", line=7,
+    )
+    with pytest.raises(CurationError) as info:
+        citation_claims({"009_x": src}, (conflict,), minter=Minter())
+    assert says in str(info.value) and info.value.line == 7

@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from tarihkg.annotate import AnnotatedSource, find_quote
+from tarihkg.annotate import AnnotatedSentence, AnnotatedSource, find_quote
 from tarihkg.curation import CitationConflict, Entity
 from tarihkg.errors import CurationError
 from tarihkg.iri import Minter
@@ -40,6 +40,25 @@ _COUNTED = (TKG.Casualties, TKG.UnitStrength, TKG.Materiel, TKG.PlebisciteResult
             TKG.MonetaryAmount)
 
 
+def _the_sentence(
+    sources: Mapping[str, AnnotatedSource], source_id: str, quote: str, what: str,
+    where: tuple[str, int],
+) -> tuple[AnnotatedSource, AnnotatedSentence]:
+    """The source and the one sentence of it that holds `quote`, else a `CurationError` at
+    `where` naming `what` (the entry and the thing quoted)."""
+    src = sources.get(source_id)
+    if src is None:
+        raise CurationError(f"{what}: unknown source {source_id!r}", path=where[0], line=where[1])
+    found = find_quote(src, quote)
+    if len(found) != 1:
+        raise CurationError(
+            f"{what}: quote {quote!r} found in {len(found)} sentences of {source_id}, "
+            "not in exactly one",
+            path=where[0], line=where[1],
+        )
+    return src, found[0]
+
+
 def name_claims(
     sources: Mapping[str, AnnotatedSource], registry: Mapping[str, Entity], *, minter: Minter
 ) -> dict[str, Graph]:
@@ -54,24 +73,15 @@ def name_claims(
     for ent in sorted(registry.values(), key=lambda e: e.id):
         claims = []
         for attested in ent.disputed_names:
-            src = sources.get(attested.source)
-            if src is None:
-                raise CurationError(
-                    f"{ent.id}: unknown source {attested.source!r}", path=ent.path, line=ent.line
-                )
-            found = find_quote(src, attested.quote)
-            if len(found) != 1:
-                raise CurationError(
-                    f"{ent.id}: disputed name {attested.name!r}: quote found in {len(found)} "
-                    f"sentences of {attested.source}, not in exactly one",
-                    path=ent.path, line=ent.line,
-                )
+            src, sentence = _the_sentence(
+                sources, attested.source, attested.quote,
+                f"{ent.id}: disputed name {attested.name!r}", (ent.path, ent.line),
+            )
             if attested.name not in attested.quote:
                 raise CurationError(
                     f"{ent.id}: disputed name {attested.name!r} is not in its quote",
                     path=ent.path, line=ent.line,
                 )
-            sentence = found[0]
             s = sentence.sentence
             claim = minter.resource("claim", f"name-{ent.id}-{slugify(attested.name)}")
             subject = minter.resource(ent.segment, ent.id)
@@ -110,20 +120,10 @@ def citation_claims(
     for conflict in conflicts:
         claims = []
         for n, printed in enumerate(conflict.printed, start=1):
-            src = sources.get(printed.source)
-            if src is None:
-                raise CurationError(
-                    f"{conflict.id}: unknown source {printed.source!r}",
-                    path=conflict.path, line=conflict.line,
-                )
-            found = find_quote(src, printed.quote)
-            if len(found) != 1:
-                raise CurationError(
-                    f"{conflict.id}: citation {printed.quote!r} found in {len(found)} sentences of "
-                    f"{printed.source}, not in exactly one",
-                    path=conflict.path, line=conflict.line,
-                )
-            sentence = found[0]
+            src, sentence = _the_sentence(
+                sources, printed.source, printed.quote,
+                f"{conflict.id}: citation", (conflict.path, conflict.line),
+            )
             needle = " ".join(printed.quote.split())
             occ = next(
                 (c for c in sentence.citations if needle in " ".join(c.citation.text.split())), None
