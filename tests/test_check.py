@@ -91,3 +91,31 @@ def test_a_text_the_splitter_does_not_understand_is_an_error(
         f"{root / 'data' / 'sources' / '009_x.txt'}:1: error: a 'sentence' of 360 words: the "
         "text may lack sentence punctuation (the splitter ends sentences at . ! ? …)"
     ]
+
+
+def test_two_groups_whose_quotes_resolve_to_one_sentence_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One quote inside the other (or two pieces of one sentence) are still one sentence: the
+    check compares the sentence each quote resolves to, not the quote strings."""
+    root = copy_project(tmp_path)
+    facts = root / "data" / "curation" / "facts"
+    (facts / "zz-a.yaml").write_text(
+        f'- source: {S002}\n  sentence: "{ENVER}"\n  facts:\n'
+        "    - {id: f-t-1, subject: nuri-pasa, property: sibling, object: enver-pasa}\n"
+        f'- source: {S002}\n  sentence: "kendi kardeşi olan Nuri Paşa’yı"\n  facts:\n'
+        "    - {id: f-t-2, subject: enver-pasa, property: sibling, object: nuri-pasa,\n"
+        "       mentioned_as: {subject: kendi}}\n"
+        f'- source: {S002}\n  sentence: "Enver Paşa bu ordunun"\n  facts:\n'
+        "    - {id: f-t-3, subject: enver-pasa, property: sibling, object: nuri-pasa,\n"
+        "       mentioned_as: {object: kardeşi}}\n",
+        encoding="utf-8",
+    )
+    code, lines, _ = _check(root, capsys)
+    assert code == 2
+    errors = [line for line in lines if ": error: " in line]
+    assert errors == [
+        f"{facts / 'zz-a.yaml'}:{n}: error: the same sentence as the group at line 1: put its "
+        "facts under one group"
+        for n in (5, 10)
+    ], "\n".join(errors)

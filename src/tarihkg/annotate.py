@@ -16,6 +16,7 @@ from tarihkg.curation import (
     Fact,
     SourceMeta,
     first_problem,
+    repeated_groups,
 )
 from tarihkg.errors import CurationError
 from tarihkg.factspec import SPEC, WORDINGS, is_a, object_classes
@@ -227,6 +228,12 @@ def check_anchors(
             continue
         if not class_problems:
             anchored.append(af)
+    # Two groups of one file whose quotes (one inside the other, or two pieces of it) resolve to
+    # one sentence: the sentence is written once, its facts under one group.
+    problems += repeated_groups(
+        ((af.fact, (af.fact.source, af.sentence.sentence.start)) for af in anchored),
+        skip_same_quote=True,
+    )
     return anchored, problems
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -842,18 +843,31 @@ def read_facts(facts_dir: Path) -> tuple[list[Fact], list[CurationError]]:
 
 
 def _repeated_groups(facts: list[Fact]) -> list[CurationError]:
-    """A sentence one file writes as two groups: its facts belong under one group."""
-    first: dict[tuple[str, str, str], int] = {}
+    """A sentence one file writes twice in the same words: its facts belong under one group."""
+    return repeated_groups((f, (f.source, " ".join(f.quote.split()))) for f in facts)
+
+
+def repeated_groups(
+    keyed: Iterable[tuple[Fact, Hashable]], *, skip_same_quote: bool = False
+) -> list[CurationError]:
+    """Groups of one file whose facts resolve to the same sentence (the key: the quote's words,
+    or the sentence the quote was found in): their facts belong under one group. The error is
+    at each later group's line. With `skip_same_quote`, two groups quoting the same words are
+    left to `_repeated_groups` (read_facts), so that no problem is listed twice."""
+    first: dict[tuple[str, Hashable], Fact] = {}
     out: dict[tuple[str, int], CurationError] = {}
-    for fact in facts:
-        key = (fact.path, fact.source, " ".join(fact.quote.split()))
-        line = first.setdefault(key, fact.group_line)
-        if line != fact.group_line and (fact.path, fact.group_line) not in out:
-            out[fact.path, fact.group_line] = CurationError(
-                f"the same sentence as the group at line {line}: put its facts under one group",
-                path=fact.path,
-                line=fact.group_line,
-            )
+    for fact, key in keyed:
+        earlier = first.setdefault((fact.path, key), fact)
+        if earlier.group_line == fact.group_line or (fact.path, fact.group_line) in out:
+            continue
+        if skip_same_quote and " ".join(earlier.quote.split()) == " ".join(fact.quote.split()):
+            continue
+        out[fact.path, fact.group_line] = CurationError(
+            f"the same sentence as the group at line {earlier.group_line}: put its facts under "
+            "one group",
+            path=fact.path,
+            line=fact.group_line,
+        )
     return list(out.values())
 
 
