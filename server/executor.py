@@ -6,8 +6,9 @@ process when an allocation fails, so queries never run in the web worker. A `Que
 to ``size`` child processes, forked from multiprocessing's fork server (started once per web
 worker with this module imported, so a new child is ready in milliseconds even when the cores are
 busy; it never opens a store, so no store handle crosses a fork), each with the store opened
-read-only and ``RLIMIT_AS`` set to the memory cap. The parent sends one job at a time down a
-pipe and waits until the deadline (counted from the request's arrival, so time spent queueing
+read-only and ``RLIMIT_AS`` set to the memory cap above the address space the open store
+already holds (reserved, mostly never touched). The parent sends one job at a time down a pipe
+and waits until the deadline (counted from the request's arrival, so time spent queueing
 counts) for the answer; if none comes, it kills the child (SIGKILL), answers 503 with a message
 and starts a fresh child, so the server keeps answering everyone else. A child that dies is
 replaced the same way; its death is reported by its cause: SIGABRT (Rust's allocation failure
@@ -71,7 +72,9 @@ SPARES = 3  # idle query processes kept ready (or starting) while the pool may g
 IDLE_TIMEOUT_S = 60.0  # an idle query process beyond SPARES unused this long is stopped
 _PR_SET_PDEATHSIG = 1
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["server.executor"])
+# rdflib's SPARQL grammar (read for SERVICE and FROM) is built once in the fork server, not in
+# every query process, where it costs time at each start and fails under a small memory cap
+_CONTEXT.set_forkserver_preload(["server.executor", "rdflib.plugins.sparql.parser"])
 
 
 @dataclass(frozen=True)
@@ -406,8 +409,9 @@ def _leave_fork_server_alone() -> None:
 
 
 def memory_cap_mb(processes: int, *, total_mb: int | None = None, ceiling_mb: int = 2048) -> int:
-    """Each query process's address-space cap: 80 % of the machine's memory shared by
-    ``processes``, at most ``ceiling_mb`` and at least 256, so the caps together fit the machine.
+    """What each query process may allocate beyond its open store: 80 % of the machine's
+    memory shared by ``processes``, at most ``ceiling_mb`` and at least 256, so the caps
+    together fit the machine.
 
     >>> memory_cap_mb(24, total_mb=24_000), memory_cap_mb(4, total_mb=64_000)
     (800, 2048)
@@ -429,6 +433,22 @@ def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes]) -
     conn.send_bytes(b"")
 
 
+def _address_space_bytes() -> int:
+    """This process's address space now (VmSize). The cap is set this much above the limit:
+    an open store reserves hundreds of MB of address space it never touches (RocksDB's thread
+    stacks and cache), so a cap counted from zero could be below what the process already
+    holds, and then every allocation would fail, whatever the query.
+
+    >>> 0 < _address_space_bytes() < 1 << 40
+    True
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
     """The query process: tie its life to its parent's, open the store, cap the address space,
     then answer jobs (each under its deadline's timer) until the pipe closes."""
@@ -447,7 +467,7 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
         conn.send_bytes(json.dumps({"error": str(exc)}).encode("utf-8"))
         return
-    cap = settings.limits.memory_mb * 1024 * 1024
+    cap = _address_space_bytes() + settings.limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     conn.send_bytes(json.dumps({"ready": True}).encode("utf-8"))
     while True:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from helpers import running_server, sample_dataset, send
 
-from server.executor import ExecutorSettings, QueryPool
+from server.executor import ExecutorSettings, QueryPool, memory_cap_mb
 from server.sparql import Limits, Operation
 from tarihkg.names import BASE
 
@@ -203,6 +203,32 @@ def test_memory_cap_stops_the_query_not_the_pool(tmp_path: Path) -> None:
         answer = pool.run(hog)
         assert answer.status == 503 and b"600 MB" in answer.body
         assert time.monotonic() - started < 15
+        again = pool.run(Operation(COUNT, [], [], None, "text/csv"))
+        assert again.status == 200 and again.body.split() == [b"n", b"427"]
+    finally:
+        pool.close()
+
+
+def test_refusals_are_answered_at_the_smallest_memory_cap_the_server_chooses(tmp_path: Path
+                                                                             ) -> None:
+    """`make serve` shares the machine's memory among up to 64 query processes, so a child's
+    cap can be as low as `memory_cap_mb`'s floor. What a refusal needs (rdflib's SPARQL grammar
+    for SERVICE/FROM, the update parser's empty store) must already be there, not allocated
+    under the cap (it was not: SERVICE gave a 500, an update sent as a query a 503)."""
+    floor = memory_cap_mb(10**6)
+    pool = QueryPool(ExecutorSettings(store=str(sample_dataset(tmp_path)),
+                                      limits=Limits(timeout_s=20, memory_mb=floor)))
+    cases = [
+        ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403, b"SERVICE"),
+        ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", 400, b"update"),
+        ("LOAD <file:///etc/passwd>", 400, b"update"),
+        (f"SELECT * FROM <{B}graph/nowhere> {{ ?s ?p ?o }}", 400, b"not a graph"),
+        ("SELECT * WHERE { ?s ?p }", 400, b"malformed"),
+    ]
+    try:
+        for query, status, words in cases:
+            answer = pool.run(Operation(query, [], [], None, "text/csv"))
+            assert (answer.status, words in answer.body) == (status, True), (query, answer.body)
         again = pool.run(Operation(COUNT, [], [], None, "text/csv"))
         assert again.status == 200 and again.body.split() == [b"n", b"427"]
     finally:
