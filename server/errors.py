@@ -70,6 +70,11 @@ def unsupported_media_type(message: str) -> HttpError:
     return HttpError(415, message)
 
 
+def unprocessable(message: str) -> HttpError:
+    """422: a well-formed query the engine cannot evaluate (it stopped on it)."""
+    return HttpError(422, message)
+
+
 def internal_error(message: str = "internal error (logged on the server)") -> HttpError:
     """500: a bug; the details go to the log, not to the client."""
     return HttpError(500, message)

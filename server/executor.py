@@ -36,12 +36,14 @@ chunks of at most `CHUNK_BYTES`, then an empty message.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import re
 import resource
 import signal
 import sys
@@ -56,7 +58,13 @@ from typing import IO, Any
 
 from werkzeug.datastructures import MIMEAccept
 
-from server.errors import HttpError, internal_error, render_error, service_unavailable
+from server.errors import (
+    HttpError,
+    internal_error,
+    render_error,
+    service_unavailable,
+    unprocessable,
+)
 from server.negotiation import parse_accept
 from server.sparql import Limits, Operation, ProtocolResponse
 
@@ -71,6 +79,7 @@ DEMOTED_NICE = 19
 SPARES = 3  # idle query processes kept ready (or starting) while the pool may grow
 IDLE_TIMEOUT_S = 60.0  # an idle query process beyond SPARES unused this long is stopped
 _PR_SET_PDEATHSIG = 1
+_PANIC = re.compile(r"panicked at [^\n]*\n([^\n]+)")  # a Rust panic: the message follows
 _CONTEXT = multiprocessing.get_context("forkserver")
 # rdflib's SPARQL grammar (read for SERVICE and FROM) is built once in the fork server, not in
 # every query process, where it costs time at each start and fails under a small memory cap
@@ -101,7 +110,10 @@ class _Child:
 
     def __init__(self, settings: ExecutorSettings) -> None:
         self.conn, child_conn = _CONTEXT.Pipe(duplex=True)
-        self.proc = _CONTEXT.Process(target=_child_main, args=(child_conn, settings.to_dict()),
+        fd, self.stderr_path = tempfile.mkstemp(prefix="tarihkg-query-", suffix=".stderr")
+        os.close(fd)
+        self.proc = _CONTEXT.Process(target=_child_main,
+                                     args=(child_conn, settings.to_dict(), self.stderr_path),
                                      name="tarihkg-query", daemon=True)
         self.proc.start()
         child_conn.close()
@@ -166,6 +178,18 @@ class _Child:
         if self.proc.exitcode is None:
             log.error("query process %s did not die", self.proc.pid)
         self.conn.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.stderr_path)
+
+    def last_words(self, limit: int = 65_536) -> str:
+        """The end of what the engine (native code) wrote to the child's standard error: why it
+        aborted, if it did."""
+        try:
+            with open(self.stderr_path, "rb") as written:
+                written.seek(max(os.fstat(written.fileno()).st_size - limit, 0))
+                return written.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
 
 
 class QueryPool:
@@ -283,9 +307,9 @@ class QueryPool:
                 f"the query ran longer than the {timeout:g} s limit and was stopped"), op, accept)
         except (EOFError, OSError):
             child.proc.join(10)
-            code = child.proc.exitcode
+            code, words = child.proc.exitcode, child.last_words()
             self._retire(child)
-            return _error(self._death(code, op), op, accept)
+            return _error(self._death(code, op, words), op, accept)
         if child.demoted and not child.promote():
             self._discard(child)  # the next queries get a process at full priority
         else:
@@ -309,9 +333,19 @@ class QueryPool:
         with self._lock:
             self._all.discard(child)
 
-    def _death(self, code: int | None, op: Operation) -> HttpError:
-        """What to tell the client whose query process died with exit ``code``."""
+    def _death(self, code: int | None, op: Operation, words: str = "") -> HttpError:
+        """What to tell the client whose query process died with exit ``code``, having written
+        ``words`` (the end of its native standard error) before it died."""
         limits = self.settings.limits
+        panic = next(reversed(list(_PANIC.finditer(words))), None)
+        if code == -signal.SIGABRT and panic and "memory allocation" not in words:
+            log.warning("the query engine panicked on a query of %d bytes: %s", len(op.query),
+                        panic.group(1))
+            return unprocessable(
+                "the query engine (Oxigraph) stopped on this query, which is a fault of the "
+                f"engine, not of the query: {panic.group(1)}. Nothing else was affected. "
+                "Rewriting the query may avoid it (an ORDER BY over values of mixed kinds: "
+                "order by STR(?x), or filter to one kind first)")
         if code == -signal.SIGABRT:
             log.warning("query process ran out of memory (exit %s)", code)
             return service_unavailable(f"the query needed more than the {limits.memory_mb} MB "
@@ -449,11 +483,29 @@ def _address_space_bytes() -> int:
     return 0
 
 
-def _child_main(conn: Connection, settings_doc: dict[str, Any]) -> None:
+def _native_stderr_to(path: str) -> None:
+    """Send what native code (the engine) writes to standard error to ``path`` as well as
+    nowhere else, so the parent can tell why this process aborted (`_Child.last_words`);
+    Python's own messages keep going to the server's standard error."""
+    sys.stderr.flush()
+    python_stderr = os.dup(2)
+    target = os.open(path, os.O_WRONLY | os.O_APPEND)
+    os.dup2(target, 2)
+    os.close(target)
+    sys.stderr = open(python_stderr, "w", buffering=1, encoding="utf-8",  # noqa: SIM115
+                      errors="backslashreplace")
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.__stderr__:
+            handler.setStream(sys.stderr)
+
+
+def _child_main(conn: Connection, settings_doc: dict[str, Any], stderr_path: str) -> None:
     """The query process: tie its life to its parent's, open the store, cap the address space,
     then answer jobs (each under its deadline's timer) until the pipe closes."""
     _leave_fork_server_alone()
     die_with_parent()
+    _native_stderr_to(stderr_path)
+    os.environ["RUST_BACKTRACE"] = "0"  # a panic's message, not pages of frames
     from server.reconcile import run_batch
     from server.sparql import run_operation
     from tarihkg.store import open_store

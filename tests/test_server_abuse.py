@@ -233,3 +233,24 @@ def test_refusals_are_answered_at_the_smallest_memory_cap_the_server_chooses(tmp
         assert again.status == 200 and again.body.split() == [b"n", b"427"]
     finally:
         pool.close()
+
+
+def test_an_engine_panic_is_told_as_such_not_as_the_memory_limit(tmp_path: Path) -> None:
+    """Oxigraph 0.5 aborts its process on an ORDER BY over literals of mixed kinds (Rust's sort
+    finds its comparison is not a total order): `oxigraph serve` would go down with it. Here only
+    that query's process dies; the client is told what happened (422, the engine's own words),
+    not that it ran out of memory, and the next query is answered."""
+    pool = QueryPool(ExecutorSettings(store=str(sample_dataset(tmp_path)),
+                                      limits=Limits(timeout_s=20, memory_mb=1024)))
+    try:
+        answer = pool.run(Operation("SELECT ?o { ?s ?p ?o } ORDER BY ?o", [], [], None, ""))
+        assert answer.status == 422, answer.body
+        assert isinstance(answer.body, bytes)
+        assert b"total order" in answer.body and b"memory" not in answer.body
+        again = pool.run(Operation(COUNT, [], [], None, "text/csv"))
+        assert again.status == 200 and again.body.split() == [b"n", b"427"]
+        kept = [Path(child.stderr_path) for child in list(pool._all)]
+        assert kept and all(path.exists() for path in kept)
+    finally:
+        pool.close()
+    assert not any(path.exists() for path in kept)  # nothing left behind in /tmp
