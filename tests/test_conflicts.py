@@ -157,3 +157,68 @@ def test_a_printing_must_be_in_exactly_one_sentence(source: str, quote: str, say
     with pytest.raises(CurationError) as info:
         citation_claims({"009_x": src}, (conflict,), minter=Minter())
     assert says in str(info.value) and info.value.line == 7
+
+
+def test_a_reviewer_states_what_a_conflict_is_about_where_the_triples_do_not(
+    built_store,
+) -> None:
+    kinds = _kinds(built_store)
+    # `disputes: date` on f-000-078: the offensive began 12 February 1918, Mamahatun taken
+    # "22 Şubat 1917" (two events: the triples cannot show it, the reviewer reads it)
+    assert kinds[frozenset(("f-000-055-ileri-harekat-date",
+                            "f-000-078-mamahatun-captured-date"))] == "disputedDate"
+    # `disputes: assignment`: the 26th Battalion in the Northern Group, or in the Southern
+    assert kinds[frozenset(("f-002-227-26-tabur-kuzey", "f-002-777-26-tabur-guney"))] == (
+        "disputedAssignment")
+    # two printedName facts of one entity are two names: shown by the triples themselves
+    assert kinds[frozenset(("f-002-645-denstervil-name", "f-002-646-deustervil-name"))] == (
+        "disputedName")
+    # neither text says what 'emptied' and 'began to evacuate' dispute: left without a kind
+    assert kinds[frozenset(("f-000-311-en-withdrawal-outcome-emptied",
+                            "f-000-312-withdrawal-outcome-began"))] == ""
+
+
+def _facts_file(tmp_path: Path, disputes: str) -> Path:
+    from helpers import copy_project
+
+    root = copy_project(tmp_path)
+    s002 = "002_afd972166be37c54"
+    (root / "data" / "curation" / "facts" / "zz.yaml").write_text(
+        f'- source: {s002}\n  sentence: "Mürsel Paşa 5. Kafkas Piyade Tümeni’ne"\n  facts:\n'
+        "    - {id: f-t-1, subject: 5-kafkas-tumeni, property: commander, object: mursel-pasa}\n"
+        f'- source: {s002}\n  sentence: "Beşinci Kafkas Tümeni’nin başında Mürsel Bey, Genel '
+        'Karargâh’ın başında ise Rüştü Bey’in"\n  facts:\n'
+        "    - {id: f-t-2, subject: 5-kafkas-tumeni, property: commander, object: rustu-bey,\n"
+        f"       conflicts_with: [f-t-1], disputes: {disputes}}}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_a_stated_kind_must_fit_both_claims(tmp_path: Path, capsys) -> None:
+    from tarihkg.cli import main
+
+    root = _facts_file(tmp_path / "a", "number")
+    assert main(["--root", str(root), "check"]) == 2
+    out = capsys.readouterr().out
+    assert (f"{root / 'data/curation/facts/zz.yaml'}:8: error: fact f-t-2: disputes 'number' "
+            "with f-t-1: f-t-2 and f-t-1 states no count") in out, out
+    # a citation printed two ways is no fact: the loader names the file it belongs in
+    root = _facts_file(tmp_path / "b", "citation")
+    assert main(["--root", str(root), "check"]) == 2
+    assert "citation-conflicts.yaml" in capsys.readouterr().out
+
+
+def test_a_stated_kind_that_contradicts_the_triples_stops_the_build(
+    tmp_path: Path, capsys
+) -> None:
+    from tarihkg.cli import main
+
+    # two commanders of one division: the triples show an assignment, the reviewer says 'name'
+    root = _facts_file(tmp_path, "name")
+    assert main(["--root", str(root), "check"]) == 0  # both name the division: it fits
+    capsys.readouterr()
+    assert main(["--root", str(root), "rdfize"]) == 2
+    err = capsys.readouterr().err
+    assert "zz.yaml:8" in err and "fact f-t-2: disputes 'name' with f-t-1, but the two " \
+        "claims' triples show 'assignment'" in err, err

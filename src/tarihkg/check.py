@@ -20,6 +20,7 @@ from tarihkg.annotate import (
     check_aliases,
     check_anchors,
 )
+from tarihkg.conflicts import stated_disputes
 from tarihkg.curation import load_sources_meta, minted_problems, read_facts, read_registry
 from tarihkg.errors import TarihkgError
 from tarihkg.project import Project
@@ -89,8 +90,9 @@ def check_project(project: Project) -> list[Finding]:
     findings += [_finding(p) for p in read_retired(project.retired_file, facts)[1]]
     # The facts of a source that could not be read would each repeat the source's error.
     facts = [f for f in facts if f.source in sources or f.source not in metas]
-    _, problems = check_anchors(facts, sources, registry)
+    anchored, problems = check_anchors(facts, sources, registry)
     findings += [_finding(p) for p in problems]
+    findings += [_finding(p) for p in stated_disputes(anchored)[1]]
     findings += [
         Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])
         for w in check_aliases(registry, sources)

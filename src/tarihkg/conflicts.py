@@ -1,7 +1,7 @@
 """Curated claims + the registry's disputed names -> one claim per printed name, and a
 `tkg:Conflict` for every disagreement, saying what it is about (date, number, assignment, name,
-citation)
-where the two claims show it beyond doubt.
+citation) where the two claims show it beyond doubt or a reviewer states it (`disputes:` on a
+fact, checked against what the two claims can be).
 
 A disagreement is two claims, each with its own sentence and citation, linked by the symmetric
 ``tkg:conflictsWith``; the conflict node names both and the kind of thing disputed, derived from
@@ -13,16 +13,19 @@ becomes a claim anchored to the sentence that prints it, and the names conflict.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from itertools import combinations
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from tarihkg.annotate import AnnotatedSentence, AnnotatedSource, find_quote
-from tarihkg.curation import CitationConflict, Entity
+from tarihkg.annotate import AnchoredFact, AnnotatedSentence, AnnotatedSource, find_quote
+from tarihkg.curation import CitationConflict, Entity, Fact
 from tarihkg.errors import CurationError
+from tarihkg.factspec import SPEC, WORDINGS
 from tarihkg.iri import Minter
 from tarihkg.namespaces import TKG
 from tarihkg.text.turkish import slugify
@@ -30,6 +33,8 @@ from tarihkg.text.turkish import slugify
 log = logging.getLogger(__name__)
 
 _NAME_PREDICATES = (SKOS.altLabel, SKOS.prefLabel, RDFS.label)
+#: Claims that record a name of their subject: a disputed name, or a name a sentence prints.
+_NAMES = {*_NAME_PREDICATES, TKG.printedName}
 #: Properties that place their subject somewhere (in a unit, under a commander, at a place).
 _ASSIGNMENTS = {TKG.partOf, TKG.commander, TKG.memberOf, TKG.positionedAt, TKG.headquarters,
                 TKG.appointedTo}
@@ -165,7 +170,7 @@ def dispute_kind(data: Graph, a: Node, b: Node) -> URIRef | None:
     """What two conflicting claims disagree about, where their triples say it beyond doubt:
     two names of one entity, two dates of one event (or one statement at two times), two counts
     of one thing, two objects of one assignment. Otherwise None: the kind is left for a reviewer
-    to state, never guessed.
+    to state (`disputes:`, see `stated_disputes`), never guessed.
 
     >>> from rdflib import Graph, URIRef
     >>> g, a, b = Graph(), URIRef("urn:a"), URIRef("urn:b")
@@ -186,8 +191,8 @@ def dispute_kind(data: Graph, a: Node, b: Node) -> URIRef | None:
     preds = {data.value(c, TKG.claimPredicate) for c in (a, b)}
     subjects = {data.value(c, TKG.claimSubject) for c in (a, b)}
     objects = [data.value(c, TKG.claimObject) for c in (a, b)]
-    if preds <= set(_NAME_PREDICATES) and len(subjects) == 1:
-        return TKG.disputedName
+    if preds <= _NAMES and len(subjects) == 1:
+        return TKG.disputedName  # two names of one entity (registry disputed names, printedName)
     if preds == {TKG.printedCitation}:
         return TKG.disputedCitation  # one work printed two ways (citation_claims)
     if len(subjects) == 1 and preds <= _DATES:
@@ -204,14 +209,20 @@ def dispute_kind(data: Graph, a: Node, b: Node) -> URIRef | None:
     return None
 
 
-def conflict_graph(data: Graph, *, minter: Minter) -> Graph:
-    """A `tkg:Conflict` for every pair of claims linked by ``tkg:conflictsWith`` (either way)."""
+def conflict_graph(
+    data: Graph, *, minter: Minter, stated: Mapping[frozenset[str], StatedDispute] | None = None
+) -> Graph:
+    """A `tkg:Conflict` for every pair of claims linked by ``tkg:conflictsWith`` (either way),
+    with what it disputes: the kind the claims' triples show (`dispute_kind`), else the kind a
+    reviewer stated (`stated`, from `stated_disputes`). A stated kind that contradicts the kind
+    the triples show is a `CurationError` at the fact that states it."""
     out = Graph()
     pairs = {
         tuple(sorted((a, b), key=str))
         for a, b in data.subject_objects(TKG.conflictsWith)
         if a != b
     }
+    n_stated = 0
     for a, b in sorted(pairs, key=lambda p: (str(p[0]), str(p[1]))):
         ids = [str(c).rsplit("/", 1)[-1] for c in (a, b)]
         node = minter.resource("conflict", "--".join(ids))
@@ -219,7 +230,145 @@ def conflict_graph(data: Graph, *, minter: Minter) -> Graph:
         out.add((node, TKG.conflictingClaim, a))
         out.add((node, TKG.conflictingClaim, b))
         kind = dispute_kind(data, a, b)
+        said = (stated or {}).get(frozenset(ids))
+        if said is not None and kind is not None and said.kind != kind:
+            raise CurationError(
+                f"fact {said.fact.id}: disputes {said.word!r} with "
+                f"{next(i for i in ids if i != said.fact.id)}, but the two claims' triples show "
+                f"{_WORDS[kind]!r}: leave 'disputes' out or correct it",
+                path=said.fact.path, line=said.fact.line,
+            )
+        if kind is None and said is not None:
+            kind, n_stated = said.kind, n_stated + 1
         if kind is not None:
             out.add((node, TKG.disputes, kind))
-    log.info("%d conflicts, %d of them with their kind", len(pairs), len(set(out.subjects(TKG.disputes))))
+    log.info("%d conflicts, %d of them with their kind (%d as a reviewer states it)",
+             len(pairs), len(set(out.subjects(TKG.disputes))), n_stated)
     return out
+
+
+#: The kinds a reviewer may state on a fact (factspec.FACT_DISPUTES) and the `tkg:DisputeKind`s.
+KINDS = {
+    "date": TKG.disputedDate,
+    "number": TKG.disputedNumber,
+    "assignment": TKG.disputedAssignment,
+    "name": TKG.disputedName,
+}
+_WORDS = {**{v: k for k, v in KINDS.items()}, TKG.disputedCitation: "citation"}
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}[.:]\d{2}\b")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class StatedDispute:
+    """What a reviewer says a conflict is about (`disputes:` on `fact`)."""
+
+    word: str
+    fact: Fact
+
+    @property
+    def kind(self) -> URIRef:
+        return KINDS[self.word]
+
+
+def _text(fact: Fact) -> str:
+    return fact.value if isinstance(fact.value, str) else ""
+
+
+def _states_time(af: AnchoredFact) -> bool:
+    """The claim carries a date: a date property, a date/from/until qualifier, a date expression
+    in its sentence, or a time of day printed in its value."""
+    f = af.fact
+    return bool(
+        SPEC[f.property].date_object
+        or f.date
+        or any(q in f.qualifiers for q in WORDINGS if q != "date")
+        or af.sentence.dates
+        or _TIME_OF_DAY.search(_text(f))
+    )
+
+
+def _counts(af: AnchoredFact) -> bool:
+    """The claim states a count: a counted structure, or a number printed in its value."""
+    st = SPEC[af.fact.property].structure
+    if st is not None:
+        return TKG[st.node_class] in _COUNTED
+    return bool(_DIGIT.search(_text(af.fact)))
+
+
+def _object(af: AnchoredFact) -> str | None:
+    """The claim's entity object or text value (None for a date or a structured value)."""
+    spec = SPEC[af.fact.property]
+    if spec.object:
+        return af.fact.object
+    return _text(af.fact) or None
+
+
+def _unfit_date(a: AnchoredFact, b: AnchoredFact) -> str | None:
+    timed = [af.fact.id for af in (a, b) if _states_time(af)]
+    untimed = [af.fact.id for af in (a, b) if not _states_time(af)
+               and "date" not in SPEC[af.fact.property].qualifiers]
+    if timed and not untimed:
+        return None
+    return f"{' and '.join(untimed or [a.fact.id, b.fact.id])} carries no date"
+
+
+def _unfit_number(a: AnchoredFact, b: AnchoredFact) -> str | None:
+    uncounted = [af.fact.id for af in (a, b) if not _counts(af)]
+    return f"{' and '.join(uncounted)} states no count" if uncounted else None
+
+
+def _unfit_assignment(a: AnchoredFact, b: AnchoredFact) -> str | None:
+    objs = [_object(af) for af in (a, b)]
+    if None in objs or objs[0] == objs[1]:
+        return "an assignment needs two different objects or values"
+    return None
+
+
+def _unfit_name(a: AnchoredFact, b: AnchoredFact) -> str | None:
+    named = {a.fact.subject, a.fact.object} & {b.fact.subject, b.fact.object} - {None}
+    printed = {a.fact.property, b.fact.property} == {"printedName"}
+    if (printed and a.fact.subject == b.fact.subject) or named:
+        return None
+    return "a name needs two printedName facts of one entity, or one entity both name"
+
+
+#: Why claims `a` and `b` cannot dispute a kind (factspec.FACT_DISPUTES), or None if they can.
+_UNFIT = {
+    "date": _unfit_date,
+    "number": _unfit_number,
+    "assignment": _unfit_assignment,
+    "name": _unfit_name,
+}
+
+
+def stated_disputes(
+    anchored: Iterable[AnchoredFact],
+) -> tuple[dict[frozenset[str], StatedDispute], list[CurationError]]:
+    """The kinds reviewers state for conflicts (`disputes:` on a fact, for every fact of its
+    `conflicts_with`), keyed by the pair of fact ids, and every problem: a kind that does not
+    fit the two claims (`_unfit`), or two kinds stated for one pair (each at file:line)."""
+    facts = list(anchored)
+    by_id = {af.fact.id: af for af in facts}
+    out: dict[frozenset[str], StatedDispute] = {}
+    problems: list[CurationError] = []
+    for af in facts:
+        fact = af.fact
+        if fact.disputes not in KINDS:
+            continue  # none stated (a wrong word is the loader's problem)
+        for other_id in fact.conflicts_with:
+            other = by_id.get(other_id)
+            if other is None:
+                continue  # an unknown or unanchored fact: reported where it is
+            key = frozenset((fact.id, other_id))
+            why = _UNFIT[fact.disputes](af, other)
+            earlier = out.setdefault(key, StatedDispute(fact.disputes, fact))
+            if why is None and earlier.word != fact.disputes:
+                why = (f"{other_id} says its conflict with this fact disputes {earlier.word!r} "
+                       f"({earlier.fact.path}:{earlier.fact.line})")
+            if why is not None:
+                problems.append(CurationError(
+                    f"fact {fact.id}: disputes {fact.disputes!r} with {other_id}: {why}",
+                    path=fact.path, line=fact.line,
+                ))
+    return out, problems

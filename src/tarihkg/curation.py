@@ -234,6 +234,8 @@ class Fact:
     date: str | None = None
     date_wording: str | None = None
     conflicts_with: tuple[str, ...] = ()
+    #: What it and the facts of `conflicts_with` disagree about, as a reviewer states it.
+    disputes: str | None = None
     note: dict[str, str] = field(default_factory=dict)
     mention_check: bool = True
     mentioned_as: dict[str, str] = field(default_factory=dict)
@@ -720,6 +722,7 @@ def _fact(raw: dict[str, Any], source: str, quote: str, path: Path, group_line: 
         date=str(raw["date"]) if raw.get("date") is not None else None,
         date_wording=raw.get("date_wording"),
         conflicts_with=_strings(raw.get("conflicts_with"), "conflicts_with", (path, line)),
+        disputes=str(raw["disputes"]) if "disputes" in raw else None,
         note=_text_map(raw.get("note"), "note", (path, line)),
         mention_check=raw.get("mention_check", True) is not False,
         mentioned_as={k: str(v) for k, v in mentioned.items() if k != _LINE},

@@ -184,6 +184,17 @@ QUALIFIERS: dict[str, dict[str, Any]] = {
 #: Time qualifiers -> the field holding their wording.
 WORDINGS = {q: f"{q}_wording" for q, f in QUALIFIERS.items() if f["kind"] == "time"}
 
+#: The kinds of dispute a reviewer may state on a fact (`disputes:`), each with what it needs of
+#: both claims. A citation printed two ways is no fact: data/curation/citation-conflicts.yaml.
+FACT_DISPUTES: dict[str, str] = {
+    "date": "one of them states a date or a time of day, and the other can carry one",
+    "number": "both state a count: a counted value or a number printed in the value",
+    "assignment": "two different objects or values of one kind of statement: a unit under two "
+    "groups, two posts, two agents of one deed",
+    "name": "both print a name (`printedName`), or both name one entity the sentences print "
+    "differently",
+}
+
 #: Fields every fact may have, whatever its property (besides the qualifiers it allows).
 COMMON_FIELDS: dict[str, dict[str, Any]] = {
     "id": {
@@ -213,6 +224,15 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
         "schema": {"type": "array", "items": {"$ref": "#/$defs/factId"}, "minItems": 1},
         "rdf": "claim `tkg:conflictsWith` claim",
         "meaning": "fact ids this fact contradicts (checked: they exist)",
+    },
+    "disputes": {
+        "schema": {"enum": list(FACT_DISPUTES)},
+        "rdf": "the `tkg:Conflict` of each pair it names in `conflicts_with` `tkg:disputes` "
+        "`tkg:disputedDate` (`Number`, `Assignment`, `Name`)",
+        "meaning": "what this fact and the facts of its `conflicts_with` disagree about, as a "
+        "reviewer reads the two sentences: " + ", ".join(
+            f"`{k}` ({v})" for k, v in FACT_DISPUTES.items()
+        ) + ". Checked: it fits both claims, and contradicts no kind the triples show (exit 2)",
     },
     "note": {
         "schema": {
@@ -573,6 +593,14 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
     for q in ("side", "role"):
         if q in raw and not (isinstance(raw[q], str) and raw[q].strip()):
             problems.append(f"'{q}' must be a registry id or text, not {raw[q]!r}")
+    if "disputes" in raw:
+        if raw["disputes"] not in FACT_DISPUTES:
+            problems.append(
+                f"disputes {raw['disputes']!r} is not one of {', '.join(FACT_DISPUTES)} (a "
+                "citation printed two ways goes in data/curation/citation-conflicts.yaml)"
+            )
+        if not raw.get("conflicts_with"):
+            problems.append("'disputes' without 'conflicts_with': it says what a conflict is about")
     if raw.get("mention_check") is False and not raw.get("note"):
         problems.append("mention_check: false needs a note saying why")
     if "mention_check" in raw and raw.get("mention_check") is not False:

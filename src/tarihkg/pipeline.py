@@ -35,10 +35,11 @@ from tarihkg.annotate import (
     build_lexicon,
     check_aliases,
 )
-from tarihkg.conflicts import citation_claims, conflict_graph, name_claims
+from tarihkg.conflicts import citation_claims, conflict_graph, name_claims, stated_disputes
 from tarihkg.curation import (
     Entity,
     check_minted,
+    first_problem,
     load_citation_conflicts,
     load_facts,
     load_registry,
@@ -191,6 +192,9 @@ def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
             raise CurationError(f"retired fact {r.id}: unknown source {r.source!r}",
                                 path=r.path, line=r.line)
     anchored = anchor_facts(facts, inputs.sources, inputs.registry)
+    stated, problems = stated_disputes(anchored)
+    if problems:
+        raise first_problem(problems)
     minter = Minter()
     ds = rdfize_dataset(
         inputs.sources,
@@ -208,7 +212,7 @@ def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
         graph = ds.graph(minter.graph(sid))
         graph += printings
     curation = ds.graph(minter.graph("curation"))
-    curation += conflict_graph(union_graph(ds), minter=minter)
+    curation += conflict_graph(union_graph(ds), minter=minter, stated=stated)
     curation += rdfize_retired(retired, minter=minter)
     return ds
 
