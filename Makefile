@@ -9,7 +9,7 @@ PORT   ?= 8080
 STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: serve test build install lint clean browser
+.PHONY: serve test build install lint clean browser virtuoso
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -34,13 +34,20 @@ browser:
 	  test "$$(id -u)" = 0 || { echo "make: browser tests need chromium + chromium-driver: run 'sudo make browser'" >&2; exit 2; }; \
 	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
 
+# The Virtuoso tests (marker `virtuoso`) start Debian's Virtuoso Open Source (virtuoso-t, isql-vt)
+# in a temp directory; installing it needs root (apt-get). The package's own server is not started.
+virtuoso:
+	@test -x /usr/bin/virtuoso-t -a -x /usr/bin/isql-vt || { \
+	  test "$$(id -u)" = 0 || { echo "make: Virtuoso tests need virtuoso-opensource: run 'sudo make virtuoso'" >&2; exit 2; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends virtuoso-opensource; }
+
 build: $(STAMP)
 	$(BIN)/tarihkg build
 
 serve: build $(NPM_STAMP)
 	$(BIN)/tarihkg serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(NPM_STAMP) browser
+test: $(STAMP) $(NPM_STAMP) browser virtuoso
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -291,6 +291,7 @@ def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits,
             service_allowlist=limits.service_allowlist,
             max_nesting=limits.max_nesting,
             base_iri=op.base_iri,
+            max_rows=limits.max_rows,
         )
         fmt, media_type = _negotiate(accept, result.formats, op.format_token)
         size = result.write(sink, fmt, prefixes=PREFIXES, max_rows=limits.max_rows,

@@ -1,13 +1,15 @@
 """Shared fixtures: the real ontology and shapes (session-scoped), one built copy of the project
-shared by every test that needs a full build (those are marked ``slow``), and the Flask
-app/client from the factory. Helpers that are not fixtures live in tests/helpers.py."""
+shared by every test that needs a full build (those are marked ``slow``), the Flask
+app/client from the factory, and a throwaway Virtuoso holding the sample (tests using it are
+marked ``virtuoso``). Helpers that are not fixtures live in tests/helpers.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, S000, S002, SOURCES, copy_project
+from helpers import ROOT, S000, S002, SAMPLE, SOURCES, Virtuoso, copy_project, virtuoso_server
 from rdflib import Graph
 
 SOURCE_IDS = (S000, S002)
@@ -21,10 +23,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses the full build ``slow`` (``-m "not slow"`` skips them)."""
+    """Mark every test that uses the full build ``slow`` (``-m "not slow"`` skips them), and
+    every test that uses the session's Virtuoso ``virtuoso``."""
     for item in items:
-        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        used = set(getattr(item, "fixturenames", ()))
+        if BUILD_FIXTURES & used:
             item.add_marker(pytest.mark.slow)
+        if "virtuoso" in used:
+            item.add_marker(pytest.mark.virtuoso)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """Debian's Virtuoso (`make virtuoso`), started once for the session in a temp directory
+    on loopback ports, with the sample loaded by `tarihkg load`; stopped at the end. Tests
+    only read it (a test that loads other data starts its own, `helpers.virtuoso_server`)."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        server.load(SAMPLE)
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -222,3 +223,106 @@ DUPLICATED = (
     f"<{BASE}resource/x> <{ONTOLOGY_NS}q> <{BASE}resource/y> <{GRAPH_NS}002_afd972166be37c54> .\n"
     f"<{BASE}resource/x> <{ONTOLOGY_NS}candidate> <{BASE}resource/z> <{GRAPH_NS}candidates> .\n"
 )
+
+
+VIRTUOSO = Path("/usr/bin/virtuoso-t")
+#: A throwaway Virtuoso: loopback ports, small buffers (starts in about a second), answers up to
+#: a million rows (over every cap the tests set: the endpoint's cap must be what stops a big
+#: answer, never Virtuoso's silent truncation), and its own stop for a query left running after
+#: the endpoint gave up on it.
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile       = {db}/virtuoso.db
+ErrorLogFile       = {db}/virtuoso.log
+LockFile           = {db}/virtuoso.lck
+TransactionFile    = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+TempStorage        = TempDatabase
+[TempDatabase]
+DatabaseFile       = {db}/virtuoso-temp.db
+TransactionFile    = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort           = 127.0.0.1:{sql_port}
+DisableUnixSocket    = 1
+DirsAllowed          = ., {load_dir}
+NumberOfBuffers      = 2000
+MaxDirtyBuffers      = 1500
+MaxQueryMem          = 100M
+ThreadsPerQuery      = 1
+MaxClientConnections = 16
+[HTTPServer]
+ServerPort           = 127.0.0.1:{http_port}
+ServerRoot           = {db}
+ServerThreads        = 16
+MaxClientConnections = 16
+Charset              = UTF-8
+[SPARQL]
+ResultSetMaxRows      = {max_rows}
+MaxQueryExecutionTime = {max_seconds}
+"""
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso: its SPARQL endpoint (as `open_store` takes it), SQL address, account
+    and bulk-load directory."""
+
+    store_url: str
+    sql: str
+    password: str
+    load_dir: Path
+
+    def load(self, nquads: Path) -> dict[str, int]:
+        """`tarihkg load --to virtuoso://…` of ``nquads``; the triples per graph."""
+        from tarihkg.load import load_virtuoso
+
+        return load_virtuoso(nquads, to="virtuoso://" + self.sql, load_dir=self.load_dir,
+                             user="dba", password=self.password)
+
+
+@contextmanager
+def virtuoso_server(root: Path, *, max_seconds: int = 5, max_rows: int = 1_000_000
+                    ) -> Iterator[Virtuoso]:
+    """Debian's Virtuoso (`make virtuoso`) with its database in ``root``, on free loopback
+    ports, with a new dba password and anonymous SPARQL read-only (as docs/endpoint.md says);
+    stopped, with everything it started, at the end."""
+    from tarihkg.load import isql
+
+    db, load_dir = root / "db", root / "load"
+    db.mkdir()
+    load_dir.mkdir()
+    sql_port, http_port = free_port(), free_port()
+    ini = root / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(db=db, load_dir=load_dir, sql_port=sql_port,
+                                       http_port=http_port, max_seconds=max_seconds,
+                                       max_rows=max_rows))
+    proc = subprocess.Popen([str(VIRTUOSO), "+foreground", "+configfile", str(ini)], cwd=db,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{http_port}/sparql"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "?query=ASK%7B%7D", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log = db / "virtuoso.log"
+                    pytest.fail("Virtuoso did not start:\n" + (
+                        log.read_text(errors="replace")[-3000:] if log.exists() else ""))
+                time.sleep(0.1)
+        password = "t" + os.urandom(12).hex()
+        address = f"127.0.0.1:{sql_port}"
+        isql(address, "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1);\n"
+             f"USER_SET_PASSWORD ('dba', '{password}');\n", user="dba", password="dba")
+        yield Virtuoso("virtuoso+" + base, address, password, load_dir)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass

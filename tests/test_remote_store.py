@@ -1,6 +1,6 @@
 """The remote backend against a real `oxigraph serve` process on loopback (the ``oxigraph``
-package from PyPI), loaded with `tarihkg.load`: the same answers as the embedded store, the same
-refusals, and the app served over it."""
+package from PyPI) and a real Virtuoso (conftest.py), each loaded with `tarihkg.load`: the same
+answers as the embedded store, the same refusals, and the app served over it."""
 
 from __future__ import annotations
 
@@ -39,8 +39,12 @@ def count(store, query: str = COUNT, **options) -> int:
     return int(store.query(query, **options).rows()[0]["n"])
 
 
-@pytest.fixture(scope="module")
-def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=["oxigraph",
+                                        pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
+def remote(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "virtuoso":  # the sample, loaded by `tarihkg load` (conftest.py)
+        yield request.getfixturevalue("virtuoso").store_url
+        return
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
         load_dataset(SAMPLE, to=base + "/store")
         yield base + "/query"

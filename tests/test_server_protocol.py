@@ -439,10 +439,18 @@ def dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def app(dataset_dir: Path):
-    return create_app({"TESTING": True, "DATASET_DIR": str(dataset_dir),
-                       "MAX_QUERY_BYTES": MAX_QUERY_BYTES})
+@pytest.fixture(scope="module", params=["embedded",
+                                        pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
+def app(request, dataset_dir: Path):
+    """The app over the embedded store, and over Virtuoso holding the same sample."""
+    config = {"TESTING": True, "DATASET_DIR": str(dataset_dir), "MAX_QUERY_BYTES": MAX_QUERY_BYTES}
+    if request.param == "virtuoso":
+        config["STORE_URL"] = request.getfixturevalue("virtuoso").store_url
+    app = create_app(config)
+    yield app
+    pool = app.extensions["tarihkg"].pool
+    if pool is not None:
+        pool.close()
 
 
 @pytest.fixture

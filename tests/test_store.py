@@ -56,10 +56,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module", params=["on-disk", "in-memory"])
+@pytest.fixture(scope="module", params=["on-disk", "in-memory",
+                                        pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
 def store(request, built: Path, tmp_path_factory: pytest.TempPathFactory):
     if request.param == "on-disk":
         return open_store(built)
+    if request.param == "virtuoso":  # the sample, loaded by `tarihkg load` (conftest.py)
+        return open_store(request.getfixturevalue("virtuoso").store_url)
     only_nq = tmp_path_factory.mktemp("nq-only")
     shutil.copy(SAMPLE, only_nq / "tarihkg.nq")
     return open_store(only_nq)

@@ -417,7 +417,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help=cmd_load.__doc__, description=cmd_load.__doc__)
     p.add_argument(
-        "--to", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store"
+        "--to", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store,"
+        " or virtuoso://HOST:SQLPORT for Virtuoso's bulk loader"
+    )
+    p.add_argument(
+        "--load-dir", default=None, help="virtuoso:// only: a directory the Virtuoso server "
+        "reads at the same path (in its DirsAllowed) to bulk-load from"
     )
     p.add_argument(
         "--dataset", default=None, help="N-Quads file to send (default: data/build/tarihkg.nq)"

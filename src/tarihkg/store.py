@@ -31,6 +31,7 @@ Before any engine runs a query, `Store.query` checks it (`check_query`):
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -62,6 +63,7 @@ from pyparsing import ParseResults
 from tarihkg.errors import InputError, TarihkgError, write_error
 from tarihkg.formats import RDF_FORMATS, RESULTS_FORMATS, Format
 from tarihkg.layout import DATASET_FILE, STORE_DIR
+from tarihkg.names import GRAPH_NS
 from tarihkg.project import swap_directory
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,10 @@ DEFAULT_MAX_NESTING = 100
 REMOTE_TIMEOUT_S = 60.0
 CANDIDATES_GRAPH = "graph/candidates"  # the end of the candidates graph's IRI, whatever the base
 EMPTY_GRAPH = "urn:x-tarihkg:no-graph"  # a graph no store has: an empty default graph, remotely
+#: Where `tarihkg load` writes the dataset's default graph in a store whose own default graph is
+#: every graph at once (Virtuoso); not a graph of the dataset (never in `Store.graphs`).
+DEFAULT_GRAPH = "urn:x-tarihkg:default-graph"
+VIRTUOSO_PREFIX = "virtuoso+"  # before an endpoint URL: the endpoint is Virtuoso (`VirtuosoStore`)
 _FILL_DEFAULT_GRAPH = (
     "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
     f'FILTER(!STRENDS(STR(?g), "/{CANDIDATES_GRAPH}")) }}'
@@ -495,9 +501,12 @@ class Store:
         service_allowlist: Sequence[str] = (),
         max_nesting: int = DEFAULT_MAX_NESTING,
         base_iri: str | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
         """Check (`check_query`) and run a SPARQL query; its relative IRIs resolve against its
-        own ``BASE``, else ``base_iri``.
+        own ``BASE``, else ``base_iri``. ``max_rows``: the caller takes no more rows (or
+        triples) than that; a store may then stop computing after ``max_rows + 1`` and raise
+        `ResultTooLargeError` (`VirtuosoStore` does).
 
         ``default_graphs``/``named_graphs`` (graph IRIs of this dataset) replace the dataset the
         query names; without them the default graph is the set of the reviewed graphs' triples
@@ -519,10 +528,12 @@ class Store:
             _graph_nodes([base_iri])
         return self._execute(sparql, empty_default=empty_default,
                              default_graphs=list(default_graphs or ()),
-                             named_graphs=list(named_graphs or ()), base_iri=base_iri)
+                             named_graphs=list(named_graphs or ()), base_iri=base_iri,
+                             max_rows=max_rows)
 
     def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
-                 named_graphs: list[str], base_iri: str | None) -> QueryResult:
+                 named_graphs: list[str], base_iri: str | None,
+                 max_rows: int | None = None) -> QueryResult:
         """Run the checked query; ``empty_default``: with an empty default graph."""
         raise NotImplementedError
 
@@ -545,7 +556,8 @@ class LocalStore(Store):
         self._graphs: list[str] | None = None
 
     def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
-                 named_graphs: list[str], base_iri: str | None) -> QueryResult:
+                 named_graphs: list[str], base_iri: str | None,
+                 max_rows: int | None = None) -> QueryResult:
         options: dict[str, Any] = {}
         if base_iri is not None:
             options["base_iri"] = base_iri
@@ -592,20 +604,25 @@ class RemoteStore(Store):
     set of the reviewed graphs' triples there (`default_graph_triples`), as `build_store` does.
     """
 
+    _grace_s = 0.0  # waited for an answer beyond ``timeout_s``
+
     def __init__(self, url: str, *, timeout_s: float = REMOTE_TIMEOUT_S) -> None:
         self.location = self.url = url
         self.timeout_s = timeout_s
         self._graphs: list[str] | None = None
         self._count: int | None = None
 
-    def _post(self, sparql: str, params: list[tuple[str, str]]) -> tuple[str, bytes]:
+    def _post(self, sparql: str, params: list[tuple[str, str]], *,
+              accept: str = _REMOTE_ACCEPT) -> tuple[str, bytes]:
         data = urllib.parse.urlencode([("query", sparql), *params]).encode()
         request = urllib.request.Request(self.url, data=data, method="POST", headers={
-            "Accept": _REMOTE_ACCEPT, "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded",
             "User-Agent": "tarihkg",
         })
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout_s + self._grace_s
+                                        ) as response:
+                self._check_answer(response.headers)
                 return response.headers.get("Content-Type", ""), response.read()
         except urllib.error.HTTPError as exc:
             message = " ".join(exc.read(2000).decode("utf-8", "replace").split())
@@ -615,14 +632,27 @@ class RemoteStore(Store):
                         "SPARQL updates are not accepted: this endpoint is read-only"
                     ) from None
                 raise QuerySyntaxError(message or "the remote store refused the query") from None
+            self._check_error(message)
             raise RemoteStoreError(f"the store answered {exc.code}: {message}",
                                    iri=self.url) from None
         except (OSError, urllib.error.URLError) as exc:
             raise RemoteStoreError(f"the store did not answer: {exc}",
                                    iri=self.url) from None
 
-    def _raw(self, sparql: str, params: list[tuple[str, str]]) -> QueryResult:
-        content_type, body = self._post(sparql, params)
+    def _check_answer(self, headers: Mapping[str, str]) -> None:
+        """Refuse an answer this store cannot vouch for (Virtuoso's, when not asked as one)."""
+        if str(headers.get("Server", "")).startswith("Virtuoso"):
+            raise RemoteStoreError(
+                "this endpoint is Virtuoso, whose default graph is every graph at once (the "
+                "candidates too, a triple once per graph): give its URL as virtuoso+"
+                + self.url, iri=self.url)
+
+    def _check_error(self, message: str) -> None:
+        """Raise what an error answer of the store means, if it is no failure of the store."""
+
+    def _raw(self, sparql: str, params: list[tuple[str, str]], *,
+             accept: str = _REMOTE_ACCEPT) -> QueryResult:
+        content_type, body = self._post(sparql, params, accept=accept)
         media = content_type.split(";", 1)[0].strip().lower()
         try:
             if media in ("application/sparql-results+json", "application/json"):
@@ -635,7 +665,8 @@ class RemoteStore(Store):
                                    iri=self.url) from None
 
     def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
-                 named_graphs: list[str], base_iri: str | None) -> QueryResult:
+                 named_graphs: list[str], base_iri: str | None,
+                 max_rows: int | None = None) -> QueryResult:
         if base_iri is not None:
             sparql = f"BASE <{base_iri}>\n{sparql}"  # the query's own BASE, if any, comes later
         if empty_default:
@@ -659,13 +690,174 @@ class RemoteStore(Store):
         return list(self._graphs)
 
 
+class VirtuosoStore(RemoteStore):
+    """A Virtuoso SPARQL endpoint (``virtuoso+http://host:8890/sparql``), made to answer as the
+    embedded store does.
+
+    Virtuoso's own default graph is every graph it holds at once (the candidates, its system
+    graphs, a triple stated in two graphs twice), and ``GRAPH ?g`` sees its system graphs too, so
+    every query names its dataset with the protocol's parameters: the default graph is
+    `DEFAULT_GRAPH`, where `tarihkg load` writes the set of the reviewed graphs' triples, unless
+    the caller or the query's ``FROM``/``FROM NAMED`` say otherwise (read as SPARQL 1.1 §13.2
+    reads them: ``FROM`` alone leaves no named graphs, Virtuoso would give them all); the named
+    graphs are the dataset's own (`graphs`: those under ``…/graph/``).
+
+    Only standard SPARQL 1.1 queries reach Virtuoso: each is parsed first by pyoxigraph (against
+    an empty in-memory store, nothing runs), so Virtuoso's own syntax (``DEFINE``, ``sql:``,
+    ``bif:`` functions) is refused as the embedded store refuses it, with the same messages.
+    ``SERVICE`` is refused whatever the allowlist (Virtuoso's read-only account may not call
+    out). Each query carries Virtuoso's ``timeout`` (``timeout_s``); an answer Virtuoso marks
+    incomplete (``X-SQL-State``, its "anytime" partial results) is an error, never rows, and one
+    it cut at its ``ResultSetMaxRows`` (``X-SPARQL-MaxRows``) is `ResultTooLargeError`. An ASK
+    answered as a table (Virtuoso 7.2) is read as the boolean it stands for.
+    """
+
+    _ACCEPT = {ResultKind.GRAPH: "application/n-triples"}
+    _grace_s = 5.0  # Virtuoso stops the query itself at ``timeout_s``: wait for it to say so
+
+    def __init__(self, url: str, *, timeout_s: float = REMOTE_TIMEOUT_S) -> None:
+        super().__init__(url.removeprefix(VIRTUOSO_PREFIX), timeout_s=timeout_s)
+        self.location = url
+        self._parser = pyoxigraph.Store()  # empty, in memory: parses queries, holds nothing
+
+    def _check_answer(self, headers: Mapping[str, str]) -> None:
+        cut = headers.get("X-SPARQL-MaxRows")
+        if cut:  # Virtuoso cut the answer at its ResultSetMaxRows (or maxrows)
+            raise ResultTooLargeError(f"the answer has more than {cut} rows")
+        state = headers.get("X-SQL-State")
+        if state:
+            reason = " ".join(str(headers.get("X-SQL-Message", "")).split())[:200]
+            raise RemoteStoreError(f"Virtuoso stopped the query ({state}: {reason}) and sent an "
+                                   "incomplete answer, which is not passed on", iri=self.url)
+
+    def _check_error(self, message: str) -> None:
+        if message.startswith("Virtuoso 37000"):  # its SPARQL compiler: a query it cannot run
+            reason = message.removeprefix("Virtuoso 37000").split(" SPARQL query:")[0].strip()
+            raise QueryUnsupportedError(f"the query cannot be evaluated here: Virtuoso says "
+                                        f"{reason}")
+
+    def _kind(self, sparql: str, base_iri: str | None) -> ResultKind:
+        """What ``sparql`` returns, as pyoxigraph parses it; raises what `LocalStore` raises."""
+        try:
+            parsed = self._parser.query(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            if is_update(sparql):
+                raise UpdateRefusedError(
+                    "SPARQL updates are not accepted: this endpoint is read-only") from None
+            raise QuerySyntaxError(str(exc)) from None
+        except RuntimeError as exc:
+            raise QueryUnsupportedError(f"the query cannot be evaluated here: {exc}") from None
+        return QueryResult(parsed).kind
+
+    def _dataset(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
+                 named_graphs: list[str]) -> tuple[str, list[tuple[str, str]]]:
+        """The query to send and the protocol parameters naming its dataset (see the class):
+        graphs the caller names replace the query's ``FROM``/``FROM NAMED``, as the protocol
+        says, where Virtuoso would use both."""
+        shape = _shape(sparql)
+        if shape.services:
+            raise QueryRefusedError("SERVICE is not available over the Virtuoso store")
+        defaults: list[str] | None = default_graphs or ([EMPTY_GRAPH] if empty_default else None)
+        if (default_graphs or named_graphs) and shape.declares_dataset:
+            sparql = without_dataset(sparql)  # Virtuoso would use both
+        named: list[str] | None = named_graphs or None
+        if defaults is None and named is None and shape.declares_dataset:
+            defaults = list(shape.from_graphs) or [EMPTY_GRAPH]
+            named = list(shape.from_named) or [EMPTY_GRAPH]
+        if named is None and _may_have(sparql, "graph"):
+            named = self.graphs()  # without GRAPH a query cannot reach a named graph
+        params = [("default-graph-uri", g) for g in defaults or [DEFAULT_GRAPH]]
+        return sparql, params + [("named-graph-uri", g) for g in named or ()]
+
+    def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
+                 named_graphs: list[str], base_iri: str | None,
+                 max_rows: int | None = None) -> QueryResult:
+        sparql, params = self._dataset(sparql, empty_default=empty_default,
+                                       default_graphs=default_graphs, named_graphs=named_graphs)
+        kind = self._kind(sparql, base_iri)
+        if base_iri is not None:
+            sparql = f"BASE <{base_iri}>\n{sparql}"  # the query's own BASE, if any, comes later
+        params.append(("timeout", str(max(int(self.timeout_s * 1000), 1))))
+        if max_rows is not None:
+            params.append(("maxrows", str(max_rows + 1)))
+        try:
+            result = self._raw(sparql, params,
+                               accept=self._ACCEPT.get(kind, "application/sparql-results+json"))
+        except ResultTooLargeError:
+            if max_rows is None:
+                raise
+            raise ResultTooLargeError(f"the answer has more than {max_rows} rows") from None
+        if kind is ResultKind.BOOLEAN and result.kind is ResultKind.SOLUTIONS:
+            result = self._boolean(result)
+        return result
+
+    def _boolean(self, table: QueryResult) -> QueryResult:
+        """The answer to an ASK, which Virtuoso 7.2 sends as a table of ``__ASK_RETVAL``: one
+        row with 1 for true, no row for false."""
+        rows = table.rows()
+        if table.variables != ["__ASK_RETVAL"] or rows not in ([], [{"__ASK_RETVAL": "1"}]):
+            raise RemoteStoreError(f"the store answered an ASK with a table: {rows[:2]}",
+                                   iri=self.url)
+        doc = b'{"head": {}, "boolean": %s}' % (b"true" if rows else b"false")
+        return QueryResult(pyoxigraph.parse_query_results(doc, format=QueryResultsFormat.JSON))
+
+    def triple_count(self) -> int:
+        if self._count is None:
+            params = [("default-graph-uri", EMPTY_GRAPH)]
+            params += [("named-graph-uri", g) for g in self.graphs()]
+            rows = self._raw("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                             params).rows()
+            self._count = int(rows[0]["n"]) if rows else 0
+        return self._count
+
+    def graphs(self) -> list[str]:
+        if self._graphs is None:
+            rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", []).rows()
+            self._graphs = sorted(r["g"] for r in rows if r.get("g", "").startswith(GRAPH_NS))
+        return list(self._graphs)
+
+
+_DATASET_CLAUSE = re.compile(
+    r"(?<![\w?$:])FROM\s+(?:NAMED\s+)?(?:<[^<>\"{}|^`\\\x00-\x20]*>|[\w.\-]*:[\w.%\-]*)",
+    re.IGNORECASE)
+
+
+def without_dataset(sparql: str) -> str:
+    """``sparql`` without its ``FROM``/``FROM NAMED`` clauses (escapes expanded first). Raises
+    `QueryRefusedError` if a clause is left that the lexer did not find.
+
+    >>> without_dataset("SELECT ?from FROM <urn:g> FROM NAMED x:g { ?s ?p 'FROM <a>' }")
+    "SELECT ?from   { ?s ?p 'FROM <a>' }"
+    """
+    text = expand_escapes(sparql)
+    masked = list(text)
+    for match in _LEXEME.finditer(text):
+        if match.group(0)[0] in "'\"#":  # strings and comments: never a clause
+            masked[match.start():match.end()] = " " * (match.end() - match.start())
+    spans = [m.span() for m in _DATASET_CLAUSE.finditer("".join(masked))]
+    kept = "".join(text[start:end] for start, end in _gaps(spans))
+    if inspect_query(kept).declares_dataset:
+        raise QueryRefusedError("this store cannot put the protocol's graphs in place of the "
+                                "query's FROM clauses; leave out one or the other")
+    return kept
+
+
+@functools.lru_cache(maxsize=16)
+def _shape(sparql: str) -> QueryShape:
+    """`inspect_query`, remembered: `Store.query` has just read the same text."""
+    return inspect_query(sparql)
+
+
 def is_url(location: str | Path) -> bool:
-    """True if ``location`` names a remote endpoint rather than a directory.
+    """True if ``location`` names a remote endpoint rather than a directory (``virtuoso+``
+    before the URL of a Virtuoso endpoint: `VirtuosoStore`).
 
     >>> is_url("http://127.0.0.1:7878/query"), is_url("data/build")
     (True, False)
+    >>> is_url("virtuoso+http://127.0.0.1:8890/sparql")
+    True
     """
-    return str(location).startswith(("http://", "https://"))
+    return str(location).removeprefix(VIRTUOSO_PREFIX).startswith(("http://", "https://"))
 
 
 def find_dataset(path: Path) -> Path:
@@ -688,6 +880,8 @@ def open_store(path: Path | str, *, read_only: bool = True) -> Store:
     memory. Raises `InputError` if neither can be read."""
     if is_url(path):
         log.info("forwarding queries to %s", path)
+        if str(path).startswith(VIRTUOSO_PREFIX):
+            return VirtuosoStore(str(path))
         return RemoteStore(str(path))
     location = find_dataset(Path(path))
     if location.is_dir():
