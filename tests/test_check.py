@@ -119,3 +119,33 @@ def test_two_groups_whose_quotes_resolve_to_one_sentence_are_refused(
         "facts under one group"
         for n in (5, 10)
     ], "\n".join(errors)
+
+
+def test_a_fact_of_a_sentence_with_several_citations_must_say_which_back_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Giving every fact of a sentence all its citations overstates what each clause's citation
+    backs: where a sentence prints several, `cited` numbers them; where it prints one or none
+    there is nothing to choose."""
+    root = copy_project(tmp_path)
+    facts = root / "data" / "curation" / "facts"
+    several = "25 Aralık 1918 yılında General Mehmandarov savunma bakanı olarak atanmış"
+    (facts / "zz-b.yaml").write_text(
+        f'- source: {S002}\n  sentence: "{several}"\n  facts:\n'
+        "    - {id: f-t-1, subject: mehmandarov, property: holdsRole, value: general}\n"
+        "    - {id: f-t-2, subject: mehmandarov, property: holdsRole, value: general, cited: [4]}\n"
+        "    - {id: f-t-3, subject: mehmandarov, property: holdsRole, value: general, cited: [1]}\n"
+        "    - {id: f-t-4, subject: mehmandarov, property: holdsRole, value: general, cited: one}\n"
+        f'- source: {S002}\n  sentence: "{ENVER}"\n  facts:\n'
+        "    - {id: f-t-5, subject: nuri-pasa, property: sibling, object: enver-pasa, cited: [1]}\n",
+        encoding="utf-8",
+    )
+    code, lines, _ = _check(root, capsys)
+    assert code == 2
+    errors = {int(line.split(":")[1]): line for line in lines if "zz-b.yaml" in line}
+    assert sorted(errors) == [4, 5, 7, 11], "\n".join(errors.values())
+    assert "prints 3 citations (1 = '(Azerbaycan Cumhuriyeti Savunma Bakanlığı, 2018a)'" in errors[4]
+    assert "say which back this fact" in errors[4]
+    assert "cited 4: its sentence prints only 3" in errors[5]
+    assert "must be a list of citation numbers" in errors[7]
+    assert "nothing to choose" in errors[11]

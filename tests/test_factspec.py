@@ -160,6 +160,7 @@ QUALIFIED = """\
       value: savunma bakanı
       from: "1918-12-25"
       from_wording: 25 Aralık 1918 yılında
+      cited: [1]
 - source: 002_afd972166be37c54
   sentence: "Enver Paşa bu ordunun kumandanlığına kendi kardeşi olan Nuri Paşa’yı tayin etti"
   facts:
@@ -199,6 +200,7 @@ def test_qualifiers_and_structured_values_become_what_the_spec_says(tmp_path: Pa
     assert has(claim, TKG.validFrom, start)
     assert has(start, TKG.edtf, Literal("1918-12-25"))
     assert has(start, TKG.originalWording, Literal("25 Aralık 1918 yılında", lang="tr"))
+    assert len({o for _, _, o, _ in ds.quads((claim, TKG.supportedBy, None, None))}) == 1
     claim = r["claim/f-t-enver-appoints"]
     assert has(claim, TKG.side, r["polity/osmanli-devleti"])
     assert has(claim, TKG.inRole, Literal("tayin eden", lang="tr"))
@@ -230,6 +232,6 @@ def test_a_side_of_the_wrong_class_and_a_wording_not_in_the_sentence_are_refused
     messages = sorted((p.line, p.message) for p in problems)
     assert messages == [
         (4, "fact f-t-mehmandarov-minister: from_wording '26 Aralık' is not in its sentence"),
-        (13, "fact f-t-enver-appoints: side 'baku' is a Place; 'participant' takes "
+        (14, "fact f-t-enver-appoints: side 'baku' is a Place; 'participant' takes "
          "Organization or Polity (docs/model.md)"),
     ]

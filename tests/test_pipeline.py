@@ -338,3 +338,27 @@ def test_build_rewrites_committed_extracts_only_when_asked(
     with pytest.raises(Stop):
         pipeline.build(Project(Path("unused")), extracts=extracts, progress=lambda _: None)
     assert written == ([inputs] if extracts else [])
+
+
+def test_each_clause_of_a_sentence_with_several_citations_is_backed_by_its_own(
+    dataset: Dataset,
+) -> None:
+    """A sentence printing a citation after each clause backs each clause's facts by that
+    clause's citation only (its `cited`), never by all of them."""
+    claim = f"{BASE}resource/claim/"
+
+    def backing(fact_id: str) -> list[int]:
+        spans = dataset.objects(URIRef(claim + fact_id), TKG.supportedBy)
+        return sorted(int(next(dataset.objects(s, TKG.startOffset))) for s in spans)
+
+    brest, erzincan = backing("f-000-047-brest-litovsk-armistice-date"), backing(
+        "f-000-048-erzincan-armistice-date"
+    )
+    assert len(brest) == len(erzincan) == 1 and brest[0] < erzincan[0]
+    first, second, third = (
+        backing("f-002-005-mehmandarov-appt-date"),
+        backing("f-002-009-sihlinski-appt-date"),
+        backing("f-002-012-sulkevic-appt-date"),
+    )
+    assert len(first) == len(second) == len(third) == 1
+    assert first[0] < second[0] < third[0]

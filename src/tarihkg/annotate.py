@@ -294,8 +294,37 @@ def _anchor(
         wording = fact.qualifiers.get(name)
         if wording and tr_casefold(_squash(wording)) not in text:
             raise _refuse(fact, f"{name} {wording!r} is not in its sentence")
-    cits, own = supporting_citations(src, sent)
+    cits, own = _cited(fact, sent) if len(sent.citations) > 1 else supporting_citations(src, sent)
+    if fact.cited is not None and len(sent.citations) < 2:
+        raise _refuse(
+            fact,
+            f"'cited' chooses among the citations of its sentence, which prints "
+            f"{len(sent.citations) or 'no'} citation{'s' if len(sent.citations) != 1 else ''}: "
+            "nothing to choose; leave 'cited' out",
+        )
     return AnchoredFact(fact, sent, cits, own, date_occ)
+
+
+def _cited(fact: Fact, sent: AnnotatedSentence) -> tuple[tuple[CitationOcc, ...], bool]:
+    """The citations of a sentence that prints several which back this fact: the ones its
+    `cited` numbers (in printed order). Not saying which is refused: each clause of such a
+    sentence is backed by its own citation, and giving every fact all of them overstates."""
+    listed = "; ".join(
+        f"{i} = {' '.join(c.citation.text.split())!r}" for i, c in enumerate(sent.citations, 1)
+    )
+    if fact.cited is None:
+        raise _refuse(
+            fact,
+            f"its sentence ({sent.sentence.start}-{sent.sentence.end}) prints "
+            f"{len(sent.citations)} citations ({listed}); say which back this fact: "
+            "cited: [n, ...], or [] for none",
+        )
+    wrong = [n for n in fact.cited if n > len(sent.citations)]
+    if wrong:
+        raise _refuse(
+            fact, f"cited {wrong[0]}: its sentence prints only {len(sent.citations)} ({listed})"
+        )
+    return tuple(sent.citations[n - 1] for n in fact.cited), bool(fact.cited)
 
 
 def _the_sentence(fact: Fact, src: AnnotatedSource) -> AnnotatedSentence:

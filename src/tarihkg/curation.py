@@ -238,6 +238,8 @@ class Fact:
     disputes: str | None = None
     note: dict[str, str] = field(default_factory=dict)
     mention_check: bool = True
+    #: Which of its sentence's citations back it, by printed order (1-based); None: not said.
+    cited: tuple[int, ...] | None = None
     mentioned_as: dict[str, str] = field(default_factory=dict)
     #: The qualifiers other than `date`/`date_wording` (`from`, `until_wording`, `side` ...).
     qualifiers: dict[str, str] = field(default_factory=dict)
@@ -725,6 +727,7 @@ def _fact(raw: dict[str, Any], source: str, quote: str, path: Path, group_line: 
         disputes=str(raw["disputes"]) if "disputes" in raw else None,
         note=_text_map(raw.get("note"), "note", (path, line)),
         mention_check=raw.get("mention_check", True) is not False,
+        cited=tuple(int(n) for n in raw["cited"]) if isinstance(raw.get("cited"), list) else None,
         mentioned_as={k: str(v) for k, v in mentioned.items() if k != _LINE},
         qualifiers={
             k: str(raw[k])

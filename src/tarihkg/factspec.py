@@ -234,6 +234,14 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
             f"`{k}` ({v})" for k, v in FACT_DISPUTES.items()
         ) + ". Checked: it fits both claims, and contradicts no kind the triples show (exit 2)",
     },
+    "cited": {
+        "schema": {"type": "array", "items": {"type": "integer", "minimum": 1}, "uniqueItems": True},
+        "rdf": "claim `tkg:supportedBy` only the citations it numbers",
+        "meaning": "which of its sentence's in-text citations back this fact, by their printed order "
+        "(1 = the first): needed where the sentence prints more than one citation (each clause "
+        "backed by its own), `[]` where none of them does (a clause after the last citation); "
+        "refused where there is nothing to choose (exit 2)",
+    },
     "note": {
         "schema": {
             "oneOf": [
@@ -601,6 +609,15 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
             )
         if not raw.get("conflicts_with"):
             problems.append("'disputes' without 'conflicts_with': it says what a conflict is about")
+    cited = raw.get("cited")
+    if "cited" in raw and not (
+        isinstance(cited, list)
+        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in cited)
+        and len(set(cited)) == len(cited)
+    ):
+        problems.append(
+            f"cited {cited!r} must be a list of citation numbers (1 = the sentence's first), or []"
+        )
     if raw.get("mention_check") is False and not raw.get("note"):
         problems.append("mention_check: false needs a note saying why")
     if "mention_check" in raw and raw.get("mention_check") is not False:
