@@ -314,7 +314,7 @@ def test_32_when_the_turks_left_baku(ask) -> None:
     # ayrılışından hemen sonra General Thomson idaresinde ... Bakü’yü işgal etmiştir" (no day
     # printed: only the month is recorded)
     rows = set(cols(ask("32"), "eventLabel", "edtf", "byLabel", "commanderLabel"))
-    assert ("Bakü’nün boşaltılması", "1918-11-17", "Osmanlı Ordusu", None) in rows
+    assert ("Bakü’nün boşaltılması", "1918-11-17", "Türk birlikleri", None) in rows
     assert ("Bakü’nün İngiliz işgali", "1918-11", "İngiliz kuvvetleri", "Thomson") in rows
 
 
