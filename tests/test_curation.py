@@ -201,9 +201,11 @@ def test_real_sources_metadata() -> None:
     assert set(metas) == {"000_539a70a237dcfef4", "002_afd972166be37c54"}
     assert metas["002_afd972166be37c54"].authors == ("T. Halilov", "S. Aliyev")
     assert all(m.licence and m.language == "tr" for m in metas.values())
-    # Only what the texts print: 002's page header names the journal; nothing else is printed.
+    # Only what the texts print: 002's page header names the journal and one page prints its
+    # number (190); volume, issue and year are printed nowhere.
     assert metas["002_afd972166be37c54"].journal == "Heterotopic View"
-    assert metas["002_afd972166be37c54"].not_printed == ("volume", "issue", "pages", "year")
+    assert metas["002_afd972166be37c54"].pages == "190"
+    assert metas["002_afd972166be37c54"].not_printed == ("volume", "issue", "year")
     assert metas["000_539a70a237dcfef4"].not_printed == PUBLICATION_FIELDS
 
 
