@@ -2,18 +2,34 @@
 deadline, an address-space cap and the endpoint's other limits.
 
 Neither pyoxigraph nor rdflib can be interrupted from Python, and pyoxigraph aborts its whole
-process when an allocation fails, so queries never run in the web worker. A `QueryPool` keeps up
-to ``size`` child processes, forked from multiprocessing's fork server (started once per web
-worker with this module imported, so a new child is ready in milliseconds even when the cores are
-busy; it never opens a store, so no store handle crosses a fork), each with the store opened
-read-only and ``RLIMIT_AS`` set to the memory cap above the address space the open store
-already holds (reserved, mostly never touched). The parent sends one job at a time down a pipe
-and waits until the deadline (counted from the request's arrival, so time spent queueing
-counts) for the answer; if none comes, it kills the child (SIGKILL), answers 503 with a message
-and starts a fresh child, so the server keeps answering everyone else. A child that dies is
-replaced the same way; its death is reported by its cause: SIGABRT (Rust's allocation failure
-under the cap) is the memory limit, SIGALRM its own deadline, any other signal a kill from
-outside (the OOM killer, an operator), which is never reported as the memory limit.
+process when an allocation fails, so queries never run in the web worker. One `QueryPool` serves
+the whole server; its ``size`` query processes are forked from multiprocessing's fork server
+(started once with this module imported, so a new child is ready in tens of milliseconds; it
+never opens a store, so no store handle crosses a fork), each with the store opened read-only
+and ``RLIMIT_AS`` set to the memory cap above the address space the open store already holds
+(reserved, mostly never touched). The processes form two lanes (`lanes`):
+
+- the fast lane: a fixed number of processes, one per core, started with the pool and always
+  kept. Every query starts here, on the most recently used ready process (its caches are warm),
+  waiting for one if all are busy.
+- the slow lane: at most ``size`` minus the fast lane. A query still running after
+  `DEMOTE_AFTER_S` is demoted: its process leaves the fast lane for the slow lane, niced to
+  `DEMOTED_NICE` (so quick queries keep the cores), and a replacement is forked into the fast
+  lane. If the slow lane is full, the query is stopped there (its process killed and replaced)
+  and runs again from the start in a slow-lane process as soon as one is free, before the same
+  deadline. A slow-lane process idle for `SLOW_IDLE_S` is stopped, so the memory of a burst of
+  long queries goes back to the machine within seconds.
+
+So a cheap query never waits behind more than a quarter of a second of anyone's query, however
+many long ones are in flight, and the number of processes (and so the memory) is bounded.
+
+The parent sends one job at a time down a pipe and waits until the deadline (counted from the
+request's arrival, so time spent queueing counts) for the answer; if none comes, it kills the
+child (SIGKILL), answers 503 with a message and (in the fast lane) starts a fresh child, so the
+server keeps answering everyone else. A child that dies is replaced the same way; its death is
+reported by its cause: SIGABRT (Rust's allocation failure under the cap) is the memory limit,
+unless the engine wrote a panic's message, SIGALRM its own deadline, any other signal a kill
+from outside (the OOM killer, an operator), which is never reported as the memory limit.
 
 A child never outlives what started it or its deadline, whatever happens above it: it asks the
 kernel for SIGKILL when its parent (the fork server) dies (``PR_SET_PDEATHSIG``), the fork server
@@ -23,21 +39,17 @@ process even inside Rust code) for the job's deadline plus `GRACE_S`.
 
 Answers are bounded in bytes (``Limits.max_result_bytes``, stated in the 503) and never whole in
 a web worker's memory: the child serializes into a spooled temporary file as the engine produces
-rows, then sends it in chunks; the parent keeps up to `MEMORY_BODY_BYTES` in memory and spools
-the rest to a temporary file, frees the child, and the app streams the file to the client.
-A query still running after `DEMOTE_AFTER_S` has its process niced (`DEMOTED_NICE`) so that quick
-queries in other processes keep the cores (a cheap ASK answers in well under a second while
-sixteen expensive queries run); after its answer the process gets its priority back (where the
-server may raise priorities) or is discarded instead of being reused. Children live as long
-as the web process and are reused last-in first-out, so the few that do the work keep their
-RocksDB caches warm and the others stay idle. Messages on the
-pipe: a job is one JSON message; an answer is a JSON head ``[status, headers]``, then its body in
-chunks of at most `CHUNK_BYTES`, then an empty message.
+rows, then sends it; the parent keeps up to `MEMORY_BODY_BYTES` in memory and spools the rest to
+a temporary file, frees the child, and the app streams the file to the client. Messages on the
+pipe: a job is one JSON message; an answer is one message (a JSON head ``[status, headers,
+more]``, a newline, the body) when it fits in `CHUNK_BYTES`, so a small answer costs one wake-up;
+with ``more``, further chunks follow, then an empty message.
 """
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import logging
 import multiprocessing
@@ -51,10 +63,11 @@ import tempfile
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from multiprocessing.connection import Connection
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from werkzeug.datastructures import MIMEAccept
 
@@ -76,8 +89,9 @@ CHUNK_BYTES = 1 << 20
 MEMORY_BODY_BYTES = 1 << 20  # a bigger answer is spooled to a file in the web worker
 DEMOTE_AFTER_S = 0.25  # a query running longer gets a lower CPU priority (nice DEMOTED_NICE)
 DEMOTED_NICE = 19
-SPARES = 3  # idle query processes kept ready (or starting) while the pool may grow
-IDLE_TIMEOUT_S = 60.0  # an idle query process beyond SPARES unused this long is stopped
+SLOW_LANE = 4  # at most this many processes run demoted queries (see `lanes`)
+SLOW_IDLE_S = 5.0  # a slow-lane process idle this long is stopped
+KNOWN_SLOW = 1000  # the queries remembered as demoted (they start in the slow lane next time)
 _PR_SET_PDEATHSIG = 1
 _PANIC = re.compile(r"panicked at [^\n]*\n([^\n]+)")  # a Rust panic: the message follows
 _CONTEXT = multiprocessing.get_context("forkserver")
@@ -193,85 +207,145 @@ class _Child:
 
 
 class QueryPool:
-    """Up to ``size`` query processes shared by the threads of one web worker, started as
-    requests overlap and replaced when killed."""
+    """The query processes of one server: a fixed fast lane for quick queries and a bounded
+    slow lane for queries demoted from it (see the module docstring)."""
 
-    def __init__(self, settings: ExecutorSettings, *, size: int = 1) -> None:
+    def __init__(self, settings: ExecutorSettings, *, size: int = 1, fast: int | None = None
+                 ) -> None:
+        """``size`` processes at most, ``fast`` of them (default: `lanes`) in the fast lane."""
         self.settings = settings
-        self.size = size
-        self._idle: list[_Child] = []  # a stack: the most recently used child is taken first
+        self.size = max(size, 1)
+        self.fast_size, self.slow_size = lanes(self.size)
+        if fast is not None:
+            self.fast_size, self.slow_size = max(1, min(fast, self.size)), self.size - fast
+        self._fast_idle: list[_Child] = []  # a stack: the most recently used is taken first
+        self._fast: set[_Child] = set()  # the fast lane: idle, busy or starting
+        self._slow_idle: list[_Child] = []
+        self._slow: set[_Child] = set()  # the slow lane: running a demoted query, or idle
+        self._reserved = 0  # slow-lane places taken by processes still being started
+        self._slow_queries: OrderedDict[int, None] = OrderedDict()  # `_key`s, oldest first
         self._all: set[_Child] = set()
         self._lock = threading.Lock()
-        self._freed = threading.Condition(self._lock)
+        self._changed = threading.Condition(self._lock)
         self._started = False
         self._closed = False
-        weakref.finalize(self, _kill_all, self._all)
+        self._stop_reaper = threading.Event()
+        weakref.finalize(self, _stop_pool, self._all, self._stop_reaper)
 
-    def _spawn(self) -> _Child:
+    # --- the lanes ---------------------------------------------------------------------------
+
+    def _spawn(self, lane: set[_Child]) -> _Child:
         child = _Child(self.settings)
         with self._lock:
             self._all.add(child)
+            lane.add(child)
+        if lane is self._slow:
+            child.demote()
         return child
 
-    def _retire(self, child: _Child) -> None:
-        """Kill ``child`` and start its replacement (it gets ready while nobody waits)."""
+    def _forget(self, child: _Child) -> None:
+        """Kill ``child`` and take it out of its lane; a fast-lane process is replaced."""
         child.kill()
-        with self._lock:
+        with self._changed:
             self._all.discard(child)
-        if not self._closed:
-            self._release(self._spawn())
+            fast = child in self._fast
+            self._fast.discard(child)
+            self._slow.discard(child)
+            self._changed.notify_all()  # a slow-lane place may be free now
+        if fast and not self._closed:
+            self._release(self._spawn(self._fast))
 
     def _release(self, child: _Child) -> None:
-        """Put ``child`` on top of the idle stack and wake one waiting thread; idle processes
-        beyond `SPARES` left unused for `IDLE_TIMEOUT_S` are stopped (the memory of a burst
-        goes back to the machine once it is over)."""
-        now = time.monotonic()
-        child.idle_since = now
-        with self._freed:
-            self._idle.append(child)
-            self._freed.notify()
-            stale = [c for c in self._idle[:-SPARES] if now - c.idle_since > IDLE_TIMEOUT_S]
-            self._idle = [c for c in self._idle if c not in stale]
-            self._all.difference_update(stale)
-        for extra in stale:
-            extra.kill()
+        """``child`` is idle: back on top of its lane's idle stack; wake the waiting threads."""
+        child.idle_since = time.monotonic()
+        with self._changed:
+            if child in self._fast:
+                self._fast_idle.append(child)
+            elif child in self._slow:
+                self._slow_idle.append(child)
+            self._changed.notify_all()
 
-    def _acquire(self, deadline: float) -> _Child:
-        """The most recently used idle process, a new one while there are fewer than ``size``,
-        or the next one freed before ``deadline`` (else `TimeoutError`). Keeps `SPARES` more
-        processes starting or idle while the pool may grow, so that overlapping requests rarely
-        wait for a start."""
-        with self._freed:
-            grow = not self._idle and len(self._all) < self.size
-            if not grow and not self._freed.wait_for(lambda: bool(self._idle),
-                                                     max(deadline - time.monotonic(), 0.001)):
+    def _acquire_fast(self, deadline: float) -> _Child:
+        """An idle fast-lane process (a ready one first), waiting until ``deadline`` for one
+        (else `TimeoutError`)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._closed or bool(self._fast_idle),
+                                          max(deadline - time.monotonic(), 0.001)):
                 raise TimeoutError
-            taken = None if grow else self._idle.pop(_best(self._idle))
-        child = self._spawn() if taken is None else taken
+            if self._closed:
+                raise _Stopping
+            return self._fast_idle.pop(_best(self._fast_idle))
+
+    def _slow_room(self) -> bool:
+        """True if the slow lane may take one more process (called with the lock held)."""
+        return len(self._slow) + self._reserved < self.slow_size
+
+    def _acquire_slow(self, deadline: float) -> _Child:
+        """An idle slow-lane process, or a new one while the lane has room, waiting until
+        ``deadline`` (else `TimeoutError`)."""
+        with self._changed:
+            if not self._changed.wait_for(
+                    lambda: self._closed or bool(self._slow_idle) or self._slow_room(),
+                    max(deadline - time.monotonic(), 0.001)):
+                raise TimeoutError
+            if self._closed:
+                raise _Stopping
+            if self._slow_idle:
+                return self._slow_idle.pop()
+            self._reserved += 1  # the place is taken now; the process starts outside the lock
+        try:
+            return self._spawn(self._slow)
+        finally:
+            with self._lock:
+                self._reserved -= 1
+
+    def _demote(self, child: _Child) -> bool:
+        """Move ``child`` (busy past `DEMOTE_AFTER_S`) from the fast lane to the slow lane,
+        niced, and start its replacement; False if the slow lane is full."""
         with self._lock:
-            spares = 0 if self._closed else min(SPARES - len(self._idle),
-                                                self.size - len(self._all))
-        for _ in range(spares):
-            self._release(self._spawn())
-        return child
+            if not self._slow_room():
+                return False
+            self._fast.discard(child)
+            self._slow.add(child)
+        child.demote()
+        if not self._closed:
+            self._release(self._spawn(self._fast))
+        return True
+
+    def _reap(self) -> None:
+        """Stop slow-lane processes idle for `SLOW_IDLE_S` (runs every second until closed)."""
+        now = time.monotonic()
+        with self._lock:
+            stale = [c for c in self._slow_idle if now - c.idle_since > SLOW_IDLE_S]
+            self._slow_idle = [c for c in self._slow_idle if c not in stale]
+            self._slow.difference_update(stale)
+            self._all.difference_update(stale)
+        for child in stale:
+            child.kill()
 
     def start(self) -> None:
-        """Start `SPARES` processes ahead of the first query (more start as requests overlap)."""
+        """Start the fast lane's processes and the reaper of idle slow-lane processes."""
         with self._lock:
             if self._started:
                 return
             self._started = True
-        for _ in range(min(SPARES, self.size)):
-            self._release(self._spawn())
+        for _ in range(self.fast_size):
+            self._release(self._spawn(self._fast))
+        threading.Thread(target=_reaper, args=(weakref.ref(self), self._stop_reaper),
+                         name="tarihkg-reaper", daemon=True).start()
 
     def close(self) -> None:
         """Stop every process; from now on queries are refused (the server is stopping)."""
         self._closed = True
-        _kill_all(self._all)
+        with self._changed:
+            self._changed.notify_all()
+        _stop_pool(self._all, self._stop_reaper)
+
+    # --- one query ---------------------------------------------------------------------------
 
     def run(self, op: Operation) -> ProtocolResponse:
-        """Run ``op`` in a child before its deadline (``op.deadline``, else the limit from now);
-        the answer, or a 503/500 error answer."""
+        """Run ``op`` in a query process before its deadline (``op.deadline``, else the limit
+        from now); the answer, or a 503/500 error answer."""
         timeout = self.settings.limits.timeout_s
         deadline = op.deadline if op.deadline is not None else time.monotonic() + timeout
         op = replace(op, deadline=deadline)
@@ -280,58 +354,137 @@ class QueryPool:
             return _error(service_unavailable("the server is stopping; try again"), op, accept)
         self.start()
         try:
-            child = self._acquire(deadline)
+            return self._run(op, deadline)
+        except _Stopping:
+            return _error(service_unavailable("the server is stopping; try again"), op, accept)
+        except _Failed as failed:
+            return _error(failed.error, op, accept)
+
+    def _run(self, op: Operation, deadline: float) -> ProtocolResponse:
+        timeout = self.settings.limits.timeout_s
+        key = _key(op)
+        if self._known_slow(key):
+            return self._run_slow(op, key, deadline)
+        try:
+            child = self._acquire_fast(deadline)
         except TimeoutError:
-            return _error(service_unavailable(
-                f"every query process stayed busy for the {timeout:g} s limit; try again"),
-                op, accept)
+            raise _Failed(service_unavailable(
+                f"every query process stayed busy for the {timeout:g} s limit; try again")
+            ) from None
+        if self._known_slow(key):  # found slow while this request waited
+            self._release(child)
+            return self._run_slow(op, key, deadline)
+        self._ready(child, deadline)
+        child.send(json.dumps(op.to_dict()).encode("utf-8"))
+        try:
+            first = child.receive(min(deadline, time.monotonic() + DEMOTE_AFTER_S))
+        except TimeoutError:
+            if time.monotonic() >= deadline:
+                self._timed_out(child)
+            first = None
+        except (EOFError, OSError):
+            self._died(child, op)
+        if first is not None:
+            return self._answer(child, first, op, deadline)
+        if self.slow_size == 0:  # nowhere to move it: it keeps its process, niced
+            child.demote()
+            return self._finish(child, op, deadline)
+        self._remember_slow(key)
+        if self._demote(child):
+            return self._finish(child, op, deadline)
+        # the slow lane is full: stop the query here (the fast lane stays free) and run it
+        # again when the slow lane has room, before the same deadline
+        self._forget(child)
+        return self._run_slow(op, key, deadline)
+
+    def _run_slow(self, op: Operation, key: int, deadline: float) -> ProtocolResponse:
+        """Run ``op`` in the slow lane (waiting for a place); if it turns out quick, the next
+        run of the same query starts in the fast lane again."""
+        timeout = self.settings.limits.timeout_s
+        try:
+            child = self._acquire_slow(deadline)
+        except TimeoutError:
+            raise _Failed(service_unavailable(
+                f"the query ran longer than the {timeout:g} s limit and was stopped (it waited "
+                "for one of the processes that run long queries)")) from None
+        self._ready(child, deadline)
+        started = time.monotonic()
+        child.send(json.dumps(op.to_dict()).encode("utf-8"))
+        answer = self._finish(child, op, deadline)
+        if time.monotonic() - started < DEMOTE_AFTER_S:
+            with self._lock:
+                self._slow_queries.pop(key, None)
+        return answer
+
+    def _known_slow(self, key: int) -> bool:
+        """True if the query of ``key`` was demoted the last time it ran (and there is a slow
+        lane): it goes straight there instead of holding a fast-lane process for nothing."""
+        if not self.slow_size:
+            return False
+        with self._lock:
+            return key in self._slow_queries
+
+    def _remember_slow(self, key: int) -> None:
+        with self._lock:
+            self._slow_queries[key] = None
+            self._slow_queries.move_to_end(key)
+            while len(self._slow_queries) > KNOWN_SLOW:
+                self._slow_queries.popitem(last=False)
+
+    def _ready(self, child: _Child, deadline: float) -> None:
+        """Wait for ``child`` to have opened the store."""
+        timeout = self.settings.limits.timeout_s
         try:
             child.wait_ready(deadline)
         except TimeoutError:
             self._release(child)  # still starting: ready for the next request
-            return _error(service_unavailable(
-                f"no query process was ready within the {timeout:g} s limit; try again"),
-                op, accept)
+            raise _Failed(service_unavailable(
+                f"no query process was ready within the {timeout:g} s limit; try again")
+            ) from None
         except RuntimeError as exc:
             log.error("%s", exc)
-            self._retire(child)
-            return _error(service_unavailable(str(exc)), op, accept)
+            self._forget(child)
+            raise _Failed(service_unavailable(str(exc))) from None
+
+    def _finish(self, child: _Child, op: Operation, deadline: float) -> ProtocolResponse:
+        """Wait until ``deadline`` for the answer of ``child``, which runs ``op``."""
         try:
-            child.send(json.dumps(op.to_dict()).encode("utf-8"))
-            status, headers = json.loads(self._receive_head(child, deadline))
-            body = _receive_body(child, deadline)
+            first = child.receive(deadline)
         except TimeoutError:
-            log.warning("query stopped after %g s (pid %s)", timeout, child.proc.pid)
-            self._retire(child)
-            return _error(service_unavailable(
-                f"the query ran longer than the {timeout:g} s limit and was stopped"), op, accept)
+            self._timed_out(child)
         except (EOFError, OSError):
-            child.proc.join(10)
-            code, words = child.proc.exitcode, child.last_words()
-            self._retire(child)
-            return _error(self._death(code, op, words), op, accept)
-        if child.demoted and not child.promote():
-            self._discard(child)  # the next queries get a process at full priority
+            self._died(child, op)
+        return self._answer(child, first, op, deadline)
+
+    def _answer(self, child: _Child, first: bytes, op: Operation, deadline: float
+                ) -> ProtocolResponse:
+        """The answer whose first message is ``first``; ``child`` is idle again after it."""
+        try:
+            status, headers, body = _read_answer(child, first, deadline)
+        except TimeoutError:
+            self._timed_out(child)
+        except (EOFError, OSError):
+            self._died(child, op)
+        if child.demoted and child in self._fast and not child.promote():
+            self._forget(child)  # the next queries get a process at full priority
         else:
             self._release(child)
-        return ProtocolResponse(int(status), [(k, v) for k, v in headers], body, op.query)
+        return ProtocolResponse(status, headers, body, op.query)
 
-    def _receive_head(self, child: _Child, deadline: float) -> bytes:
-        """The head of ``child``'s answer; if it takes longer than `DEMOTE_AFTER_S`, the child
-        is demoted (niced), so quick queries in other processes keep the cores."""
-        try:
-            return child.receive(min(deadline, time.monotonic() + DEMOTE_AFTER_S))
-        except TimeoutError:
-            if time.monotonic() >= deadline:
-                raise
-        child.demote()
-        return child.receive(deadline)
+    def _timed_out(self, child: _Child) -> NoReturn:
+        timeout = self.settings.limits.timeout_s
+        log.warning("query stopped after %g s (pid %s)", timeout, child.proc.pid)
+        self._forget(child)
+        raise _Failed(service_unavailable(
+            f"the query ran longer than the {timeout:g} s limit and was stopped"))
 
-    def _discard(self, child: _Child) -> None:
-        """Kill ``child`` without a replacement (one starts when requests need it)."""
-        child.kill()
-        with self._lock:
-            self._all.discard(child)
+    def _died(self, child: _Child, op: Operation) -> NoReturn:
+        if self._closed:
+            raise _Stopping  # killed by `close`
+        child.proc.join(10)
+        code, words = child.proc.exitcode, child.last_words()
+        self._forget(child)
+        raise _Failed(self._death(code, op, words))
 
     def _death(self, code: int | None, op: Operation, words: str = "") -> HttpError:
         """What to tell the client whose query process died with exit ``code``, having written
@@ -363,11 +516,17 @@ class QueryPool:
         return internal_error()
 
 
-def _receive_body(child: _Child, deadline: float) -> bytes | Iterator[bytes]:
-    """The answer's body from ``child``: bytes if small, else chunks read from a temporary
+def _read_answer(child: _Child, first: bytes, deadline: float
+                 ) -> tuple[int, list[tuple[str, str]], bytes | Iterator[bytes]]:
+    """Status, headers and body of the answer whose first message from ``child`` is ``first``
+    (see `_send_answer`): the body as bytes if small, else as chunks read from a temporary
     file (the web worker never holds a big answer in memory)."""
-    parts: list[bytes] = []
-    held = 0
+    head, _, body = first.partition(b"\n")
+    status, headers, more = json.loads(head)
+    if not more:
+        return int(status), [(k, v) for k, v in headers], body
+    parts = [body]
+    held = len(body)
     spool: IO[bytes] | None = None
     while chunk := child.receive(deadline):
         if spool is None and held + len(chunk) <= MEMORY_BODY_BYTES:
@@ -379,10 +538,11 @@ def _receive_body(child: _Child, deadline: float) -> bytes | Iterator[bytes]:
             spool.writelines(parts)
             parts = []
         spool.write(chunk)
+    headers = [(k, v) for k, v in headers]
     if spool is None:
-        return b"".join(parts)
+        return int(status), headers, b"".join(parts)
     spool.seek(0)
-    return _read_chunks(spool)
+    return int(status), headers, _read_chunks(spool)
 
 
 def _read_chunks(spool: IO[bytes]) -> Iterator[bytes]:
@@ -407,6 +567,54 @@ def _best(idle: list[_Child]) -> int:
 def _error(error: HttpError, op: Operation, accept: MIMEAccept) -> ProtocolResponse:
     status, headers, body = render_error(error, accept)
     return ProtocolResponse(status, headers, body, op.query)
+
+
+class _Stopping(Exception):
+    """The pool was closed while a request waited for one of its processes."""
+
+
+class _Failed(Exception):
+    """A query that gets an error answer instead of its own (deadline, death, no process)."""
+
+    def __init__(self, error: HttpError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _key(op: Operation) -> int:
+    """What identifies a query for the memory of slow ones: its text and dataset."""
+    return hash((op.query, op.reconcile, tuple(op.default_graphs), tuple(op.named_graphs)))
+
+
+def lanes(size: int, cores: int | None = None) -> tuple[int, int]:
+    """``size`` query processes -> (fast lane, slow lane): the fast lane has one process per
+    core (at least one, and one place left for the slow lane when there are two or more).
+
+    >>> lanes(6, cores=2), lanes(2, cores=2), lanes(1, cores=2), lanes(64, cores=8)
+    ((2, 4), (1, 1), (1, 0), (8, 56))
+    """
+    cores = cores or os.cpu_count() or 1
+    fast = max(1, min(cores, size - 1))
+    return fast, size - fast
+
+
+def default_pool_size() -> int:
+    """The query processes `tarihkg serve` starts at most: one per core, `SLOW_LANE` more."""
+    return (os.cpu_count() or 1) + SLOW_LANE
+
+
+def _reaper(pool_ref: weakref.ref[QueryPool], stop: threading.Event) -> None:
+    while not stop.wait(1.0):
+        pool = pool_ref()
+        if pool is None:
+            return
+        pool._reap()
+        del pool
+
+
+def _stop_pool(children: set[_Child], reaper: threading.Event) -> None:
+    reaper.set()
+    _kill_all(children)
 
 
 def _kill_all(children: set[_Child]) -> None:
@@ -456,14 +664,25 @@ def memory_cap_mb(processes: int, *, total_mb: int | None = None, ceiling_mb: in
 
 
 def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes]) -> None:
-    """Head, body (``answer.body`` or, for a 200 written to ``spool``, the file), end mark."""
-    conn.send_bytes(json.dumps([answer.status, answer.headers]).encode("utf-8"))
+    """The answer as one message when it fits in `CHUNK_BYTES` (the JSON head ``[status,
+    headers, more]``, a newline, the body), else that message with the body's first chunk,
+    then the other chunks, then an empty message. The body is ``answer.body`` or, for a 200
+    written to ``spool``, the file."""
     if answer.status == 200 and isinstance(answer.body, bytes) and not answer.body:
         spool.seek(0)
-        while chunk := spool.read(CHUNK_BYTES):
-            conn.send_bytes(chunk)
-    elif isinstance(answer.body, bytes) and answer.body:
-        conn.send_bytes(answer.body)
+        chunks = iter(lambda: spool.read(CHUNK_BYTES), b"")
+    else:
+        body = answer.body if isinstance(answer.body, bytes) else b"".join(answer.body)
+        chunks = iter([body[i:i + CHUNK_BYTES] for i in range(0, len(body), CHUNK_BYTES)])
+    first = next(chunks, b"")
+    following = next(chunks, None)
+    head = json.dumps([answer.status, answer.headers, following is not None])
+    conn.send_bytes(head.encode("utf-8") + b"\n" + first)
+    if following is None:
+        return
+    conn.send_bytes(following)
+    for chunk in chunks:
+        conn.send_bytes(chunk)
     conn.send_bytes(b"")
 
 
@@ -502,6 +721,7 @@ def _native_stderr_to(path: str) -> None:
 def _child_main(conn: Connection, settings_doc: dict[str, Any], stderr_path: str) -> None:
     """The query process: tie its life to its parent's, open the store, cap the address space,
     then answer jobs (each under its deadline's timer) until the pipe closes."""
+    gc.freeze()  # what the fork server loaded stays shared: the collector never writes to it
     _leave_fork_server_alone()
     die_with_parent()
     _native_stderr_to(stderr_path)

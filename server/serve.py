@@ -1,36 +1,38 @@
 """Host, port, built dataset dir -> the endpoint: a supervisor and one waitress web process
 (never Flask's dev server).
 
-Process model. `serve` is the supervisor: it binds the listening socket once, starts the web
-process (``python -m server.serve``, the socket inherited) and starts a new one if it dies (the OOM
-killer, an operator), so the port never closes; SIGTERM/SIGINT stop both. The web process runs
+Process model. `serve` is the supervisor: it binds the listening socket once, forks the web
+process (which so shares the code the supervisor loaded, frozen out of the garbage collector's
+reach) and forks a new one if it dies (the OOM killer, an operator), so the port never closes;
+SIGTERM/SIGINT stop both. The web process runs
 waitress: its asyncore front reads every request whole (headers and body) before a thread sees
 it, and takes every answer whole from the thread (spooled to a temporary file past 1 MB, up to
 `OUTBUF_HIGH_WATERMARK`) before sending it, so a client that sends its headers a byte a second or
 never reads its answer holds a socket, never a thread; a connection with no progress for
 `CHANNEL_TIMEOUT_S` is closed. Threads only wait for the one pool of query processes that the
-whole server shares (`server.executor.QueryPool`, `THREADS` processes at most, started as
-queries overlap and reused most-recently-used first, so one or two stay warm on a quiet server):
-every query in flight has its own process and the kernel shares the cores among them, so a cheap
-query is answered while expensive ones burn their deadline. The deadline counts from the moment
-the front finished reading the request (``tarihkg.arrived`` in the WSGI environ), so time spent
-waiting for a thread counts. Each query process's memory cap is the machine's memory divided
-among all of them (`server.executor.memory_cap_mb`), so the caps together fit the machine.
+whole server shares (`server.executor.QueryPool`, `server.executor.default_pool_size` processes
+at most: a fast lane of one per core for every query, and a bounded slow lane for those still
+running after a quarter of a second), so a cheap query is answered while expensive ones burn
+their deadline. The deadline counts from the moment the front finished reading the request
+(``tarihkg.arrived`` in the WSGI environ), so time spent waiting for a thread or a process
+counts. Each query process's memory cap is the machine's memory divided among all of them
+(`server.executor.memory_cap_mb`), so the caps together fit the machine.
 """
 
 from __future__ import annotations
 
-import argparse
+import contextlib
+import gc
 import logging
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
@@ -38,7 +40,7 @@ from waitress.server import create_server
 from waitress.task import WSGITask
 
 from server import create_app
-from server.executor import die_with_parent
+from server.executor import default_pool_size, die_with_parent
 from tarihkg.store import find_dataset
 
 log = logging.getLogger(__name__)
@@ -91,47 +93,71 @@ def serve(*, host: str, port: int, dataset_dir: Path, threads: int | None = None
     dataset_dir = Path(dataset_dir).absolute()  # not resolved: a build swaps the link
     log.info("serving %s", find_dataset(dataset_dir))
     listener = socket.create_server((host, port), backlog=1024)
-    listener.set_inheritable(True)
-    command = [sys.executable, "-m", "server.serve", "--fd", str(listener.fileno()),
-               "--dataset", str(dataset_dir), "--threads", str(threads or THREADS),
-               "--public-url", public_url or f"http://{host}:{port}/"]
+    settings = _WebSettings(dataset=str(dataset_dir), threads=threads or THREADS,
+                            public_url=public_url or f"http://{host}:{port}/")
     stopping: list[int] = []
-    web: list[subprocess.Popen[bytes]] = []
+    web: list[int] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         stopping.append(signum)
-        for proc in web:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+        for pid in web:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("listening on http://%s:%d", host, port)
+    gc.freeze()  # what is loaded now stays shared with the web process: GC never writes to it
     while not stopping:
-        web[:] = [subprocess.Popen(command, pass_fds=[listener.fileno()])]
-        code = web[0].wait()
+        pid = os.fork()
+        if pid == 0:
+            _web_process(listener, settings)  # never returns
+        web[:] = [pid]
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        web.clear()
         if not stopping:
             log.error("the web process exited with %s; starting a new one", code)
             time.sleep(RESTART_PAUSE_S)
     listener.close()
 
 
-def _web_process(argv: list[str]) -> None:
-    """The web process: the app behind waitress on the inherited socket, until SIGTERM."""
-    parser = argparse.ArgumentParser(prog="python -m server.serve")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--dataset", required=True)
-    parser.add_argument("--threads", type=int, default=THREADS)
-    parser.add_argument("--public-url", required=True)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+@dataclass(frozen=True)
+class _WebSettings:
+    dataset: str
+    threads: int
+    public_url: str
+
+
+def _web_process(listener: socket.socket, settings: _WebSettings) -> NoReturn:
+    """The web process (forked from the supervisor, whose loaded modules it shares): the app
+    behind waitress on the listening socket, until SIGTERM; it exits, never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops it on Ctrl-C
+        signal.signal(signal.SIGTERM, _exit_now)
+        die_with_parent(signal.SIGTERM)  # a killed supervisor takes its web process along
+        _run_web(listener, settings)
+        code = 0
+    except BaseException:  # noqa: BLE001 - logged; the supervisor starts a new web process
+        log.exception("the web process failed")
+    finally:
+        logging.shutdown()
+        os._exit(code)  # threads still writing to clients that left must not hold the exit
+
+
+def _exit_now(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _run_web(listener: socket.socket, settings: _WebSettings) -> None:
+    # the web process logs INFO and up, plain, whatever its supervisor's command line set
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr, force=True)
     access = logging.getLogger("server.access")  # on stderr whatever the CLI's log level
     access.setLevel(logging.INFO)
-    die_with_parent(signal.SIGTERM)  # a killed supervisor takes its web process along
-    app = create_app({"DATASET_DIR": args.dataset, "QUERY_PROCESSES": args.threads,
-                      "PUBLIC_URL": args.public_url})
-    listener = socket.socket(fileno=args.fd)
-    server = create_server(app, sockets=[listener], threads=args.threads,
+    processes = min(settings.threads, default_pool_size())  # more could never all be in use
+    app = create_app({"DATASET_DIR": settings.dataset, "QUERY_PROCESSES": processes,
+                      "PUBLIC_URL": settings.public_url})
+    server = create_server(app, sockets=[listener], threads=settings.threads,
                            channel_timeout=CHANNEL_TIMEOUT_S, connection_limit=CONNECTION_LIMIT,
                            max_request_header_size=MAX_HEADER_BYTES,
                            outbuf_high_watermark=OUTBUF_HIGH_WATERMARK, ident="tarihkg",
@@ -139,22 +165,13 @@ def _web_process(argv: list[str]) -> None:
     server.channel_class = _Channel
     pool = app.extensions["tarihkg"].pool
     if pool is not None:
-        pool.start()  # one query process warm before the first request
+        pool.start()  # the fast lane warm before the first request
     log.info("waitress web process %d: %d threads, one pool of up to %d query processes",
-             os.getpid(), args.threads, args.threads)
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
+             os.getpid(), settings.threads, processes)
     try:
         server.run()
+    except SystemExit:
+        pass
     finally:
         if pool is not None:
             pool.close()  # threads waiting for a query process get their answers now
-        logging.shutdown()
-        os._exit(0)  # threads still writing to clients that left must not hold the exit
-
-
-if __name__ == "__main__":
-    _web_process(sys.argv[1:])

@@ -1,0 +1,148 @@
+"""The two lanes of the query pool (`server.executor.QueryPool`): every query starts in the
+fixed fast lane; one still running after `DEMOTE_AFTER_S` moves to the bounded slow lane (niced,
+replaced in the fast lane), or, with the slow lane full, is stopped and run again there when a
+place is free; idle slow-lane processes are stopped; the pool never holds more than ``size``."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import sample_dataset
+
+from server import executor
+from server.executor import ExecutorSettings, QueryPool
+from server.sparql import Limits, Operation, ProtocolResponse
+
+SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sample_dataset(tmp_path_factory.mktemp("lanes"))
+
+
+def _pool(dataset: Path, *, size: int, fast: int, timeout_s: float = 20) -> QueryPool:
+    pool = QueryPool(ExecutorSettings(store=str(dataset), limits=Limits(timeout_s=timeout_s)),
+                     size=size, fast=fast)
+    pool.start()
+    return pool
+
+
+@pytest.fixture
+def closing() -> Iterator[list[QueryPool]]:
+    pools: list[QueryPool] = []
+    yield pools
+    for pool in pools:
+        pool.close()
+
+
+def _in_thread(pool: QueryPool, query: str, out: list[ProtocolResponse]) -> threading.Thread:
+    thread = threading.Thread(target=lambda: out.append(pool.run(Operation(query, [], [], None,
+                                                                            "text/csv"))))
+    thread.start()
+    return thread
+
+
+def _wait_for(condition, seconds: float = 15) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _nice(pid: int | None) -> int:
+    return os.getpriority(os.PRIO_PROCESS, pid or 0)
+
+
+@pytest.mark.timeout(60)
+def test_a_long_query_leaves_the_fast_lane_for_the_slow_lane(dataset: Path,
+                                                              closing: list[QueryPool]) -> None:
+    pool = _pool(dataset, size=2, fast=1)
+    closing.append(pool)
+    answers: list[ProtocolResponse] = []
+    runner = _in_thread(pool, SLOW, answers)
+    assert _wait_for(lambda: len(pool._slow) == 1 and len(pool._fast) == 1)
+    (demoted,) = pool._slow
+    assert demoted.proc.is_alive() and _nice(demoted.proc.pid) == executor.DEMOTED_NICE
+    ours = _nice(os.getpid())
+    (replacement,) = pool._fast
+    assert replacement is not demoted and _nice(replacement.proc.pid) == ours < executor.DEMOTED_NICE
+    quick = pool.run(Operation(COUNT, [], [], None, "text/csv"))
+    assert quick.status == 200 and quick.body == b"n\r\n427\r\n"
+    assert runner.is_alive() and not answers  # the long query is still running, elsewhere
+    pool.close()
+    runner.join(10)
+    assert answers and answers[0].status == 503 and b"stopping" in answers[0].body
+
+
+@pytest.mark.timeout(60)
+def test_with_the_slow_lane_full_long_queries_wait_for_it_and_the_pool_stays_bounded(
+        dataset: Path, closing: list[QueryPool]) -> None:
+    pool = _pool(dataset, size=2, fast=1, timeout_s=4)
+    closing.append(pool)
+    answers: list[ProtocolResponse] = []
+    runners = [_in_thread(pool, SLOW, answers) for _ in range(3)]
+    most = 0
+    quick = []
+    while any(r.is_alive() for r in runners):
+        most = max(most, len(pool._all))
+        quick.append(pool.run(Operation(COUNT, [], [], None, "text/csv")))
+    assert [a.status for a in answers] == [503] * 3
+    assert all(b"4 s limit" in a.body for a in answers)  # type: ignore[operator]
+    assert quick and all(q.status == 200 and q.body == b"n\r\n427\r\n" for q in quick)
+    assert most <= 2
+
+
+@pytest.mark.timeout(60)
+def test_a_query_stopped_for_want_of_a_slow_place_is_run_again_and_answered(
+        dataset: Path, closing: list[QueryPool], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every query is demoted at once (``DEMOTE_AFTER_S`` near 0) and the slow lane has one
+    place: concurrent queries are stopped, queued and run again there; all answer right."""
+    monkeypatch.setattr(executor, "DEMOTE_AFTER_S", 0.0001)
+    pool = _pool(dataset, size=2, fast=1)
+    closing.append(pool)
+    answers: list[ProtocolResponse] = []
+    runners = [_in_thread(pool, COUNT, answers) for _ in range(4)]
+    for runner in runners:
+        runner.join(30)
+    assert [(a.status, a.body) for a in answers] == [(200, b"n\r\n427\r\n")] * 4
+
+
+@pytest.mark.timeout(60)
+def test_idle_slow_lane_processes_are_stopped(dataset: Path, closing: list[QueryPool],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executor, "DEMOTE_AFTER_S", 0.0001)
+    monkeypatch.setattr(executor, "SLOW_IDLE_S", 0.5)
+    pool = _pool(dataset, size=3, fast=1)
+    closing.append(pool)
+    answer = pool.run(Operation(COUNT, [], [], None, "text/csv"))
+    assert answer.status == 200
+    (demoted,) = pool._slow
+    assert _wait_for(lambda: not pool._slow, 10)
+    assert _wait_for(lambda: not demoted.proc.is_alive(), 5)
+    assert len(pool._fast) == 1 and all(c.proc.is_alive() for c in pool._fast)
+
+
+@pytest.mark.timeout(60)
+def test_a_query_demoted_before_starts_in_the_slow_lane(dataset: Path,
+                                                        closing: list[QueryPool]) -> None:
+    """The second run of a long query never takes a fast-lane process: the fast lane's process
+    is the same before and after (a demotion would have moved it out and started another)."""
+    pool = _pool(dataset, size=2, fast=1, timeout_s=2)
+    closing.append(pool)
+    first = pool.run(Operation(SLOW, [], [], None, "text/csv"))
+    assert first.status == 503
+    fast_before = set(pool._fast)
+    again = pool.run(Operation(SLOW, [], [], None, "text/csv"))
+    assert again.status == 503 and b"2 s limit" in again.body  # type: ignore[operator]
+    assert set(pool._fast) == fast_before
+    quick = pool.run(Operation(COUNT, [], [], None, "text/csv"))
+    assert quick.status == 200 and set(pool._fast) == fast_before
