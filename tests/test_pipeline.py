@@ -362,3 +362,20 @@ def test_each_clause_of_a_sentence_with_several_citations_is_backed_by_its_own(
     )
     assert len(first) == len(second) == len(third) == 1
     assert first[0] < second[0] < third[0]
+
+
+def test_words_quoted_from_an_english_abstract_are_tagged_english(dataset: Dataset) -> None:
+    """A sentence of the abstract headed 'Abstract' is English (dcterms:language), and so are
+    the values and date wordings its facts quote; the Turkish body's stay Turkish."""
+    lang_of = {
+        s: str(o) for s, o in dataset.subject_objects(URIRef("http://purl.org/dc/terms/language"))
+        if (s, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), TKG.Sentence) in dataset
+    }
+    assert {"en", "tr"} <= set(lang_of.values())
+    seen = {"en": 0, "tr": 0}
+    for claim, sentence in dataset.subject_objects(TKG.statedIn):
+        for value in dataset.objects(claim, TKG.claimValue):
+            if isinstance(value, Literal) and value.language:
+                assert value.language == lang_of[sentence], (claim, value)
+                seen[value.language] += 1
+    assert seen["en"] >= 3 and seen["tr"] >= 50, seen

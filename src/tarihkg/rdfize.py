@@ -23,6 +23,7 @@ from tarihkg.names import SCHEMA, WD
 from tarihkg.namespaces import TKG
 from tarihkg.retired import RetiredFact
 from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
+from tarihkg.text.extract import sentence_language
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.model import ExtractedSource
 
@@ -257,6 +258,7 @@ class _SourceGraph:
             self.span_node(node, TKG.Sentence, s.start, s.end, s.text)
             self.add(node, TKG.sentenceIndex, _int(s.index))
             self.add(node, TKG.zone, _ZONES[s.zone])
+            self.add(node, DCTERMS.language, Literal(self.language(s)))
             self._page(node, s.page_index, s.page)
             if s.section:
                 self.add(node, TKG.section, Literal(s.section))
@@ -272,7 +274,7 @@ class _SourceGraph:
             for c in a.citations:
                 self.citation(node, c.start, c.end, c.citation)
             for d in a.dates:
-                self.date_expression(node, d)
+                self.date_expression(node, d, self.language(s))
             for mt in a.mentions:
                 mnode = self.m.span("mention", self.sid, mt.start, mt.end)
                 self.span_node(mnode, TKG.Mention, mt.start, mt.end, mt.surface)
@@ -285,6 +287,11 @@ class _SourceGraph:
 
     def entity(self, eid: str) -> URIRef:
         return entity_iri(self.m, self.registry[eid])
+
+    def language(self, s: Any) -> str:
+        """The language of a sentence's words (an English abstract's: en), for the literals
+        a fact quotes from it."""
+        return sentence_language(s.zone, s.section, self.src.meta.language)
 
     def citation(self, sentence: URIRef, start: int, end: int, citation: Any) -> URIRef:
         node = self.m.span("citation", self.sid, start, end)
@@ -311,7 +318,7 @@ class _SourceGraph:
                 self.add(rec, RDFS.label, Literal(f"{ref.archive}, {ref.shelfmark}"))
         return node
 
-    def date_expression(self, sentence: URIRef, occ: DateOcc) -> URIRef | None:
+    def date_expression(self, sentence: URIRef, occ: DateOcc, lang: str = "tr") -> URIRef | None:
         d = occ.date
         node = self.m.span("date-expression", self.sid, occ.start, occ.end)
         self.span_node(node, TKG.DateExpression, occ.start, occ.end, d.wording)
@@ -322,7 +329,8 @@ class _SourceGraph:
         span = self.m.span("date", self.sid, occ.start, occ.end)
         self.add(node, TKG.denotesTime, span)
         self.time_span(
-            span, wording=d.wording, edtf=edtf, printed=d.edtf if d.corrected_edtf else None
+            span, wording=d.wording, edtf=edtf, printed=d.edtf if d.corrected_edtf else None,
+            lang=lang,
         )
         if d.year_inferred:
             self.add(span, TKG.yearInferred, Literal(True))
@@ -333,12 +341,13 @@ class _SourceGraph:
         return span
 
     def time_span(
-        self, node: URIRef, *, wording: str | None, edtf: str, printed: str | None = None
+        self, node: URIRef, *, wording: str | None, edtf: str, printed: str | None = None,
+        lang: str = "tr",
     ) -> None:
         precision, earliest, latest = edtf_bounds(edtf)
         self.add(node, RDF.type, TKG.TimeSpan)
         if wording:
-            self.add(node, TKG.originalWording, Literal(wording, lang="tr"))
+            self.add(node, TKG.originalWording, Literal(wording, lang=lang))
         self.add(node, TKG.edtf, Literal(edtf))
         self.add(node, TKG.precision, _PRECISIONS[precision])
         self.add(node, TKG.earliest, _dt(earliest))
@@ -381,13 +390,15 @@ def _fact_date(sg: _SourceGraph, af: AnchoredFact) -> URIRef | None:
         return sg.m.span("date", sg.sid, occ.start, occ.end)
     node = sg.m.resource("date", f"claim-{fact.id}")
     try:
-        sg.time_span(node, wording=fact.date_wording, edtf=fact.date)
+        sg.time_span(
+            node, wording=fact.date_wording, edtf=fact.date, lang=sg.language(af.sentence.sentence)
+        )
     except ValueError as exc:
         raise CurationError(f"fact {fact.id}: {exc}", path=fact.path, line=fact.line) from exc
     return node
 
 
-def _part_term(sg: _SourceGraph, kind: str, value: Any) -> URIRef | Literal:
+def _part_term(sg: _SourceGraph, kind: str, value: Any, lang: str = "tr") -> URIRef | Literal:
     """A structured value's field (or a qualifier) as an RDF term, by its kind in the fact
     specification (factspec.LITERALS)."""
     if kind == "count":
@@ -397,11 +408,11 @@ def _part_term(sg: _SourceGraph, kind: str, value: Any) -> URIRef | Literal:
     if kind == "string":
         return Literal(str(value))
     if kind == "langString":
-        return Literal(str(value), lang="tr")
+        return Literal(str(value), lang=lang)
     return sg.entity(str(value))
 
 
-def _qualify(sg: _SourceGraph, fact: Fact, claim: URIRef) -> None:
+def _qualify(sg: _SourceGraph, fact: Fact, claim: URIRef, lang: str) -> None:
     """The claim's qualifiers other than `date`: `from`/`until` time spans, `side`, `role`."""
     for name, value in sorted(fact.qualifiers.items()):
         q = QUALIFIERS.get(name)
@@ -411,13 +422,15 @@ def _qualify(sg: _SourceGraph, fact: Fact, claim: URIRef) -> None:
         if q["kind"] == "time":
             term = sg.m.resource("date", f"claim-{fact.id}-{name}")
             try:
-                sg.time_span(term, wording=fact.qualifiers.get(WORDINGS[name]), edtf=value)
+                sg.time_span(
+                    term, wording=fact.qualifiers.get(WORDINGS[name]), edtf=value, lang=lang
+                )
             except ValueError as exc:
                 raise CurationError(
                     f"fact {fact.id}: {exc}", path=fact.path, line=fact.line
                 ) from exc
         else:
-            term = _part_term(sg, q["kind"], value)
+            term = _part_term(sg, q["kind"], value, lang)
         sg.add(claim, TKG[q["predicate"]], term)
 
 
@@ -434,6 +447,7 @@ def _structured(
 ) -> None:
     """A structured value as a node of its own class, hung off the subject (factspec.Structure)."""
     fact = af.fact
+    lang = sg.language(af.sentence.sentence)
     st = SPEC[fact.property].structure
     assert st is not None
     node = sg.m.resource(fact.property, fact.id)
@@ -441,7 +455,7 @@ def _structured(
     for key, val in sorted(fact.value.items()):
         part = st.part(key)
         assert part is not None  # the loader checked the keys against the spec
-        sg.add(node, TKG[part.predicate], _part_term(sg, part.kind, val))
+        sg.add(node, TKG[part.predicate], _part_term(sg, part.kind, val, lang))
     if st.reverse:
         if date is not None:
             sg.add(node, TKG.date, date)
@@ -459,7 +473,8 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact) -> None:
     spec = SPEC[fact.property]
     subject = sg.entity(fact.subject)
     claim = _claim(sg, af)
-    _qualify(sg, fact, claim)
+    lang = sg.language(af.sentence.sentence)
+    _qualify(sg, fact, claim, lang)
     date = _fact_date(sg, af)
     if spec.structure is not None:
         _structured(sg, af, claim, subject, date)
@@ -472,7 +487,7 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact) -> None:
     if spec.object:
         obj = sg.entity(str(fact.object))
     else:
-        obj = _part_term(sg, spec.value or "langString", fact.value)
+        obj = _part_term(sg, spec.value or "langString", fact.value, lang)
     _triple(sg, claim, subject, TKG[spec.name], obj)
     if date is not None:
         sg.add(claim, TKG.date, date)

@@ -66,6 +66,16 @@ HEADING_CONNECTIVES = frozenset(
 """Words a heading may leave in lowercase."""
 
 _ABSTRACT = re.compile(r"(?P<label>Özet|Öz|Abstract|Summary)\s*(?:[.:]\s*(?P<rest>\S.*)?)?")
+ABSTRACT_LANGUAGES = {"Özet": "tr", "Öz": "tr", "Abstract": "en", "Summary": "en"}
+"""The language an abstract's label announces (an article prints its abstract in two)."""
+
+
+def sentence_language(zone: str, section: str | None, default: str) -> str:
+    """The language of a sentence: an abstract's is its label's (``Abstract``: English), any
+    other sentence's is the source's own."""
+    if zone == "abstract" and section in ABSTRACT_LANGUAGES:
+        return ABSTRACT_LANGUAGES[section]
+    return default
 _KEYWORDS = re.compile(
     r"(?:Anahtar\s+(?:Kelimeler|Sözcükler)|Key\s*[Ww]ords|Keywords)\s*:", re.IGNORECASE
 )
