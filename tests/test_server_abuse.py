@@ -25,6 +25,7 @@ from tarihkg.names import BASE
 
 DEADLINE_S = 2.0
 MAX_ROWS = 1000
+MAX_BYTES = 40_000  # below the sample's 427 triples as JSON rows or as Turtle
 B = BASE
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SQ = "application/sparql-query"
@@ -78,6 +79,7 @@ def live(request, backend: str, tmp_path_factory: pytest.TempPathFactory, listen
     """The server over the embedded store, or over Virtuoso holding the same sample."""
     allowed, _ = listeners
     env = {"TARIHKG_QUERY_TIMEOUT": str(DEADLINE_S), "TARIHKG_MAX_RESULT_ROWS": str(MAX_ROWS),
+           "TARIHKG_MAX_RESULT_BYTES": str(MAX_BYTES),
            "TARIHKG_SERVICE_ALLOWLIST": f"http://127.0.0.1:{allowed.port}/sparql"}
     if backend == "virtuoso":
         env["TARIHKG_STORE_URL"] = request.getfixturevalue("virtuoso").store_url
@@ -105,7 +107,11 @@ def hostile(refused_port: int) -> list[Case]:
     return [
         Case("cartesian-count", "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i ."
              " ?j ?k ?l }", 503, "2 s"),
-        Case("cartesian-rows", "SELECT * { ?a ?b ?c . ?d ?e ?f }", 503, f"{MAX_ROWS} rows"),
+        Case("cartesian-rows", "SELECT ?unbound { ?a ?b ?c . ?d ?e ?f }", 503,
+             f"{MAX_ROWS} rows"),  # empty rows: the row cap, not the byte cap
+        Case("bytes-rows", "SELECT * { ?s ?p ?o }", 503, f"{MAX_BYTES} bytes"),
+        Case("bytes-triples", "CONSTRUCT { ?s ?p ?o . ?s <urn:x:a-long-predicate-name-to-weigh-more> ?o } "
+             "WHERE { ?s ?p ?o }", 503, f"{MAX_BYTES} bytes"),
         Case("unbounded-path", f"SELECT (COUNT(*) AS ?n) {{ ?a {path} ?b . ?c {path} ?d ."
              " ?e ?f ?g }", 503, "2 s", virtuoso=(400, "neither end of it is bound")),
         Case("deep-braces", None, 400, "nests", method="POST", content_type=SQ,
@@ -166,13 +172,19 @@ def test_hostile_queries_get_clean_errors_in_time(live: str, backend: str, liste
     assert refused.hits == []  # no query made an outbound connection
 
 
-@pytest.mark.parametrize("backend", ["embedded"], indirect=True)  # Virtuoso: docs/endpoint.md
-def test_catastrophic_regex_is_answered(live: str) -> None:
-    """Oxigraph's regex engine is linear: the rdflib-freezing pattern gets a right answer."""
+def test_catastrophic_regex_is_answered(live: str, backend: str) -> None:
+    """Oxigraph's regex engine is linear: the rdflib-freezing pattern gets a right answer.
+    Over Virtuoso the deadline holds and the server goes on; its count is not checked there:
+    Virtuoso 7.2 counts every row for this FILTER over a BIND of REPLACE (a Virtuoso bug,
+    docs/endpoint.md "Virtuoso")."""
     query = ('SELECT (COUNT(*) AS ?n) { ?s ?p ?o . BIND(CONCAT(REPLACE(STR(?o), ".", "a"),'
              ' "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!") AS ?x) FILTER REGEX(?x, "^(a+)+$") }')
     status, text, seconds = send(live, query)
-    assert status == 200 and seconds < DEADLINE_S + 1
+    assert seconds < DEADLINE_S + 1
+    assert status in ((200, 503) if backend == "virtuoso" else (200,)), text
+    if backend == "virtuoso":
+        assert send(live, COUNT)[0] == 200
+        return
     assert json.loads(text)["results"]["bindings"][0]["n"]["value"] == "0"
 
 
@@ -213,15 +225,15 @@ def test_server_keeps_answering_during_slow_queries(live: str) -> None:
 
 
 def test_memory_cap_stops_the_query_not_the_pool(tmp_path: Path) -> None:
-    limits = Limits(timeout_s=20, memory_mb=600, max_rows=10**9)
+    # the deadline is far: on a machine whose cores are shared, the hog takes longer to reach
+    # the cap (seen: not 600 MB within 20 s at load 12 on 2 cores), but the cap must stop it
+    limits = Limits(timeout_s=90, memory_mb=300, max_rows=10**9)
     pool = QueryPool(ExecutorSettings(store=str(sample_dataset(tmp_path)), limits=limits))
     try:
         hog = Operation("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g",
                         [], [], None, "")
-        started = time.monotonic()
         answer = pool.run(hog)
-        assert answer.status == 503 and b"600 MB" in answer.body
-        assert time.monotonic() - started < 15
+        assert answer.status == 503 and b"300 MB" in answer.body, answer.body
         again = pool.run(Operation(COUNT, [], [], None, "text/csv"))
         assert again.status == 200 and again.body.split() == [b"n", b"427"]
     finally:
