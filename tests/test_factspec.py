@@ -235,3 +235,63 @@ def test_a_side_of_the_wrong_class_and_a_wording_not_in_the_sentence_are_refused
         (14, "fact f-t-enver-appoints: side 'baku' is a Place; 'participant' takes "
          "Organization or Polity (docs/model.md)"),
     ]
+
+
+VESSEL_AND_PLACE = """\
+- source: 002_afd972166be37c54
+  sentence: "Kars ve Ardahan adlı 2 deniz gambota bulunuyor"
+  facts:
+    - id: f-t-kars-in-service
+      subject: kars-gambotu
+      property: inServiceOf
+      object: azerbaycan-milli-ordusu
+      mentioned_as: {object: orduda}
+- source: 002_afd972166be37c54
+  sentence: "O yıllarda Gence, 55–60 bin nüfusuyla"
+  facts:
+    - id: f-t-gence-population
+      subject: gence
+      property: quantity
+      value: {kind: population, amount: 55000, unit: nüfus}
+"""
+
+
+def test_a_vessel_serves_an_army_and_a_place_has_a_population(tmp_path: Path) -> None:
+    """`inServiceOf` (a named vessel -> the army it belonged to) and a `quantity` of a place
+    become their triples; a person cannot be `inServiceOf`, a vessel not `memberOf`."""
+    from helpers import copy_project
+    from rdflib import Literal, Namespace
+    from rdflib.namespace import XSD
+
+    from tarihkg.annotate import check_anchors
+    from tarihkg.pipeline import extract_stage, rdfize_stage
+    from tarihkg.project import Project
+
+    project = Project(copy_project(tmp_path))
+    path = project.facts_dir / "zz-v.yaml"
+    path.write_text(MODELINE + "\n" + VESSEL_AND_PLACE, encoding="utf-8")
+    jsonschema.validate(yaml.safe_load(VESSEL_AND_PLACE), json_schema())
+    inputs = extract_stage(project)
+    ds = rdfize_stage(project, inputs)
+    def has(*triple: object) -> bool:
+        return any(True for _ in ds.quads((*triple, None)))  # type: ignore[arg-type]
+
+    r = Namespace("https://w3id.org/tarihkg/resource/")
+    assert has(r["vessel/kars-gambotu"], TKG.inServiceOf, r["unit/azerbaycan-milli-ordusu"])
+    node = r["quantity/f-t-gence-population"]
+    assert has(r["place/gence"], TKG.quantity, node)
+    assert has(node, TKG.quantityAmount, Literal("55000", datatype=XSD.decimal))
+
+    swapped = (
+        VESSEL_AND_PLACE.replace("subject: kars-gambotu", "subject: nuri-pasa", 1)
+        .replace("subject: gence", "subject: kars-gambotu", 1)
+        .replace("property: quantity", "property: memberOf", 1)
+        .replace("value: {kind: population, amount: 55000, unit: nüfus}", "object: gence", 1)
+    )
+    path.write_text(swapped, encoding="utf-8")
+    facts, problems = read_facts(project.facts_dir)
+    assert not problems
+    _, problems = check_anchors(facts, inputs.sources, inputs.registry)
+    messages = [p.message for p in problems if p.path and Path(p.path).name == "zz-v.yaml"]
+    assert any("f-t-kars-in-service" in m and "Person" in m for m in messages), messages
+    assert any("f-t-gence-population" in m and "Vessel" in m for m in messages), messages

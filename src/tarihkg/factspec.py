@@ -317,6 +317,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         qualifiers=_HELD,
     ),
     PropertySpec(
+        "inServiceOf",
+        ("Vessel",),
+        "a named vessel belonged to or served this army, fleet, body or state",
+        object=_GROUPS,
+        qualifiers=_HELD,
+    ),
+    PropertySpec(
         "memberOf",
         _PERSON,
         "served in / belonged to",
@@ -533,7 +540,7 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     ),
     PropertySpec(
         "quantity",
-        ("Event", "Treaty", "Organization", "Polity"),
+        ("Event", "Treaty", "Organization", "Polity", "Place"),
         "a number the sentence states that no other property records (votes, seats, men, "
         "distance, duration ...; a sum of money is a `money` fact)",
         structure=Structure(

@@ -110,6 +110,7 @@ class TKG(DefinedNamespace):
     headquarters: URIRef  # karargâhı / headquarters
     inFootnote: URIRef  # dipnotunda / in footnote
     inSentence: URIRef  # cümlesinde / in sentence
+    inServiceOf: URIRef  # hizmetinde olduğu / in service of
     inSource: URIRef  # kaynağında / in source
     linkSubject: URIRef  # bağlantı öznesi / link subject
     locatedAt: URIRef  # bulunduğu yer / located at
