@@ -20,8 +20,14 @@ and ``RLIMIT_AS`` set to the memory cap above the address space the open store a
   deadline. A slow-lane process idle for `SLOW_IDLE_S` is stopped, so the memory of a burst of
   long queries goes back to the machine within seconds.
 
-So a cheap query never waits behind more than a quarter of a second of anyone's query, however
-many long ones are in flight, and the number of processes (and so the memory) is bounded.
+A query demoted the last time it ran (the last `KNOWN_SLOW` are remembered) starts in the slow
+lane directly; one that then finishes within `DEMOTE_AFTER_S` starts in the fast lane again. So
+a cheap query never waits behind more than a quarter of a second of anyone's query, however many
+long ones are in flight, and the number of processes (and so the memory) is bounded.
+
+A request whose client has left (``gone``: waitress's ``waitress.client_disconnected``, looked
+at every `GONE_CHECK_S` while the request waits for a process or an answer) stops its query:
+the process is killed (and, in the fast lane, replaced).
 
 The parent sends one job at a time down a pipe and waits until the deadline (counted from the
 request's arrival, so time spent queueing counts) for the answer; if none comes, it kills the
@@ -64,7 +70,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from multiprocessing.connection import Connection
 from typing import IO, Any, NoReturn
@@ -82,6 +88,7 @@ from server.negotiation import parse_accept
 from server.sparql import Limits, Operation, ProtocolResponse
 
 log = logging.getLogger(__name__)
+Gone = Callable[[], bool] | None  # tells whether the client has left (None: never asked)
 
 RECURSION_LIMIT = 20_000
 GRACE_S = 2.0  # a child ends itself this long after a job's deadline if nobody killed it
@@ -91,6 +98,7 @@ DEMOTE_AFTER_S = 0.25  # a query running longer gets a lower CPU priority (nice 
 DEMOTED_NICE = 19
 SLOW_LANE = 4  # at most this many processes run demoted queries (see `lanes`)
 SLOW_IDLE_S = 5.0  # a slow-lane process idle this long is stopped
+GONE_CHECK_S = 0.1  # how often a waiting request looks whether its client has left
 KNOWN_SLOW = 1000  # the queries remembered as demoted (they start in the slow lane next time)
 _PR_SET_PDEATHSIG = 1
 _PANIC = re.compile(r"panicked at [^\n]*\n([^\n]+)")  # a Rust panic: the message follows
@@ -265,13 +273,22 @@ class QueryPool:
                 self._slow_idle.append(child)
             self._changed.notify_all()
 
-    def _acquire_fast(self, deadline: float) -> _Child:
+    def _wait(self, ready: Callable[[], bool], deadline: float, gone: Gone) -> None:
+        """Wait (holding ``self._changed``) until ``ready()``: `TimeoutError` at ``deadline``,
+        `_ClientGone` as soon as ``gone()`` (looked at every `GONE_CHECK_S`)."""
+        while not self._changed.wait_for(
+                ready, max(min(deadline, time.monotonic() + GONE_CHECK_S) - time.monotonic(),
+                           0.001)):
+            if gone is not None and gone():
+                raise _ClientGone
+            if time.monotonic() >= deadline:
+                raise TimeoutError
+
+    def _acquire_fast(self, deadline: float, gone: Gone) -> _Child:
         """An idle fast-lane process (a ready one first), waiting until ``deadline`` for one
         (else `TimeoutError`)."""
         with self._changed:
-            if not self._changed.wait_for(lambda: self._closed or bool(self._fast_idle),
-                                          max(deadline - time.monotonic(), 0.001)):
-                raise TimeoutError
+            self._wait(lambda: self._closed or bool(self._fast_idle), deadline, gone)
             if self._closed:
                 raise _Stopping
             return self._fast_idle.pop(_best(self._fast_idle))
@@ -280,14 +297,12 @@ class QueryPool:
         """True if the slow lane may take one more process (called with the lock held)."""
         return len(self._slow) + self._reserved < self.slow_size
 
-    def _acquire_slow(self, deadline: float) -> _Child:
+    def _acquire_slow(self, deadline: float, gone: Gone) -> _Child:
         """An idle slow-lane process, or a new one while the lane has room, waiting until
         ``deadline`` (else `TimeoutError`)."""
         with self._changed:
-            if not self._changed.wait_for(
-                    lambda: self._closed or bool(self._slow_idle) or self._slow_room(),
-                    max(deadline - time.monotonic(), 0.001)):
-                raise TimeoutError
+            self._wait(lambda: self._closed or bool(self._slow_idle) or self._slow_room(),
+                       deadline, gone)
             if self._closed:
                 raise _Stopping
             if self._slow_idle:
@@ -343,9 +358,11 @@ class QueryPool:
 
     # --- one query ---------------------------------------------------------------------------
 
-    def run(self, op: Operation) -> ProtocolResponse:
+    def run(self, op: Operation, *, gone: Gone = None) -> ProtocolResponse:
         """Run ``op`` in a query process before its deadline (``op.deadline``, else the limit
-        from now); the answer, or a 503/500 error answer."""
+        from now); the answer, or a 503/500 error answer. ``gone``: a function that tells
+        whether the client has left (waitress's ``waitress.client_disconnected``); then the
+        query is stopped (its process killed and, in the fast lane, replaced)."""
         timeout = self.settings.limits.timeout_s
         deadline = op.deadline if op.deadline is not None else time.monotonic() + timeout
         op = replace(op, deadline=deadline)
@@ -354,30 +371,34 @@ class QueryPool:
             return _error(service_unavailable("the server is stopping; try again"), op, accept)
         self.start()
         try:
-            return self._run(op, deadline)
+            return self._run(op, deadline, gone)
+        except _ClientGone:
+            log.info("the client left; its query was stopped")
+            return _error(service_unavailable("the client closed the connection; the query was "
+                                              "stopped"), op, accept)
         except _Stopping:
             return _error(service_unavailable("the server is stopping; try again"), op, accept)
         except _Failed as failed:
             return _error(failed.error, op, accept)
 
-    def _run(self, op: Operation, deadline: float) -> ProtocolResponse:
+    def _run(self, op: Operation, deadline: float, gone: Gone) -> ProtocolResponse:
         timeout = self.settings.limits.timeout_s
         key = _key(op)
         if self._known_slow(key):
-            return self._run_slow(op, key, deadline)
+            return self._run_slow(op, key, deadline, gone)
         try:
-            child = self._acquire_fast(deadline)
+            child = self._acquire_fast(deadline, gone)
         except TimeoutError:
             raise _Failed(service_unavailable(
                 f"every query process stayed busy for the {timeout:g} s limit; try again")
             ) from None
         if self._known_slow(key):  # found slow while this request waited
             self._release(child)
-            return self._run_slow(op, key, deadline)
+            return self._run_slow(op, key, deadline, gone)
         self._ready(child, deadline)
         child.send(json.dumps(op.to_dict()).encode("utf-8"))
         try:
-            first = child.receive(min(deadline, time.monotonic() + DEMOTE_AFTER_S))
+            first = self._receive(child, min(deadline, time.monotonic() + DEMOTE_AFTER_S), gone)
         except TimeoutError:
             if time.monotonic() >= deadline:
                 self._timed_out(child)
@@ -388,21 +409,22 @@ class QueryPool:
             return self._answer(child, first, op, deadline)
         if self.slow_size == 0:  # nowhere to move it: it keeps its process, niced
             child.demote()
-            return self._finish(child, op, deadline)
+            return self._finish(child, op, deadline, gone)
         self._remember_slow(key)
         if self._demote(child):
-            return self._finish(child, op, deadline)
+            return self._finish(child, op, deadline, gone)
         # the slow lane is full: stop the query here (the fast lane stays free) and run it
         # again when the slow lane has room, before the same deadline
         self._forget(child)
-        return self._run_slow(op, key, deadline)
+        return self._run_slow(op, key, deadline, gone)
 
-    def _run_slow(self, op: Operation, key: int, deadline: float) -> ProtocolResponse:
+    def _run_slow(self, op: Operation, key: int, deadline: float, gone: Gone
+                  ) -> ProtocolResponse:
         """Run ``op`` in the slow lane (waiting for a place); if it turns out quick, the next
         run of the same query starts in the fast lane again."""
         timeout = self.settings.limits.timeout_s
         try:
-            child = self._acquire_slow(deadline)
+            child = self._acquire_slow(deadline, gone)
         except TimeoutError:
             raise _Failed(service_unavailable(
                 f"the query ran longer than the {timeout:g} s limit and was stopped (it waited "
@@ -410,7 +432,7 @@ class QueryPool:
         self._ready(child, deadline)
         started = time.monotonic()
         child.send(json.dumps(op.to_dict()).encode("utf-8"))
-        answer = self._finish(child, op, deadline)
+        answer = self._finish(child, op, deadline, gone)
         if time.monotonic() - started < DEMOTE_AFTER_S:
             with self._lock:
                 self._slow_queries.pop(key, None)
@@ -446,10 +468,26 @@ class QueryPool:
             self._forget(child)
             raise _Failed(service_unavailable(str(exc))) from None
 
-    def _finish(self, child: _Child, op: Operation, deadline: float) -> ProtocolResponse:
+    def _receive(self, child: _Child, until: float, gone: Gone) -> bytes:
+        """``child``'s next message, waiting until ``until`` (else `TimeoutError`); if the
+        client leaves meanwhile, ``child`` is stopped and `_ClientGone` raised."""
+        if gone is None:
+            return child.receive(until)
+        while True:
+            try:
+                return child.receive(min(until, time.monotonic() + GONE_CHECK_S))
+            except TimeoutError:
+                if gone():
+                    self._forget(child)
+                    raise _ClientGone from None
+                if time.monotonic() >= until:
+                    raise
+
+    def _finish(self, child: _Child, op: Operation, deadline: float, gone: Gone
+                ) -> ProtocolResponse:
         """Wait until ``deadline`` for the answer of ``child``, which runs ``op``."""
         try:
-            first = child.receive(deadline)
+            first = self._receive(child, deadline, gone)
         except TimeoutError:
             self._timed_out(child)
         except (EOFError, OSError):
@@ -567,6 +605,10 @@ def _best(idle: list[_Child]) -> int:
 def _error(error: HttpError, op: Operation, accept: MIMEAccept) -> ProtocolResponse:
     status, headers, body = render_error(error, accept)
     return ProtocolResponse(status, headers, body, op.query)
+
+
+class _ClientGone(Exception):
+    """The client closed its connection while its query waited or ran."""
 
 
 class _Stopping(Exception):

@@ -236,7 +236,8 @@ def _queries_from_request() -> Any:
 def reconcile() -> Response:
     """Answer a batch (or one query) under the endpoint's deadline and memory cap: in a query
     process when the app has them (`run_batch` there), so a huge batch is stopped at the deadline
-    like a query, not left running in the web process."""
+    like a query, not left running in the web process, and stopped as soon as its client
+    leaves."""
     queries = _queries_from_request()
     single = request.values.get("query")
     if queries is None and single is None:
@@ -259,7 +260,8 @@ def reconcile() -> Response:
         done = state.pool.run(Operation(
             query="", default_graphs=[], named_graphs=[], format_token=None,
             accept="application/json", reconcile=json.dumps(queries),
-            deadline=g.get("arrived", time.monotonic()) + state.limits.timeout_s))
+            deadline=g.get("arrived", time.monotonic()) + state.limits.timeout_s),
+            gone=request.environ.get("waitress.client_disconnected"))
         if done.status != 200:
             return Response(done.body, status=done.status, headers=done.headers)
         body = done.body if isinstance(done.body, bytes) else b"".join(done.body)

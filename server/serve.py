@@ -17,31 +17,51 @@ their deadline. The deadline counts from the moment the front finished reading t
 (``tarihkg.arrived`` in the WSGI environ), so time spent waiting for a thread or a process
 counts. Each query process's memory cap is the machine's memory divided among all of them
 (`server.executor.memory_cap_mb`), so the caps together fit the machine.
+
+``GET``/``POST /sparql`` with a query skip Flask (`SparqlFastPath`: the protocol core and the
+pool, the same answers), and waitress keeps reading a connection while its request runs
+(`REQUEST_LOOKAHEAD`), so a client that closes it stops its query (``/sparql`` and
+``/reconcile``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import hashlib
+import json
 import logging
 import os
+import re
 import signal
 import socket
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import create_server
 from waitress.task import WSGITask
+from werkzeug.datastructures import MultiDict
+from werkzeug.http import HTTP_STATUS_CODES
 
-from server import create_app
+from server import access_log, create_app
+from server.errors import internal_error, render_error
 from server.executor import default_pool_size, die_with_parent
+from server.negotiation import parse_accept
+from server.sparql import ProtocolRequest, ProtocolResponse, handle_sparql
+from server.state import EXTENSION, ServerState
 from tarihkg.store import find_dataset
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +72,8 @@ MAX_HEADER_BYTES = 65_536
 OUTBUF_HIGH_WATERMARK = 128 * 1024 * 1024  # above the answer cap: a thread never waits on a reader
 RESTART_PAUSE_S = 0.5
 ARRIVED = "tarihkg.arrived"
+REQUEST_LOOKAHEAD = 1  # waitress keeps reading while a request runs, so it sees a client leave
+_QUERY_PARAM = re.compile(rb"(?:^|&)query=")
 
 
 class _Parser(HTTPRequestParser):  # type: ignore[misc]
@@ -157,10 +179,12 @@ def _run_web(listener: socket.socket, settings: _WebSettings) -> None:
     processes = min(settings.threads, default_pool_size())  # more could never all be in use
     app = create_app({"DATASET_DIR": settings.dataset, "QUERY_PROCESSES": processes,
                       "PUBLIC_URL": settings.public_url})
+    install_fast_path(app)
     server = create_server(app, sockets=[listener], threads=settings.threads,
                            channel_timeout=CHANNEL_TIMEOUT_S, connection_limit=CONNECTION_LIMIT,
                            max_request_header_size=MAX_HEADER_BYTES,
                            outbuf_high_watermark=OUTBUF_HIGH_WATERMARK, ident="tarihkg",
+                           channel_request_lookahead=REQUEST_LOOKAHEAD,
                            clear_untrusted_proxy_headers=True)
     server.channel_class = _Channel
     pool = app.extensions["tarihkg"].pool
@@ -175,3 +199,107 @@ def _run_web(listener: socket.socket, settings: _WebSettings) -> None:
     finally:
         if pool is not None:
             pool.close()  # threads waiting for a query process get their answers now
+
+
+def install_fast_path(app: Flask) -> SparqlFastPath:
+    """Put `SparqlFastPath` in front of ``app``'s routes, behind `server.host.PublicUrl` (so
+    it sees the public host and scheme); return it."""
+    public = app.wsgi_app  # PublicUrl around Flask's own WSGI app
+    fast = SparqlFastPath(public.app, app)  # type: ignore[attr-defined]
+    public.app = fast  # type: ignore[attr-defined]
+    return fast
+
+
+class SparqlFastPath:
+    """WSGI middleware: ``GET``/``POST /sparql`` with a query, answered by the protocol core
+    (`server.sparql.handle_sparql`) and the query pool without Flask's routing, request objects
+    and hooks; what those add to such an answer is added here (the build pinned for the
+    request, the CORS header, the access-log line), so the answer is the Flask route's
+    (``tests/test_fast_path.py`` compares them). While the query waits or runs, a client that
+    closes its connection stops it (``waitress.client_disconnected``). Everything else (no
+    query, ``lang=``, other methods, a body without a length or over the limit, no pool) goes to
+    ``app``."""
+
+    def __init__(self, app: WSGIApplication, flask_app: Flask) -> None:
+        self.app = app
+        self.state: ServerState = flask_app.extensions[EXTENSION]
+        self.max_body = int(flask_app.config["MAX_CONTENT_LENGTH"])
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse
+                 ) -> Iterable[bytes]:
+        if not self._ours(environ):
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        self.state.refresh()
+        build = self.state.current.hold()
+        try:
+            if build.pool is None:
+                return self.app(environ, start_response)
+            request = self._request(environ)
+            runner = functools.partial(build.pool.run,
+                                       gone=environ.get("waitress.client_disconnected"))
+            try:
+                result = handle_sparql(request, store=build.store, limits=self.state.limits,
+                                       runner=runner)
+            except Exception:  # noqa: BLE001 - a bug: logged, a 500 without details
+                log.exception("unexpected error on %s /sparql", environ["REQUEST_METHOD"])
+                status, headers, body = render_error(internal_error(), request.accept)
+                result = ProtocolResponse(status, headers, body)
+        finally:
+            build.release()
+        query_ms = round((time.perf_counter() - started) * 1000, 2)
+        headers = [*result.headers, ("Access-Control-Allow-Origin", "*")]
+        if isinstance(result.body, bytes) and not any(k == "Content-Length" for k, _ in headers):
+            headers.append(("Content-Length", str(len(result.body))))
+        start_response(f"{result.status} {HTTP_STATUS_CODES.get(result.status, 'UNKNOWN')}",
+                       headers)
+        _log_access(environ, result, headers, started, query_ms)
+        return [result.body] if isinstance(result.body, bytes) else result.body
+
+    def _ours(self, environ: WSGIEnvironment) -> bool:
+        if environ.get("PATH_INFO") != "/sparql":
+            return False
+        query_string = environ.get("QUERY_STRING", "").encode("latin-1")
+        if b"lang=" in query_string:
+            return False  # the page hooks set the language cookie
+        method = environ["REQUEST_METHOD"]
+        if method == "GET":
+            return _QUERY_PARAM.search(query_string) is not None
+        length = environ.get("CONTENT_LENGTH") or ""
+        return method == "POST" and length.isdigit() and int(length) <= self.max_body
+
+    @staticmethod
+    def _request(environ: WSGIEnvironment) -> ProtocolRequest:
+        method = environ["REQUEST_METHOD"]
+        length = int(environ.get("CONTENT_LENGTH") or 0) if method == "POST" else 0
+        root = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}"
+        return ProtocolRequest(
+            method=method,
+            args=MultiDict(),
+            accept=parse_accept(environ.get("HTTP_ACCEPT")),
+            body=environ["wsgi.input"].read(length) if length else b"",
+            content_type=environ.get("CONTENT_TYPE"),
+            endpoint=f"{root}{environ.get('SCRIPT_NAME', '')}/sparql",
+            query_string=environ.get("QUERY_STRING", "").encode("latin-1"),
+            arrived=environ.get(ARRIVED),
+        )
+
+
+def _log_access(environ: WSGIEnvironment, result: ProtocolResponse,
+                headers: list[tuple[str, str]], started: float, query_ms: float) -> None:
+    """The access-log line of a fast-path answer, as the app's hook writes it for the others."""
+    length = next((v for k, v in headers if k == "Content-Length"), None)
+    entry: dict[str, Any] = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "remote": environ.get("REMOTE_ADDR"),
+        "method": environ["REQUEST_METHOD"],
+        "path": "/sparql",
+        "status": result.status,
+        "bytes": int(length) if length is not None else None,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+    if result.query is not None:
+        entry["query_sha256"] = hashlib.sha256(result.query.encode("utf-8")).hexdigest()[:16]
+        entry["query_length"] = len(result.query)
+        entry["query_ms"] = query_ms
+    access_log.info(json.dumps(entry))

@@ -49,8 +49,9 @@ class QueryPool(Protocol):
     """What the state needs of `server.executor.QueryPool` (named here, not imported: the
     executor's query processes import the pages that import this module)."""
 
-    def run(self, op: Operation) -> ProtocolResponse:
-        """Run ``op`` under the limits."""
+    def run(self, op: Operation, *, gone: Callable[[], bool] | None = None
+            ) -> ProtocolResponse:
+        """Run ``op`` under the limits (stopped if ``gone()``: the client left)."""
 
     def start(self) -> None:
         """Start the first processes."""
