@@ -165,7 +165,7 @@ def test_a_reviewer_states_what_a_conflict_is_about_where_the_triples_do_not(
     kinds = _kinds(built_store)
     # `disputes: date` on f-000-078: the offensive began 12 February 1918, Mamahatun taken
     # "22 Şubat 1917" (two events: the triples cannot show it, the reviewer reads it)
-    assert kinds[frozenset(("f-000-055-ileri-harekat-date",
+    assert kinds[frozenset(("f-000-543-ileri-harekat-start",
                             "f-000-078-mamahatun-captured-date"))] == "disputedDate"
     # `disputes: assignment`: the 26th Battalion in the Northern Group, or in the Southern
     assert kinds[frozenset(("f-002-227-26-tabur-kuzey", "f-002-777-26-tabur-guney"))] == (
