@@ -161,7 +161,12 @@ def test_002_sentence_across_running_header(
     )
     first, second = s.pieces
     assert first.end < raw.index("T. Halilov") < raw.index("190 ") < second.start
-    assert s.page == "189" and s.page_index == 3
+    # Its page's number is not printed (189 only counted back from the 190 printed on the next
+    # page): the page keeps the counted label, the sentence carries printed numbers only.
+    assert s.page is None and s.page_index == 3
+    assert (x.pages[2].label, x.pages[2].label_inferred) == ("189", True)
+    assert {t.page for t in x.sentences if t.page_index == 4} == {"190"}
+    assert {t.page for t in x.sentences if t.page_index != 4} == {None}
 
 
 WHOLE_000 = [

@@ -586,7 +586,7 @@ def extract_source(source_id: str, raw: str) -> ExtractedSource:
                 zone=para.zone,
                 footnote=para.footnote,
                 page_index=page.index,
-                page=page.label,
+                page=page.printed,
                 section=para.section,
                 paragraph=number,
                 clean_start=a,
@@ -607,7 +607,7 @@ def extract_source(source_id: str, raw: str) -> ExtractedSource:
                 end=norm.ends[-1],
                 marker_offset=layout.markers.get(para.footnote),
                 page_index=page.index,
-                page=page.label,
+                page=page.printed,
             )
         )
     log.info(

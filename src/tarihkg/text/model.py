@@ -50,6 +50,12 @@ class Page:
     label: str | None
     label_inferred: bool
 
+    @property
+    def printed(self) -> str | None:
+        """The page number printed on this page, if any (a label counted from another page's
+        number is no printed number: sentences and footnotes carry only a printed one)."""
+        return None if self.label_inferred else self.label
+
 
 @dataclass(frozen=True)
 class Heading:
