@@ -616,20 +616,24 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
             )
         if not raw.get("conflicts_with"):
             problems.append("'disputes' without 'conflicts_with': it says what a conflict is about")
-    cited = raw.get("cited")
-    if "cited" in raw and not (
-        isinstance(cited, list)
-        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in cited)
-        and len(set(cited)) == len(cited)
-    ):
-        problems.append(
-            f"cited {cited!r} must be a list of citation numbers (1 = the sentence's first), or []"
-        )
+    problems += _check_cited(raw)
     if raw.get("mention_check") is False and not raw.get("note"):
         problems.append("mention_check: false needs a note saying why")
     if "mention_check" in raw and raw.get("mention_check") is not False:
         problems.append("mention_check may only be false (true is the default)")
     return problems
+
+
+def _check_cited(raw: dict[str, Any]) -> list[str]:
+    """`cited`, where given: distinct citation numbers counted from 1, or []."""
+    if "cited" not in raw:
+        return []
+    cited = raw["cited"]
+    if isinstance(cited, list) and len(set(map(str, cited))) == len(cited) and all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in cited
+    ):
+        return []
+    return [f"cited {cited!r} must be a list of citation numbers (1 = the sentence's first), or []"]
 
 
 def _check_object(spec: PropertySpec, raw: dict[str, Any]) -> list[str]:
