@@ -14,7 +14,8 @@ and ``RLIMIT_AS`` set to the memory cap above the address space the open store a
   waiting for one if all are busy.
 - the slow lane: at most ``size`` minus the fast lane. A query still running after
   `DEMOTE_AFTER_S` is demoted: its process leaves the fast lane for the slow lane, niced to
-  `DEMOTED_NICE` (so quick queries keep the cores), and a replacement is forked into the fast
+  `DEMOTED_NICENESS` more than the server (so quick queries keep the cores; not to the bottom,
+  where anything else on the machine would starve it), and a replacement is forked into the fast
   lane. If the slow lane is full, the query is stopped there (its process killed and replaced)
   and runs again from the start in a slow-lane process as soon as one is free, before the same
   deadline. A slow-lane process idle for `SLOW_IDLE_S` is stopped, so the memory of a burst of
@@ -94,8 +95,8 @@ RECURSION_LIMIT = 20_000
 GRACE_S = 2.0  # a child ends itself this long after a job's deadline if nobody killed it
 CHUNK_BYTES = 1 << 20
 MEMORY_BODY_BYTES = 1 << 20  # a bigger answer is spooled to a file in the web worker
-DEMOTE_AFTER_S = 0.25  # a query running longer gets a lower CPU priority (nice DEMOTED_NICE)
-DEMOTED_NICE = 19
+DEMOTE_AFTER_S = 0.25  # a query running longer leaves the fast lane
+DEMOTED_NICENESS = 5  # a demoted query's process is this much nicer than the server
 SLOW_LANE = 4  # at most this many processes run demoted queries (see `lanes`)
 SLOW_IDLE_S = 5.0  # a slow-lane process idle this long is stopped
 GONE_CHECK_S = 0.1  # how often a waiting request looks whether its client has left
@@ -175,9 +176,9 @@ class _Child:
         return self.conn.recv_bytes()
 
     def demote(self) -> None:
-        """Lower the child's CPU priority (nice `DEMOTED_NICE`) for the rest of its life."""
+        """Lower the child's CPU priority (`DEMOTED_NICENESS` nicer than this process)."""
         try:
-            os.setpriority(os.PRIO_PROCESS, self.proc.pid or 0, DEMOTED_NICE)
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid or 0, demoted_nice())
         except OSError as exc:
             log.warning("cannot lower the priority of query process %s: %s", self.proc.pid, exc)
         self.demoted = True
@@ -186,7 +187,7 @@ class _Child:
         """Give the child its full priority back; False if this process may not (raising a
         priority needs CAP_SYS_NICE)."""
         try:
-            os.setpriority(os.PRIO_PROCESS, self.proc.pid or 0, 0)
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid or 0, os.getpriority(os.PRIO_PROCESS, 0))
         except OSError:
             return False
         self.demoted = False
@@ -626,6 +627,11 @@ class _Failed(Exception):
 def _key(op: Operation) -> int:
     """What identifies a query for the memory of slow ones: its text and dataset."""
     return hash((op.query, op.reconcile, tuple(op.default_graphs), tuple(op.named_graphs)))
+
+
+def demoted_nice() -> int:
+    """The nice value of a demoted query's process: `DEMOTED_NICENESS` above this process's."""
+    return min(os.getpriority(os.PRIO_PROCESS, 0) + DEMOTED_NICENESS, 19)
 
 
 def lanes(size: int, cores: int | None = None) -> tuple[int, int]:

@@ -73,6 +73,7 @@ OUTBUF_HIGH_WATERMARK = 128 * 1024 * 1024  # above the answer cap: a thread neve
 RESTART_PAUSE_S = 0.5
 ARRIVED = "tarihkg.arrived"
 REQUEST_LOOKAHEAD = 1  # waitress keeps reading while a request runs, so it sees a client leave
+SEND_BYTES = 1  # the thread that wrote an answer sends what it can at once, not the main loop
 _QUERY_PARAM = re.compile(rb"(?:^|&)query=")
 
 
@@ -184,7 +185,7 @@ def _run_web(listener: socket.socket, settings: _WebSettings) -> None:
                            channel_timeout=CHANNEL_TIMEOUT_S, connection_limit=CONNECTION_LIMIT,
                            max_request_header_size=MAX_HEADER_BYTES,
                            outbuf_high_watermark=OUTBUF_HIGH_WATERMARK, ident="tarihkg",
-                           channel_request_lookahead=REQUEST_LOOKAHEAD,
+                           channel_request_lookahead=REQUEST_LOOKAHEAD, send_bytes=SEND_BYTES,
                            clear_untrusted_proxy_headers=True)
     server.channel_class = _Channel
     pool = app.extensions["tarihkg"].pool
