@@ -27,6 +27,15 @@ def test_an_empty_curation_file_is_an_error_at_line_1(tmp_path: Path, text: str)
     assert str(info.value).startswith(f"{path}:1: the file holds no YAML document")
 
 
+def test_a_curation_file_not_in_utf8_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("- id: a\n  label_tr: Bakü\n".encode("utf-8") + "  note: Gence’de ü\n".encode(
+        "utf-8").replace("ü".encode("utf-8"), b"\xfc"))
+    with pytest.raises(CurationError) as info:
+        load_yaml(path)
+    assert str(info.value).startswith(f"{path}:3: not valid UTF-8: byte 0xfc at column 18")
+
+
 @pytest.mark.parametrize("name, text, line", [
     ("zz-empty.yaml", "", 1),
     ("zz-deep.yaml", "- " + "[" * 50_000 + "]" * 50_000 + "\n", 1),

@@ -107,10 +107,19 @@ def load_yaml(path: Path) -> Any:
     """Parse a YAML file with line numbers: the one loader of every curation file. A syntax
     error, nesting deeper than `MAX_DEPTH` or a file with no YAML document at all (empty, or
     only comments: read silently as nothing before) becomes a `CurationError` at its line."""
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CurationError(f"not valid UTF-8 (byte {exc.start})", path=path) from exc
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise CurationError(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at column {column} (save the file "
+            "as UTF-8)",
+            path=path,
+            line=line,
+        ) from exc
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
