@@ -188,9 +188,20 @@ def _run_web(listener: socket.socket, settings: _WebSettings) -> None:
                            channel_request_lookahead=REQUEST_LOOKAHEAD, send_bytes=SEND_BYTES,
                            clear_untrusted_proxy_headers=True)
     server.channel_class = _Channel
-    pool = app.extensions["tarihkg"].pool
+    state = app.extensions["tarihkg"]
+    pool = state.pool
     if pool is not None:
         pool.start()  # the fast lane warm before the first request
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        # the busy query processes go now, so their threads answer at once: on SystemExit
+        # waitress waits up to 5 s for busy threads before this process may exit
+        serving = state.current.pool
+        if serving is not None:
+            serving.close()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     log.info("waitress web process %d: %d threads, one pool of up to %d query processes",
              os.getpid(), settings.threads, processes)
     try:
