@@ -2,7 +2,9 @@
 fallbacks) and `Link`s to show them by, fetched in batches. A node without ``rdfs:label`` is
 named by what it is: a treaty article by its number and requirement, a date by its day, a
 signature by its signatory, side and office, coordinates by their numbers, a claim by its
-subject, property and value, a sentence by its opening words."""
+subject, property and value, a sentence by its opening words, a quantity by its amount, unit and
+kind, any other node of a structured value (a strength, casualties, materiel, a sum, votes) by its
+parts ("soldiers: 300; guns: 8"): never by its IRI."""
 
 from __future__ import annotations
 
@@ -60,6 +62,21 @@ class Labeller:
             text = self._words(r, tr)
             if text and not self._labels[r["x"]]:
                 self._labels[r["x"]][self.lang] = text
+        self._parts([i for i in iris if not self._labels[i]], depth)
+
+    def _parts(self, iris: list[str], depth: int) -> None:
+        """Nodes nothing else names, by their literal parts and the labels of their properties."""
+        rows: list[dict[str, str]] = []
+        for start in range(0, len(iris), CHUNK):
+            rows += QUERIES.rows(self.store, "parts", {"values": values("x", iris[start:start + CHUNK])})
+        if depth < 2:
+            self.prefetch({r["p"] for r in rows}, depth=depth + 1)
+        parts: dict[str, list[str]] = {}
+        for r in rows:
+            name = self.label(r["p"]) if depth < 2 else None
+            parts.setdefault(r["x"], []).append(f"{name or compact(r['p'])}: {r['v']}")
+        for iri, words in parts.items():
+            self._labels[iri][self.lang] = "; ".join(words)
 
     def _words(self, r: dict[str, str], tr: bool) -> str | None:
         if "art" in r:
@@ -68,6 +85,10 @@ class Labeller:
             else:
                 head = "Madde (numarası verilmemiş)" if tr else "Article (number not given)"
             return f"{head}: {r['req']}" if "req" in r else head
+        if "qa" in r:
+            amount = r["qa"][:-2] if r["qa"].endswith(".0") else r["qa"]
+            words = " ".join(x for x in (amount, r.get("qu")) if x)
+            return f"{words} ({r['qk']})" if "qk" in r else words
         if "edtf" in r:
             return format_edtf(r["edtf"], self.lang)
         if "lat" in r:
