@@ -137,7 +137,8 @@ def test_a_fact_of_a_sentence_with_several_citations_must_say_which_back_it(
         "    - {id: f-t-3, subject: mehmandarov, property: holdsRole, value: general, cited: [1]}\n"
         "    - {id: f-t-4, subject: mehmandarov, property: holdsRole, value: general, cited: one}\n"
         f'- source: {S002}\n  sentence: "{ENVER}"\n  facts:\n'
-        "    - {id: f-t-5, subject: nuri-pasa, property: sibling, object: enver-pasa, cited: [1]}\n",
+        "    - {id: f-t-5, subject: nuri-pasa, property: sibling, object: enver-pasa, cited: [1]}\n"
+        "    - {id: f-t-6, subject: nuri-pasa, property: sibling, object: enver-pasa, cited: []}\n",
         encoding="utf-8",
     )
     code, lines, _ = _check(root, capsys)

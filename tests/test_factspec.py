@@ -175,6 +175,7 @@ QUALIFIED = """\
       mentioned_as: {subject: bu ordunun}
       property: quantity
       value: {kind: men, amount: 1500.5, unit: asker}
+      cited: []
 """
 
 
@@ -204,6 +205,9 @@ def test_qualifiers_and_structured_values_become_what_the_spec_says(tmp_path: Pa
     claim = r["claim/f-t-enver-appoints"]
     assert has(claim, TKG.side, r["polity/osmanli-devleti"])
     assert has(claim, TKG.inRole, Literal("tayin eden", lang="tr"))
+    # the sentence's own citation backs the appointment, not the fact whose reviewer wrote []
+    assert has(claim, TKG.supportedBy, None)
+    assert not has(r["claim/f-t-army-men"], TKG.supportedBy, None)
     node = r["quantity/f-t-army-men"]
     assert has(r["unit/kafkas-islam-ordusu"], TKG.quantity, node)
     assert has(node, TKG.quantityAmount, Literal("1500.5", datatype=XSD.decimal))

@@ -294,14 +294,18 @@ def _anchor(
         wording = fact.qualifiers.get(name)
         if wording and tr_casefold(_squash(wording)) not in text:
             raise _refuse(fact, f"{name} {wording!r} is not in its sentence")
-    cits, own = _cited(fact, sent) if len(sent.citations) > 1 else supporting_citations(src, sent)
+    if fact.cited == ():
+        # The reviewer read that no citation backs this fact: not the sentence's own, not the one
+        # closing its paragraph (which may belong to the next point).
+        return AnchoredFact(fact, sent, (), False, date_occ)
     if fact.cited is not None and len(sent.citations) < 2:
         raise _refuse(
             fact,
             f"'cited' chooses among the citations of its sentence, which prints "
             f"{len(sent.citations) or 'no'} citation{'s' if len(sent.citations) != 1 else ''}: "
-            "nothing to choose; leave 'cited' out",
+            "nothing to choose; leave 'cited' out (or write [] if none backs the fact)",
         )
+    cits, own = _cited(fact, sent) if len(sent.citations) > 1 else supporting_citations(src, sent)
     return AnchoredFact(fact, sent, cits, own, date_occ)
 
 

@@ -239,8 +239,9 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
         "rdf": "claim `tkg:supportedBy` only the citations it numbers",
         "meaning": "which of its sentence's in-text citations back this fact, by their printed order "
         "(1 = the first): needed where the sentence prints more than one citation (each clause "
-        "backed by its own), `[]` where none of them does (a clause after the last citation); "
-        "refused where there is nothing to choose (exit 2)",
+        "backed by its own); `[]` where no citation backs the fact (a clause after the last "
+        "citation, or a sentence whose paragraph's closing citation is for another point); "
+        "numbers are refused where the sentence prints fewer than two (exit 2)",
     },
     "note": {
         "schema": {
