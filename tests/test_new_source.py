@@ -116,3 +116,43 @@ def test_a_text_new_source_cannot_take_exits_2_and_writes_nothing(
     assert code == 2 and message in err, err
     assert sorted(p.name for p in (root / "data" / "sources").iterdir()) == ["sources.yaml"]
     assert not (root / "data" / "curation").exists()
+
+
+def test_new_source_writes_a_year_the_loader_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--year 2024` is written as the YAML integer the loader accepts, so extract and check run
+    on the entry new-source wrote (a quoted "2024" made every later command refuse it)."""
+    root = copy_project(tmp_path)
+    code, _, err = _run(
+        root, capsys, "new-source", str(DATA / "gence-baku.txt"), "--journal", "Test Dergisi",
+        "--volume", "2", "--issue", "1", "--pages", "111-114", "--year", "2024",
+    )
+    assert code == 0, err
+    sources_yaml = root / "data" / "sources" / "sources.yaml"
+    [entry] = [
+        s for s in yaml.safe_load(sources_yaml.read_text(encoding="utf-8"))["sources"]
+        if s.get("journal") == "Test Dergisi"
+    ]
+    assert entry["year"] == 2024
+    [meta] = [m for m in load_sources_meta(sources_yaml).values() if m.journal == "Test Dergisi"]
+    assert (meta.year, meta.volume, meta.pages) == (2024, "2", "111-114")
+    code, _, err = _run(root, capsys, "extract")
+    assert code == 0, err
+
+
+def test_a_quoted_year_by_hand_is_refused_naming_the_quotes(tmp_path: Path) -> None:
+    from tarihkg.errors import SourceError
+
+    root = copy_project(tmp_path)
+    sources_yaml = root / "data" / "sources" / "sources.yaml"
+    text = sources_yaml.read_text(encoding="utf-8")
+    first_year = next(line for line in text.splitlines() if line.strip().startswith("year:"))
+    sources_yaml.write_text(
+        text.replace(first_year, first_year.split("year:")[0] + 'year: "1999"', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError) as caught:
+        load_sources_meta(sources_yaml)
+    message = str(caught.value)
+    assert "quote" in message and "year: 1999" in message, message

@@ -915,6 +915,13 @@ def _publication(raw: dict[str, Any], path: Path, line: int | None) -> dict[str,
                 path=path,
                 line=line,
             )
+        if key == "year" and isinstance(value, str) and value.strip().isdigit():
+            raise SourceError(
+                f"source {raw.get('id')}: year is the quoted string {value!r}; a year is a number: "
+                f"write it without quotes (year: {value.strip()})",
+                path=path,
+                line=line,
+            )
         if key == "year" and value != UNKNOWN and not (isinstance(value, int) and value > 0):
             raise SourceError(
                 f"source {raw.get('id')}: year must be a year or `{UNKNOWN}`", path=path, line=line

@@ -51,6 +51,14 @@ def _scalar(value: str | int) -> str:
     return UNKNOWN if value == UNKNOWN else json.dumps(str(value), ensure_ascii=False)
 
 
+def _publication_scalar(key: str, value: str | None) -> str:
+    """A publication field as the loader reads it: the year a bare YAML integer (a quoted
+    "2024" is a string, which the loader refuses), the others strings, a missing one `unknown`."""
+    if not value:
+        return UNKNOWN
+    return str(int(value)) if key == "year" else _scalar(value)
+
+
 def register_source(
     project: Project,
     text_file: Path,
@@ -94,7 +102,7 @@ def register_source(
         f"    sha256: {digest}",
         f"    title: {_scalar(title or UNKNOWN)}",
         f"    authors: {json.dumps(authors, ensure_ascii=False) if authors else UNKNOWN}",
-        *(f"    {k}: {_scalar(publication.get(k) or UNKNOWN)}" for k in PUBLICATION_FIELDS),
+        *(f"    {k}: {_publication_scalar(k, publication.get(k))}" for k in PUBLICATION_FIELDS),
         f"    language: {language}",
         f"    licence: {_scalar(licence or NO_LICENCE)}",
         f"    provenance: {{registered: {_scalar(f'tarihkg new-source {text_file.name}')}}}",
