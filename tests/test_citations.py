@@ -147,6 +147,16 @@ def test_citation_broken_across_lines() -> None:
         ("QAPPODAR, F.277, L.2, B.2, Koruma Birimi 64, K.3", "QAPPODAR",
          (("F", "277"), ("L", "2"), ("B", "2"), ("Koruma Birimi", "64"), ("K", "3")),
          "qappodar-f277-l2-b2-koruma-birimi-64-k3"),
+        # Ottoman Archive (BOA): fond code then dossier/shirt; Republican Archive (BCA): place
+        # numbers.
+        ("BOA, DH.ŞFR, 123/45", "BOA", (("", "DH.ŞFR"), ("", "123/45")), "boa-dh-sfr-123-45"),
+        ("BOA, DH.KMS, 49-2/14", "BOA", (("", "DH.KMS"), ("", "49-2/14")),
+         "boa-dh-kms-49-2-14"),
+        ("BOA, İ.HUS, 12/1337", "BOA", (("", "İ.HUS"), ("", "12/1337")), "boa-i-hus-12-1337"),
+        ("BCA, 030.10.0.0, 112.760.5", "BCA", (("", "030.10.0.0"), ("", "112.760.5")),
+         "bca-030-10-0-0-112-760-5"),
+        ("ATASE, A, K.2921, D.511, F.3", "ATASE",
+         (("", "A"), ("K", "2921"), ("D", "511"), ("F", "3")), "atase-a-k2921-d511-f3"),
     ],
 )
 def test_record_references(inside: str, archive: str, parts: tuple[tuple[str, str], ...],
@@ -167,7 +177,8 @@ def test_both_spellings_of_the_atase_citation_give_one_record() -> None:
 @pytest.mark.parametrize(
     "not_a_citation",
     ["(Transkafkasya)", "(1910)", "(korpusun)", "(Toydemir)", "(mavi-kırmızı-yeşil)",
-     "(ATASE)", "(Sürmeli)", "(K.324, D.371)", "(17 Eylül 1918 yılında)"],
+     "(ATASE)", "(Sürmeli)", "(K.324, D.371)", "(17 Eylül 1918 yılında)", "(BOA)",
+     "(BOA, DH.ŞFR)", "(DH.ŞFR, 123/45)", "(123/45)", "(BCA, Ankara)"],
 )
 def test_not_citations(not_a_citation: str) -> None:
     assert find_citations(f"Metin {not_a_citation} devam eder.") == []
@@ -188,3 +199,10 @@ def test_several_references_in_one_parenthesis() -> None:
     assert [work_key(r) for r in c.refs if isinstance(r, WorkRef)] == [
         "kurat-1990", "surmeli-2001"
     ]
+
+
+def test_an_ottoman_archive_citation_in_a_sentence_is_a_record_with_its_shelfmark() -> None:
+    text = "Ordu komutanlığına Yakup Şevki Paşa getirilmiştir (BOA, DH.ŞFR, 123/45)."
+    [c] = find_citations(text)
+    assert (c.text, c.kind) == ("(BOA, DH.ŞFR, 123/45)", "record")
+    assert c.refs[0] == RecordRef("BOA", "DH.ŞFR, 123/45", (("", "DH.ŞFR"), ("", "123/45")))

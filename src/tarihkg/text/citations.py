@@ -87,7 +87,8 @@ _ARCHIVE_RE = re.compile(r"^(?P<archive>[A-ZÇĞİÖŞÜ]{3,})(?:\s*,\s*|\s+)(?P
 _PART_RE = re.compile(
     r"^(?:(?P<key>[A-Z]{1,3})\s*\.\s*(?P<value>\d[\d\s\-–/]*)"
     r"|(?P<name>[A-ZÇĞİÖŞÜ][a-zçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)*)\s+(?P<number>\d+)"
-    r"|(?P<code>[A-Z]{1,4}))$"
+    r"|(?P<code>[A-ZÇĞİÖŞÜ]{1,6}(?:\.[A-ZÇĞİÖŞÜ]{1,6})*)"
+    r"|(?P<bare>\d+(?:[-–/.]\d+)*))$"
 )
 _DASH_RE = re.compile(r"\s*([-–—])\s*")
 _WS_RE = re.compile(r"\s+")
@@ -136,8 +137,10 @@ def _parse_record(ref: str) -> RecordRef | None:
             parts.append((p.group("key"), _squash(p.group("value"))))
         elif p.group("name"):
             parts.append((p.group("name"), p.group("number")))
-        else:
+        elif p.group("code"):
             parts.append(("", p.group("code")))
+        else:  # a bare number: BOA's dossier/shirt (123/45), BCA's place number (030.10.0.0)
+            parts.append(("", _squash(p.group("bare"))))
     if not any(value[:1].isdigit() for _, value in parts):
         return None
     shelfmark = ", ".join(f"{k}.{v}" if len(k) <= 3 and k else f"{k} {v}".strip() for k, v in parts)
