@@ -80,15 +80,9 @@ class Labeller:
 
     def _words(self, r: dict[str, str], tr: bool) -> str | None:
         if "art" in r:
-            if "n" in r:
-                head = f"{r['n']}. madde" if tr else f"Article {r['n']}"
-            else:
-                head = "Madde (numarası verilmemiş)" if tr else "Article (number not given)"
-            return f"{head}: {r['req']}" if "req" in r else head
+            return _article_words(r, tr)
         if "qa" in r:
-            amount = r["qa"][:-2] if r["qa"].endswith(".0") else r["qa"]
-            words = " ".join(x for x in (amount, r.get("qu")) if x)
-            return f"{words} ({r['qk']})" if "qk" in r else words
+            return _quantity_words(r)
         if "edtf" in r:
             return format_edtf(r["edtf"], self.lang)
         if "lat" in r:
@@ -116,6 +110,26 @@ class Labeller:
 
     def link(self, iri: str) -> Link:
         return Link(self.label(iri) or compact(iri), safe_href(iri), iri)
+
+
+def _article_words(r: dict[str, str], tr: bool) -> str:
+    """A treaty article by its number and what it requires."""
+    if "n" in r:
+        head = f"{r['n']}. madde" if tr else f"Article {r['n']}"
+    else:
+        head = "Madde (numarası verilmemiş)" if tr else "Article (number not given)"
+    return f"{head}: {r['req']}" if "req" in r else head
+
+
+def _quantity_words(r: dict[str, str]) -> str:
+    """A quantity by its amount, unit and kind.
+
+    >>> _quantity_words({"qa": "3.0", "qu": "ay", "qk": "süre"})
+    '3 ay (süre)'
+    """
+    amount = r["qa"][:-2] if r["qa"].endswith(".0") else r["qa"]
+    words = " ".join(x for x in (amount, r.get("qu")) if x)
+    return f"{words} ({r['qk']})" if "qk" in r else words
 
 
 def is_iri(value: str) -> bool:
