@@ -29,8 +29,8 @@ def test_an_empty_curation_file_is_an_error_at_line_1(tmp_path: Path, text: str)
 
 def test_a_curation_file_not_in_utf8_is_an_error_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes("- id: a\n  label_tr: Bakü\n".encode("utf-8") + "  note: Gence’de ü\n".encode(
-        "utf-8").replace("ü".encode("utf-8"), b"\xfc"))
+    latin1 = "  note: Gence’de ü\n".encode().replace("ü".encode(), b"\xfc")
+    path.write_bytes("- id: a\n  label_tr: Bakü\n".encode() + latin1)
     with pytest.raises(CurationError) as info:
         load_yaml(path)
     assert str(info.value).startswith(f"{path}:3: not valid UTF-8: byte 0xfc at column 18")

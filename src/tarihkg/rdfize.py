@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
@@ -23,8 +24,8 @@ from tarihkg.names import SCHEMA, WD
 from tarihkg.namespaces import TKG
 from tarihkg.retired import RetiredFact
 from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
-from tarihkg.text.extract import sentence_language
 from tarihkg.text.edtf import edtf_bounds
+from tarihkg.text.extract import sentence_language
 from tarihkg.text.model import ExtractedSource
 
 log = logging.getLogger(__name__)
@@ -398,13 +399,22 @@ def _fact_date(sg: _SourceGraph, af: AnchoredFact) -> URIRef | None:
     return node
 
 
+def _decimal(value: Any) -> str:
+    """An xsd:decimal in the canonical form a store gives back ("15", not "15.0"), so that the
+    dump and the endpoint's answers print the same literal."""
+    d = Decimal(str(value))
+    if d == d.to_integral_value():
+        return str(d.to_integral_value())
+    return format(d.normalize(), "f")
+
+
 def _part_term(sg: _SourceGraph, kind: str, value: Any, lang: str = "tr") -> URIRef | Literal:
     """A structured value's field (or a qualifier) as an RDF term, by its kind in the fact
     specification (factspec.LITERALS)."""
     if kind == "count":
         return _int(value)
     if kind == "decimal":
-        return Literal(str(value), datatype=XSD.decimal)
+        return Literal(_decimal(value), datatype=XSD.decimal)
     if kind == "string":
         return Literal(str(value))
     if kind == "langString":
