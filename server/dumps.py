@@ -1,7 +1,7 @@
 """The built dataset directory -> the dataset as a product: the dumps written at build time
 (``/dumps/``, with SHA-256 checksums and licence; ``.gz`` files as ``application/gzip``, never
 with ``Content-Encoding``; each also unpacked without ``.gz``), the VoID description
-(``/.well-known/void``: statistics, licence, version and date, the two source articles, dumps,
+(``/.well-known/void``: statistics, licence, version and date, the source articles, dumps,
 example resources, SPARQL endpoint) and the
 latest SHACL report (``/shacl-report``).
 """

@@ -9,10 +9,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, S000, S002, SAMPLE, SOURCES, Virtuoso, copy_project, virtuoso_server
+from helpers import (
+    ROOT,
+    SAMPLE,
+    SOURCES,
+    Virtuoso,
+    copy_project,
+    registered_sources,
+    virtuoso_server,
+)
 from rdflib import Graph
 
-SOURCE_IDS = (S000, S002)
 #: Fixtures that pay for the session's full build (HermiT included): a test using one is slow.
 BUILD_FIXTURES = {"built_project", "build_dir", "built_app", "built_client"}
 
@@ -52,8 +59,12 @@ def ontology_graph() -> Graph:
 
 @pytest.fixture(scope="session")
 def raw_sources() -> dict[str, str]:
-    """The two source texts exactly as stored (not normalised)."""
-    return {sid: (SOURCES / f"{sid}.txt").read_text(encoding="utf-8") for sid in SOURCE_IDS}
+    """Every registered source text exactly as stored (not normalised): the two committed ones
+    and any a curator added."""
+    return {
+        sid: (SOURCES / f"{sid}.txt").read_text(encoding="utf-8")
+        for sid in sorted(registered_sources())
+    }
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,16 @@ from tarihkg.store import build_store
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
 S000, S002 = "000_539a70a237dcfef4", "002_afd972166be37c54"
+COMMITTED = frozenset({S000, S002})
+"""The two articles the project ships with; a curator may register more (README "Add an
+article"), so tests ask for these among the registered sources, not for exactly these."""
+
+
+def registered_sources() -> frozenset[str]:
+    """The ids data/sources/sources.yaml registers today (the committed two and any added)."""
+    from tarihkg.curation import load_sources_meta
+
+    return frozenset(load_sources_meta(SOURCES / "sources.yaml"))
 
 
 @cache

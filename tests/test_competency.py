@@ -294,7 +294,9 @@ def test_28_archival_records(ask) -> None:
 def test_29_works_each_article_leans_on(ask) -> None:
     rows = ask("29")
     top = {r["source"]: r["workLabel"] for r in reversed(rows)}  # the first row per source wins
-    assert top == {S000: "Sürmeli, 2001", S002: "Görüryılmaz, 2008"}
+    # the two committed articles' top works; an article a curator adds brings its own row
+    assert {s: top.get(s) for s in (S000, S002)} == {S000: "Sürmeli, 2001",
+                                                     S002: "Görüryılmaz, 2008"}
 
 
 def test_30_nuri_pashas_brother(ask) -> None:

@@ -47,6 +47,18 @@ def small_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, st
     return Project(root), meta.id
 
 
+def _as_golden(built: Graph, source_id: str) -> Graph:
+    """The graph with the article's id as the golden file names it: `003_` + its checksum, the
+    number it takes after the two committed articles. A curator who has registered an article
+    of their own gets a later number (004_...); the graph is otherwise the same."""
+    golden_id = "003_" + source_id.split("_", 1)[1]
+    if source_id == golden_id:
+        return built
+    return Graph().parse(
+        data=built.serialize(format="nt").replace(source_id, golden_id), format="nt"
+    )
+
+
 def _describe(diff: Graph) -> str:
     return "\n".join(sorted(line for line in diff.serialize(format="nt").splitlines() if line))
 
@@ -61,6 +73,7 @@ def test_the_small_article_rdfizes_to_its_golden_graph(
     for triple in ds.graph(GRAPH_NS + source_id):
         built.add(triple)
     assert len(built) > 100, "the article's graph is (nearly) empty"
+    built = _as_golden(built, source_id)
     golden = GOLDEN / f"{name}.ttl"
     if request.config.getoption("--rewrite-golden"):
         for prefix, ns in PREFIXES.items():

@@ -28,16 +28,21 @@ def _run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[in
 def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = copy_project(tmp_path)
     text = DATA / "gence-baku.txt"
+    sources_yaml = root / "data" / "sources" / "sources.yaml"
+    before = set(load_sources_meta(sources_yaml))
 
-    # 1. Register the article.
+    # 1. Register the article: it takes the next free number (003_ with the two committed
+    # articles, later when a curator has added one).
     code, _, err = _run(
         root, capsys, "new-source", str(text),
         "--title", "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Kısa Bir Deneme",
         "--authors", "tarihkg test suite", "--journal", "Test Dergisi",
     )
     assert code == 0, err
-    metas = load_sources_meta(root / "data" / "sources" / "sources.yaml")
-    [meta] = [m for m in metas.values() if m.id.startswith("003_")]
+    metas = load_sources_meta(sources_yaml)
+    [meta] = [m for m in metas.values() if m.id not in before]
+    numbers = [int(sid[:3]) for sid in before]
+    assert meta.id.startswith(f"{max(numbers) + 1:03d}_")
     assert meta.journal == "Test Dergisi" and meta.authors == ("tarihkg test suite",)
     assert meta.title == "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Kısa Bir Deneme"
     assert meta.not_printed == ("volume", "issue", "pages", "year")
