@@ -64,7 +64,7 @@ def test_every_problem_is_listed_at_once_with_file_and_line(
         ("zz-a.yaml", 6, "object 'enver-pasa' is a Person; 'partOf' takes MilitaryUnit"),
         ("zz-a.yaml", 7, "object 'halil-x' is not in the entity registry"),
         ("zz-a.yaml", 7, "mentioned_as object 'Halil Bey' is not in its sentence"),
-        ("zz-a.yaml", 12, "sentence not found"),
+        ("zz-a.yaml", 10, "sentence not found"),  # at the group's `sentence:` line
         ("zz-a.yaml", 14, "the same sentence as the group at line 1: put its facts under one group"),
     ]
     for name, line, message in expected:
@@ -150,3 +150,61 @@ def test_a_fact_of_a_sentence_with_several_citations_must_say_which_back_it(
     assert "cited 4: its sentence prints only 3" in errors[5]
     assert "must be a list of citation numbers" in errors[7]
     assert "nothing to choose" in errors[11]
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ('year: "2024"', "without quotes (year: 2024)"),
+        ("year: c. 2019", "year must be a year"),
+        ("language:", "lacks 'language'"),
+    ],
+)
+def test_a_bad_sources_yaml_field_is_one_error_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str, says: str
+) -> None:
+    """One bad field of one entry: one error at the entry's line, not "no metadata" for every
+    text, "unknown source" for every fact and "mentioned nowhere" for every entity."""
+    root = copy_project(tmp_path)
+    sources_yaml = root / "data" / "sources" / "sources.yaml"
+    lines = sources_yaml.read_text(encoding="utf-8").splitlines()
+    key = bad.split(":")[0]
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{key}:"))
+    lines[at] = lines[at].split(key)[0] + bad
+    sources_yaml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _check(root, capsys)
+    errors = [line for line in out if ": error: " in line]
+    assert code == 2
+    assert len(errors) == 1, "\n".join(errors[:10])
+    assert errors[0].startswith(f"{sources_yaml}:") and says in errors[0], errors[0]
+    assert not [line for line in out if "mentioned nowhere" in line]
+
+
+def test_a_quote_found_nowhere_is_one_error_at_its_sentence_line_with_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A group of three facts under a quote typed with a straight apostrophe (the text prints
+    ’): one error, at the `sentence:` line, saying what the text prints and which character
+    differs; a quote matching nothing even so gets no hint."""
+    root = copy_project(tmp_path)
+    facts = root / "data" / "curation" / "facts"
+    typed = ENVER.replace("’", "'")
+    (facts / "zz-a.yaml").write_text(
+        f"- source: {S002}\n  sentence: \"{typed}\"\n  facts:\n"
+        "    - {id: f-t-1, subject: kafkas-islam-ordusu, property: commander, object: nuri-pasa,\n"
+        "       mentioned_as: {subject: bu ordunun}}\n"
+        "    - {id: f-t-2, subject: nuri-pasa, property: sibling, object: enver-pasa}\n"
+        "    - {id: f-t-3, subject: enver-pasa, property: sibling, object: nuri-pasa}\n"
+        f"- source: {S002}\n  sentence: \"Nuri Paşa Viyana’da doğmuştur\"\n  facts:\n"
+        "    - {id: f-t-4, subject: nuri-pasa, property: sibling, object: enver-pasa}\n"
+        "    - {id: f-t-5, subject: enver-pasa, property: sibling, object: nuri-pasa}\n",
+        encoding="utf-8",
+    )
+    code, lines, _ = _check(root, capsys)
+    errors = [line for line in lines if ": error: " in line]
+    assert code == 2
+    assert len(errors) == 2, "\n".join(errors)
+    first, second = errors
+    assert "zz-a.yaml:2: error: " in first and "sentence not found" in first, first
+    assert f"did you mean {ENVER!r} (’ not ')" in first, first
+    assert "zz-a.yaml:9: error: " in second and "did you mean" not in second, second

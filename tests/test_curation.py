@@ -95,7 +95,11 @@ def test_good_registry_parses(tmp_path: Path) -> None:
             "duplicate id 'nuri-pasa'",
         ),
         ("- id: Nuri_Pasa\n  type: Person\n  label: {tr: X, en: X}\n", 1, "is not a slug"),
-        ("- id: x\n  type: General\n  label: {tr: X, en: X}\n", 1, "unknown type 'General'"),
+        (
+            "- id: x\n  type: General\n  label: {tr: X, en: X}\n",
+            1,
+            "unknown type 'General' for x: the types are " + ", ".join(sorted(TYPE_SEGMENTS)),
+        ),
         ("- id: x\n  type: Person\n  label: {tr: X}\n", 1, "needs both 'tr' and 'en'"),
         (
             "- id: x\n  type: MilitaryUnit\n  echelon: legion\n  label: {tr: X, en: X}\n",

@@ -216,7 +216,7 @@ def test_a_fact_the_text_does_not_support_exits_2(
         object="viyana",
     )
     err = _expect_refused(project, capsys, 2)
-    assert f"{bad}:4" in err and "sentence not found" in err
+    assert f"{bad}:2" in err and "sentence not found" in err
 
 
 def test_a_fact_with_a_property_the_ontology_lacks_exits_2(

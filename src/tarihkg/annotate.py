@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from tarihkg.curation import (
     Entity,
@@ -218,11 +219,17 @@ def check_anchors(
     """
     anchored: list[AnchoredFact] = []
     problems: list[CurationError] = []
+    unfound: set[tuple[str, int]] = set()  # groups whose quote is found nowhere: reported once
     for fact in facts:
         class_problems = _class_problems(fact, registry)
         problems += class_problems
         try:
             af = _anchor(fact, sources, registry)
+        except QuoteNotFound as exc:
+            if (fact.path, fact.group_line) not in unfound:
+                unfound.add((fact.path, fact.group_line))
+                problems.append(exc)
+            continue
         except CurationError as exc:
             problems.append(exc)
             continue
@@ -331,11 +338,42 @@ def _cited(fact: Fact, sent: AnnotatedSentence) -> tuple[tuple[CitationOcc, ...]
     return tuple(sent.citations[n - 1] for n in fact.cited), bool(fact.cited)
 
 
+class QuoteNotFound(CurationError):
+    """A group's `sentence:` quote is in no sentence of its source: one problem per group."""
+
+
+#: Characters a curator types for the ones the texts print: straight for typographic quotes
+#: and apostrophes (one character for one, so offsets survive).
+_TYPED = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
+                        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
+
+
+def _near_miss(src: AnnotatedSource, quote: str) -> str:
+    """A hint for a quote found nowhere: the text's own words when the quote differs from them
+    only in quote marks, apostrophes, dashes or whitespace, and which characters differ."""
+    needle = _squash(quote).translate(_TYPED)
+    for a in src.sentences:
+        text = _squash(a.sentence.text)
+        i = text.translate(_TYPED).find(needle)
+        if i < 0:
+            continue
+        printed = text[i : i + len(needle)]
+        typed = _squash(quote)
+        pairs = sorted({(p, t) for p, t in zip(printed, typed, strict=False) if p != t})
+        what = ", ".join(f"{p} not {t}" for p, t in pairs) if pairs else "whitespace"
+        return f"; did you mean {printed!r} ({what})?"
+    return ""
+
+
 def _the_sentence(fact: Fact, src: AnnotatedSource) -> AnnotatedSentence:
     """The one sentence of the source holding the fact's quote (none or several: refused)."""
     hits = find_quote(src, fact.quote)
     if not hits:
-        raise _refuse(fact, f"sentence not found in {fact.source}: {fact.quote!r}")
+        raise QuoteNotFound(
+            f"sentence not found in {fact.source}: {fact.quote!r}{_near_miss(src, fact.quote)}",
+            path=fact.path,
+            line=_sentence_line(fact),
+        )
     if len(hits) > 1:
         offsets = ", ".join(f"{h.sentence.start}-{h.sentence.end}" for h in hits)
         raise _refuse(
@@ -386,6 +424,20 @@ def _date_occurrence(fact: Fact, sent: AnnotatedSentence, text: str) -> DateOcc 
     if date_occ is None and key not in text:
         raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
     return date_occ
+
+
+def _sentence_line(fact: Fact) -> int:
+    """The line of the `sentence:` key of the fact's group (the group's line if not found)."""
+    try:
+        lines = Path(fact.path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return fact.group_line or fact.line
+    start = max(fact.group_line - 1, 0)
+    for n, text in enumerate(lines[start : fact.line or None], start + 1):
+        stripped = text.lstrip("- ").lstrip()
+        if stripped.startswith("sentence:"):
+            return n
+    return fact.group_line or fact.line
 
 
 def _refuse(fact: Fact, message: str) -> CurationError:

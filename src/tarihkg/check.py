@@ -21,7 +21,7 @@ from tarihkg.annotate import (
     check_anchors,
 )
 from tarihkg.conflicts import stated_disputes
-from tarihkg.curation import load_sources_meta, minted_problems, read_facts, read_registry
+from tarihkg.curation import minted_problems, read_facts, read_registry, read_sources_meta
 from tarihkg.errors import TarihkgError
 from tarihkg.project import Project
 from tarihkg.retired import read_retired
@@ -55,24 +55,31 @@ def check_project(project: Project) -> list[Finding]:
     problems += minted_problems(registry, project.minted_file)
     findings += [_finding(p) for p in problems]
     sources: dict[str, AnnotatedSource] = {}
+    # A problem in sources.yaml is reported once, at its line: the sources, facts and entities
+    # it leaves unread are not reported again as missing, unknown or mentioned nowhere.
     try:
-        metas = load_sources_meta(project.sources_yaml)
+        metas, meta_problems, unread = read_sources_meta(project.sources_yaml)
     except TarihkgError as exc:
-        findings.append(_finding(exc))
-        metas = {}
+        meta_problems, metas, unread = [exc], {}, {}
+        sources_yaml_read = False
+    else:
+        sources_yaml_read = True
+    findings += [_finding(p) for p in meta_problems]
     lexicon = build_lexicon(registry)
-    listed = {m.file for m in metas.values()}
+    listed = {m.file for m in metas.values()} | set(unread.values())
     findings += [
         Finding("error", str(p), "no metadata in sources.yaml (run `tarihkg new-source`)")
         for p in sorted(project.sources_dir.glob("*.txt"))
-        if p.name not in listed
+        if sources_yaml_read and p.name not in listed
     ]
+    unread_sources = set(unread) | (set() if sources_yaml_read else {"*"})
     for meta in sorted(metas.values(), key=lambda m: m.id):
         path = project.sources_dir / meta.file
         try:
             raw = read_source(path)
         except TarihkgError as exc:
             findings.append(_finding(exc))
+            unread_sources.add(meta.id)
             continue
         if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
             findings.append(
@@ -89,12 +96,17 @@ def check_project(project: Project) -> list[Finding]:
     findings += [_finding(p) for p in problems]
     findings += [_finding(p) for p in read_retired(project.retired_file, facts)[1]]
     # The facts of a source that could not be read would each repeat the source's error.
-    facts = [f for f in facts if f.source in sources or f.source not in metas]
+    facts = [
+        f for f in facts
+        if f.source in sources
+        or (f.source not in metas and f.source not in unread and sources_yaml_read)
+    ]
     anchored, problems = check_anchors(facts, sources, registry)
     findings += [_finding(p) for p in problems]
     findings += [_finding(p) for p in stated_disputes(anchored)[1]]
-    findings += [
-        Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])
-        for w in check_aliases(registry, sources)
-    ]
+    if not unread_sources:  # "mentioned nowhere" needs every text read
+        findings += [
+            Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])
+            for w in check_aliases(registry, sources)
+        ]
     return findings

@@ -336,7 +336,12 @@ def _entity_head(raw: Any, path: Path) -> tuple[str, str, int]:
     if not SLUG_RE.match(eid):
         raise CurationError(f"id {eid!r} is not a slug ([a-z0-9-])", path=path, line=line)
     if etype not in TYPE_SEGMENTS:
-        raise CurationError(f"unknown type {etype!r} for {eid}", path=path, line=line)
+        raise CurationError(
+            f"unknown type {etype!r} for {eid}: the types are {', '.join(sorted(TYPE_SEGMENTS))} "
+            "(docs/model.md)",
+            path=path,
+            line=line,
+        )
     return eid, etype, line
 
 
@@ -994,45 +999,75 @@ def load_citation_conflicts(path: Path) -> tuple[CitationConflict, ...]:
 
 def load_sources_meta(sources_yaml: Path) -> dict[str, SourceMeta]:
     """Read data/sources/sources.yaml; every source needs id, file, language, a licence note and
-    its journal, volume, issue, pages and year (each as printed, or `unknown`)."""
+    its journal, volume, issue, pages and year (each as printed, or `unknown`). The first
+    problem is raised (`read_sources_meta` gives them all)."""
+    metas, problems, _ = read_sources_meta(sources_yaml)
+    if problems:
+        raise problems[0]
+    return metas
+
+
+def read_sources_meta(
+    sources_yaml: Path,
+) -> tuple[dict[str, SourceMeta], list[SourceError], dict[str, str]]:
+    """The readable entries of sources.yaml, the problem of each entry that is not (at its
+    line), and the id -> file of those entries as far as they name them: a bad field in one
+    entry is one problem, not a missing source (`tarihkg check` reports it once)."""
     if not sources_yaml.exists():
         raise SourceError("source metadata file is missing", path=sources_yaml)
     data = load_yaml(sources_yaml)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourceError("expected a mapping with a 'sources' list", path=sources_yaml)
     metas: dict[str, SourceMeta] = {}
+    problems: list[SourceError] = []
+    unread: dict[str, str] = {}
     for raw in data["sources"]:
-        line = int(raw.get(_LINE, 0)) if isinstance(raw, dict) else None
-        if not isinstance(raw, dict):
-            raise SourceError("each source must be a mapping", path=sources_yaml, line=line)
-        for key in ("id", "file", "language", "licence"):
-            if not raw.get(key):
-                raise SourceError(f"source entry lacks '{key}'", path=sources_yaml, line=line)
-        publication = _publication(raw, sources_yaml, line)
-        period = raw.get("period")
-        meta = SourceMeta(
-            id=str(raw["id"]),
-            file=str(raw["file"]),
-            language=str(raw["language"]),
-            licence=" ".join(str(raw["licence"]).split()),
-            title=raw.get("title") if raw.get("title") != UNKNOWN else None,
-            title_en=raw.get("title_en"),
-            title_supplied=raw.get("title_supplied"),
-            authors=tuple(str(a) for a in raw.get("authors") or () if raw["authors"] != UNKNOWN),
-            journal=publication["journal"],
-            volume=publication["volume"],
-            issue=publication["issue"],
-            pages=publication["pages"],
-            year=int(publication["year"]) if publication["year"] is not None else None,
-            period=(int(period[0]), int(period[1])) if period else None,
-            sha256=str(raw["sha256"]).lower() if raw.get("sha256") else None,
-            keywords=_keywords(raw.get("keywords"), sources_yaml, line),
-            scope=tuple(sorted(_text_map(raw.get("scope"), "scope", (sources_yaml, line or 0)).items())),
-        )
-        if meta.id in metas:
-            raise SourceError(f"duplicate source id {meta.id!r}", path=sources_yaml, line=line)
+        try:
+            meta = _source_meta(raw, sources_yaml)
+            if meta.id in metas:
+                raise SourceError(
+                    f"duplicate source id {meta.id!r}",
+                    path=sources_yaml,
+                    line=int(raw.get(_LINE, 0)),
+                )
+        except SourceError as exc:
+            problems.append(exc)
+            if isinstance(raw, dict):
+                unread[str(raw.get("id", ""))] = str(raw.get("file", ""))
+            continue
         metas[meta.id] = meta
-    return metas
+    return metas, problems, unread
+
+
+def _source_meta(raw: Any, sources_yaml: Path) -> SourceMeta:
+    """One entry of sources.yaml; a SourceError at the entry's line when it is not valid."""
+    line = int(raw.get(_LINE, 0)) if isinstance(raw, dict) else None
+    if not isinstance(raw, dict):
+        raise SourceError("each source must be a mapping", path=sources_yaml, line=line)
+    for key in ("id", "file", "language", "licence"):
+        if not raw.get(key):
+            raise SourceError(f"source entry lacks '{key}'", path=sources_yaml, line=line)
+    publication = _publication(raw, sources_yaml, line)
+    period = raw.get("period")
+    return SourceMeta(
+        id=str(raw["id"]),
+        file=str(raw["file"]),
+        language=str(raw["language"]),
+        licence=" ".join(str(raw["licence"]).split()),
+        title=raw.get("title") if raw.get("title") != UNKNOWN else None,
+        title_en=raw.get("title_en"),
+        title_supplied=raw.get("title_supplied"),
+        authors=tuple(str(a) for a in raw.get("authors") or () if raw["authors"] != UNKNOWN),
+        journal=publication["journal"],
+        volume=publication["volume"],
+        issue=publication["issue"],
+        pages=publication["pages"],
+        year=int(publication["year"]) if publication["year"] is not None else None,
+        period=(int(period[0]), int(period[1])) if period else None,
+        sha256=str(raw["sha256"]).lower() if raw.get("sha256") else None,
+        keywords=_keywords(raw.get("keywords"), sources_yaml, line),
+        scope=tuple(sorted(_text_map(raw.get("scope"), "scope", (sources_yaml, line or 0)).items())),
+    )
 
 
 _COORD_KEYS = {"place", "name", "lat", "lon", "gazetteer"}
