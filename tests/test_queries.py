@@ -48,6 +48,7 @@ PER_QUERY = {
     "fact": {"claim": "?"},
     "fact-citations": {"claim": "?"},
     "describe": {"values": f"VALUES ?x {{ <{RESOURCE_NS}article/f-000-009-mondros-article-11> }}"},
+    "parts": {"values": f"VALUES ?x {{ <{RESOURCE_NS}result/f-000-161-plebiscite-result> }}"},
     "brief": {"iri": f"<{RESOURCE_NS}event/bakunun-kurtulusu>"},
     "subordinates": {"iri": f"<{RESOURCE_NS}unit/kafkas-islam-ordusu>"},
     "coordinates": {"iri": f"<{RESOURCE_NS}place/baku>"},

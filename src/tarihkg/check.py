@@ -57,8 +57,10 @@ def check_project(project: Project) -> list[Finding]:
     sources: dict[str, AnnotatedSource] = {}
     # A problem in sources.yaml is reported once, at its line: the sources, facts and entities
     # it leaves unread are not reported again as missing, unknown or mentioned nowhere.
+    meta_problems: list[TarihkgError]
     try:
-        metas, meta_problems, unread = read_sources_meta(project.sources_yaml)
+        metas, read_problems, unread = read_sources_meta(project.sources_yaml)
+        meta_problems = list(read_problems)
     except TarihkgError as exc:
         meta_problems, metas, unread = [exc], {}, {}
         sources_yaml_read = False
