@@ -215,6 +215,7 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
         mimetype, options = parse_options_header(req.content_type or "")
         mimetype = mimetype.lower()
         if mimetype == FORM:
+            _check_charset(options.get("charset", "utf-8"))
             form = req.form if req.form or not req.body else parse_params(req.body, where="body")
             if "update" in form:
                 raise forbidden("SPARQL updates are not accepted: this endpoint is read-only")
@@ -248,13 +249,19 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
     )
 
 
-def _decode(body: bytes, charset: str) -> str:
-    """The query in a ``application/sparql-query`` body, which the protocol says is UTF-8."""
+def _check_charset(charset: str) -> None:
+    """A POST body declaring a charset other than UTF-8 is refused, never decoded as UTF-8."""
     if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        raise bad_request(f"the query must be sent as UTF-8 (SPARQL 1.1 Protocol 2.1.3), "
+        raise bad_request(f"the query must be sent as UTF-8 (SPARQL 1.1 Protocol 2.1.2, 2.1.3), "
                           f"not charset={charset}")
+
+
+def _decode(body: bytes, charset: str) -> str:
+    """The query in a ``application/sparql-query`` body, which the protocol says is UTF-8 (a
+    leading byte-order mark, which some editors write, is no part of the query)."""
+    _check_charset(charset)
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise bad_request(f"the body is not valid UTF-8: {exc.reason}") from None
 

@@ -285,6 +285,14 @@ TABLE = [
         body=b"query=ASK%7B%7D%FF", check=message_has("UTF-8")),
     Row("post-charset-utf16", "POST", [], 400, "text/plain", content_type=SQ + "; charset=UTF-16",
         body=Q_SELECT.encode("utf-16"), check=message_has("UTF-8")),
+    # a form declaring another charset is refused, not read as UTF-8 (é is C3 A9 in UTF-8)
+    Row("post-form-charset-latin1", "POST", [], 400, "text/plain",
+        content_type=FORM + "; charset=ISO-8859-1",
+        body=b"query=ASK%20%7B%20FILTER(%22%C3%A9%22%20%3D%20%22%C3%A9%22)%20%7D",
+        check=message_has("charset=ISO-8859-1")),
+    # a UTF-8 byte-order mark some editors write before the query is no part of it
+    Row("post-sparql-query-bom", "POST", [], 200, JSON, content_type=SQ,
+        body=b"\xef\xbb\xbf" + Q_ASK_TRUE.encode(), check=json_bool(True)),
     Row("unknown-extension-function", "GET",
         q("SELECT ?x WHERE { BIND(<http://example.org/fn>(1) AS ?x) }"), 400, "text/plain",
         check=message_has("http://example.org/fn")),
