@@ -21,12 +21,19 @@ from tarihkg.annotate import (
     check_anchors,
 )
 from tarihkg.conflicts import stated_disputes
-from tarihkg.curation import minted_problems, read_facts, read_registry, read_sources_meta
+from tarihkg.curation import (
+    SourceMeta,
+    minted_problems,
+    read_facts,
+    read_registry,
+    read_sources_meta,
+)
 from tarihkg.errors import TarihkgError
 from tarihkg.project import Project
 from tarihkg.retired import read_retired
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings
+from tarihkg.text.mentions import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -48,40 +55,44 @@ def _finding(exc: TarihkgError, level: str = "error") -> Finding:
     return Finding(level, where or "(project)", exc.message)
 
 
-def check_project(project: Project) -> list[Finding]:
-    """Every error and warning of the project's inputs, in the order files are read."""
-    findings: list[Finding] = []
-    registry, problems = read_registry(project.entities_dir)
-    problems += minted_problems(registry, project.minted_file)
-    findings += [_finding(p) for p in problems]
-    sources: dict[str, AnnotatedSource] = {}
-    # A problem in sources.yaml is reported once, at its line: the sources, facts and entities
-    # it leaves unread are not reported again as missing, unknown or mentioned nowhere.
+def _read_metas(project: Project, findings: list[Finding]
+                ) -> tuple[dict[str, SourceMeta], dict[str, str], bool]:
+    """sources.yaml's readable entries, its unreadable ones (id -> file) and whether it was read
+    at all; its problems, and every text it does not list, appended to ``findings``. A problem
+    in sources.yaml is reported once, at its line: the sources, facts and entities it leaves
+    unread are not reported again as missing, unknown or mentioned nowhere."""
     meta_problems: list[TarihkgError]
     try:
         metas, read_problems, unread = read_sources_meta(project.sources_yaml)
         meta_problems = list(read_problems)
     except TarihkgError as exc:
         meta_problems, metas, unread = [exc], {}, {}
-        sources_yaml_read = False
+        read = False
     else:
-        sources_yaml_read = True
+        read = True
     findings += [_finding(p) for p in meta_problems]
-    lexicon = build_lexicon(registry)
     listed = {m.file for m in metas.values()} | set(unread.values())
     findings += [
         Finding("error", str(p), "no metadata in sources.yaml (run `tarihkg new-source`)")
         for p in sorted(project.sources_dir.glob("*.txt"))
-        if sources_yaml_read and p.name not in listed
+        if read and p.name not in listed
     ]
-    unread_sources = set(unread) | (set() if sources_yaml_read else {"*"})
+    return metas, unread, read
+
+
+def _read_texts(project: Project, metas: dict[str, SourceMeta], lexicon: Lexicon,
+                findings: list[Finding]) -> tuple[dict[str, AnnotatedSource], set[str]]:
+    """Each listed text read, checked against its checksum and layout, and annotated; the ids
+    of those that could not be read."""
+    sources: dict[str, AnnotatedSource] = {}
+    unread: set[str] = set()
     for meta in sorted(metas.values(), key=lambda m: m.id):
         path = project.sources_dir / meta.file
         try:
             raw = read_source(path)
         except TarihkgError as exc:
             findings.append(_finding(exc))
-            unread_sources.add(meta.id)
+            unread.add(meta.id)
             continue
         if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
             findings.append(
@@ -94,6 +105,18 @@ def check_project(project: Project) -> list[Finding]:
         ]
         if extracted.sentences:
             sources[meta.id] = annotate_source(meta, extracted, lexicon)
+    return sources, unread
+
+
+def check_project(project: Project) -> list[Finding]:
+    """Every error and warning of the project's inputs, in the order files are read."""
+    findings: list[Finding] = []
+    registry, problems = read_registry(project.entities_dir)
+    problems += minted_problems(registry, project.minted_file)
+    findings += [_finding(p) for p in problems]
+    metas, unread, sources_yaml_read = _read_metas(project, findings)
+    sources, failed = _read_texts(project, metas, build_lexicon(registry), findings)
+    unread_sources = set(unread) | failed | (set() if sources_yaml_read else {"*"})
     facts, problems = read_facts(project.facts_dir)
     findings += [_finding(p) for p in problems]
     findings += [_finding(p) for p in read_retired(project.retired_file, facts)[1]]
