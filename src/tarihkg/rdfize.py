@@ -381,9 +381,9 @@ def _claim(sg: _SourceGraph, af: AnchoredFact) -> URIRef:
     return claim
 
 
-def _fact_date(sg: _SourceGraph, af: AnchoredFact) -> URIRef | None:
+def _fact_date(sg: _SourceGraph, af: AnchoredFact, lang: str) -> URIRef | None:
     """The time span of a fact's `date`: the sentence's own date occurrence when it has the
-    same value, else a node of the claim's own."""
+    same value, else a node of the claim's own (its wording in the sentence's language)."""
     fact, occ = af.fact, af.date
     if not fact.date:
         return None
@@ -391,9 +391,7 @@ def _fact_date(sg: _SourceGraph, af: AnchoredFact) -> URIRef | None:
         return sg.m.span("date", sg.sid, occ.start, occ.end)
     node = sg.m.resource("date", f"claim-{fact.id}")
     try:
-        sg.time_span(
-            node, wording=fact.date_wording, edtf=fact.date, lang=sg.language(af.sentence.sentence)
-        )
+        sg.time_span(node, wording=fact.date_wording, edtf=fact.date, lang=lang)
     except ValueError as exc:
         raise CurationError(f"fact {fact.id}: {exc}", path=fact.path, line=fact.line) from exc
     return node
@@ -453,11 +451,12 @@ def _triple(sg: _SourceGraph, claim: URIRef, s: URIRef, p: URIRef, o: URIRef | L
 
 
 def _structured(
-    sg: _SourceGraph, af: AnchoredFact, claim: URIRef, subject: URIRef, date: URIRef | None
+    sg: _SourceGraph, af: AnchoredFact, claim: URIRef, subject: URIRef, date: URIRef | None,
+    lang: str,
 ) -> None:
-    """A structured value as a node of its own class, hung off the subject (factspec.Structure)."""
+    """A structured value as a node of its own class, hung off the subject (factspec.Structure);
+    its words in the sentence's language."""
     fact = af.fact
-    lang = sg.language(af.sentence.sentence)
     st = SPEC[fact.property].structure
     assert st is not None
     node = sg.m.resource(fact.property, fact.id)
@@ -485,9 +484,9 @@ def rdfize_fact(sg: _SourceGraph, af: AnchoredFact) -> None:
     claim = _claim(sg, af)
     lang = sg.language(af.sentence.sentence)
     _qualify(sg, fact, claim, lang)
-    date = _fact_date(sg, af)
+    date = _fact_date(sg, af, lang)
     if spec.structure is not None:
-        _structured(sg, af, claim, subject, date)
+        _structured(sg, af, claim, subject, date, lang)
         return
     if spec.date_object:
         assert date is not None  # the loader requires `date` for this property
