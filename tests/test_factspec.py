@@ -302,3 +302,57 @@ def test_a_vessel_serves_an_army_and_a_place_has_a_population(tmp_path: Path) ->
     messages = [p.message for p in problems if p.path and Path(p.path).name == "zz-v.yaml"]
     assert any("f-t-kars-in-service" in m and "Person" in m for m in messages), messages
     assert any("f-t-gence-population" in m and "Vessel" in m for m in messages), messages
+
+
+CAUSE = """\
+- source: 000_539a70a237dcfef4
+  sentence: >-
+    Seym temsilcilerinin, Türk tarafının kabul etmeyeceği tekliflerle Trabzon’a gelmiş olması
+    neticesinde, yapılan müzakerelerden olumlu bir sonuç alınamamıştır
+  facts:
+    - id: f-t-trabzon-cause
+      subject: trabzon-gorusmeleri
+      mentioned_as: {subject: yapılan müzakerelerden}
+      property: cause
+      value: "Seym temsilcilerinin, Türk tarafının kabul etmeyeceği tekliflerle Trabzon’a gelmiş olması"
+    - id: f-t-trabzon-outcome
+      subject: trabzon-gorusmeleri
+      mentioned_as: {subject: yapılan müzakerelerden}
+      property: outcome
+      value: olumlu bir sonuç alınamadı
+"""
+
+
+def test_a_cause_is_kept_apart_from_the_outcome(tmp_path: Path) -> None:
+    """'… neticesinde' gives what brought the talks' failure about: tkg:cause, not tkg:outcome;
+    a cause is said of events only (a person has none in the spec)."""
+    from helpers import copy_project
+    from rdflib import Literal, Namespace
+
+    from tarihkg.annotate import check_anchors
+    from tarihkg.pipeline import extract_stage, rdfize_stage
+    from tarihkg.project import Project
+
+    project = Project(copy_project(tmp_path))
+    (project.facts_dir / "zz-c.yaml").write_text(CAUSE, encoding="utf-8")
+    jsonschema.validate(yaml.safe_load(CAUSE), json_schema())
+    ds = rdfize_stage(project, extract_stage(project))
+    talks = Namespace("https://w3id.org/tarihkg/resource/")["event/trabzon-gorusmeleri"]
+    causes = {o for _, _, o, _ in ds.quads((talks, TKG.cause, None, None))}
+    outcomes = {o for _, _, o, _ in ds.quads((talks, TKG.outcome, None, None))}
+    cause = Literal("Seym temsilcilerinin, Türk tarafının kabul etmeyeceği tekliflerle Trabzon’a "
+                    "gelmiş olması", lang="tr")
+    assert cause in causes and cause not in outcomes
+    assert Literal("olumlu bir sonuç alınamadı", lang="tr") in outcomes
+
+    on_person = CAUSE.replace("subject: trabzon-gorusmeleri\n      mentioned_as: {subject: yapılan "
+                              "müzakerelerden}\n      property: cause",
+                              "subject: transkafkasya-seymi\n      mentioned_as: {subject: Seym}\n"
+                              "      property: cause", 1)
+    (project.facts_dir / "zz-c.yaml").write_text(on_person, encoding="utf-8")
+    inputs = extract_stage(project)
+    facts, problems = read_facts(project.facts_dir)
+    if not problems:
+        _, problems = check_anchors(facts, inputs.sources, inputs.registry)
+    assert [p.line for p in problems] == [6]  # the fact's id line
+    assert "cause" in problems[0].message and "Event" in problems[0].message

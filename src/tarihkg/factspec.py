@@ -398,6 +398,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         value="langString",
         qualifiers=_HELD,
     ),
+    PropertySpec(
+        "cause",
+        _EVENT,
+        "what brought it about, in the sentence's words (\"… yüzünden\", \"… nedeniyle\", "
+        "\"… sonucunda\"): a cause the text gives, never stored as the outcome",
+        value="langString",
+    ),
     PropertySpec("appointee", ("Appointment",), "who was appointed", object=_PERSON),
     PropertySpec("appointedTo", ("Appointment",), "the body appointed to", object=_GROUPS),
     PropertySpec("replaces", ("Appointment",), "whom the appointee replaced", object=_PERSON),

@@ -159,6 +159,7 @@ class TKG(DefinedNamespace):
     byline: URIRef  # yazarları (basıldığı sırayla) / byline
     capturedOfficers: URIRef  # esir subay / captured officers
     capturedSoldiers: URIRef  # esir er / captured soldiers
+    cause: URIRef  # nedeni / cause
     characterCount: URIRef  # karakter sayısı / character count
     checkedBy: URIRef  # denetleyen / checked by
     citationInSentence: URIRef  # atıf cümlede / citation in sentence
