@@ -8,8 +8,6 @@ JSON line to the ``server.access`` logger.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -19,6 +17,7 @@ from typing import Any
 from flask import Flask, Response, g, request, url_for
 
 from server import browse, dumps, exports, linked_data, reconcile, review, search, views
+from server.access import log_access
 from server.errors import register_error_handler
 from server.examples import load_examples
 from server.executor import memory_cap_mb
@@ -32,7 +31,6 @@ from tarihkg.errors import TarihkgError
 from tarihkg.store import Store, open_store
 
 log = logging.getLogger(__name__)
-access_log = logging.getLogger("server.access")
 
 DEFAULTS: dict[str, Any] = {
     "DATASET_DIR": "data/build",
@@ -132,22 +130,10 @@ def _register_access_log(app: Flask) -> None:
     def finish(response: Response) -> Response:
         if request.path.startswith("/sparql"):
             response.headers["Access-Control-Allow-Origin"] = "*"
-        started = g.get("started", time.perf_counter())
-        entry: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "remote": request.remote_addr,
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
-            "bytes": response.calculate_content_length(),
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-        }
-        query = g.get("query")
-        if query is not None:
-            entry["query_sha256"] = hashlib.sha256(query.encode("utf-8")).hexdigest()[:16]
-            entry["query_length"] = len(query)
-            entry["query_ms"] = g.get("query_ms")
-        access_log.info(json.dumps(entry))
+        log_access(remote=request.remote_addr, method=request.method, path=request.path,
+                   status=response.status_code, length=response.calculate_content_length(),
+                   started=g.get("started", time.perf_counter()), query=g.get("query"),
+                   query_ms=g.get("query_ms"))
         return response
 
 

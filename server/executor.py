@@ -11,7 +11,10 @@ and ``RLIMIT_AS`` set to the memory cap above the address space the open store a
 
 - the fast lane: a fixed number of processes, one per core, started with the pool and always
   kept. Every query starts here, on the most recently used ready process (its caches are warm),
-  waiting for one if all are busy.
+  waiting for one if all are busy. The waiters are served in order, not as the scheduler wakes
+  them: first the queries answered within `DEMOTE_AFTER_S` the last time they ran (the last
+  `KNOWN_FAST`), oldest first; then the others, newest first, so that a query arriving after a
+  burst of new expensive ones waits for one of their quarter-second trials, not for all of them.
 - the slow lane: at most ``size`` minus the fast lane. A query still running after
   `DEMOTE_AFTER_S` is demoted: its process leaves the fast lane for the slow lane, niced to
   `DEMOTED_NICENESS` more than the server (so quick queries keep the cores; not to the bottom,
@@ -57,6 +60,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import heapq
+import itertools
 import json
 import logging
 import multiprocessing
@@ -101,6 +106,7 @@ SLOW_LANE = 4  # at most this many processes run demoted queries (see `lanes`)
 SLOW_IDLE_S = 5.0  # a slow-lane process idle this long is stopped
 GONE_CHECK_S = 0.1  # how often a waiting request looks whether its client has left
 KNOWN_SLOW = 1000  # the queries remembered as demoted (they start in the slow lane next time)
+KNOWN_FAST = 1000  # the queries remembered as answered quickly (first in the fast lane's queue)
 _PR_SET_PDEATHSIG = 1
 _PANIC = re.compile(r"panicked at [^\n]*\n([^\n]+)")  # a Rust panic: the message follows
 _CONTEXT = multiprocessing.get_context("forkserver")
@@ -233,6 +239,9 @@ class QueryPool:
         self._slow: set[_Child] = set()  # the slow lane: running a demoted query, or idle
         self._reserved = 0  # slow-lane places taken by processes still being started
         self._slow_queries: OrderedDict[int, None] = OrderedDict()  # `_key`s, oldest first
+        self._fast_queries: OrderedDict[int, None] = OrderedDict()  # answered within the budget
+        self._fast_queue: list[tuple[int, int]] = []  # a heap of the waiters' tickets
+        self._tickets = itertools.count()
         self._all: set[_Child] = set()
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -285,14 +294,40 @@ class QueryPool:
             if time.monotonic() >= deadline:
                 raise TimeoutError
 
-    def _acquire_fast(self, deadline: float, gone: Gone) -> _Child:
+    def _acquire_fast(self, deadline: float, gone: Gone, *, known_fast: bool) -> _Child:
         """An idle fast-lane process (a ready one first), waiting until ``deadline`` for one
-        (else `TimeoutError`)."""
+        (else `TimeoutError`). Waiters are served in order (`_ticket`), not as the scheduler
+        wakes them."""
         with self._changed:
-            self._wait(lambda: self._closed or bool(self._fast_idle), deadline, gone)
-            if self._closed:
-                raise _Stopping
-            return self._fast_idle.pop(_best(self._fast_idle))
+            ticket = self._ticket(known_fast)
+            heapq.heappush(self._fast_queue, ticket)
+            try:
+                self._wait(lambda: self._closed or (bool(self._fast_idle)
+                                                    and self._fast_queue[0] == ticket),
+                           deadline, gone)
+                if self._closed:
+                    raise _Stopping
+                return self._fast_idle.pop(_best(self._fast_idle))
+            finally:
+                self._fast_queue.remove(ticket)
+                heapq.heapify(self._fast_queue)
+                self._changed.notify_all()  # the next in the queue may take a process now
+
+    def _ticket(self, known_fast: bool) -> tuple[int, int]:
+        """A waiter's place in the fast lane's queue (smallest first): queries answered within
+        `DEMOTE_AFTER_S` last time first, in order of arrival; then the others, the latest
+        first. A query never seen before holds a process at most `DEMOTE_AFTER_S`, so when a
+        burst of new expensive queries fills the queue, a query arriving after it waits for
+        one of those budgets, not for all of them (the burst's queries are tried as soon as
+        nothing newer waits, and reach their own lane within their deadline).
+
+        >>> pool = QueryPool.__new__(QueryPool); pool._tickets = itertools.count()
+        >>> a, b, c, d = (pool._ticket(k) for k in (False, True, False, True))
+        >>> sorted([a, b, c, d]) == [b, d, c, a]
+        True
+        """
+        n = next(self._tickets)
+        return (0, n) if known_fast else (1, -n)
 
     def _slow_room(self) -> bool:
         """True if the slow lane may take one more process (called with the lock held)."""
@@ -387,8 +422,10 @@ class QueryPool:
         key = _key(op)
         if self._known_slow(key):
             return self._run_slow(op, key, deadline, gone)
+        with self._lock:
+            known_fast = key in self._fast_queries
         try:
-            child = self._acquire_fast(deadline, gone)
+            child = self._acquire_fast(deadline, gone, known_fast=known_fast)
         except TimeoutError:
             raise _Failed(service_unavailable(
                 f"every query process stayed busy for the {timeout:g} s limit; try again")
@@ -407,7 +444,10 @@ class QueryPool:
         except (EOFError, OSError):
             self._died(child, op)
         if first is not None:
+            self._remember(self._fast_queries, key, KNOWN_FAST)
             return self._answer(child, first, op, deadline)
+        with self._lock:
+            self._fast_queries.pop(key, None)
         if self.slow_size == 0:  # nowhere to move it: it keeps its process, niced
             child.demote()
             return self._finish(child, op, deadline, gone)
@@ -437,6 +477,7 @@ class QueryPool:
         if time.monotonic() - started < DEMOTE_AFTER_S:
             with self._lock:
                 self._slow_queries.pop(key, None)
+            self._remember(self._fast_queries, key, KNOWN_FAST)
         return answer
 
     def _known_slow(self, key: int) -> bool:
@@ -448,11 +489,15 @@ class QueryPool:
             return key in self._slow_queries
 
     def _remember_slow(self, key: int) -> None:
+        self._remember(self._slow_queries, key, KNOWN_SLOW)
+
+    def _remember(self, known: OrderedDict[int, None], key: int, most: int) -> None:
+        """Put ``key`` last in ``known``, which keeps the ``most`` latest."""
         with self._lock:
-            self._slow_queries[key] = None
-            self._slow_queries.move_to_end(key)
-            while len(self._slow_queries) > KNOWN_SLOW:
-                self._slow_queries.popitem(last=False)
+            known[key] = None
+            known.move_to_end(key)
+            while len(known) > most:
+                known.popitem(last=False)
 
     def _ready(self, child: _Child, deadline: float) -> None:
         """Wait for ``child`` to have opened the store."""

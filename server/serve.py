@@ -29,8 +29,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
-import json
 import logging
 import os
 import re
@@ -51,7 +49,8 @@ from waitress.task import WSGITask
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import HTTP_STATUS_CODES
 
-from server import access_log, create_app
+from server import create_app
+from server.access import log_access
 from server.errors import internal_error, render_error
 from server.executor import default_pool_size, die_with_parent
 from server.negotiation import parse_accept
@@ -299,19 +298,10 @@ class SparqlFastPath:
 
 def _log_access(environ: WSGIEnvironment, result: ProtocolResponse,
                 headers: list[tuple[str, str]], started: float, query_ms: float) -> None:
-    """The access-log line of a fast-path answer, as the app's hook writes it for the others."""
+    """The access-log line of a fast-path answer (`server.access.log_access`, as for every
+    other answer)."""
     length = next((v for k, v in headers if k == "Content-Length"), None)
-    entry: dict[str, Any] = {
-        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "remote": environ.get("REMOTE_ADDR"),
-        "method": environ["REQUEST_METHOD"],
-        "path": "/sparql",
-        "status": result.status,
-        "bytes": int(length) if length is not None else None,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-    }
-    if result.query is not None:
-        entry["query_sha256"] = hashlib.sha256(result.query.encode("utf-8")).hexdigest()[:16]
-        entry["query_length"] = len(result.query)
-        entry["query_ms"] = query_ms
-    access_log.info(json.dumps(entry))
+    log_access(remote=environ.get("REMOTE_ADDR"), method=environ["REQUEST_METHOD"],
+               path="/sparql", status=result.status,
+               length=int(length) if length is not None else None, started=started,
+               query=result.query, query_ms=query_ms if result.query is not None else None)
