@@ -81,6 +81,15 @@ _KEYWORDS = re.compile(
 )
 _NUMBERING = re.compile(r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+")
 _FOOTNOTE_LINE = re.compile(r"(\d{1,3})[ \t]+(?=\S)")
+_JOURNAL_LINE = re.compile(
+    r"(?i)\b(?:cilt|sayı|vol(?:ume)?|issue|no)\.?\s*:?\s*\d|\b(?:s|ss|pp)\.\s*\d+\s*[-–]\s*\d"
+)
+_BIBLIOGRAPHY = re.compile(
+    r"(?i)(?:kaynakça|kaynaklar|bibliyografya|references|bibliography|works cited)\s*:?"
+)
+_FIRST_SECTION = re.compile(r"(?i)(?:(?:1|I)\.\s+\S|(?:giriş|introduction)\s*$)")
+_ENTRY_START = re.compile(r"[^\W\d_][^\s,]*(?: [^\W\d_][^\s,]*){0,3},\s")
+_NOTE_LINE = re.compile(r"(?:\*{1,3}|[†‡])[ \t]*(?=[^\W\d_])")
 _PAGE_HEADER = re.compile(r"\S.*\S {8,}\S.*")
 _SENTENCE_FINAL = re.compile(r"[.!?…][”’\"')\]]*$")
 _OPENERS = "(“‘\"'"
@@ -211,57 +220,104 @@ def _lift(layout: _Layout, kind: str, start: int, end: int, text: str) -> None:
     layout.lifted.append(Lifted(kind, start, end, text))
 
 
+def _opens_footnotes(line: _Line | None, expected: int) -> bool:
+    """Whether `line` can open a footnote block: footnote `expected` or a symbol note."""
+    if line is None:
+        return False
+    m = _FOOTNOTE_LINE.match(line.raw)
+    return bool(m and int(m.group(1)) == expected) or bool(_NOTE_LINE.match(line.raw))
+
+
+def _ends_page(lines: list[_Line], i: int) -> bool:
+    """Whether line i is the last printed line of its page (a blank line, a page start or the
+    end of the text follows it)."""
+    return i + 1 == len(lines) or lines[i + 1].blank or lines[i + 1].page_start
+
+
+@dataclass
+class _Block:
+    """The footnote block being read: the next footnote number, the open footnote or note."""
+
+    expected: int = 1
+    open: bool = False
+    current: int | None = None
+    note: list[_Line] = field(default_factory=list)
+    page_over: bool = False
+
+
+def _page_number(layout: _Layout, line: _Line) -> None:
+    line.kind = "page-number"
+    layout.page_numbers[line.page] = line.text
+    _lift(layout, "page-number", line.first, line.last, line.text)
+
+
+def _footnote_line(layout: _Layout, block: _Block, i: int) -> None:
+    """A printed line of an open footnote block: a footnote's first line or a continuation, a
+    note marked * or † (on the title or the author), or the page number under the block."""
+    line = layout.lines[i]
+    if re.fullmatch(r"\d{1,4}", line.text) and _ends_page(layout.lines, i):
+        _page_number(layout, line)  # printed under the footnotes: it ends the page
+        _lift_note(layout, block.note)
+        block.open, block.current, block.page_over = False, None, True
+        return
+    m = _FOOTNOTE_LINE.match(line.raw)
+    if m and int(m.group(1)) == block.expected:
+        _lift_note(layout, block.note)
+        block.current = block.expected
+        block.expected += 1
+        layout.footnote_lines[block.current] = []
+        layout.footnote_pages[block.current] = line.page
+        layout.footnote_starts[block.current] = line.start + m.end()
+    elif _NOTE_LINE.match(line.raw) or block.note:
+        if _NOTE_LINE.match(line.raw):
+            _lift_note(layout, block.note)
+            block.current = None
+        block.note.append(line)
+        line.kind = "note"
+        return
+    if block.current is not None:
+        layout.footnote_lines[block.current].append(i)
+    line.kind = "footnote"
+
+
 def _pages_and_footnotes(layout: _Layout) -> None:
     """First pass: page breaks, running headers, page numbers, footnote blocks."""
     lines = layout.lines
-    expected = 1
-    in_footnotes = False
-    current: int | None = None
+    block = _Block()
     has_text = False
     for i, line in enumerate(lines):
         header = not line.blank and _PAGE_HEADER.fullmatch(line.raw.strip()) and _isolated(lines, i)
-        if (line.page_start or header) and has_text:
+        if (line.page_start or header or (block.page_over and not line.blank)) and has_text:
             layout.page_starts.append(line.start)
-            in_footnotes = False
-            has_text = False
+            _lift_note(layout, block.note)
+            block.open = block.page_over = has_text = False
         line.page = len(layout.page_starts)
         if line.blank:
-            nxt = _next_printed(lines, i)
-            if (
-                not in_footnotes
-                and len(line.raw) >= 5
-                and nxt is not None
-                and (m := _FOOTNOTE_LINE.match(nxt.raw))
-                and int(m.group(1)) == expected
+            line.kind = "blank"
+            if not block.open and len(line.raw) >= 5 and _opens_footnotes(
+                _next_printed(lines, i), block.expected
             ):
                 line.kind = "separator"
-                in_footnotes = True
+                block.open = True
                 _lift(layout, "footnote-separator", line.start, line.end, "")
-            else:
-                line.kind = "blank"
-            continue
-        if in_footnotes:
-            m = _FOOTNOTE_LINE.match(line.raw)
-            if m and int(m.group(1)) == expected:
-                current = expected
-                expected += 1
-                layout.footnote_lines[current] = []
-                layout.footnote_pages[current] = line.page
-                layout.footnote_starts[current] = line.start + m.end()
-            if current is not None:
-                layout.footnote_lines[current].append(i)
-            line.kind = "footnote"
-            continue
-        if header:
+        elif block.open:
+            _footnote_line(layout, block, i)
+        elif header:
             line.kind = "page-header"
             _lift(layout, "page-header", line.first, line.last, line.text)
-            continue
-        if re.fullmatch(r"\d{1,4}", line.text) and _isolated(lines, i):
-            line.kind = "page-number"
-            layout.page_numbers[line.page] = line.text
-            _lift(layout, "page-number", line.first, line.last, line.text)
-            continue
-        has_text = True
+        elif re.fullmatch(r"\d{1,4}", line.text) and _isolated(lines, i):
+            _page_number(layout, line)
+        else:
+            has_text = True
+    _lift_note(layout, block.note)
+
+
+def _lift_note(layout: _Layout, note: list[_Line]) -> None:
+    """A note marked * or † in a footnote block, lifted (it is on the title or the author)."""
+    if note:
+        first, last = note[0], note[-1]
+        _lift(layout, "author-note", first.first, last.last, _span_text(layout, first.first, last.last))
+        note.clear()
 
 
 def _title_like(text: str) -> bool:
@@ -310,8 +366,8 @@ def _abstract_label(layout: _Layout, line: _Line, m_abs: re.Match[str]) -> None:
     )
 
 
-# Complexity 26: one state machine over the lines in reading order (abstract, keywords, title,
-# headings, body); every branch reads and moves the same state, open-paragraph flags and block,
+# Complexity 28: one state machine over the lines in reading order (abstract, keywords, title,
+# headings, body, bibliography); every branch reads and moves the same state, open-paragraph flags and block,
 # which helpers would have to pass back and forth.
 def _roles(layout: _Layout) -> None:
     """Second pass: front matter, headings and body/abstract lines, in reading order."""
@@ -337,11 +393,15 @@ def _roles(layout: _Layout) -> None:
             or any(lines[j].kind != "content" for j in range(p + 1, i))
         )
 
-    k = 0
+    k = _front_matter(layout, content, para_at)
     while k < len(content):
         i = content[k]
         line = lines[i]
         para = para_at(k)
+        if state == "bibliography":
+            line.role = "bibliography"
+            k += 1
+            continue
         m_abs = _ABSTRACT.fullmatch(line.text) if para else None
         if m_abs or (para and _KEYWORDS.match(line.text)):
             close_block()
@@ -389,6 +449,8 @@ def _roles(layout: _Layout) -> None:
                 lines[j].role = "heading"
             is_open["body"] = False
             k = end
+            if _BIBLIOGRAPHY.fullmatch(_strip_numbering(layout.headings[-1].text)):
+                state = "bibliography"
             continue
         line.role = state
         if state == "abstract":
@@ -396,6 +458,80 @@ def _roles(layout: _Layout) -> None:
         is_open[flow] = not _SENTENCE_FINAL.search(line.text)
         k += 1
     close_block()
+
+
+def _strip_numbering(text: str) -> str:
+    numbering = _NUMBERING.match(text)
+    return text[numbering.end() :] if numbering else text
+
+
+def _front_kind(text: str, first: bool) -> str:
+    if _JOURNAL_LINE.search(text):
+        return "journal-header"
+    return "title" if first or _all_capitals(text) else "author"
+
+
+def _front_matter(layout: _Layout, content: list[int], para_at: Callable[[int], bool]) -> int:
+    """A title block opening the text (a journal line 'X, Cilt 2, Sayı 1, 2024, s. 111-114',
+    the title, the author line), lifted when an abstract label, a keywords line or a numbered
+    heading follows it; the index in `content` where the running text starts."""
+    lines = layout.lines
+    blocks: list[tuple[int, int]] = []
+    k = 0
+    while k < len(content) and lines[content[k]].page == 1:
+        end = _run_end(k, len(content), para_at, lambda e: "", lambda t: True)
+        text = " ".join(lines[j].text for j in content[k:end])
+        head = lines[content[k]].text
+        if (
+            _ABSTRACT.fullmatch(head)
+            or _KEYWORDS.match(head)
+            or (_FIRST_SECTION.match(head) and _title_like(head))
+        ):
+            break
+        if end - k > 3 or _SENTENCE_FINAL.search(text):
+            return 0
+        blocks.append((k, end))
+        k = end
+    texts = [" ".join(lines[j].text for j in content[a:b]) for a, b in blocks]
+    if k == len(content) or not any(
+        _JOURNAL_LINE.search(t) or _all_capitals(t) for t in texts
+    ):
+        return 0
+    title_seen = False
+    for (a, b), text in zip(blocks, texts, strict=True):
+        kind = _front_kind(text, not title_seen)
+        title_seen = title_seen or kind == "title"
+        first, last = lines[content[a]], lines[content[b - 1]]
+        _lift(layout, kind, first.first, last.last, _span_text(layout, first.first, last.last))
+        for j in content[a:b]:
+            lines[j].role = kind
+    return k
+
+
+def _bibliography(layout: _Layout) -> None:
+    """The entries under a 'Kaynakça' heading, each lifted: a new entry starts after a blank
+    line or a page break, or after a line ending in a full stop when it opens with a name and
+    a comma (``Kaya, M. (2011).``, ``BOA, DH.ŞFR``)."""
+    entries: list[list[_Line]] = []
+    prev: _Line | None = None
+    for line in layout.lines:
+        if line.role != "bibliography":
+            continue
+        gap = prev is None or line.page != prev.page or any(
+            x.kind != "content" for x in layout.lines[prev.no : line.no - 1]
+        )
+        if gap or (
+            prev is not None
+            and _SENTENCE_FINAL.search(prev.text)
+            and _ENTRY_START.match(line.text)
+        ):
+            entries.append([])
+        entries[-1].append(line)
+        prev = line
+    for entry in entries:
+        first, last = entry[0], entry[-1]
+        _lift(layout, "bibliography", first.first, last.last,
+              _span_text(layout, first.first, last.last))
 
 
 def _find_markers(layout: _Layout) -> None:
@@ -524,6 +660,7 @@ def extract_source(source_id: str, raw: str) -> ExtractedSource:
     layout = _Layout(raw=raw, lines=_split_lines(raw))
     _pages_and_footnotes(layout)
     _roles(layout)
+    _bibliography(layout)
     _find_markers(layout)
     _flows(layout)
     pages = _pages(layout, len(raw))

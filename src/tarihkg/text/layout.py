@@ -22,6 +22,14 @@ REPEATED_LINE = 3
 _MARKER = re.compile(r"(?<=[^\W\d_]|[’'”)])(\d{1,3})(?=[\s.,;:)]|$)")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: A line shorter than this share of the usual line length ends a paragraph or a heading.
+SHORT_LINE = 0.6
+_PUNCTUATION_ADVICE = (
+    "the text may lack sentence punctuation (the splitter ends sentences at . ! ? … and "
+    "paragraphs and headings only after them); put the punctuation back in the text before "
+    "`tarihkg new-source` (a registered text is never edited)"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ def layout_warnings(raw: str, extracted: ExtractedSource) -> list[LayoutWarning]
     """Every layout problem of `raw` as `extracted` shows it, in the order of the text."""
     found = (
         _long_sentences(raw, extracted)
+        + _run_on_sentences(raw, extracted)
+        + _pages_without_number(raw, extracted)
         + _unknown_headers(raw, extracted)
         + _orphan_markers(raw, extracted)
         + _footnotes_without_markers(raw, extracted)
@@ -62,6 +72,18 @@ def _long_sentences(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
 
 def _unknown_headers(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
     """Lines printed again and again (numbers aside) that stay in the running text."""
+    return [
+        LayoutWarning(
+            _line_of(raw, starts[0]),
+            f"this line is printed {len(starts)} times in the running text: a page header or "
+            "footer the splitter does not know (it is read as part of the sentences)",
+        )
+        for starts in _repeated_lines(raw, ex)
+    ]
+
+
+def _repeated_lines(raw: str, ex: ExtractedSource) -> list[list[int]]:
+    """Where each line printed again and again (numbers aside) in the running text starts."""
     lifted = [(x.start, x.end) for x in ex.lifted]
     seen: dict[str, list[int]] = defaultdict(list)
     offset = 0
@@ -73,11 +95,7 @@ def _unknown_headers(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
             continue
         seen[_DIGITS.sub("#", text)].append(start)
     return [
-        LayoutWarning(
-            _line_of(raw, starts[0]),
-            f"this line is printed {len(starts)} times in the running text: a page header or "
-            "footer the splitter does not know (it is read as part of the sentences)",
-        )
+        starts
         for key, starts in seen.items()
         if len(starts) >= REPEATED_LINE and re.search(r"[^\W\d_]", key)
     ]
@@ -114,4 +132,75 @@ def _footnotes_without_markers(raw: str, ex: ExtractedSource) -> list[LayoutWarn
         )
         for f in ex.footnotes
         if f.marker_offset is None
+    ]
+
+
+def _usual_width(raw: str, ex: ExtractedSource) -> float:
+    lengths = sorted(
+        len(line.strip())
+        for s in ex.sentences
+        if s.zone != "footnote"
+        for p in s.pieces
+        for line in raw[p.start : p.end].split("\n")[1:-1]
+    )
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0.0
+
+
+def _run_on_sentences(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    """Body and abstract sentences that run on across a blank line (nothing lifted between) or
+    across a short line ending without punctuation before a capital: a paragraph end or a
+    heading inside a sentence, which a text with its sentence punctuation never has."""
+    width = _usual_width(raw, ex)
+    headers = {_line_of(raw, a) for starts in _repeated_lines(raw, ex) for a in starts}
+    found = []
+    for s in ex.sentences:
+        if s.zone == "footnote":
+            continue
+        for p in s.pieces:
+            blank = _BLANK_LINE.search(raw, p.start, p.end)
+            if blank and _line_of(raw, blank.start()) in headers:
+                break  # a running header the splitter does not know: reported as such
+            if blank:
+                found.append(LayoutWarning(
+                    _line_of(raw, blank.start()),
+                    "a sentence runs on across a blank line (this line ends without . ! ? …): "
+                    + _PUNCTUATION_ADVICE,
+                ))
+                break
+            short = next(
+                (
+                    pos
+                    for pos in (i for i in range(p.start, p.end) if raw[i] == "\n")
+                    if len(raw[raw.rfind("\n", 0, pos) + 1 : pos].strip()) < SHORT_LINE * width
+                    and raw[pos + 1 : p.end].strip()[:1].isupper()
+                ),
+                None,
+            )
+            if short is not None:
+                found.append(LayoutWarning(
+                    _line_of(raw, short),
+                    "a sentence runs on across a short line ending without . ! ? … (a paragraph "
+                    "end or a heading inside a sentence): " + _PUNCTUATION_ADVICE,
+                ))
+                break
+    return found
+
+
+def _pages_without_number(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    """Pages with no printed number in a text where most pages print theirs."""
+    printed = [p for p in ex.pages if p.printed is not None]
+    missing = [p for p in ex.pages if p.printed is None]
+    if len(printed) < 2 or len(missing) >= len(printed):
+        return []
+    numbers = ", ".join(p.printed or "" for p in printed)
+    return [
+        LayoutWarning(
+            _line_of(raw, p.start),
+            f"page {p.index} of the extract has no printed page number, though "
+            f"{len(printed)} of {len(ex.pages)} pages have one ({numbers}): expected a line "
+            "holding only the number, alone at the page's head or foot or as the last line "
+            "under its footnotes; its sentences get no page (a page number printed elsewhere "
+            "is read as text)",
+        )
+        for p in missing
     ]

@@ -25,6 +25,10 @@ LIFTED_KINDS = (
     "abstract",
     "keywords",
     "title",
+    "journal-header",
+    "author",
+    "author-note",
+    "bibliography",
 )
 
 

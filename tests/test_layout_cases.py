@@ -1,0 +1,201 @@
+"""The layouts an article's PDF extraction commonly has, each understood or reported at its line
+(issue 9: "a text whose layout the splitter does not understand is reported, not mis-segmented
+in silence"). tests/data/layout/ardahan.txt is an invented three-page article with a title block,
+a '*' note on its author, page numbers under the footnotes and a bibliography; the variants are
+made from it here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import SOURCES
+
+from tarihkg.text.extract import extract_source, read_source
+from tarihkg.text.layout import layout_warnings
+from tarihkg.text.model import ExtractedSource
+
+ARDAHAN = Path(__file__).resolve().parent / "data" / "layout" / "ardahan.txt"
+SEPARATOR = " " * 81 + "\n"
+
+
+def _read(raw: str) -> tuple[ExtractedSource, list[tuple[int, str]]]:
+    ex = extract_source("x", raw)
+    return ex, [(w.line, w.message) for w in layout_warnings(raw, ex)]
+
+
+def _line(raw: str, text: str) -> int:
+    return raw[: raw.index(text)].count("\n") + 1
+
+
+@pytest.fixture()
+def raw() -> str:
+    return read_source(ARDAHAN)
+
+
+def test_the_test_article_is_understood_whole(raw: str) -> None:
+    ex, warnings = _read(raw)
+    assert warnings == []
+    assert [h.text for h in ex.headings] == [
+        "Öz", "Abstract", "1. Giriş", "2. Ardahan’a Giriş", "3. Sonuç", "Kaynakça",
+    ]
+    assert [(f.number, f.page) for f in ex.footnotes] == [(1, "45"), (2, "46")]
+    assert all(f.marker_offset is not None for f in ex.footnotes)
+    body = [s for s in ex.sentences if s.zone == "body"]
+    assert body[0].text.startswith("Brest Litovsk Antlaşması’ndan") and body[0].section == "1. Giriş"
+    assert body[-1].text.startswith("Bu dönem bölgenin") and body[-1].page == "47"
+
+
+# 1. No sentence punctuation
+
+
+def _without_full_stops(raw: str) -> str:
+    """The text with the full stops that end sentences dropped (initials and ordinals kept)."""
+    return re.sub(r"(?:(?<=[^\W\d_]{2})|(?<=\)))\.(?=\s|$)", "", raw, flags=re.M)
+
+
+def test_a_text_without_sentence_punctuation_is_reported_at_each_run_on(raw: str) -> None:
+    text = _without_full_stops(raw)
+    _, warnings = _read(text)
+    lines = [line for line, _ in warnings]
+    # the paragraph before '2. Ardahan’a Giriş' runs on across its blank line; the heading line
+    # '2. Ardahan’a Giriş' runs into its paragraph; the last paragraph runs into 'Kaynakça'
+    assert _line(text, "(BOA, DH.ŞFR, 88/14)") in lines
+    assert _line(text, "2. Ardahan’a Giriş") in lines
+    assert _line(text, "bağlarını güçlendirmiştir") in lines
+    assert all("may lack sentence punctuation" in m and "before `tarihkg new-source`" in m
+               for _, m in warnings)
+
+
+def test_a_heading_inside_a_run_on_sentence_is_reported_without_blank_lines(raw: str) -> None:
+    text = _without_full_stops(raw).replace("88/14)\n\n2. Ardahan", "88/14)\n2. Ardahan")
+    _, warnings = _read(text)
+    assert any(line == _line(text, "2. Ardahan’a Giriş") and "short line" in m
+               for line, m in warnings)
+
+
+# 2. The page number printed under the footnotes
+
+
+def test_a_page_number_under_the_footnotes_is_lifted_as_the_pages_number(raw: str) -> None:
+    ex, _ = _read(raw)
+    assert [(p.label, p.label_inferred) for p in ex.pages] == [
+        ("45", False), ("46", False), ("47", False),
+    ]
+    assert [f.text for f in ex.footnotes][0] == "Tabur komutanının adı bazı belgelerde yazılmamıştır."
+    assert not any(re.fullmatch(r"\d+", s.text) for s in ex.sentences)
+
+
+def test_a_page_number_under_the_footnotes_ends_its_page_without_a_running_header(
+    raw: str,
+) -> None:
+    text = raw.replace("Doğu Anadolu Tarih Yazıları" + " " * 47 + "A. Demir\n\n", "")
+    ex, warnings = _read(text)
+    assert warnings == []
+    assert [p.label for p in ex.pages] == ["45", "46", "47"]
+    page2 = next(s for s in ex.sentences if s.text.startswith("Şehrin savunmasını"))
+    assert (page2.zone, page2.page) == ("body", "46")
+
+
+def test_a_page_whose_number_is_missing_is_reported(raw: str) -> None:
+    text = raw.replace(" " * 81 + "46\n", "")
+    ex, warnings = _read(text)
+    assert [p.printed for p in ex.pages] == ["45", None, "47"]
+    [(line, message)] = warnings
+    assert line == _line(text, "Doğu Anadolu Tarih Yazıları")
+    assert message.startswith("page 2 of the extract has no printed page number, though 2 of 3")
+    assert "(45, 47)" in message and "under its footnotes" in message
+
+
+# 3. The title block
+
+
+def test_a_title_block_is_lifted_and_the_first_heading_kept(raw: str) -> None:
+    ex, _ = _read(raw)
+    lifted = [(x.kind, x.text) for x in ex.lifted if x.kind in ("journal-header", "title", "author")]
+    assert lifted[:3] == [
+        ("journal-header", "DOĞU ANADOLU TARİH YAZILARI, Cilt 4, Sayı 2, 2025, s. 45-47"),
+        ("title", "36. TÜMEN VE ARDAHAN: 1918 BAHARINDA BİR KUŞATMANIN KISA HİKÂYESİ"),
+        ("author", "Ayşe DEMİR*"),
+    ]
+    assert not any("Cilt" in s.text or "DEMİR" in s.text for s in ex.sentences)
+
+
+def test_a_title_block_before_the_first_heading_without_an_abstract_is_lifted(raw: str) -> None:
+    start = raw.index("Öz\n")
+    text = raw[:start] + raw[raw.index("1. Giriş") :]
+    ex, warnings = _read(text)
+    assert warnings == []
+    assert [x.kind for x in ex.lifted][:3] == ["journal-header", "title", "author"]
+    assert ex.headings[0].text == "1. Giriş"
+    assert ex.sentences[0].text.startswith("Brest Litovsk")
+
+
+def test_a_text_opening_with_an_unnumbered_heading_keeps_it() -> None:
+    text = "Giriş\n\nOsmanlı ordusu 1918 yılında Bakü’ye girdi. Bu olay yankı uyandırdı.\n"
+    ex, warnings = _read(text)
+    assert warnings == [] and [h.text for h in ex.headings] == ["Giriş"]
+    assert not any(x.kind in ("title", "author") for x in ex.lifted)
+
+
+# 4. The bibliography
+
+
+def test_a_bibliography_is_lifted_entry_by_entry_and_gives_no_sentence(raw: str) -> None:
+    ex, _ = _read(raw)
+    assert [x.text for x in ex.lifted if x.kind == "bibliography"] == [
+        "Demir, S. (2016). Ardahan ve Çevresi 1918. Ankara: Örnek Yayınları.",
+        "Kaya, M. (2011). Kafkas Cephesinde 36. Tümen. İstanbul: Deneme Yayınevi.",
+    ]
+    assert not any("Yayın" in s.text for s in ex.sentences)
+
+
+@pytest.mark.parametrize("label", ["Kaynaklar", "KAYNAKÇA", "Bibliyografya", "References"])
+def test_every_bibliography_label_is_understood(raw: str, label: str) -> None:
+    ex, _ = _read(raw.replace("\nKaynakça\n", f"\n{label}\n"))
+    assert len([x for x in ex.lifted if x.kind == "bibliography"]) == 2
+
+
+def test_a_bibliography_entry_running_over_two_lines_is_one_entry(raw: str) -> None:
+    text = raw.replace("1918. Ankara:", "1918.\nAnkara:")
+    ex, _ = _read(text)
+    entries = [x.text for x in ex.lifted if x.kind == "bibliography"]
+    assert entries[0] == "Demir, S. (2016). Ardahan ve Çevresi 1918. Ankara: Örnek Yayınları."
+
+
+# 5. A '*' or '†' note in the footnote block
+
+
+@pytest.mark.parametrize("mark", ["*", "†", "**"])
+def test_a_symbol_note_in_the_footnote_block_is_lifted_and_the_footnotes_found(
+    raw: str, mark: str
+) -> None:
+    text = raw.replace("* Bu metin", f"{mark} Bu metin")
+    ex, warnings = _read(text)
+    assert warnings == []
+    [note] = [x for x in ex.lifted if x.kind == "author-note"]
+    assert note.text == f"{mark} Bu metin tarihkg aracının denenmesi için yazılmış kurgusal bir metindir."
+    assert [f.number for f in ex.footnotes] == [1, 2]
+    assert not any("kurgusal" in s.text for s in ex.sentences)
+
+
+def test_a_symbol_note_alone_at_a_page_foot_is_lifted(raw: str) -> None:
+    text = raw.replace("1 Tabur komutanının adı bazı belgelerde yazılmamıştır.\n", "").replace(
+        "ulaşmıştır1.", "ulaşmıştır."
+    ).replace("getirilmiştir2.", "getirilmiştir1.").replace("2 Heyetin", "1 Heyetin")
+    ex, warnings = _read(text)
+    assert warnings == []
+    assert [x.kind for x in ex.lifted].count("author-note") == 1
+    assert [(f.number, f.page) for f in ex.footnotes] == [(1, "46")]
+
+
+# 6 and the real texts
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES.glob("*.txt")), ids=lambda p: p.name)
+def test_the_registered_texts_give_no_report_and_lift_no_title_block(path: Path) -> None:
+    raw = read_source(path)
+    ex, warnings = _read(raw)
+    assert warnings == []
+    assert not {x.kind for x in ex.lifted} & {"journal-header", "author", "author-note", "bibliography"}
