@@ -199,3 +199,45 @@ def test_the_registered_texts_give_no_report_and_lift_no_title_block(path: Path)
     ex, warnings = _read(raw)
     assert warnings == []
     assert not {x.kind for x in ex.lifted} & {"journal-header", "author", "author-note", "bibliography"}
+
+
+# 6. Paragraph ends marked only by two trailing spaces
+
+TWO_SPACES = (
+    "Giriş\n\n"
+    "Osmanlı ordusu 1918 yılının başında Kars’a doğru ilerlemeye başlamış ve yolda \n"
+    "birçok köyü geri almıştır. Bu ilerleyiş Ermeni birliklerini şaşırtmıştır.  \n"
+    "Ardahan’daki Ermeni birlikleri ise şehri savunmak için hazırlık yapmış ve \n"
+    "Göle yolunu tutmuştur (Kaya, 2011: 12). Şehir kısa sürede kuşatılmıştır. \n"
+)
+
+
+def test_a_line_ending_in_two_spaces_ends_its_paragraph() -> None:
+    ex, warnings = _read(TWO_SPACES)
+    assert warnings == []
+    assert [(s.paragraph, s.text[:20]) for s in ex.sentences] == [
+        (1, "Osmanlı ordusu 1918 "), (1, "Bu ilerleyiş Ermeni "),
+        (2, "Ardahan’daki Ermeni "), (2, "Şehir kısa sürede ku"),
+    ]
+
+
+def test_two_spaces_at_every_line_end_mark_no_paragraph() -> None:
+    ex, _ = _read(TWO_SPACES.replace(" \n", "  \n"))
+    assert {s.paragraph for s in ex.sentences} == {1}
+
+
+def test_the_registered_texts_paragraph_ends_marked_by_two_spaces_are_read() -> None:
+    """000 ends 16 running-text lines with two spaces; each ends its paragraph (13 of them
+    are also followed by a blank line, a short line or the page's footnotes; the other 3 are
+    full lines followed by a new topic: lines 66, 157 and 244)."""
+    path = next(SOURCES.glob("000_*.txt"))
+    raw = read_source(path)
+    ex, _ = _read(raw)
+    ends = {max(s.end for s in ex.sentences if s.paragraph == p)
+            for p in {s.paragraph for s in ex.sentences}}
+    offset, marked = 0, []
+    for line in raw.split("\n"):
+        if line.endswith("  ") and line.strip() and line.rstrip()[-1] in ".)":
+            marked.append(offset + len(line.rstrip()))
+        offset += len(line) + 1
+    assert len(marked) == 16 and all(m in ends for m in marked)

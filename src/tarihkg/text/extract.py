@@ -24,8 +24,10 @@ The layout rules (all generic, none tied to a file's offsets):
   start, or first), after text that ended a sentence, every word capitalised or a connective
   (``ve``, ``ile``, ``of``…), optionally numbered (``2.``), not ending in punctuation.
 * **Paragraphs.** A body line that ends a sentence ends its paragraph when a blank line
-  follows it (lifted material in between or not) or when it is short (under 70 % of the
-  usual line length). A page break alone does not end a paragraph.
+  follows it (lifted material in between or not), when it is short (under 70 % of the
+  usual line length), or when it ends in two spaces in a text that marks paragraph ends so
+  (some of its lines end in two spaces, fewer than half). A page break alone does not end a
+  paragraph.
 
 Offsets are code-point offsets into the decoded text as stored; a byte order mark is refused
 by ``read_source`` (it would otherwise shift every offset by one against the printed text).
@@ -569,11 +571,25 @@ def _width(layout: _Layout) -> float:
     return lengths[int(len(lengths) * 0.9)] if lengths else 0.0
 
 
-def _ends_paragraph(layout: _Layout, prev: _Line, line: _Line, width: float) -> bool:
+def _two_space_ends(layout: _Layout) -> bool:
+    """Whether the text marks paragraph ends by two trailing spaces: some of its running-text
+    lines end so, fewer than half (a text whose every line ends in two spaces marks nothing)."""
+    lines = [x for x in layout.lines if x.role in ("body", "abstract")]
+    marked = sum(1 for x in lines if x.raw.endswith("  "))
+    return 0 < marked < len(lines) / 2
+
+
+def _ends_paragraph(
+    layout: _Layout, prev: _Line, line: _Line, width: float, two_spaces: bool
+) -> bool:
     if not _SENTENCE_FINAL.search(prev.text):
         return False
     blank = any(x.kind in ("blank", "separator") for x in layout.lines[prev.no : line.no - 1])
-    return blank or len(prev.text) < SHORT_LINE * width
+    return (
+        blank
+        or len(prev.text) < SHORT_LINE * width
+        or (two_spaces and prev.raw.endswith("  "))
+    )
 
 
 def _section_at(layout: _Layout, offset: int) -> str | None:
@@ -587,6 +603,7 @@ def _section_at(layout: _Layout, offset: int) -> str | None:
 def _flows(layout: _Layout) -> None:
     """Third pass: body and abstract paragraphs as chunks of the original, markers cut out."""
     width = _width(layout)
+    two_spaces = _two_space_ends(layout)
     for zone in ("body", "abstract"):
         lines = [x for x in layout.lines if x.role in (zone, "heading")]
         para: list[_Line] = []
@@ -594,7 +611,7 @@ def _flows(layout: _Layout) -> None:
             if para and (
                 line is None
                 or line.role == "heading"
-                or _ends_paragraph(layout, para[-1], line, width)
+                or _ends_paragraph(layout, para[-1], line, width, two_spaces)
                 or line.label_end is not None
             ):
                 _add_paragraph(layout, zone, para)
