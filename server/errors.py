@@ -123,6 +123,9 @@ def _as_http_error(exc: Exception) -> HttpError:
     if isinstance(exc, HTTPException) and exc.code is not None:
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "allow"]
         message = exc.description or HTTPStatus(exc.code).phrase
+        if exc.code == 405:
+            allow = ", ".join(v for _, v in headers)
+            message = f"{request.method} is not allowed here; use {allow}"
         if exc.code == 413:
             limit = current_app.config.get("MAX_CONTENT_LENGTH")
             message = f"the request body is over the {limit}-byte limit; send a shorter query"

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from server.errors import not_acceptable, not_found
 from server.lang import current_lang
-from server.negotiation import prefers_html
+from server.negotiation import bare, prefers_html
 from server.state import store
 from tarihkg.citation import (
     STYLES,
@@ -98,8 +98,8 @@ def _cite_format() -> str:
         return asked
     if prefers_html(request.accept_mimetypes):
         return "html"
-    best = request.accept_mimetypes.best_match(list(CITE_FORMATS.values()),
-                                               default="application/json")
+    best = bare(request.accept_mimetypes).best_match(list(CITE_FORMATS.values()),
+                                                     default="application/json")
     if best is None:
         raise not_acceptable("/cite answers " + ", ".join(["text/html", *CITE_FORMATS.values()]))
     return next(k for k, v in CITE_FORMATS.items() if v == best)

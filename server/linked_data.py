@@ -153,6 +153,24 @@ def _exists(st: Store, iri: str) -> bool:
     return st.query(QUERIES.text("exists", {"iri": iri_ref(iri)})).boolean
 
 
+def _named_graph_of(st: Store, iri: str) -> str | None:
+    """The named graph (outside the default graph) that speaks of ``iri``, if any."""
+    rows = QUERIES.rows(st, "named-graphs-of", {"iri": iri_ref(iri)})
+    return rows[0]["g"] if rows and rows[0]["g"].startswith(BASE + "graph/") else None
+
+
+def _see_graph(graph_iri: str, ext: str | None) -> Response:
+    """303 See Other: a resource only a named graph outside the default graph speaks of (a
+    rule-made candidate, never a fact) is described by that graph's document, where its
+    triples stay marked as that graph's."""
+    location = "/" + graph_iri.removeprefix(BASE) + (f".{ext}" if ext else "")
+    response = Response(f"303 See Other: described only in the named graph {graph_iri}\n",
+                        status=303, content_type="text/plain; charset=utf-8")
+    response.headers["Location"] = location
+    response.vary.add("Accept")
+    return response
+
+
 # ---------------------------------------------------------------- page models
 
 
@@ -530,6 +548,9 @@ def answer(iri: str, path: str, ext: str | None) -> Response:
     st = store()
     fmt = _negotiate(ext)
     if not is_iri(iri) or not _exists(st, iri):
+        elsewhere = _named_graph_of(st, iri) if is_iri(iri) else None
+        if elsewhere is not None:
+            return _see_graph(elsewhere, ext)
         if fmt is None:
             return not_found_page(iri, path)
         raise not_found(f"the dataset has no resource {iri}")

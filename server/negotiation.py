@@ -24,12 +24,31 @@ class NegotiationError(Exception):
 
 
 def parse_accept(header: str | None) -> MIMEAccept:
-    """werkzeug's parse of an Accept header (what ``request.accept_mimetypes`` holds).
+    """werkzeug's parse of an Accept header, media-type parameters dropped (`bare`).
 
     >>> parse_accept("text/csv;q=0.5, application/json").best
     'application/json'
+    >>> parse_accept("application/sparql-results+json; charset=utf-8").best
+    'application/sparql-results+json'
     """
-    return parse_accept_header(header, MIMEAccept)
+    return bare(parse_accept_header(header, MIMEAccept))
+
+
+def bare(accept: MIMEAccept) -> MIMEAccept:
+    """``accept`` with each media range's parameters (``charset=utf-8``, ``profile=…``) dropped,
+    keeping its q-value: werkzeug matches ``text/turtle; charset=utf-8`` to no offer without
+    that parameter, so a client that names the charset it wants (UTF-8, the only one served)
+    would get 406. A range named twice keeps its highest q-value.
+
+    >>> list(bare(parse_accept_header("text/turtle;charset=UTF-8;q=0.5, TEXT/Turtle", MIMEAccept)))
+    [('text/turtle', 1)]
+    """
+    best: dict[str, float] = {}
+    for value, quality in accept:
+        media_range = value.split(";", 1)[0].strip().lower()
+        if media_range:
+            best[media_range] = max(quality, best.get(media_range, 0))
+    return MIMEAccept(list(best.items()))
 
 
 def choose_format(
@@ -61,6 +80,7 @@ def choose_format(
         names = ", ".join(f.name for f in candidates)
         if any(f.matches(token) for f in FORMATS):
             raise NegotiationError(f"format={token} cannot carry this answer; use one of {names}")
+    accept = bare(accept)
     if not accept:
         return candidates[0], candidates[0].media_type
     offered = [media_type for fmt in candidates for media_type in fmt.media_types]
@@ -82,7 +102,7 @@ def prefers_html(accept: MIMEAccept) -> bool:
     >>> prefers_html(parse_accept("*/*")), prefers_html(parse_accept(None))
     (False, False)
     """
-    return accept.best_match(["text/turtle", "text/html"]) == "text/html"
+    return bare(accept).best_match(["text/turtle", "text/html"]) == "text/html"
 
 
 def error_media_type(accept: MIMEAccept) -> str:
@@ -91,7 +111,7 @@ def error_media_type(accept: MIMEAccept) -> str:
     >>> error_media_type(parse_accept("application/json")), error_media_type(parse_accept(None))
     ('application/json', 'text/plain')
     """
-    best = accept.best_match(["text/plain", "application/json"])
+    best = bare(accept).best_match(["text/plain", "application/json"])
     return "application/json" if best == "application/json" else "text/plain"
 
 

@@ -37,6 +37,21 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("reconcile", __name__)
 
+
+@bp.after_app_request
+def _cors(response: Response) -> Response:
+    """Every answer under /reconcile (manifest, batches, preview, suggest, errors, a 405 and the
+    ``OPTIONS`` preflight) may be read cross-origin: the 0.2 API makes CORS mandatory on all
+    endpoints of a service, in a uniform way."""
+    if not request.path.startswith("/reconcile"):
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
 #: Properties a query may constrain on: (id, name).
 PROPERTIES: tuple[tuple[str, str], ...] = (
     ("wikidata", "Wikidata item (QID, confirmed links only)"),
@@ -54,6 +69,8 @@ MATCH_SCORE = 95.0
 PLAUSIBLE = 60.0
 #: Properties that identify one entity: a query giving one finds the entity that carries it.
 IDENTIFIERS = ("wikidata", "registryId")
+#: The query's ``type_strict`` values (the 0.2 schema's enum); see `type_fits`.
+TYPE_STRICT = ("any", "all", "should")
 _QID = re.compile(r"(Q[1-9][0-9]*)$")
 
 
@@ -87,29 +104,35 @@ def _prop_values(raw: Any) -> list[str]:
     return [v for v in out if v]
 
 
-def _type_id(raw: Any) -> str | None:
-    if raw is None:
-        return None
-    if isinstance(raw, list):
-        raw = raw[0] if raw else None
-    if isinstance(raw, dict):
-        raw = raw.get("id")
-    return str(raw).removeprefix(TKG) if raw else None
+def _type_ids(raw: Any) -> list[str]:
+    """The query's ``type``: one type id or a list of them (the 0.2 schema allows both), each a
+    string or a ``{"id": …}`` object, with or without the schema space in front."""
+    items = raw if isinstance(raw, list) else [] if raw is None else [raw]
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("id")
+        if item:
+            out.append(str(item).removeprefix(TKG))
+    return out
 
 
-def _parsed_query(query: Any) -> tuple[str, str | None, Any, int, list[dict[str, Any]]]:
-    """Validate one query object -> (text, wanted type, type_strict, limit, property constraints);
-    anything malformed is a 400 naming the field."""
+def _parsed_query(query: Any) -> tuple[str, frozenset[str], str, int, list[dict[str, Any]]]:
+    """Validate one query object -> (text, wanted types, type_strict, limit, property
+    constraints); anything malformed is a 400 naming the field."""
     if isinstance(query, str):
         query = {"query": query}
     if not isinstance(query, dict) or not isinstance(query.get("query", ""), str):
         raise bad_request("each query must be an object with a 'query' string")
     text = query.get("query", "")
-    wanted = _type_id(query.get("type"))
-    if wanted is not None and wanted not in dict(TYPES):
-        known = ", ".join(t for t, _ in TYPES)
-        raise bad_request(f"unknown type {wanted!r}; the types are {known}")
-    strict = query.get("type_strict", "should")
+    wanted = _type_ids(query.get("type"))
+    for name in wanted:
+        if name not in dict(TYPES):
+            known = ", ".join(t for t, _ in TYPES)
+            raise bad_request(f"unknown type {name!r}; the types are {known}")
+    strict = query.get("type_strict") or "any"
+    if strict not in TYPE_STRICT:
+        raise bad_request(f"'type_strict' must be one of {', '.join(TYPE_STRICT)}, not {strict!r}")
     try:
         limit = min(max(int(query.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
     except (TypeError, ValueError):
@@ -122,7 +145,27 @@ def _parsed_query(query: Any) -> tuple[str, str | None, Any, int, list[dict[str,
             raise bad_request("each property constraint needs 'pid' and 'v'")
         if str(prop["pid"]) not in dict(PROPERTIES):
             raise bad_request(f"unknown property {str(prop['pid'])!r}")
-    return text, wanted, strict, limit, props
+    return text, frozenset(wanted), strict, limit, props
+
+
+def type_fits(types: set[str], wanted: frozenset[str], strict: str) -> bool:
+    """Whether a candidate of ``types`` may be returned for a query wanting ``wanted``:
+    ``any`` (the default, as in the Freebase API the parameter comes from) keeps a candidate
+    with at least one of them, ``all`` one with every one, ``should`` keeps every candidate
+    (the types then only move the score, `_candidate_score`).
+
+    >>> type_fits({"Place"}, frozenset({"MilitaryUnit"}), "any")
+    False
+    >>> type_fits({"Place"}, frozenset({"MilitaryUnit", "Place"}), "any")
+    True
+    >>> type_fits({"Place"}, frozenset({"MilitaryUnit", "Place"}), "all")
+    False
+    >>> type_fits({"Place"}, frozenset({"MilitaryUnit"}), "should")
+    True
+    """
+    if not wanted or strict == "should":
+        return True
+    return wanted <= types if strict == "all" else bool(wanted & types)
 
 
 def _property_score(cand: Entity, props: list[dict[str, Any]]) -> tuple[float, bool]:
@@ -144,10 +187,11 @@ def _property_score(cand: Entity, props: list[dict[str, Any]]) -> tuple[float, b
     return score, identified
 
 
-def _candidate_score(cand: Entity, text: str, wanted: str | None,
+def _candidate_score(cand: Entity, text: str, wanted: frozenset[str],
                      props: list[dict[str, Any]]) -> float:
     """The unclamped score of one candidate: its name against the text (0 below PLAUSIBLE),
-    the property constraints, 100 when identified, -30 for a type other than the wanted one."""
+    the property constraints, 100 when identified, -30 for none of the wanted types (which only
+    a ``type_strict: should`` query lets through)."""
     score = name_score(text, cand) if text else 0.0
     if text and score < PLAUSIBLE:
         score = 0.0
@@ -155,7 +199,7 @@ def _candidate_score(cand: Entity, text: str, wanted: str | None,
     score += extra
     if identified:
         score = 100.0  # the entity that carries the identifier the query gives
-    if wanted and wanted not in cand.reconcile_types:
+    if wanted and not wanted & cand.reconcile_types:
         score -= 30
     return score
 
@@ -165,7 +209,7 @@ def reconcile_one(query: Any, index: dict[str, Entity]) -> dict[str, Any]:
     text, wanted, strict, limit, props = _parsed_query(query)
     scored = []
     for cand in index.values():
-        if wanted and wanted not in cand.reconcile_types and strict != "should":
+        if not type_fits(cand.reconcile_types, wanted, strict):
             continue
         score = _candidate_score(cand, text, wanted, props)
         if score > 0 and (text or props):

@@ -17,6 +17,7 @@ from server.index import Entity, find_sentences, name_score, tokens
 from server.iris import TKG, safe_href, sentence_anchor
 from server.labels import Labeller
 from server.lang import current_lang
+from server.negotiation import bare
 from server.state import current_state, store
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def _wants_json() -> bool:
     fmt = request.args.get("format")
     if fmt:
         return fmt == "json"
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    best = bare(request.accept_mimetypes).best_match(["text/html", "application/json"])
     return best == "application/json"
 
 

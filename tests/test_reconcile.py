@@ -157,3 +157,71 @@ def test_a_nonsense_name_gets_no_plausible_candidate(built_client) -> None:
         ("Zzyzx Qwerty", "blorfinator", "Flibbertigibbet", "Lorem ipsum dolor", "Kxjq Vbnm"))}
     for answer in _batch(built_client, queries).values():
         assert all(not r["match"] and r["score"] < 60 for r in answer["result"]), answer
+
+
+def _unit_and_place() -> dict[str, Entity]:
+    unit = Entity(RESOURCE_NS + "unit/9-ordu", labels={"tr": "9. Ordu"}, types={"MilitaryUnit"},
+                  reconcile_names={"9. Ordu", "Dokuzuncu Ordu"},
+                  props={"registryId": {"9-ordu"}, "echelon": {"army"}})
+    place = Entity(RESOURCE_NS + "place/ordubad", labels={"tr": "Ordubad"}, types={"Place"},
+                   reconcile_names={"Ordubad"}, props={"registryId": {"ordubad"}})
+    return {e.id: e for e in (unit, place)}
+
+
+def test_a_type_filters_the_candidates_unless_type_strict_is_should() -> None:
+    """The outside report's case (its Place 'Ordubad' came back for type MilitaryUnit because
+    its name starts with 'Ordu'): a wanted type is a filter (type_strict any/all, 'any' by
+    default), and only 'should' lets other types through, scored lower."""
+    from server.reconcile import reconcile_one
+
+    index = _unit_and_place()
+
+    def ids(**query) -> list[str]:
+        return [r["id"] for r in reconcile_one({"query": "Ordu", **query}, index)["result"]]
+
+    assert "place/ordubad" in ids()  # no type: every type
+    assert ids(type="MilitaryUnit") == ["unit/9-ordu"]
+    assert ids(type="MilitaryUnit", properties=[{"pid": "echelon", "v": "army"}]) == [
+        "unit/9-ordu"]
+    assert ids(type={"id": "MilitaryUnit", "name": "military unit"}, type_strict="any") == [
+        "unit/9-ordu"]
+    assert set(ids(type=["MilitaryUnit", "Place"])) == {"unit/9-ordu", "place/ordubad"}
+    assert ids(type=["MilitaryUnit", "Place"], type_strict="all") == []
+    should = reconcile_one({"query": "Ordu", "type": "MilitaryUnit", "type_strict": "should"},
+                           index)["result"]
+    assert [r["id"] for r in should] == ["unit/9-ordu", "place/ordubad"]
+    assert not should[1]["match"] and should[1]["score"] < should[0]["score"]
+
+
+def test_type_strict_other_than_any_all_should_is_400(built_client) -> None:
+    response = built_client.post("/reconcile", data={"queries": json.dumps(
+        {"q": {"query": "Baku", "type": "Place", "type_strict": "sometimes"}})})
+    assert response.status_code == 400 and b"type_strict" in response.data
+
+
+def test_every_answer_of_the_service_may_be_read_cross_origin(built_client) -> None:
+    """Reconciliation API 0.2: CORS is mandatory on all endpoints, errors and preflight too."""
+    answers = [built_client.get("/reconcile"),
+               built_client.get("/reconcile?queries=" + json.dumps({"q": {"query": "Baku"}})),
+               built_client.post("/reconcile", data={"queries": "{not json"}),
+               built_client.get("/reconcile/preview?id=place/baku"),
+               built_client.get("/reconcile/preview?id=person/nobody"),
+               built_client.get("/reconcile/suggest/entity?prefix=nur"),
+               built_client.get("/reconcile/suggest/type?prefix=p"),
+               built_client.get("/reconcile/suggest/property?prefix=e")]
+    assert [r.status_code for r in answers] == [200, 200, 400, 200, 404, 200, 200, 200]
+    assert all(r.headers.get("Access-Control-Allow-Origin") == "*" for r in answers)
+    for path in ("/reconcile", "/reconcile/preview", "/reconcile/suggest/entity"):
+        pre = built_client.options(path, headers={
+            "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        assert pre.status_code in (200, 204), path
+        assert pre.headers.get("Access-Control-Allow-Origin") == "*", path
+        assert "POST" in pre.headers.get("Access-Control-Allow-Methods", ""), path
+        assert "content-type" in pre.headers.get("Access-Control-Allow-Headers", "").lower()
+
+
+def test_a_405_under_reconcile_may_be_read_cross_origin(built_client) -> None:
+    response = built_client.delete("/reconcile")
+    assert response.status_code == 405
+    assert response.headers.get("Access-Control-Allow-Origin") == "*"

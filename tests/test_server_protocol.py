@@ -260,6 +260,15 @@ TABLE = [
         accept=BROWSER, check=xml_commander),
     Row("select-format-json", "GET", q(Q_SELECT, ("format", "json")), 200, JSON,
         accept="text/csv", check=json_commander),
+    # media-type parameters (charset=utf-8, the only charset served) do not make a 406
+    Row("select-accept-charset", "GET", q(Q_SELECT), 200, JSON,
+        accept=JSON + "; charset=utf-8", check=json_commander),
+    Row("select-accept-csv-charset-q", "GET", q(Q_SELECT), 200, "text/csv",
+        accept=f"{XML};q=0.5, text/csv;charset=UTF-8;q=0.9", check=csv_commander),
+    Row("construct-accept-turtle-charset", "GET", q(Q_CONSTRUCT), 200, "text/turtle",
+        accept="text/turtle;charset=utf-8", check=rdf_commanders("turtle")),
+    Row("sd-accept-turtle-charset", "GET", [], 200, "text/turtle",
+        accept="text/turtle; charset=UTF-8"),
     Row("select-406", "GET", q(Q_SELECT), 406, "text/plain", accept="image/png"),
     Row("select-format-ttl-406", "GET", q(Q_SELECT, ("format", "ttl")), 406, "text/plain"),
     # a format= the server does not know is ignored: the Accept header decides
@@ -350,6 +359,17 @@ TABLE = [
     Row("from-in-query", "GET", q(Q_FROM), 200, JSON, check=count_is(SIZES[CURATION])),
     Row("protocol-graph-beats-from", "GET", q(Q_FROM, ("default-graph-uri", G000)), 200, JSON,
         check=count_is(SIZES[G000])),
+    # the protocol's dataset is the whole dataset, as FROM/FROM NAMED would be: default graphs
+    # alone leave no named graphs, named graphs alone an empty default graph
+    Row("default-graph-uri-no-named-graphs", "GET",
+        q(Q_GRAPHS, ("default-graph-uri", CURATION)), 200, JSON, check=graphs_are(set())),
+    Row("named-graph-uri-empty-default", "GET", q(Q_COUNT, ("named-graph-uri", G000)), 200,
+        JSON, check=count_is(0)),
+    Row("both-graph-uris", "POST", [("default-graph-uri", CURATION), ("named-graph-uri", G000)],
+        200, JSON, content_type=SQ, body=Q_GRAPHS.encode(), check=graphs_are({G000})),
+    Row("from-only-no-named-graphs", "GET",
+        q(f"SELECT DISTINCT ?g FROM <{CURATION}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"), 200,
+        JSON, check=graphs_are(set())),
     Row("bad-graph-iri", "GET", q(Q_COUNT, ("default-graph-uri", "not an iri")), 400,
         "text/plain"),
     # POST
@@ -672,3 +692,60 @@ def test_the_host_header_is_never_echoed(dataset_dir: Path) -> None:
 def test_a_path_that_is_no_iri_is_404_not_500(client, path: str) -> None:
     response = client.get(path, headers={"Accept": "text/turtle"})
     assert response.status_code == 404, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("accept", ["text/turtle; charset=utf-8", "application/ld+json;q=0.9",
+                                    "application/n-triples; charset=UTF-8; q=1.0"])
+def test_a_resource_accepts_media_type_parameters(client, accept: str) -> None:
+    """``text/turtle; charset=utf-8`` asks for Turtle (in the one charset served), not for a
+    406."""
+    response = client.get("/resource/person/nuri-pasa", headers={"Accept": accept})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == accept.split(";")[0].strip()
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "PROPFIND"])
+def test_a_405_allows_only_methods_that_work(client, method: str) -> None:
+    """The Allow header of a 405 names the methods /sparql answers, never one that is itself a
+    405 (TRACE was told 'Allow: …, DELETE, PUT, PATCH, …')."""
+    response = client.open("/sparql", method=method, data=b"x", content_type="text/plain")
+    assert response.status_code == 405
+    allowed = [m.strip() for m in response.headers["Allow"].split(",")]
+    assert set(allowed) == {"GET", "HEAD", "POST", "OPTIONS"}, allowed
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert method in response.get_data(as_text=True)
+
+
+def test_the_w3c_tests_own_path_sparql_slash_answers_as_sparql(client) -> None:
+    """rdf-tests' protocol manifest sends every request to /sparql/."""
+    direct = client.post("/sparql/", data=Q_ASK_TRUE, content_type=SQ)
+    assert direct.status_code == 200 and json.loads(direct.data)["boolean"] is True
+    form = client.get("/sparql/", query_string={"query": Q_COUNT, "default-graph-uri": CURATION})
+    count_is(SIZES[CURATION])(form.data)
+    assert form.headers["Access-Control-Allow-Origin"] == "*"
+    sd = client.get("/sparql/", headers={"Accept": "text/turtle"})
+    endpoints = set(Graph().parse(data=sd.data, format="turtle").objects(None, SD.endpoint))
+    assert {str(e).rsplit("/", 1)[-1] for e in endpoints} == {"sparql"}, endpoints
+
+
+def test_a_resource_only_a_candidate_graph_speaks_of_is_a_303_to_that_graph(
+        tmp_path: Path) -> None:
+    """Every IRI of the dataset dereferences: one that only graph/candidates holds (a
+    rule-made candidate; the default graph leaves that graph out) is described by the graph's
+    document (303), not a 404, and its triples are not mixed into the facts."""
+    fact, candidate = B + "resource/unit/a", B + "resource/wikidata-link/b-q1"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    (tmp_path / "tarihkg.nq").write_text(
+        f'<{fact}> {label} "A" <{CURATION}> .\n'
+        f'<{candidate}> {label} "B" <{B}graph/candidates> .\n', encoding="utf-8")
+    build_store(tmp_path / "tarihkg.nq", tmp_path / "store")
+    app = create_app({"TESTING": True, "DATASET_DIR": str(tmp_path), "QUERY_PROCESSES": 0})
+    client = app.test_client()
+    for accept, ext in (("text/turtle", ""), ("text/html", ""), ("*/*", ".ttl")):
+        response = client.get("/resource/wikidata-link/b-q1" + ext, headers={"Accept": accept})
+        assert response.status_code == 303, (accept, response.status_code)
+        assert response.headers["Location"].endswith("/graph/candidates" + ext)
+    assert client.get("/resource/unit/a", headers={"Accept": "text/turtle"}).status_code == 200
+    assert client.get("/resource/unit/zzz", headers={"Accept": "text/turtle"}).status_code == 404
+    graph = client.get("/graph/candidates", headers={"Accept": "application/n-triples"})
+    assert graph.status_code == 200 and f"<{candidate}>" in graph.get_data(as_text=True)

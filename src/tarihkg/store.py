@@ -524,6 +524,12 @@ class Store:
                 raise InputError("not a graph of this dataset (see the service description for "
                                  "its graphs)", iri=name)
         empty_default = not (default_graph_union or default_graphs or shape.declares_dataset)
+        if default_graphs or named_graphs:
+            # the protocol's dataset is the whole dataset, as FROM/FROM NAMED would be (SPARQL
+            # 1.1 Query 13.2): default graphs alone leave no named graphs, named graphs alone
+            # an empty default graph; EMPTY_GRAPH stands for "none" (no store has it)
+            default_graphs = list(default_graphs or ()) or [EMPTY_GRAPH]
+            named_graphs = list(named_graphs or ()) or [EMPTY_GRAPH]
         if base_iri is not None:
             _graph_nodes([base_iri])
         return self._execute(sparql, empty_default=empty_default,
@@ -562,11 +568,12 @@ class LocalStore(Store):
         if base_iri is not None:
             options["base_iri"] = base_iri
         if default_graphs:
-            options["default_graph"] = _graph_nodes(default_graphs)
+            options["default_graph"] = _graph_nodes([g for g in default_graphs
+                                                     if g != EMPTY_GRAPH])
         elif empty_default:
             options["default_graph"] = []
-        if named_graphs:
-            options["named_graphs"] = _graph_nodes(named_graphs)
+        if named_graphs:  # [EMPTY_GRAPH]: none (an empty list, not a graph GRAPH ?g could name)
+            options["named_graphs"] = _graph_nodes([g for g in named_graphs if g != EMPTY_GRAPH])
         try:
             raw = self._backend.query(sparql, **options)
         except SyntaxError as exc:
