@@ -71,6 +71,28 @@ def test_a_full_disk_while_writing_the_store_exits_2_naming_the_place(tmp_path: 
     assert not list(tmp_path.glob(".store.tmp-*"))
 
 
+def test_a_full_disk_in_a_plain_write_names_the_file(tmp_path: Path) -> None:
+    """A write() that fails for lack of space carries no file name (the outside fault run got
+    'tarihkg: error: cannot write: No space left on device (…)' from a build, naming nothing):
+    the CLI names the file that was being written. RLIMIT_FSIZE stands in for the full disk."""
+    target = tmp_path / "data" / "build" / "tarihkg.nq"
+    target.parent.mkdir(parents=True)
+    code = (
+        "import resource, signal, sys\n"
+        "from pathlib import Path\n"
+        "import tarihkg.cli as cli\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))\n"
+        f"cli.cmd_build = lambda args: Path({str(target)!r}).write_text('x' * 200_000)\n"
+        "sys.exit(cli.main(['build']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert f"tarihkg: error: {target}: cannot write: File too large" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_the_cli_maps_a_full_disk_to_exit_2(monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     import tarihkg.cli as cli

@@ -10,7 +10,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tarihkg.errors import InputError, TarihkgError, ValidationError, write_error
+from tarihkg.errors import (
+    InputError,
+    TarihkgError,
+    ValidationError,
+    write_error,
+    written_file,
+)
 from tarihkg.layout import BuildLayout
 from tarihkg.names import BASE, DATASET
 
@@ -471,7 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last resort maps to exit 3, with the cause
-        error = write_error(exc) if isinstance(exc, OSError) else None
+        error = (write_error(exc, path=exc.filename or written_file(exc))
+                 if isinstance(exc, OSError) else None)
         if error is not None and error.exit_code == 2:  # a full disk, permissions
             print(f"tarihkg: error: {error}", file=sys.stderr)
             return 2

@@ -86,6 +86,33 @@ DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, 
                          errno.EFBIG})
 
 
+def written_file(exc: BaseException) -> str | None:
+    """The file a failed write was writing, read off ``exc``'s traceback: the innermost frame
+    holding a file object open for writing (``f`` in ``Path.write_text``, ``fp`` in
+    ``json.dump``). A full disk raises ``ENOSPC`` from ``write()`` with no file name.
+
+    >>> import tempfile
+    >>> def fill(fh):
+    ...     raise OSError(errno.ENOSPC, "No space left on device")
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".nq") as fh:
+    ...     try:
+    ...         fill(fh)
+    ...     except OSError as exc:
+    ...         found = written_file(exc)
+    ...     found == fh.name
+    True
+    """
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            name, mode = getattr(value, "name", None), getattr(value, "mode", None)
+            if isinstance(name, str) and isinstance(mode, str) and set(mode) & set("wax+"):
+                found = name
+        tb = tb.tb_next
+    return found
+
+
 def write_error(exc: OSError, *, path: str | Path | None = None) -> TarihkgError:
     """The error for a failed write: `InputError` (exit 2) for a full disk, a quota, a
     read-only or forbidden place, else `InternalError` (exit 3).
