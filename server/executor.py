@@ -23,6 +23,8 @@ and ``RLIMIT_AS`` set to the memory cap above the address space the open store a
   and runs again from the start in a slow-lane process as soon as one is free, before the same
   deadline. A slow-lane process idle for `SLOW_IDLE_S` is stopped, so the memory of a burst of
   long queries goes back to the machine within seconds.
+  After a query that ran longer than `TRIM_AFTER_S`, a query process hands the heap memory it
+  freed back to the system (`_give_back_memory`).
 
 A query demoted the last time it ran (the last `KNOWN_SLOW` are remembered) starts in the slow
 lane directly; one that then finishes within `DEMOTE_AFTER_S` starts in the fast lane again. So
@@ -102,12 +104,14 @@ CHUNK_BYTES = 1 << 20
 MEMORY_BODY_BYTES = 1 << 20  # a bigger answer is spooled to a file in the web worker
 DEMOTE_AFTER_S = 0.25  # a query running longer leaves the fast lane
 DEMOTED_NICENESS = 5  # a demoted query's process is this much nicer than the server
-SLOW_LANE = 4  # at most this many processes run demoted queries (see `lanes`)
+SLOW_LANE_PER_CORE = 1  # the slow lane's places per core (see `default_pool_size`)
 SLOW_IDLE_S = 5.0  # a slow-lane process idle this long is stopped
 GONE_CHECK_S = 0.1  # how often a waiting request looks whether its client has left
 KNOWN_SLOW = 1000  # the queries remembered as demoted (they start in the slow lane next time)
 KNOWN_FAST = 1000  # the queries remembered as answered quickly (first in the fast lane's queue)
+TRIM_AFTER_S = 0.05  # after a query that ran longer, the query process gives memory back
 _PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)
 _PANIC = re.compile(r"panicked at [^\n]*\n([^\n]+)")  # a Rust panic: the message follows
 _CONTEXT = multiprocessing.get_context("forkserver")
 # rdflib's SPARQL grammar (read for SERVICE and FROM) is built once in the fork server, not in
@@ -692,8 +696,14 @@ def lanes(size: int, cores: int | None = None) -> tuple[int, int]:
 
 
 def default_pool_size() -> int:
-    """The query processes `tarihkg serve` starts at most: one per core, `SLOW_LANE` more."""
-    return (os.cpu_count() or 1) + SLOW_LANE
+    """The query processes `tarihkg serve` starts at most: one per core in the fast lane and
+    `SLOW_LANE_PER_CORE` per core in the slow lane. More demoted queries at once than cores
+    would not end sooner (each wants a whole core), but each holds its process's memory, and
+    on a big store a query process holds tens of MB of the engine's caches (RocksDB's, which
+    pyoxigraph does not let us bound): on the 1M-quad bench graph, a slow lane of 4 instead of
+    2 took the pool from about 306 to 372 MB PSS at 16 clients (bench/RESULTS.md)."""
+    cores = os.cpu_count() or 1
+    return cores + SLOW_LANE_PER_CORE * cores
 
 
 def _reaper(pool_ref: weakref.ref[QueryPool], stop: threading.Event) -> None:
@@ -725,8 +735,7 @@ def die_with_parent(signum: int = signal.SIGKILL) -> None:
     """Ask the kernel to send ``signum`` to this process when its parent dies (Linux); if the
     parent is already gone, end now."""
     parent = os.getppid()
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+    if _LIBC.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
         log.warning("prctl(PR_SET_PDEATHSIG) failed (errno %d)", ctypes.get_errno())
     if os.getppid() != parent:
         os._exit(1)
@@ -795,6 +804,15 @@ def _address_space_bytes() -> int:
     return 0
 
 
+def _give_back_memory() -> None:
+    """Return the heap memory freed by the last query to the system (glibc's ``malloc_trim``).
+    The engine's allocations go through glibc's malloc, which keeps freed memory for reuse:
+    without this, every query process would hold the peak of the biggest query it ever ran,
+    so the pool's memory would be the sum of its processes' peaks, not what runs now."""
+    with contextlib.suppress(OSError, AttributeError):
+        _LIBC.malloc_trim(0)
+
+
 def _native_stderr_to(path: str) -> None:
     """Send what native code (the engine) writes to standard error to ``path`` as well as
     nowhere else, so the parent can tell why this process aborted (`_Child.last_words`);
@@ -840,7 +858,8 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any], stderr_path: str
             op = Operation(**json.loads(conn.recv_bytes()))
         except EOFError:
             return
-        left = (op.deadline or time.monotonic() + settings.limits.timeout_s) - time.monotonic()
+        began = time.monotonic()
+        left = (op.deadline or began + settings.limits.timeout_s) - began
         signal.setitimer(signal.ITIMER_REAL, max(left, 0) + GRACE_S)
         with tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES, prefix="tarihkg-q-") as spool:
             try:
@@ -857,3 +876,5 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any], stderr_path: str
                 answer = _error(internal_error(), op, parse_accept(op.accept))
             _send_answer(conn, answer, spool)
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if time.monotonic() - began > TRIM_AFTER_S:
+            _give_back_memory()
