@@ -13,7 +13,7 @@ import pytest
 from helpers import SOURCES
 
 from tarihkg.text.extract import extract_source, read_source
-from tarihkg.text.layout import layout_warnings
+from tarihkg.text.layout import layout_warnings, lifted_summary
 from tarihkg.text.model import ExtractedSource
 
 ARDAHAN = Path(__file__).resolve().parent / "data" / "layout" / "ardahan.txt"
@@ -180,6 +180,19 @@ def test_a_symbol_note_in_the_footnote_block_is_lifted_and_the_footnotes_found(
     assert not any("kurgusal" in s.text for s in ex.sentences)
 
 
+def test_a_line_that_stops_the_footnote_block_is_named(raw: str) -> None:
+    text = raw.replace("* Bu metin", "(a) Bu metin")
+    _, warnings = _read(text)
+    [(line, message)] = warnings
+    assert line == _line(text, "Tümenin öncü taburu")
+    assert message.startswith("2 footnote markers without a footnote")
+    assert (
+        f"the line of spaces at line {_line(text, '(a) Bu metin') - 1} is followed by "
+        "'(a) Bu metin tarihkg aracının ', not by footnote 1 or a '*'/'†' note: that line "
+        "stops the block"
+    ) in message
+
+
 def test_a_symbol_note_alone_at_a_page_foot_is_lifted(raw: str) -> None:
     text = raw.replace("1 Tabur komutanının adı bazı belgelerde yazılmamıştır.\n", "").replace(
         "ulaşmıştır1.", "ulaşmıştır."
@@ -241,3 +254,11 @@ def test_the_registered_texts_paragraph_ends_marked_by_two_spaces_are_read() -> 
             marked.append(offset + len(line.rstrip()))
         offset += len(line) + 1
     assert len(marked) == 16 and all(m in ends for m in marked)
+
+
+def test_the_summary_says_what_was_read_and_lifted(raw: str) -> None:
+    assert lifted_summary(extract_source("x", raw)) == (
+        "read: 3 pages (printed 45, 46, 47), 6 headings, 2 footnotes, 16 sentences; lifted: "
+        "1 journal line, 2 titles, 1 author line, 2 abstracts, 2 keywords lines, 1 author note, "
+        "3 page numbers, 2 running headers, 2 bibliography entries"
+    )

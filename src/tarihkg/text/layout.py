@@ -119,9 +119,28 @@ def _orphan_markers(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
             _line_of(raw, s.start),
             f"{len(hits)} footnote markers without a footnote (first: "
             f"{s.text[max(0, m.start() - 12) : m.end()]!r}): the footnotes' layout is not "
-            "understood (expected: a line of spaces, then lines 'N text' at the page foot)",
+            "understood (expected: a line of spaces, then lines 'N text' at the page foot"
+            f"{_unread_block(raw, ex, max(numbers, default=0) + 1)})",
         )
     ]
+
+
+def _unread_block(raw: str, ex: ExtractedSource, number: int) -> str:
+    """Why the first line of spaces not read as a footnote separator was not: the line after it."""
+    read = {x.start for x in ex.lifted if x.kind == "footnote-separator"}
+    offset = 0
+    lines = raw.split("\n")
+    for no, line in enumerate(lines, start=1):
+        start, offset = offset, offset + len(line) + 1
+        if len(line) < 5 or line.strip() or start in read:
+            continue
+        after = next((x.strip() for x in lines[no:] if x.strip()), "")
+        if after:
+            return (
+                f"; the line of spaces at line {no} is followed by {after[:30]!r}, not by "
+                f"footnote {number} or a '*'/'†' note: that line stops the block"
+            )
+    return "; no line of spaces stands before them"
 
 
 def _footnotes_without_markers(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
@@ -204,3 +223,42 @@ def _pages_without_number(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
         )
         for p in missing
     ]
+
+
+_NAMES = {
+    "keywords": ("keywords line", "keywords lines"),
+    "bibliography": ("bibliography entry", "bibliography entries"),
+    "journal-header": ("journal line", "journal lines"),
+    "page-header": ("running header", "running headers"),
+    "page-number": ("page number", "page numbers"),
+    "author-note": ("author note", "author notes"),
+    "author": ("author line", "author lines"),
+}
+
+
+def lifted_summary(ex: ExtractedSource) -> str:
+    """One line saying how the splitter read a text: its pages, headings, footnotes and
+    sentences, and what it lifted out of the running text (for `tarihkg new-source`).
+
+    >>> from tarihkg.text.extract import extract_source
+    >>> lifted_summary(extract_source("x", "Giriş\\n\\nOrdu Kars’a girdi. Şehir alındı.\\n"))
+    'read: 1 page (no printed number), 1 heading, 0 footnotes, 2 sentences; lifted: nothing'
+    """
+    printed = [p.printed for p in ex.pages if p.printed is not None]
+    numbers = f"printed {', '.join(printed)}" if printed else "no printed number"
+    counts: dict[str, int] = defaultdict(int)
+    for x in ex.lifted:
+        if x.kind not in ("footnote-separator", "footnote-marker"):
+            counts[x.kind] += 1
+
+    def plural(n: int, word: str) -> str:
+        one, many = _NAMES.get(word, (word, word + "s"))
+        return f"{n} {one if n == 1 else many}"
+
+    lifted = ", ".join(plural(n, kind) for kind, n in counts.items())
+
+    return (
+        f"read: {plural(len(ex.pages), 'page')} ({numbers}), "
+        f"{plural(len(ex.headings), 'heading')}, {plural(len(ex.footnotes), 'footnote')}, "
+        f"{plural(len(ex.sentences), 'sentence')}; lifted: {lifted or 'nothing'}"
+    )
