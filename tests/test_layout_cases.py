@@ -262,3 +262,33 @@ def test_the_summary_says_what_was_read_and_lifted(raw: str) -> None:
         "1 journal line, 2 titles, 1 author line, 2 abstracts, 2 keywords lines, 1 author note, "
         "3 page numbers, 2 running headers, 2 bibliography entries"
     )
+
+
+# 4b. A bibliography entry is the full reference of the work the text cites
+
+
+def test_a_cited_work_gets_its_bibliography_entry_as_its_full_reference(raw: str) -> None:
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, RDFS
+
+    from tarihkg.annotate import annotate_source
+    from tarihkg.citation import _work_item
+    from tarihkg.curation import SourceMeta
+    from tarihkg.iri import Minter
+    from tarihkg.rdfize import rdfize_source
+    from tarihkg.text.mentions import Lexicon
+
+    meta = SourceMeta(id="009_x", file="009_x.txt", language="tr", licence="test")
+    src = annotate_source(meta, extract_source("009_x", raw), Lexicon.build([]))
+    g = rdfize_source(src, raw, [], {}, minter=Minter())
+    refs = {str(g.value(w, RDFS.label)): str(r)
+            for w, r in g.subject_objects(DCTERMS.bibliographicCitation)}
+    assert refs == {
+        "Kaya, 2011": "Kaya, M. (2011). Kafkas Cephesinde 36. Tümen. İstanbul: Deneme Yayınevi.",
+        "Demir, 2016": "Demir, S. (2016). Ardahan ve Çevresi 1918. Ankara: Örnek Yayınları.",
+    }
+    # the archive record (BOA) has no entry; the bibliography's words give no sentence
+    assert not any("Yayınevi" in str(o) for o in g.objects(None, None)
+                   if isinstance(o, Literal) and str(o) not in refs.values())
+    item = _work_item("w", "Kaya", "2011", "Kaya, 2011", ["009_x"], refs["Kaya, 2011"])
+    assert item["note"].endswith("bibliography prints it: " + refs["Kaya, 2011"])

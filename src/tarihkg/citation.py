@@ -151,15 +151,17 @@ def release_of(build_dir: Path | None) -> Release:
 
 
 
-def _work_item(work: str, authors: str, year: str, label: str, cited_in: list[str]
-               ) -> dict[str, Any]:
+def _work_item(work: str, authors: str, year: str, label: str, cited_in: list[str],
+               reference: str | None = None) -> dict[str, Any]:
     where = "Cited in " + ", ".join(cited_in) + "; its" if cited_in else "Its"
+    note = (f"{where} full reference, as the citing article's bibliography prints it: "
+            f"{reference}" if reference else
+            f"{where} full reference is not in the graph (no bibliography entry for it is "
+            "found in the citing article's text).")
     return {
         "id": _slug(work), "type": "document", "URL": work,
         "author": [{"literal": authors}], "issued": {"date-parts": [[int(year)]]},
-        "title": f"[work cited as \u201c{label}\u201d]",
-        "note": f"{where} full reference is not in the graph (the articles give in-text "
-                "citations only).",
+        "title": f"[work cited as \u201c{label}\u201d]", "note": note,
     }
 
 
@@ -181,7 +183,7 @@ def csl_items(store: Store, *, base: str, release: Release) -> list[dict[str, An
     for row in QUERIES.rows(store, "works"):
         cited_in = sorted(_slug(d) for d in row.get("docs", "").split())
         items.append(_work_item(row["work"], row["authors"], row["year"], row["label"],
-                                cited_in))
+                                cited_in, row.get("reference")))
     return items
 
 
@@ -366,7 +368,8 @@ def cite_fact(store: Store, claim_iri: str, *, lang: str = "en") -> FactCitation
     for c in QUERIES.rows(store, "fact-citations", {"claim": f"<{claim_iri}>"}):
         if "work" in c:
             cited = Cited(c["ctext"], Term(c["label"], c["work"]),
-                          _work_item(c["work"], c["authors"], c["year"], c["label"], []))
+                          _work_item(c["work"], c["authors"], c["year"], c["label"], [],
+                                     c.get("reference")))
         elif "record" in c:
             cited = Cited(c["ctext"], Term(c["label"], c["record"]),
                           _record_item(c["record"], c["label"], c.get("archive"),

@@ -23,7 +23,7 @@ from tarihkg.iri import Minter
 from tarihkg.names import SCHEMA, WD
 from tarihkg.namespaces import TKG
 from tarihkg.retired import RetiredFact
-from tarihkg.text.citations import RecordRef, WorkRef, record_key, work_key
+from tarihkg.text.citations import RecordRef, WorkRef, full_reference, record_key, work_key
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.extract import sentence_language
 from tarihkg.text.model import ExtractedSource
@@ -179,6 +179,7 @@ class _SourceGraph:
         self.sid = src.meta.id
         self.g = Graph()
         self.doc = minter.resource("source", self.sid)
+        self.bibliography = [x.text for x in src.extracted.lifted if x.kind == "bibliography"]
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.g.add((s, p, o))
@@ -310,6 +311,9 @@ class _SourceGraph:
                 self.add(
                     work, RDFS.label, Literal(f"{ref.authors}, {ref.year}{ref.year_suffix or ''}")
                 )
+                entry = full_reference(ref, self.bibliography)
+                if entry is not None:  # the article's bibliography prints it in full
+                    self.add(work, DCTERMS.bibliographicCitation, Literal(entry))
             elif isinstance(ref, RecordRef):
                 rec = self.m.record(record_key(ref))
                 self.add(node, TKG.citesRecord, rec)

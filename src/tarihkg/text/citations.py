@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -201,3 +202,43 @@ def record_key(ref: RecordRef) -> str:
     for key, value in ref.parts:
         pieces.append(slugify(f"{key}{value}" if len(key) <= 3 else f"{key} {value}"))
     return slugify(" ".join(pieces))
+
+
+_ENTRY = re.compile(r"(?P<author>[^,(]+)[,.]?[^()\d]*\(?(?P<year>\d{4})(?P<suffix>[a-z])?\b")
+
+
+def _first_author(authors: str) -> str:
+    first = re.split(r"\s*(?:&|,|\bve\b|\band\b|\bvd\b\.?|\bet al\b\.?)\s*", authors, maxsplit=1)[0]
+    return slugify(first)
+
+
+def full_reference(ref: WorkRef, entries: Sequence[str]) -> str | None:
+    """The bibliography entry of a cited work: the one entry whose first author (the words
+    before its first comma) and year (with its letter: ``2018a``) are the in-text citation's;
+    None where no entry or several fit.
+
+    >>> entries = ["Kaya, M. (2011). Kafkas Cephesinde 36. Tümen. İstanbul: Deneme.",
+    ...            "Demir, S. (2016a). Ardahan 1918. Ankara: Örnek.",
+    ...            "Demir, S. (2016b). Göle 1918. Ankara: Örnek."]
+    >>> full_reference(WorkRef("Kaya", 2011, "12", None), entries)
+    'Kaya, M. (2011). Kafkas Cephesinde 36. Tümen. İstanbul: Deneme.'
+    >>> full_reference(WorkRef("Demir", 2016, None, "b"), entries)
+    'Demir, S. (2016b). Göle 1918. Ankara: Örnek.'
+    >>> full_reference(WorkRef("Demir", 2016, None, None), entries) is None  # two fit
+    True
+    >>> full_reference(WorkRef("Kaya & Demir", 2011, None, None), entries)[:4]
+    'Kaya'
+    """
+    fits = []
+    for entry in entries:
+        m = _ENTRY.match(entry)
+        if (
+            m
+            and _first_author(m.group("author")) == _first_author(ref.authors)
+            and int(m.group("year")) == ref.year
+            and (m.group("suffix") or None) in (ref.year_suffix, None)
+        ):
+            fits.append((m.group("suffix") == ref.year_suffix, entry))
+    exact = [e for same, e in fits if same]
+    chosen = exact if exact else [e for _, e in fits]
+    return chosen[0] if len(chosen) == 1 else None
