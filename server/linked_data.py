@@ -35,7 +35,7 @@ from server.lang import current_lang, format_edtf
 from server.negotiation import NegotiationError, choose_format, prefers_html
 from server.search import search_entities
 from server.state import store
-from tarihkg.formats import Format, Kind, by_extension, formats_of
+from tarihkg.formats import FORMATS, Format, Kind, by_extension, formats_of
 from tarihkg.names import BASE, PREFIXES
 from tarihkg.store import Store
 
@@ -81,6 +81,8 @@ def _negotiate(ext: str | None) -> Format | None:
     token = request.args.get("format")
     if token in ("html", "text/html"):
         return None
+    if token and not any(f.matches(token) for f in FORMATS):
+        token = None  # a format= this server does not know is ignored: Accept decides
     if not token and prefers_html(request.accept_mimetypes):
         return None
     try:

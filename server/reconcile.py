@@ -135,7 +135,7 @@ def _parsed_query(query: Any) -> tuple[str, frozenset[str], str, int, list[dict[
         raise bad_request(f"'type_strict' must be one of {', '.join(TYPE_STRICT)}, not {strict!r}")
     try:
         limit = min(max(int(query.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise bad_request("'limit' must be a number") from None
     props = query.get("properties") or []
     if not isinstance(props, list):
@@ -261,19 +261,28 @@ def manifest() -> dict[str, Any]:
     }
 
 
+def _json_value(text: str | bytes, what: str) -> Any:
+    """``text`` parsed as JSON, or a 400 naming ``what`` (also for nesting too deep for the
+    parser, which raises RecursionError: it was a 500)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise bad_request(f"{what} is not valid JSON (or nests too deep)") from None
+
+
 def _queries_from_request() -> Any:
     raw = request.values.get("queries")
-    if raw is None and request.is_json:
-        body = request.get_json(silent=True)
-        raw = body.get("queries", body) if isinstance(body, dict) else None
+    if raw is None and request.is_json and request.get_data().strip():
+        body = _json_value(request.get_data(), "the JSON body")
+        if not isinstance(body, dict):
+            raise bad_request("the JSON body must be an object: {\"queries\": {...}} or the "
+                              "batch itself")
+        raw = body.get("queries", body)
         if isinstance(raw, dict):
             return raw
     if raw is None:
         return None
-    try:
-        return json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
-        raise bad_request("'queries' is not valid JSON") from None
+    return _json_value(raw, "'queries'") if isinstance(raw, str) else raw
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])
@@ -287,11 +296,8 @@ def reconcile() -> Response:
     if queries is None and single is None:
         return _json(manifest())
     if queries is None:
-        try:
-            parsed = (json.loads(single) if single and single.lstrip().startswith("{")
-                      else single)
-        except ValueError:
-            raise bad_request("'query' is neither a name nor a JSON object") from None
+        parsed = (_json_value(single, "'query' (a JSON object)")
+                  if single and single.lstrip().startswith("{") else single)
         queries = {SINGLE: parsed}
     if not isinstance(queries, dict):
         raise bad_request("'queries' must be a JSON object of named queries")

@@ -225,3 +225,29 @@ def test_a_405_under_reconcile_may_be_read_cross_origin(built_client) -> None:
     response = built_client.delete("/reconcile")
     assert response.status_code == 405
     assert response.headers.get("Access-Control-Allow-Origin") == "*"
+
+
+def test_malformed_json_is_a_400_never_a_500_nor_the_manifest(built_client) -> None:
+    """Found by the outside probe: a JSON body nested 100,000 deep and a batch nesting 50,000
+    deep were 500s (RecursionError), limit Infinity a 500 (OverflowError), a JSON body that
+    is bad JSON or not an object answered 200 with the manifest."""
+    deep = "[" * 100_000 + "]" * 100_000
+    form = "application/x-www-form-urlencoded"
+    answers = {
+        "deep JSON body": built_client.post("/reconcile", data='{"queries": ' + deep + "}",
+                                            content_type="application/json"),
+        "deep batch": built_client.post("/reconcile", content_type=form, data={
+            "queries": '{"q": {"query": "x", "properties": ' + "[" * 50_000 + "]" * 50_000
+                       + "}}"}),
+        "deep single query": built_client.get("/reconcile", query_string={
+            "query": "{" + '"a": {' * 5_000 + "}" * 5_001}),
+        "limit Infinity": built_client.post("/reconcile", content_type=form, data={
+            "queries": '{"q": {"query": "Baku", "limit": Infinity}}'}),
+        "bad JSON body": built_client.post("/reconcile", data="{bad",
+                                           content_type="application/json"),
+        "JSON body not an object": built_client.post("/reconcile", data="[1, 2]",
+                                                     content_type="application/json"),
+    }
+    assert {k: r.status_code for k, r in answers.items()} == dict.fromkeys(answers, 400)
+    assert all(b"JSON" in r.data or b"limit" in r.data for r in answers.values())
+    assert built_client.get("/reconcile", content_type="application/json").status_code == 200

@@ -749,3 +749,14 @@ def test_a_resource_only_a_candidate_graph_speaks_of_is_a_303_to_that_graph(
     assert client.get("/resource/unit/zzz", headers={"Accept": "text/turtle"}).status_code == 404
     graph = client.get("/graph/candidates", headers={"Accept": "application/n-triples"})
     assert graph.status_code == 200 and f"<{candidate}>" in graph.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("accept", "mimetype"), [("text/html", "text/html"),
+                                                  ("text/turtle", "text/turtle"),
+                                                  ("application/ld+json", "application/ld+json")])
+def test_a_resource_ignores_a_format_it_does_not_know(client, accept: str, mimetype: str) -> None:
+    """As on /sparql: format=foo (a client's own name) is ignored and Accept decides; a
+    browser got a 404 'no such format'."""
+    response = client.get("/resource/person/nuri-pasa?format=foo", headers={"Accept": accept})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == mimetype
