@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,6 +27,21 @@ def test_help_lists_every_stage_and_the_exit_codes(capsys: pytest.CaptureFixture
     for stage in STAGES:
         assert stage in out
     assert "exit codes: 0 ok, 1 data invalid" in " ".join(out.split())
+
+
+def test_help_gives_each_command_summary_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    """`tarihkg --help` cut the summaries of new-source and link at their docstring's first
+    line break ('... record its', '... and write the'): each summary is a whole sentence."""
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    listing = out.split("  COMMAND\n", 1)[1].split("\noptions:")[0]
+    summaries = re.split(r"\n    (?=[a-z-]+ {2,})", "\n" + listing)
+    commands = {s.split()[0]: " ".join(s.split()[1:]) for s in summaries if s.strip()}
+    assert {"new-source", "link", "check", "build"} <= set(commands), commands
+    for command, summary in commands.items():
+        assert summary.endswith((".", ")")), (command, summary)
+    assert "sha256 in sources.yaml" in commands["new-source"]
+    assert "data/curation/wikidata.yaml for review" in commands["link"]
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -104,6 +104,9 @@ def test_a_source_without_a_period_of_its_own_takes_the_datasets() -> None:
         (None, (), "no such file"),
         (b"\xef\xbb\xbfBir c\xc3\xbcmle.\n", (), "byte order mark"),
         (b"Bir c\xfcmle.\n", (), "not valid UTF-8"),
+        # Windows Turkish (cp1254): 'İğdır'da bir cümle.' -> what it is and how to convert it
+        ("İğdır’da bir cümle.\n".encode("cp1254"), (), "Windows Turkish (cp1254"),
+        ("İğdır’da bir cümle.\n".encode("cp1254"), (), "iconv -f cp1254 -t utf-8 article.txt"),
         (b"Bir c\xc3\xbcmle.\n", ("--year", "c. 2019"), "--year must be a year"),
     ],
 )

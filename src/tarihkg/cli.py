@@ -35,6 +35,12 @@ WORK_INFERRED = "inferred.nt"
 WORK_CANDIDATES = "candidates.nt"
 
 
+def _summary(func: Any) -> str:
+    """A subcommand's summary for `tarihkg --help`: its whole docstring on one line (argparse
+    rewraps it; cut at the docstring's first line break it read '... record its')."""
+    return " ".join((func.__doc__ or "").split())
+
+
 def _progress(message: str) -> None:
     print(f"tarihkg: {message}", file=sys.stderr, flush=True)
 
@@ -350,14 +356,14 @@ def make_parser() -> argparse.ArgumentParser:
         ("build", cmd_build),
         ("check", cmd_check),
     ):
-        p = sub.add_parser(name, help=(func.__doc__ or "").strip(), description=func.__doc__)
+        p = sub.add_parser(name, help=_summary(func), description=func.__doc__)
         p.set_defaults(func=func)
         if func is cmd_build:
             p.add_argument("--extracts", action="store_true",
                            help="also rewrite data/extracted/ (committed for review; "
                                 "`tarihkg extract` does only that)")
     p = sub.add_parser(
-        "new-source", help=(cmd_new_source.__doc__ or "").split("\n")[0],
+        "new-source", help=_summary(cmd_new_source),
         description=cmd_new_source.__doc__,
     )
     p.add_argument("file", help="the article's text (UTF-8), as extracted from its PDF")
@@ -368,7 +374,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", default="tr", help="the text's language (default tr)")
     p.add_argument("--licence", help="the licence the text is under, if stated")
     p.set_defaults(func=cmd_new_source)
-    p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
+    p = sub.add_parser("serve", help=_summary(cmd_serve), description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(
         "--port",
@@ -384,7 +390,7 @@ def make_parser() -> argparse.ArgumentParser:
                    "(default $TARIHKG_PUBLIC_URL or http://HOST:PORT/; never the Host header)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser(
-        "link", help=(cmd_link.__doc__ or "").split("\n")[0], description=cmd_link.__doc__
+        "link", help=_summary(cmd_link), description=cmd_link.__doc__
     )
     p.add_argument("--types", default=None, help="registry types to link, e.g. Person,Treaty")
     p.add_argument("--limit", type=int, default=None, help="at most this many unlinked entities")
@@ -414,14 +420,14 @@ def make_parser() -> argparse.ArgumentParser:
         "--max-km", type=float, default=10.0, help="coordinates agree within this many km"
     )
     p.set_defaults(func=cmd_link)
-    p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
+    p = sub.add_parser("export", help=_summary(cmd_export), description=cmd_export.__doc__)
     p.add_argument("--format", required=True, choices=("quickstatements", "csl-json", "bibtex", "ris"))
     p.add_argument("--output", default=None, help="file to write (default: standard output)")
     p.add_argument("--retrieved", default=None, help="retrieval day for references (YYYY-MM-DD)")
     p.set_defaults(func=cmd_export)
     from tarihkg.load import cmd_load
 
-    p = sub.add_parser("load", help=cmd_load.__doc__, description=cmd_load.__doc__)
+    p = sub.add_parser("load", help=_summary(cmd_load), description=cmd_load.__doc__)
     p.add_argument(
         "--to", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store,"
         " or virtuoso://HOST:SQLPORT for Virtuoso's bulk loader"
@@ -434,7 +440,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--dataset", default=None, help="N-Quads file to send (default: data/build/tarihkg.nq)"
     )
     p.set_defaults(func=cmd_load)
-    p = sub.add_parser("query", help=cmd_query.__doc__, description=cmd_query.__doc__)
+    p = sub.add_parser("query", help=_summary(cmd_query), description=cmd_query.__doc__)
     p.add_argument(
         "sparql", help="the query, @FILE to read it from a file, or - for standard input"
     )

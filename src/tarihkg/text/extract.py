@@ -97,6 +97,26 @@ _SENTENCE_FINAL = re.compile(r"[.!?…][”’\"')\]]*$")
 _OPENERS = "(“‘\"'"
 
 
+#: Letters of Turkish that only a Turkish 8-bit code page has in the upper half (ğ Ğ ı İ ş Ş).
+_TURKISH_8BIT = frozenset("ğĞıİşŞ")
+
+
+def _legacy_turkish_hint(data: bytes, path: Path) -> str:
+    """What to do with a text that is not UTF-8 but reads as Windows Turkish (cp1254, whose
+    letters are those of ISO-8859-9): the command that converts it, else nothing."""
+    try:
+        text = data.decode("cp1254")
+    except UnicodeDecodeError:
+        return ""
+    if not _TURKISH_8BIT & set(text):
+        return ""
+    return (
+        "; it reads as Windows Turkish (cp1254, or ISO-8859-9): convert it to UTF-8 once, "
+        f"before registering it: iconv -f cp1254 -t utf-8 {Path(path).name} > "
+        f"{Path(path).stem}.utf8{Path(path).suffix or '.txt'}"
+    )
+
+
 def read_source(path: Path) -> str:
     """The text of ``path`` exactly as stored, decoded as strict UTF-8.
 
@@ -117,7 +137,7 @@ def read_source(path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(
             f"not valid UTF-8: byte {exc.start} (0x{data[exc.start]:02x}) on line {line}: "
-            f"{exc.reason}",
+            f"{exc.reason}{_legacy_turkish_hint(data, path)}",
             path=path,
             line=line,
         ) from exc
