@@ -208,3 +208,34 @@ def test_a_quote_found_nowhere_is_one_error_at_its_sentence_line_with_a_hint(
     assert "zz-a.yaml:2: error: " in first and "sentence not found" in first, first
     assert f"did you mean {ENVER!r} (’ not ')" in first, first
     assert "zz-a.yaml:9: error: " in second and "did you mean" not in second, second
+
+
+def test_an_unquoted_date_is_refused_as_the_json_schema_refuses_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`date: 1918-07-25` unquoted is a calendar date to YAML and `date: 1918` a number: the
+    JSON Schema editors check against refuses both; `tarihkg check` accepted them. One rule
+    now: each is an error at its fact, saying to quote it, and the quoted form passes both."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    root = copy_project(tmp_path)
+    path = root / "data" / "curation" / "facts" / "000.yaml"
+    text = path.read_text(encoding="utf-8")
+    day = re.search(r'date: "(\d{4}-\d{2}-\d{2})"', text)
+    year = re.search(r'date: "(\d{4})"', text)
+    assert day and year
+    text = text.replace(day.group(0), f"date: {day.group(1)}", 1)
+    text = text.replace(year.group(0), f"date: {year.group(1)}", 1)
+    path.write_text(text, encoding="utf-8")
+    code, lines, _ = _check(root, capsys)
+    errors = [line for line in lines if ": error: " in line]
+    assert code == 2 and len(errors) == 2, "\n".join(errors)
+    assert any(f'quote it (date: "{day.group(1)}")' in e and "calendar date" in e for e in errors)
+    assert any(f'quote it (date: "{year.group(1)}")' in e and "a number" in e for e in errors)
+    assert all(re.search(r"000\.yaml:\d+: error: fact f-", e) for e in errors), errors
+    schema = json.loads((root / "data" / "curation" / "facts.schema.json").read_text("utf-8"))
+    found = list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(text)))
+    assert len(found) == 2, [e.message for e in found]

@@ -603,14 +603,27 @@ def check_fact_fields(raw: dict[str, Any]) -> list[str]:
     return problems + _check_qualifier_fields(raw)
 
 
+def _edtf_problems(q: str, when: Any) -> list[str]:
+    """A date qualifier's value: EDTF, written as YAML text. Unquoted, YAML reads `1918-07-25`
+    as a calendar date and `1918` as a number, which the JSON Schema refuses; so does the
+    check (one rule for both), saying how to write it."""
+    if not isinstance(when, str):
+        kind = "a number" if isinstance(when, int) else "a calendar date"
+        return [f"{q} {when} is read by YAML as {kind}, not as text: quote it "
+                f"({q}: \"{when}\")"]
+    if not re.match(EDTF_RE, when):
+        return [f"{q} {when!r} is not EDTF (1918-06-07, 1918-06, 1918, a/b)"]
+    return []
+
+
 def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
     """The problems of a fact's qualifiers: EDTF dates (with their wordings), side and role as
     text, and mention_check only ever false, with a note."""
     problems: list[str] = []
     for q, wording in WORDINGS.items():
         when = raw.get(q)
-        if when is not None and not re.match(EDTF_RE, str(when)):
-            problems.append(f"{q} {when!r} is not EDTF (1918-06-07, 1918-06, 1918, a/b)")
+        if when is not None:
+            problems += _edtf_problems(q, when)
         if wording in raw and when is None:
             problems.append(f"'{wording}' without '{q}'")
     for q in ("side", "role"):
