@@ -239,3 +239,40 @@ def test_an_unquoted_date_is_refused_as_the_json_schema_refuses_it(
     schema = json.loads((root / "data" / "curation" / "facts.schema.json").read_text("utf-8"))
     found = list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(text)))
     assert len(found) == 2, [e.message for e in found]
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ("- id: nuri-geri-cekilis\n  type: Retreat\n  label: {tr: Geri çekiliş, en: Retreat}\n",
+         "unknown type 'Retreat' for nuri-geri-cekilis: the types are Agreement"),
+        ("- id: nuri-geri-çekiliş\n  type: Withdrawal\n  label: {tr: Geri çekiliş, en: R}\n",
+         "id 'nuri-geri-çekiliş' is not a slug"),
+    ],
+)
+def test_a_refused_registry_entry_is_one_error_not_one_per_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, says: str
+) -> None:
+    """An entry with an unknown type or a non-slug id, minted and used by two facts, gave 5-6
+    errors: its own, "minted id ... has no registry entry: a retired id stays" (misleading: the
+    entry is there) and "not in the entity registry" per fact. Now its own error only."""
+    root = copy_project(tmp_path)
+    ident = entry.split()[2]
+    curation = root / "data" / "curation"
+    with (curation / "entities" / "events.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(entry)
+    with (curation / "minted-iris.txt").open("a", encoding="utf-8") as fh:
+        fh.write(ident + "\n")
+    (curation / "facts" / "zz-a.yaml").write_text(
+        f'- source: {S002}\n  sentence: "{ENVER}"\n  facts:\n'
+        f"    - {{id: f-t-1, subject: {ident}, property: carriedOutBy, object: enver-pasa,\n"
+        "       mentioned_as: {subject: tayin etti}}\n"
+        f"    - {{id: f-t-2, subject: {ident}, property: carriedOutBy, object: nuri-pasa,\n"
+        "       mentioned_as: {subject: tayin etti}}\n",
+        encoding="utf-8",
+    )
+    code, lines, _ = _check(root, capsys)
+    errors = [line for line in lines if ": error: " in line]
+    assert code == 2
+    assert len(errors) == 1, "\n".join(errors)
+    assert "events.yaml:" in errors[0] and says in errors[0], errors[0]

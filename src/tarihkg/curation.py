@@ -483,11 +483,22 @@ def _disputed_names(
 def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationError]]:
     """Every entry of every `*.yaml` under `entities_dir` (with its Wikidata links and
     coordinates), and every problem found: bad entries, repeated ids, unknown cross-references."""
+    entities, problems, _ = read_registry_entries(entities_dir)
+    return entities, problems
+
+
+def read_registry_entries(
+    entities_dir: Path,
+) -> tuple[dict[str, Entity], list[CurationError], set[str]]:
+    """`read_registry`, and the ids of the entries written but refused (an unknown type, an id
+    that is no slug): whoever reports their problem once need not report each use of the id
+    again as unknown."""
     entities: dict[str, Entity] = {}
     problems: list[CurationError] = []
+    refused: set[str] = set()
     files = sorted(entities_dir.glob("*.yaml"))
     if not files:
-        return {}, [CurationError("no registry files (*.yaml) found", path=entities_dir)]
+        return {}, [CurationError("no registry files (*.yaml) found", path=entities_dir)], refused
     for path in files:
         try:
             data = load_yaml(path)
@@ -504,6 +515,8 @@ def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationE
                 ent = _entity(raw, path)
             except CurationError as exc:
                 problems.append(exc)
+                if isinstance(raw, dict) and raw.get("id") is not None:
+                    refused.add(str(raw["id"]))
                 continue
             if ent.id in entities:
                 first = entities[ent.id]
@@ -530,7 +543,7 @@ def read_registry(entities_dir: Path) -> tuple[dict[str, Entity], list[CurationE
         entities = attach_coordinates(entities, coords)
     except CurationError as exc:
         problems.append(exc)
-    return entities, problems
+    return entities, problems, refused - set(entities)
 
 
 def _names_elsewhere(value: Any, where: tuple[Path, int]) -> tuple[NameElsewhere, ...]:
@@ -679,9 +692,12 @@ def attach_wikidata(entities: dict[str, Entity], links: list[WikidataLink]) -> d
     }
 
 
-def minted_problems(entities: dict[str, Entity], minted_file: Path) -> list[CurationError]:
+def minted_problems(
+    entities: dict[str, Entity], minted_file: Path, refused: set[str] | frozenset[str] = frozenset()
+) -> list[CurationError]:
     """Every registry id must be listed in the append-only `minted-iris.txt`, and every minted
-    id kept: the problems, one per id."""
+    id kept: the problems, one per id. An id whose entry was `refused` (its own error says why)
+    is not reported again as having no entry."""
     if not minted_file.exists():
         return [CurationError("the append-only list of minted ids is missing", path=minted_file)]
     minted = [
@@ -706,7 +722,7 @@ def minted_problems(entities: dict[str, Entity], minted_file: Path) -> list[Cura
             line=lineno,
         )
         for lineno, mid in minted
-        if mid not in entities
+        if mid not in entities and mid not in refused
     ]
     return problems
 
