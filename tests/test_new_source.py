@@ -164,3 +164,29 @@ def test_a_quoted_year_by_hand_is_refused_naming_the_quotes(tmp_path: Path) -> N
         load_sources_meta(sources_yaml)
     message = str(caught.value)
     assert "quote" in message and "year: 1999" in message, message
+
+
+def test_a_printed_year_read_as_a_misprint_is_said_on_the_console(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`15 Eylül 1938’de` in an article about 1917-1921 is read as 1918-09-15; new-source,
+    extract and check said nothing of it (only the graph kept tkg:printedEdtf). Each now warns
+    at the line, with what is printed and what it is read as."""
+    root = copy_project(tmp_path)
+    text = tmp_path / "misprint.txt"
+    original = (DATA / "gence-baku.txt").read_text(encoding="utf-8")
+    text.write_text(original.replace("15 Eylül 1918’de", "15 Eylül 1938’de"), encoding="utf-8")
+    line = next(i for i, t in enumerate(original.splitlines(), 1) if "15 Eylül 1918" in t)
+    said = "'15 Eylül 1938’de' prints 1938-09-15, read as 1918-09-15"
+    code, _, err = _run(root, capsys, "new-source", str(text), "--title", "Bir deneme")
+    assert code == 0, err
+    [sid] = [s for s in load_sources_meta(root / "data" / "sources" / "sources.yaml")
+             if not s.startswith(("000_", "002_"))]
+    where = f"data/sources/{sid}.txt:{line}: "
+    assert f"warning: {where}{said}" in err, err
+    assert "period: [from, to]" in err
+    code, _, err = _run(root, capsys, "extract")
+    assert code == 0 and f"{where}{said}" in err, err
+    code, out, _ = _run(root, capsys, "check")
+    assert code == 0
+    assert any(f"{where}warning: {said}" in row for row in out.splitlines()), out

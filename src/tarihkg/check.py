@@ -105,7 +105,32 @@ def _read_texts(project: Project, metas: dict[str, SourceMeta], lexicon: Lexicon
         ]
         if extracted.sentences:
             sources[meta.id] = annotate_source(meta, extracted, lexicon)
+            findings += [
+                Finding("warning", f"{path}:{line}", message)
+                for line, message in misprint_warnings(sources[meta.id], raw)
+            ]
     return sources, unread
+
+
+def misprint_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]]:
+    """Each printed date the date reader took for a misprint (a year outside the source's
+    period, or one contradicting the dates around it), at its 1-based line of ``raw``: the
+    words printed, what they print and what they are read as, and how to say otherwise."""
+    out = []
+    for sent in source.sentences:
+        for occ in sent.dates:
+            d = occ.date
+            if d.corrected_edtf is None:
+                continue
+            hint = (
+                "; if the article means the printed year, give its sources.yaml entry a "
+                "`period: [from, to]` that includes it" if "is outside" in (d.note or "") else ""
+            )
+            out.append((
+                raw.count("\n", 0, occ.start) + 1,
+                f"'{d.wording}' prints {d.edtf}, read as {d.corrected_edtf}: {d.note}{hint}",
+            ))
+    return out
 
 
 def _names_refused(problem: TarihkgError, refused: set[str]) -> bool:

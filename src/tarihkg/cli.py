@@ -63,6 +63,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     inputs = extract_stage(project)
     for path in write_extracted(project, inputs):
         _progress(f"wrote {path.relative_to(project.root)}")
+    for warning in inputs.warnings:  # layouts not understood, printed years read as misprints
+        _progress(f"warning: {warning}")
     n = sum(len(s.sentences) for s in inputs.sources.values())
     _progress(
         f"extract: {len(inputs.sources)} sources, {n} sentences in {time.perf_counter() - t0:.1f} s"
@@ -196,8 +198,8 @@ def cmd_new_source(args: argparse.Namespace) -> int:
     )
     for path in (new.text, project.sources_yaml, new.facts):
         _progress(f"wrote {path.relative_to(project.root)}")
-    for w in new.warnings:
-        _progress(f"warning: {new.text.relative_to(project.root)}:{w.line}: {w.message}")
+    for line, message in (*((w.line, w.message) for w in new.warnings), *new.misprints):
+        _progress(f"warning: {new.text.relative_to(project.root)}:{line}: {message}")
     _progress(f"registered {new.id}: add facts to {new.facts.relative_to(project.root)}, "
               "then run `tarihkg check` and `tarihkg build`")
     return 0

@@ -14,11 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tarihkg.annotate import annotate_source
+from tarihkg.check import misprint_warnings
 from tarihkg.curation import PUBLICATION_FIELDS, UNKNOWN, load_sources_meta
 from tarihkg.errors import InputError, SourceError
 from tarihkg.project import Project, write_atomic
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import LayoutWarning, layout_warnings
+from tarihkg.text.mentions import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ class NewSource:
     text: Path
     facts: Path
     warnings: tuple[LayoutWarning, ...]
+    #: Printed dates read as misprints: (line, what is printed and what it is read as).
+    misprints: tuple[tuple[int, str], ...] = ()
 
 
 def mint_source_id(existing: list[str], sha256: str) -> str:
@@ -121,4 +126,7 @@ def register_source(
     )
     write_atomic(project.sources_yaml, yaml_text + "\n\n" + "\n".join(entry) + "\n")
     log.info("registered %s as %s", text_file, sid)
-    return NewSource(sid, target, facts, tuple(layout_warnings(raw, extracted)))
+    meta = load_sources_meta(project.sources_yaml)[sid]
+    dated = annotate_source(meta, extracted, Lexicon.build([]))  # dates only: no entities yet
+    return NewSource(sid, target, facts, tuple(layout_warnings(raw, extracted)),
+                     tuple(misprint_warnings(dated, raw)))

@@ -35,6 +35,7 @@ from tarihkg.annotate import (
     build_lexicon,
     check_aliases,
 )
+from tarihkg.check import misprint_warnings
 from tarihkg.conflicts import citation_claims, conflict_graph, name_claims, stated_disputes
 from tarihkg.curation import (
     Entity,
@@ -158,6 +159,7 @@ def extract_stage(project: Project) -> Inputs:
         warnings += [f"{path}:{w.line}: {w.message}" for w in layout_warnings(raw, extracted)]
         raws[meta.id] = raw
         sources[meta.id] = annotate_source(meta, extracted, lexicon)
+        warnings += [f"{path}:{line}: {m}" for line, m in misprint_warnings(sources[meta.id], raw)]
     return Inputs(raws, sources, registry, tuple(warnings))
 
 
