@@ -190,3 +190,96 @@ def test_a_printed_year_read_as_a_misprint_is_said_on_the_console(
     code, out, _ = _run(root, capsys, "check")
     assert code == 0
     assert any(f"{where}warning: {said}" in row for row in out.splitlines()), out
+
+
+def _register_walkthrough(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code, _, err = _run(root, capsys, "new-source", str(DATA / "gence-baku.txt"), "--title", "X")
+    assert code == 0, err
+    [sid] = [s for s in load_sources_meta(root / "data" / "sources" / "sources.yaml")
+             if not s.startswith(("000_", "002_"))]
+    return sid
+
+
+def _state(root: Path) -> dict[str, bytes]:
+    data = root / "data"
+    return {str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file()}
+
+
+def test_remove_source_withdraws_a_registration_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A text registered by mistake (misread, wrong metadata) had no way out but deleting three
+    files and the extracts and cutting a block out of sources.yaml by hand. `remove-source`
+    does it: afterwards the project is byte for byte as before, and the corrected text
+    registered next takes the number the withdrawn one had."""
+    root = copy_project(tmp_path)
+    before = _state(root)
+    sid = _register_walkthrough(root, capsys)
+    assert _run(root, capsys, "extract")[0] == 0
+    assert (root / "data" / "extracted" / f"{sid}.json").exists()
+    code, _, err = _run(root, capsys, "remove-source", sid)
+    assert code == 0, err
+    assert f"deleted data/sources/{sid}.txt" in err
+    assert f"deleted data/curation/facts/{sid}.yaml" in err
+    after = {k: v for k, v in _state(root).items() if not k.startswith("extracted/")}
+    assert after == before
+    assert not list((root / "data" / "extracted").glob(f"{sid}.*"))
+    assert _register_walkthrough(root, capsys) == sid
+    code, _, err = _run(root, capsys, "remove-source", "003_0000000000000000")
+    assert code == 2 and "no source '003_0000000000000000'" in err and sid in err, err
+
+
+def test_remove_source_refuses_while_the_curation_uses_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Facts in its own facts file and an entity anchored in it: refused, every use listed as
+    file:line, nothing changed. --force discards its own facts, never another file's use."""
+    root = copy_project(tmp_path)
+    sid = _register_walkthrough(root, capsys)
+    facts = root / "data" / "curation" / "facts" / f"{sid}.yaml"
+    facts.write_text((DATA / "facts.yaml").read_text(encoding="utf-8").replace("SOURCE_ID", sid),
+                     encoding="utf-8")
+    events = root / "data" / "curation" / "entities" / "events.yaml"
+    anchored = events.read_text(encoding="utf-8")
+    events.write_text(
+        anchored + "- id: gence-toplanma\n  type: Event\n  label: {tr: Toplanma, en: Muster}\n"
+        f"  mentioned_in:\n    - {{source: {sid}, quote: \"Gence’de toplandı\"}}\n",
+        encoding="utf-8",
+    )
+    anchor_line = len(anchored.splitlines()) + 5
+    group_lines = [n for n, line in enumerate(facts.read_text("utf-8").splitlines(), 1)
+                   if line.startswith("- source:")]
+    before = _state(root)
+    code, _, err = _run(root, capsys, "remove-source", sid)
+    assert code == 2
+    for n in group_lines:
+        assert f"{facts}:{n}" in err, err
+    assert f"{events}:{anchor_line}" in err and "--force discards" in err, err
+    code, _, err = _run(root, capsys, "remove-source", sid, "--force")
+    assert code == 2 and f"{events}:{anchor_line}" in err and f"{facts}:" not in err, err
+    assert _state(root) == before
+    events.write_text(anchored, encoding="utf-8")
+    code, _, err = _run(root, capsys, "remove-source", sid, "--force")
+    assert code == 0, err
+    assert not facts.exists() and sid not in (root / "data" / "sources" / "sources.yaml").read_text()
+
+
+def test_remove_source_is_all_or_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sources.yaml cannot be written (a full disk): every file moved aside comes back, so no
+    entry is left without its text nor a text without its entry."""
+    import tarihkg.newsource
+
+    root = copy_project(tmp_path)
+    sid = _register_walkthrough(root, capsys)
+    before = _state(root)
+
+    def full_disk(path: Path, data: str | bytes) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(tarihkg.newsource, "write_atomic", full_disk)
+    code, _, err = _run(root, capsys, "remove-source", sid)
+    assert code == 2, err
+    assert _state(root) == before
+    assert not [p for p in (root / "data").iterdir() if p.name.startswith(".removing")]

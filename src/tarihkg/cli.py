@@ -205,6 +205,21 @@ def cmd_new_source(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove_source(args: argparse.Namespace) -> int:
+    """Withdraw a source registered by mistake (a misread text, wrong metadata): delete its
+    text, its facts file and its extracts and cut its entry out of sources.yaml, all or
+    nothing; refused while the curation uses it (each place as file:line)."""
+    from tarihkg.newsource import remove_source
+
+    project = _project(args)
+    removed = remove_source(project, args.id, force=args.force)
+    for path in removed.deleted:
+        _progress(f"deleted {path.relative_to(project.root)}")
+    _progress(f"removed {removed.id} from {project.sources_yaml.relative_to(project.root)}; "
+              "register the corrected text with `tarihkg new-source`")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve data/build/ with a production WSGI server (waitress under a supervisor), never the
     Flask dev server."""
@@ -376,6 +391,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", default="tr", help="the text's language (default tr)")
     p.add_argument("--licence", help="the licence the text is under, if stated")
     p.set_defaults(func=cmd_new_source)
+    p = sub.add_parser("remove-source", help=_summary(cmd_remove_source),
+                       description=cmd_remove_source.__doc__)
+    p.add_argument("id", help="the source's id, as in sources.yaml (e.g. 003_090d1df0f632365c)")
+    p.add_argument("--force", action="store_true",
+                   help="also discard the facts curated in its own facts file (never those of "
+                   "other files: edit them first)")
+    p.set_defaults(func=cmd_remove_source)
     p = sub.add_parser("serve", help=_summary(cmd_serve), description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(

@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from tarihkg.annotate import annotate_source
 from tarihkg.check import misprint_warnings
-from tarihkg.curation import PUBLICATION_FIELDS, UNKNOWN, load_sources_meta
+from tarihkg.curation import PUBLICATION_FIELDS, UNKNOWN, load_sources_meta, load_yaml
 from tarihkg.errors import InputError, SourceError
 from tarihkg.project import Project, write_atomic
 from tarihkg.text.extract import extract_source, read_source
@@ -130,3 +132,137 @@ def register_source(
     dated = annotate_source(meta, extracted, Lexicon.build([]))  # dates only: no entities yet
     return NewSource(sid, target, facts, tuple(layout_warnings(raw, extracted)),
                      tuple(misprint_warnings(dated, raw)))
+
+
+@dataclass(frozen=True)
+class RemovedSource:
+    """What `remove_source` did: the files it deleted (sources.yaml lost the entry)."""
+
+    id: str
+    deleted: tuple[Path, ...]
+
+
+#: Curation files that may name a source id (facts, anchors, retired facts, conflicts, notes).
+_TEXT_SUFFIXES = (".yaml", ".yml", ".txt", ".csv", ".tsv", ".md", ".json")
+
+
+def source_uses(project: Project, sid: str) -> tuple[list[str], list[str]]:
+    """Where the curation uses source ``sid``, as `file:line`: the sentence groups of its own
+    facts file (data/curation/facts/{sid}.yaml, which new-source started) and every line of
+    any other curation file naming it (facts filed elsewhere, entity anchors, retired facts,
+    conflicts, notes)."""
+    own_file = project.facts_dir / f"{sid}.yaml"
+    own: list[str] = []
+    other: list[str] = []
+    curation = project.facts_dir.parent
+    for path in sorted(p for p in curation.rglob("*") if p.suffix in _TEXT_SUFFIXES):
+        if not path.is_file() or path.name.endswith(".schema.json"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if sid not in text:
+            continue
+        for n, line in enumerate(text.splitlines(), 1):
+            if sid not in line:
+                continue
+            if path != own_file:
+                other.append(f"{path}:{n}")
+            elif re.match(r"^\s*-?\s*source:", line):  # not its header comment
+                own.append(f"{path}:{n}")
+    return own, other
+
+
+def _entry_lines(lines: list[str], sid: str, sources_yaml: Path) -> tuple[int, int]:
+    """The 0-based [start, end) lines of ``sid``'s entry in sources.yaml's ``lines``: from its
+    `- id:` line to the next entry or top-level key, comments before that kept with it."""
+    start = next(
+        (i for i, line in enumerate(lines)
+         if re.match(rf"^\s*-\s+id:\s*[\"']?{re.escape(sid)}[\"']?\s*(#.*)?$", line)),
+        None,
+    )
+    if start is None:
+        raise InputError(f"no entry '- id: {sid}' found", path=sources_yaml)
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].strip()
+        width = len(lines[end]) - len(lines[end].lstrip())
+        if stripped and not stripped.startswith("#") and (
+            width < indent or (width == indent and stripped.startswith("-"))
+        ):
+            break
+        end += 1
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].strip().startswith("#")):
+        end -= 1
+    return start, end
+
+
+def _without_entry(text: str, sid: str, sources_yaml: Path) -> str:
+    """sources.yaml's text without ``sid``'s entry (and the blank line before it); the list
+    written `[]` when it was the last."""
+    lines = text.split("\n")
+    start, end = _entry_lines(lines, sid, sources_yaml)
+    while start > 0 and not lines[start - 1].strip():
+        start -= 1
+    kept = lines[:start] + lines[end:]
+    out = "\n".join(kept).rstrip("\n") + "\n"
+    if not re.search(r"(?m)^\s*-\s", out.split("sources:", 1)[-1]):
+        out = re.sub(r"(?m)^sources:\s*$", "sources: []", out)
+    return out
+
+
+def remove_source(project: Project, sid: str, *, force: bool = False) -> RemovedSource:
+    """Withdraw a source registered by mistake: its text, its facts file, its extracts and its
+    entry in sources.yaml, all or nothing.
+
+    Refused (InputError, naming each place as file:line) while the curation uses it: sentence
+    groups in its own facts file (unless ``force``: the curator discards them) and any mention
+    of its id in another curation file (never forced: removing the source would leave those
+    entries pointing at nothing, so they are edited first).
+    """
+    data = load_yaml(project.sources_yaml)
+    entries = data.get("sources") if isinstance(data, dict) else None
+    entries = [e for e in entries or [] if isinstance(e, dict)]
+    ids = [str(e.get("id")) for e in entries]
+    if sid not in ids:
+        raise InputError(f"no source {sid!r} in sources.yaml (registered: {', '.join(ids)})",
+                         path=project.sources_yaml)
+    own, other = source_uses(project, sid)
+    uses = other + ([] if force else own)
+    if uses:
+        more = "" if force or not own else (
+            "; --force discards the facts of its own facts file, nothing else")
+        raise InputError(
+            f"source {sid} is still used by the curation, at: {'; '.join(uses)}: edit those "
+            f"entries first{more}"
+        )
+    [entry] = [e for e in entries if str(e.get("id")) == sid]
+    files = [project.sources_dir / str(entry.get("file") or f"{sid}.txt"),
+             project.facts_dir / f"{sid}.yaml",
+             *sorted(project.extracted_dir.glob(f"{sid}.*"))]
+    files = [f for f in files if f.exists()]
+    new_yaml = _without_entry(project.sources_yaml.read_text(encoding="utf-8"), sid,
+                              project.sources_yaml)
+    _remove_all_or_nothing(project, files, new_yaml)
+    log.info("removed source %s (%d files)", sid, len(files))
+    return RemovedSource(sid, tuple(files))
+
+
+def _remove_all_or_nothing(project: Project, files: list[Path], sources_yaml_text: str) -> None:
+    """Move ``files`` aside, rewrite sources.yaml, then delete them; on any failure put every
+    moved file back, so the project is never left with an entry without its text or a text
+    without its entry."""
+    aside = project.root / "data" / f".removing-{os.getpid()}"
+    aside.mkdir(parents=True, exist_ok=False)
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for n, path in enumerate(files):
+            target = aside / f"{n}-{path.name}"
+            os.replace(path, target)
+            moved.append((path, target))
+        write_atomic(project.sources_yaml, sources_yaml_text)
+    except BaseException:
+        for path, target in reversed(moved):
+            os.replace(target, path)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise
+    shutil.rmtree(aside)
