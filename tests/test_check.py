@@ -276,3 +276,30 @@ def test_a_refused_registry_entry_is_one_error_not_one_per_use(
     assert code == 2
     assert len(errors) == 1, "\n".join(errors)
     assert "events.yaml:" in errors[0] and says in errors[0], errors[0]
+
+
+def test_an_alias_no_text_prints_is_reported_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/curation.md: every alias occurs in a source text (with suffixes), or the entry says
+    `unattested: true`. `aliases: [Gence, Gencce]` was accepted silently; now the misspelt one
+    is a warning at its line, and the printed one (Gence’de, Gence’ye) is not."""
+    root = copy_project(tmp_path)
+    places = root / "data" / "curation" / "entities" / "places.yaml"
+    lines = places.read_text(encoding="utf-8").splitlines()
+    start = lines.index("- id: gence")
+    at = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("aliases:"))
+    lines[at] = '  aliases: ["Gence",\n    "Gencce"]'
+    places.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = _check(root, capsys)
+    assert code == 0
+    said = [line for line in out if "alias " in line and " of gence " in line]
+    assert said == [
+        f"{places}:{at + 2}: warning: alias 'Gencce' of gence is printed in no source text: "
+        "correct or drop it (a name seen elsewhere goes under names_elsewhere, with where it "
+        "was seen)"
+    ], said
+    lines[start + 1 : start + 1] = ["  unattested: true"]
+    places.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = _check(root, capsys)
+    assert not [line for line in out if "alias " in line and " of gence " in line]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from tarihkg.annotate import (
     AnnotatedSource,
@@ -22,6 +23,7 @@ from tarihkg.annotate import (
 )
 from tarihkg.conflicts import stated_disputes
 from tarihkg.curation import (
+    Entity,
     SourceMeta,
     minted_problems,
     read_facts,
@@ -33,7 +35,7 @@ from tarihkg.project import Project
 from tarihkg.retired import read_retired
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings
-from tarihkg.text.mentions import Lexicon
+from tarihkg.text.mentions import LexEntry, Lexicon, find_mentions
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,50 @@ def misprint_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]
     return out
 
 
+def unattested_aliases(registry: dict[str, Entity], sources: dict[str, AnnotatedSource]
+                       ) -> list[Finding]:
+    """A warning at each alias no source text prints (Turkish-aware, with suffixes), which
+    docs/curation.md asks of every alias unless the entry says `unattested: true`. An entity
+    none of whose aliases is printed and that no `mentioned_in` anchors is left to "mentioned
+    nowhere"."""
+    keyed = {
+        f"{ent.id}#{i}": (ent, alias)
+        for ent in registry.values() if not (ent.deprecated or ent.unattested)
+        for i, alias in enumerate(dict.fromkeys(ent.aliases)) if alias.strip()
+    }
+    texts = [a.sentence.text for src in sources.values() for a in src.sentences]
+
+    def printed(entries: list[LexEntry]) -> set[str]:
+        lexicon = Lexicon.build(entries)
+        found: set[str] = set()
+        for text in texts:
+            for m in find_mentions(text, lexicon):
+                found.update((m.entity_id, *m.candidates) if m.entity_id else m.candidates)
+        return found
+
+    found = printed([LexEntry(k, ent.type, (alias,)) for k, (ent, alias) in keyed.items()])
+    # An alias inside a longer one ('Nuri Paşa' in 'Nuri Paşa Killigil') loses to it in one
+    # lexicon: each one not found is looked for on its own.
+    missing = [k for k in keyed if k not in found]
+    missing = [k for k in missing if k not in printed([LexEntry(k, keyed[k][0].type,
+                                                                (keyed[k][1],))])]
+    seen_ids = {keyed[k][0].id for k in found}
+    lines: dict[str, list[str]] = {}
+    out = []
+    for key in missing:
+        ent, alias = keyed[key]
+        if ent.id not in seen_ids and not ent.mentioned_in:
+            continue  # "mentioned nowhere" says it
+        text = lines.setdefault(ent.path, Path(ent.path).read_text("utf-8").splitlines())
+        line = next((n for n in range(ent.line, len(text) + 1) if alias in text[n - 1]), ent.line)
+        out.append(Finding(
+            "warning", f"{ent.path}:{line}",
+            f"alias {alias!r} of {ent.id} is printed in no source text: correct or drop it "
+            "(a name seen elsewhere goes under names_elsewhere, with where it was seen)",
+        ))
+    return out
+
+
 def _names_refused(problem: TarihkgError, refused: set[str]) -> bool:
     """Whether ``problem`` is a fact's use of a registry entry that was written but refused
     (its one error, at the entry, says why): an unknown type gave one error at the entry and
@@ -166,4 +212,5 @@ def check_project(project: Project) -> list[Finding]:
             Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])
             for w in check_aliases(registry, sources)
         ]
+        findings += unattested_aliases(registry, sources)
     return findings
