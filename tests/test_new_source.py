@@ -4,6 +4,8 @@ graph with its sentence (and its citation)."""
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -25,13 +27,32 @@ def _run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[in
     return code, out.out, out.err
 
 
+README_ID = "003_090d1df0f632365c"
+
+
+def _readme_blocks() -> tuple[str, str, list[str], str]:
+    """README "Add an article", as written: the facts of step 5, the error line of step 6, the
+    query of step 7 and the rows it shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Add an article\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [textwrap.dedent(b) for b in re.findall(r"\n   ```\w*\n(.*?)\n   ```", section, re.S)]
+    facts = next(b for b in blocks if b.startswith("- source:"))
+    check = next(b for b in blocks if b.startswith("$ tarihkg check"))
+    query = next(b for b in blocks if b.startswith("$ tarihkg query"))
+    error = next(line for line in check.splitlines() if ": error: " in line)
+    text, rows = query.split("\n?claim", 1)
+    sparql = text.removeprefix("$ tarihkg query '").strip().removesuffix("'")
+    return facts, error, ["?claim" + rows.split("\n", 1)[0], *rows.split("\n")[1:]], sparql
+
+
 def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's steps with the README's own facts, check output and query."""
     root = copy_project(tmp_path)
     text = DATA / "gence-baku.txt"
     sources_yaml = root / "data" / "sources" / "sources.yaml"
     before = set(load_sources_meta(sources_yaml))
 
-    # 1. Register the article: it takes the next free number (003_ with the two committed
+    # 2. Register the article: it takes the next free number (003_ with the two committed
     # articles, later when a curator has added one).
     code, _, err = _run(
         root, capsys, "new-source", str(text),
@@ -43,6 +64,7 @@ def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixtur
     [meta] = [m for m in metas.values() if m.id not in before]
     numbers = [int(sid[:3]) for sid in before]
     assert meta.id.startswith(f"{max(numbers) + 1:03d}_")
+    assert meta.id[4:] == README_ID[4:]
     assert meta.journal == "Test Dergisi" and meta.authors == ("tarihkg test suite",)
     assert meta.title == "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Kısa Bir Deneme"
     assert meta.not_printed == ("volume", "issue", "pages", "year")
@@ -54,33 +76,41 @@ def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, _, err = _run(root, capsys, "new-source", str(text))
     assert code == 2 and f"already registered as {meta.id}" in err
 
-    # 2. Curate: facts grouped under their sentence; 3. check them.
-    facts.write_text(
-        facts.read_text(encoding="utf-8").replace("[]\n", "")
-        + (DATA / "facts.yaml").read_text(encoding="utf-8").replace("SOURCE_ID", meta.id),
-        encoding="utf-8",
+    # 5. The facts of the README, under the header new-source wrote; 6. the check's one error.
+    readme_facts, readme_error, readme_rows, sparql = _readme_blocks()
+    header = facts.read_text(encoding="utf-8").replace("[]\n", "")
+    facts.write_text(header + readme_facts.replace(README_ID, meta.id) + "\n", encoding="utf-8")
+    code, out, err = _run(root, capsys, "check")
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert code == 2 and len(errors) == 1, out
+    shown = readme_error.split(f"/{README_ID}.yaml:", 1)[1]
+    assert errors[0].endswith(f"/{meta.id}.yaml:{shown}"), (errors[0], shown)
+    fixed = readme_facts.replace(
+        "    - id: f-003-003-hq-gence\n",
+        "    - id: f-003-003-hq-gence\n      mentioned_as: {subject: Ordunun}\n",
     )
+    assert fixed != readme_facts
+    facts.write_text(header + fixed.replace(README_ID, meta.id) + "\n", encoding="utf-8")
     code, out, err = _run(root, capsys, "check")
     assert code == 0, out + err
     assert ": error: " not in out
 
-    # 4. Build, and find the fact with its sentence, its date and its citation.
+    # 7. Build, and the README's query gives the README's rows.
     code, _, err = _run(root, capsys, "build")
     assert code == 0, err
+    code, out, err = _run(root, capsys, "query", sparql.replace(README_ID, meta.id))
+    assert code == 0, err
+    assert out.splitlines() == [row.replace(README_ID, meta.id) for row in readme_rows], out
+
+    # The carriedOutBy fact carries its sentence's citation; the event its date, directly.
     rows = open_store(root / "data" / "build").query(PREFIX + """
-        SELECT ?text ?edtf ?cited WHERE {
-          <https://w3id.org/tarihkg/resource/claim/f-t-gence-baku-entry-by>
+        SELECT ?cited ?edtf WHERE {
+          <https://w3id.org/tarihkg/resource/claim/f-003-001-baku-entered-by>
               tkg:claimObject <https://w3id.org/tarihkg/resource/unit/kafkas-islam-ordusu> ;
-              tkg:statedIn ?sentence ; tkg:date/tkg:edtf ?edtf ; tkg:supportedBy ?c .
-          ?sentence tkg:text ?text . ?c tkg:text ?cited .
-          <https://w3id.org/tarihkg/resource/event/bakunun-kurtulusu>
-              tkg:carriedOutBy <https://w3id.org/tarihkg/resource/unit/kafkas-islam-ordusu> .
+              tkg:supportedBy ?c . ?c tkg:text ?cited .
+          <https://w3id.org/tarihkg/resource/event/bakunun-kurtulusu> tkg:date/tkg:edtf ?edtf .
         }""").rows()
-    assert rows == [{
-        "text": "Kafkas İslam Ordusu 15 Eylül 1918’de Bakü’ye girdi (Yüceer, 1996: 98).",
-        "edtf": "1918-09-15",
-        "cited": "(Yüceer, 1996: 98)",
-    }]
+    assert {"cited": "(Yüceer, 1996: 98)", "edtf": "1918-09-15"} in rows, rows
 
 
 def test_a_source_without_a_period_of_its_own_takes_the_datasets() -> None:
