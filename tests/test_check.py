@@ -215,7 +215,8 @@ def test_an_unquoted_date_is_refused_as_the_json_schema_refuses_it(
 ) -> None:
     """`date: 1918-07-25` unquoted is a calendar date to YAML and `date: 1918` a number: the
     JSON Schema editors check against refuses both; `tarihkg check` accepted them. One rule
-    now: each is an error at its fact, saying to quote it, and the quoted form passes both."""
+    now: each is an error at its fact, saying to quote it, and the quoted form passes both. (A
+    refused fact that replaces a retired one does not make the retired entry an error too.)"""
     import json
 
     import jsonschema

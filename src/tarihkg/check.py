@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,7 +198,16 @@ def check_project(project: Project) -> list[Finding]:
     unread_sources = set(unread) | failed | (set() if sources_yaml_read else {"*"})
     facts, problems = read_facts(project.facts_dir)
     findings += [_finding(p) for p in problems]
-    findings += [_finding(p) for p in read_retired(project.retired_file, facts)[1]]
+    # A fact refused for a field (its one error says why) is still written: a retired fact it
+    # replaces is not reported again as replaced by no live fact.
+    live = {f.id for f in facts}
+    refused_facts = {m.group(1) for p in problems
+                     if (m := re.match(r"fact (\S+): ", p.message)) and m.group(1) not in live}
+    findings += [
+        _finding(p) for p in read_retired(project.retired_file, facts)[1]
+        if not any(f"replaced_by {ident!r} is not a live fact" in p.message
+                   for ident in refused_facts)
+    ]
     # The facts of a source that could not be read would each repeat the source's error.
     facts = [
         f for f in facts
