@@ -25,13 +25,14 @@ from tarihkg.annotate import (
 from tarihkg.conflicts import stated_disputes
 from tarihkg.curation import (
     Entity,
+    Fact,
     SourceMeta,
     minted_problems,
     read_facts,
     read_registry_entries,
     read_sources_meta,
 )
-from tarihkg.errors import TarihkgError
+from tarihkg.errors import CurationError, TarihkgError
 from tarihkg.project import Project
 from tarihkg.retired import read_retired
 from tarihkg.text.extract import extract_source, read_source
@@ -187,6 +188,20 @@ def _names_refused(problem: TarihkgError, refused: set[str]) -> bool:
     return any(f"{ident!r} is not in the entity registry" in problem.message for ident in refused)
 
 
+def _retired_findings(project: Project, facts: list[Fact], fact_problems: list[CurationError]
+                      ) -> list[Finding]:
+    """The problems of retired-facts.yaml. A fact refused for a field (its one error says why)
+    is still written: a retired fact it replaces is not reported again as replaced by no live
+    fact."""
+    live = {f.id for f in facts}
+    refused = {m.group(1) for p in fact_problems
+               if (m := re.match(r"fact (\S+): ", p.message)) and m.group(1) not in live}
+    return [
+        _finding(p) for p in read_retired(project.retired_file, facts)[1]
+        if not any(f"replaced_by {ident!r} is not a live fact" in p.message for ident in refused)
+    ]
+
+
 def check_project(project: Project) -> list[Finding]:
     """Every error and warning of the project's inputs, in the order files are read."""
     findings: list[Finding] = []
@@ -198,16 +213,7 @@ def check_project(project: Project) -> list[Finding]:
     unread_sources = set(unread) | failed | (set() if sources_yaml_read else {"*"})
     facts, problems = read_facts(project.facts_dir)
     findings += [_finding(p) for p in problems]
-    # A fact refused for a field (its one error says why) is still written: a retired fact it
-    # replaces is not reported again as replaced by no live fact.
-    live = {f.id for f in facts}
-    refused_facts = {m.group(1) for p in problems
-                     if (m := re.match(r"fact (\S+): ", p.message)) and m.group(1) not in live}
-    findings += [
-        _finding(p) for p in read_retired(project.retired_file, facts)[1]
-        if not any(f"replaced_by {ident!r} is not a live fact" in p.message
-                   for ident in refused_facts)
-    ]
+    findings += _retired_findings(project, facts, problems)
     # The facts of a source that could not be read would each repeat the source's error.
     facts = [
         f for f in facts
