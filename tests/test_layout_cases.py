@@ -132,6 +132,13 @@ def test_a_title_block_before_the_first_heading_without_an_abstract_is_lifted(ra
     assert ex.sentences[0].text.startswith("Brest Litovsk")
 
 
+def test_a_title_block_the_splitter_cannot_place_is_reported(raw: str) -> None:
+    text = raw[: raw.index("Öz\n")] + raw[raw.index("Brest Litovsk") :]  # no heading after it
+    ex, warnings = _read(text)
+    assert ex.sentences[0].text.startswith("DOĞU ANADOLU TARİH YAZILARI, Cilt 4")
+    assert (1, "the first sentence holds a journal line") in [(n, m[:39]) for n, m in warnings]
+
+
 def test_a_text_opening_with_an_unnumbered_heading_keeps_it() -> None:
     text = "Giriş\n\nOsmanlı ordusu 1918 yılında Bakü’ye girdi. Bu olay yankı uyandırdı.\n"
     ex, warnings = _read(text)

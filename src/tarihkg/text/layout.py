@@ -22,6 +22,7 @@ REPEATED_LINE = 3
 _MARKER = re.compile(r"(?<=[^\W\d_]|[’'”)])(\d{1,3})(?=[\s.,;:)]|$)")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+_JOURNAL = re.compile(r"(?i)\b(?:cilt|sayı|vol(?:ume)?|issue)\.?\s*:?\s*\d")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 #: A line shorter than this share of the usual line length ends a paragraph or a heading.
 SHORT_LINE = 0.6
@@ -51,6 +52,7 @@ def layout_warnings(raw: str, extracted: ExtractedSource) -> list[LayoutWarning]
         _long_sentences(raw, extracted)
         + _run_on_sentences(raw, extracted)
         + _pages_without_number(raw, extracted)
+        + _unlifted_title_block(raw, extracted)
         + _unknown_headers(raw, extracted)
         + _orphan_markers(raw, extracted)
         + _footnotes_without_markers(raw, extracted)
@@ -262,3 +264,23 @@ def lifted_summary(ex: ExtractedSource) -> str:
         f"{plural(len(ex.headings), 'heading')}, {plural(len(ex.footnotes), 'footnote')}, "
         f"{plural(len(ex.sentences), 'sentence')}; lifted: {lifted or 'nothing'}"
     )
+
+
+def _unlifted_title_block(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    """A journal line ('Cilt 2, Sayı 1') in the first sentence: a title block read as text."""
+    first = next((s for s in ex.sentences if s.zone == "body"), None)
+    m = _JOURNAL.search(first.text) if first is not None and first.page_index == 1 else None
+    if first is None or m is None:
+        return []
+    headers = {_line_of(raw, a) for starts in _repeated_lines(raw, ex) for a in starts}
+    if _line_of(raw, first.start) in headers:
+        return []  # a running header, reported as such
+    return [
+        LayoutWarning(
+            _line_of(raw, first.start),
+            f"the first sentence holds a journal line ({first.text[: m.end() + 20]!r}…): a title "
+            "block read as running text (the splitter lifts one only when an abstract label, a "
+            "keywords line or the first heading, '1. …' or 'Giriş', follows it, and none of "
+            "its paragraphs ends a sentence)",
+        )
+    ]
