@@ -313,3 +313,23 @@ def test_remove_source_is_all_or_nothing(
     assert code == 2, err
     assert _state(root) == before
     assert not [p for p in (root / "data").iterdir() if p.name.startswith(".removing")]
+
+
+def test_a_title_the_text_does_not_print_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """new-source took any --title; a title the text prints (in other case, across a line
+    break) passes, one it does not print is a warning naming it."""
+    root = copy_project(tmp_path)
+    printed = "GENCE’DEN BAKÜ’YE: KAFKAS İSLAM ORDUSU ÜZERİNE Kısa Bir Deneme"
+    code, _, err = _run(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
+                        "--title", printed)
+    assert code == 0 and "--title" not in err, err
+    [sid] = [s for s in load_sources_meta(root / "data" / "sources" / "sources.yaml")
+             if not s.startswith(("000_", "002_"))]
+    assert _run(root, capsys, "remove-source", sid)[0] == 0
+    code, _, err = _run(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
+                        "--title", "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Bir Deneme")
+    assert code == 0, err
+    assert f"warning: data/sources/{sid}.txt:1: the --title given" in err
+    assert "is not printed in the text" in err

@@ -198,7 +198,7 @@ def cmd_new_source(args: argparse.Namespace) -> int:
     )
     for path in (new.text, project.sources_yaml, new.facts):
         _progress(f"wrote {path.relative_to(project.root)}")
-    for line, message in (*((w.line, w.message) for w in new.warnings), *new.misprints):
+    for line, message in (*((w.line, w.message) for w in new.warnings), *new.notices):
         _progress(f"warning: {new.text.relative_to(project.root)}:{line}: {message}")
     _progress(f"registered {new.id}: add facts to {new.facts.relative_to(project.root)}, "
               "then run `tarihkg check` and `tarihkg build`")

@@ -24,6 +24,7 @@ from tarihkg.project import Project, write_atomic
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import LayoutWarning, layout_warnings
 from tarihkg.text.mentions import Lexicon
+from tarihkg.text.turkish import match_fold
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ class NewSource:
     text: Path
     facts: Path
     warnings: tuple[LayoutWarning, ...]
-    #: Printed dates read as misprints: (line, what is printed and what it is read as).
-    misprints: tuple[tuple[int, str], ...] = ()
+    #: (line, message): printed dates read as misprints, a title the text does not print.
+    notices: tuple[tuple[int, str], ...] = ()
 
 
 def mint_source_id(existing: list[str], sha256: str) -> str:
@@ -131,7 +132,19 @@ def register_source(
     meta = load_sources_meta(project.sources_yaml)[sid]
     dated = annotate_source(meta, extracted, Lexicon.build([]))  # dates only: no entities yet
     return NewSource(sid, target, facts, tuple(layout_warnings(raw, extracted)),
-                     tuple(misprint_warnings(dated, raw)))
+                     (*_title_notice(title, raw), *misprint_warnings(dated, raw)))
+
+
+def _title_notice(title: str | None, raw: str) -> list[tuple[int, str]]:
+    """A notice when ``title`` is not printed in the text (compared ignoring case, spaces and
+    line breaks, apostrophes and circumflexes): a title typed from memory or from elsewhere."""
+    if not title:
+        return []
+    if " ".join(match_fold(title).split()) in " ".join(match_fold(raw).split()):
+        return []
+    return [(1, f"the --title given ({title!r}) is not printed in the text, even ignoring case "
+                "and line breaks: give the title as the article prints it (fix `title:` in "
+                "sources.yaml)")]
 
 
 @dataclass(frozen=True)
