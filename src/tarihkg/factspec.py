@@ -240,8 +240,9 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
         "meaning": "which of its sentence's in-text citations back this fact, by their printed order "
         "(1 = the first): needed where the sentence prints more than one citation (each clause "
         "backed by its own); `[]` where no citation backs the fact (a clause after the last "
-        "citation, or a sentence whose paragraph's closing citation is for another point); "
-        "numbers are refused where the sentence prints fewer than two (exit 2)",
+        "citation, or a sentence whose next citation in its paragraph is for another point); "
+        "left out, the sentence's own citation backs the fact, else the next one printed in "
+        "its paragraph; numbers are refused where the sentence prints fewer than two (exit 2)",
     },
     "note": {
         "schema": {
