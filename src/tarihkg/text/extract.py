@@ -6,7 +6,9 @@ The layout rules (all generic, none tied to a file's offsets):
   new page (that is how these PDF extractions mark a page break). An isolated running header
   (two texts far apart on one line, blank lines around it) also starts one, unless its page
   has no text yet. An isolated line holding only a number is the printed page number of the
-  page it stands on; the other pages are labelled by counting from it (``label_inferred``).
+  page it stands on, and so is a line holding only a number directly under the last
+  bibliography entry of a page (the entry ending in a full stop); the other pages are
+  labelled by counting from it (``label_inferred``).
 * **Footnotes.** A line of only spaces (five or more) followed by a line ``N text`` where
   ``N`` is the next footnote number is a footnote separator; from there to the end of the page
   every line ``N' text`` with ``N'`` the next number opens a footnote and other lines continue
@@ -536,8 +538,12 @@ def _bibliography(layout: _Layout) -> None:
     a comma (``Kaya, M. (2011).``, ``BOA, DH.ŞFR``)."""
     entries: list[list[_Line]] = []
     prev: _Line | None = None
-    for line in layout.lines:
+    for i, line in enumerate(layout.lines):
         if line.role != "bibliography":
+            continue
+        if _number_under_entry(layout, prev, i):
+            line.role = ""
+            _page_number(layout, line)  # printed under the last entry of its page
             continue
         gap = prev is None or line.page != prev.page or any(
             x.kind != "content" for x in layout.lines[prev.no : line.no - 1]
@@ -554,6 +560,19 @@ def _bibliography(layout: _Layout) -> None:
         first, last = entry[0], entry[-1]
         _lift(layout, "bibliography", first.first, last.last,
               _span_text(layout, first.first, last.last))
+
+
+def _number_under_entry(layout: _Layout, prev: _Line | None, i: int) -> bool:
+    """Whether line i, a bibliography line holding only a number, is the page number printed
+    directly under the page's last entry: the entry before it ends in a full stop and the
+    page ends with it (nothing follows on its page, the text ends or a new page starts)."""
+    line = layout.lines[i]
+    if prev is None or prev.page != line.page or not re.fullmatch(r"\d{1,4}", line.text):
+        return False
+    if line.page in layout.page_numbers or not _SENTENCE_FINAL.search(prev.text):
+        return False
+    after = _next_printed(layout.lines, i)
+    return after is None or after.page != line.page
 
 
 def _find_markers(layout: _Layout) -> None:

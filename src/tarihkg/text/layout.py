@@ -220,8 +220,8 @@ def _pages_without_number(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
             f"page {p.index} of the extract has no printed page number, though "
             f"{len(printed)} of {len(ex.pages)} pages have one ({numbers}): expected a line "
             "holding only the number, alone at the page's head or foot or as the last line "
-            "under its footnotes; its sentences get no page (a page number printed elsewhere "
-            "is read as text)",
+            "under its footnotes or its last bibliography entry; its sentences get no page (a "
+            "page number printed elsewhere is read as text)",
         )
         for p in missing
     ]
