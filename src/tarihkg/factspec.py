@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tarihkg.names import BASE
+from tarihkg.text.dates import find_dates
 
 #: Registry classes a fact may name: each maps to its parent (None for a root class).
 CLASS_PARENTS: dict[str, str | None] = {
@@ -617,6 +618,69 @@ def _edtf_problems(q: str, when: Any) -> list[str]:
     return []
 
 
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+#: Words after a date that bound a period at it without moving it ('29 Nisan 1918’e kadar',
+#: '3 Eylül’den itibaren'); 'sonra' and 'önce' move it, so a wording with them is not read.
+_BOUND_WORDS = r"kadar|dek|değin|itibaren"
+
+
+def _note_text(note: Any) -> str:
+    if isinstance(note, dict):
+        return " ".join(str(v) for v in note.values())
+    return str(note) if note is not None else ""
+
+
+def wording_reading(wording: str) -> str | None:
+    """What the date parser (text/dates.py) reads ``wording`` as, in EDTF (``XXXX`` for a year
+    not printed), when one date expression is the whole wording (a bare year counts, and so do
+    kadar, dek, değin, itibaren after the date); else None (relative words, several dates, a
+    date inside longer words: "1917 Şubat ihtilalinden sonra")."""
+    if re.fullmatch(r"1[5-9]\d\d|20\d\d", wording.strip()):
+        return wording.strip()  # a bare year, which the parser reads only with a cue
+    found = [d for d in find_dates(wording) if d.edtf]
+    if len(found) != 1 or found[0].relative:
+        return None
+    d = found[0]
+    rest = wording[d.end :].strip(" ,.;:")
+    if wording[: d.start].strip() or (rest and not re.fullmatch(_BOUND_WORDS, rest)):
+        return None
+    return d.edtf
+
+
+def wording_problems(q: str, when: str, wording: str, note: str = "") -> list[str]:
+    """A date qualifier against its own printed wording (docs/curation.md, "The date is its
+    wording"): the value is the parser's reading of the wording, at its precision (a day, a
+    month, a year, a season 1918-22, a range as an interval). A year the wording does not print
+    comes from the context: the fact's year is taken there, its month and day must agree. A
+    year printed but not taken (a misprint, '5 Kasım 1938’de' for 1918) must be named in the
+    fact's note. A wording the parser cannot read as one date gives no problem.
+
+    >>> [p.split(", ")[1] for p in wording_problems("date", "1919-04-29", "19 Nisan 1919’da")]
+    ['which reads 1919-04-19 (write date: "1919-04-19")']
+    >>> wording_problems("date", "1918-02-25", "25 Şubatta")
+    []
+    """
+    reading = wording_reading(wording)
+    if reading is None:
+        return []
+    years = _YEAR.findall(when)
+    if "XXXX" in reading and years:
+        reading = reading.replace("XXXX", years[0], 1).replace("XXXX", years[-1])
+    if reading == when:
+        return []
+    printed = set(_YEAR.findall(reading))
+    if printed and printed != set(years) and all(y in note for y in printed - set(years)):
+        # A printed year read as a misprint, the note names it: the rest must agree.
+        if _YEAR.sub("Y", reading) == _YEAR.sub("Y", when):
+            return []
+    hint = (
+        f" (write {q}: \"{reading}\")" if not printed or printed <= set(years)
+        else f" (write {q}: \"{reading}\", or, if the printed year is a misprint, name it in "
+        "the fact's note)"
+    )
+    return [f"{q} {when!r} is not its wording {wording!r}, which reads {reading}{hint}"]
+
+
 def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
     """The problems of a fact's qualifiers: EDTF dates (with their wordings), side and role as
     text, and mention_check only ever false, with a note."""
@@ -624,7 +688,10 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
     for q, wording in WORDINGS.items():
         when = raw.get(q)
         if when is not None:
-            problems += _edtf_problems(q, when)
+            found = _edtf_problems(q, when)
+            problems += found
+            if not found and isinstance(raw.get(wording), str):
+                problems += wording_problems(q, when, raw[wording], _note_text(raw.get("note")))
         if wording in raw and when is None:
             problems.append(f"'{wording}' without '{q}'")
     for q in ("side", "role"):
