@@ -163,7 +163,7 @@ def source_uses(project: Project, sid: str) -> tuple[list[str], list[str]]:
     """Where the curation uses source ``sid``, as `file:line`: the sentence groups of its own
     facts file (data/curation/facts/{sid}.yaml, which new-source started) and every line of
     any other curation file naming it (facts filed elsewhere, entity anchors, retired facts,
-    conflicts, notes)."""
+    conflicts, notes); a YAML comment line naming it is no use."""
     own_file = project.facts_dir / f"{sid}.yaml"
     own: list[str] = []
     other: list[str] = []
@@ -174,9 +174,10 @@ def source_uses(project: Project, sid: str) -> tuple[list[str], list[str]]:
         text = path.read_text(encoding="utf-8", errors="replace")
         if sid not in text:
             continue
+        yaml_file = path.suffix in (".yaml", ".yml")
         for n, line in enumerate(text.splitlines(), 1):
-            if sid not in line:
-                continue
+            if sid not in line or (yaml_file and line.lstrip().startswith("#")):
+                continue  # a YAML comment line naming the id uses nothing
             if path != own_file:
                 other.append(f"{path}:{n}")
             elif re.match(r"^\s*-?\s*source:", line):  # not its header comment
