@@ -47,7 +47,8 @@ class RecordRef:
 
 @dataclass(frozen=True)
 class Citation:
-    """One parenthesised citation; ``[start, end)`` covers the parentheses."""
+    """One citation; ``[start, end)`` covers the parentheses (or, for an archival reference
+    printed without them, the reference from the archive's name to its last part)."""
 
     start: int
     end: int
@@ -163,9 +164,30 @@ last_page=492)
     return _parse_work(ref) or _parse_record(ref)
 
 
+_BARE_ARCHIVE = re.compile(rf"(?<![\w(])(?:{'|'.join(sorted(ARCHIVES))})\b")
+_BARE_END = re.compile(r"[;()]|\.\s+(?=\D)|\.?\s*$")
+
+
+def _bare_records(text: str, taken: list[tuple[int, int]]) -> list[Citation]:
+    """Archival references printed without parentheses (``bk. ATASE, A, K.3820, D.72, F.9.``):
+    an archive's name, then at least two shelfmark parts, up to a ``;``, a parenthesis, a full
+    stop before a word or the text's end; outside the parenthesised citations ``taken``."""
+    found = []
+    for m in _BARE_ARCHIVE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        end_m = _BARE_END.search(text, m.end())
+        end = end_m.start() if end_m else len(text)
+        ref = _parse_record(_WS_RE.sub(" ", text[m.start() : end].strip()))
+        if ref is not None and len(ref.parts) >= 2:
+            found.append(Citation(m.start(), end, text[m.start() : end], "record", (ref,)))
+    return found
+
+
 def find_citations(text: str) -> list[Citation]:
-    """All parenthesised citations of ``text`` in order; a parenthesis may hold several
-    references separated by ``;`` and counts only if every one of them parses."""
+    """All citations of ``text`` in order: parenthesised ones (a parenthesis may hold several
+    references separated by ``;`` and counts only if every one of them parses), and archival
+    references printed without parentheses, as footnotes cite (``bk. ATASE, A, K.3820``)."""
     found: list[Citation] = []
     for m in _PAREN_RE.finditer(text):
         refs = [parse_reference(r) for r in m.group(1).split(";")]
@@ -176,7 +198,8 @@ def find_citations(text: str) -> list[Citation]:
         if any(isinstance(r, RecordRef) != (kind == "record") for r in parsed):
             log.debug("mixed work and record references in %r", m.group())
         found.append(Citation(m.start(), m.end(), m.group(), kind, parsed))
-    return found
+    found += _bare_records(text, [(c.start, c.end) for c in found])
+    return sorted(found, key=lambda c: c.start)
 
 
 def work_key(ref: WorkRef) -> str:
