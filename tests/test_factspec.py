@@ -356,3 +356,45 @@ def test_a_cause_is_kept_apart_from_the_outcome(tmp_path: Path) -> None:
         _, problems = check_anchors(facts, inputs.sources, inputs.registry)
     assert [p.line for p in problems] == [6]  # the fact's id line
     assert "cause" in problems[0].message and "Event" in problems[0].message
+
+
+APPROX = """\
+- source: 002_afd972166be37c54
+  sentence: >-
+    Bakü cephesinde savaşmaya hazır olan Türk Kafkas İslam Ordusu, Anadolu’dan gelen yaklaşık 8
+    bin Türk askeri
+  facts:
+    - id: f-t-kio-about-8000
+      subject: kafkas-islam-ordusu
+      property: strength
+      value: {soldiers: 8000}
+      approximate: yaklaşık
+"""
+
+
+def test_a_hedged_number_keeps_its_hedge(tmp_path: Path) -> None:
+    """'yaklaşık 8 bin' is a strength of 8000 with the printed hedge on the claim
+    (tkg:approximation), and a hedge the sentence does not print is refused at its fact."""
+    from helpers import copy_project
+    from rdflib import Literal, Namespace
+
+    from tarihkg.annotate import check_anchors
+    from tarihkg.pipeline import extract_stage, rdfize_stage
+    from tarihkg.project import Project
+
+    project = Project(copy_project(tmp_path))
+    (project.facts_dir / "zz-a.yaml").write_text(APPROX, encoding="utf-8")
+    jsonschema.validate(yaml.safe_load(APPROX), json_schema())
+    ds = rdfize_stage(project, extract_stage(project))
+    claim = Namespace("https://w3id.org/tarihkg/resource/")["claim/f-t-kio-about-8000"]
+    hedges = {o for _, _, o, _ in ds.quads((claim, TKG.approximation, None, None))}
+    assert hedges == {Literal("yaklaşık", lang="tr")}
+
+    (project.facts_dir / "zz-a.yaml").write_text(
+        APPROX.replace("approximate: yaklaşık", "approximate: en az"), encoding="utf-8")
+    inputs = extract_stage(project)
+    facts, problems = read_facts(project.facts_dir)
+    assert not problems
+    _, problems = check_anchors(facts, inputs.sources, inputs.registry)
+    assert [(p.line, p.message) for p in problems] == [
+        (6, "fact f-t-kio-about-8000: approximate 'en az' is not in its sentence")]

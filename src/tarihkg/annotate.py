@@ -297,7 +297,7 @@ def _anchor(
     if fact.mention_check:
         _check_mentioned(fact, sent, registry)
     date_occ = _date_occurrence(fact, sent, text)
-    for name in WORDINGS.values():
+    for name in (*WORDINGS.values(), "approximate"):
         wording = fact.qualifiers.get(name)
         if wording and tr_casefold(_squash(wording)) not in text:
             raise _refuse(fact, f"{name} {wording!r} is not in its sentence")

@@ -173,6 +173,15 @@ QUALIFIERS: dict[str, dict[str, Any]] = {
         "meaning": "the side the sentence gives the fact to (whose losses, whose strength, "
         "on whose side a participant fought): an Organization or Polity",
     },
+    "approximate": {
+        "schema": {"type": "string", "minLength": 1},
+        "kind": "langString",
+        "predicate": "approximation",
+        "rdf": "claim `tkg:approximation` a string @tr",
+        "meaning": "the words that make a number inexact, as printed (`yaklaşık`, `en az`, "
+        "`kadar`, `aşkın`, `civarında`): the amount is the printed number, this says how the "
+        "sentence hedges it (checked: the words are in the sentence)",
+    },
     "role": {
         "schema": {"type": "string", "minLength": 1},
         "kind": "langString",
@@ -279,7 +288,7 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
 
 _HELD = ("date", "from", "until")  # states that hold for a time: commands, memberships ...
 _TAKEN = ("date", "side", "role")  # taking part in an event
-_COUNTED = ("date", "side")  # numbers of one side
+_COUNTED = ("date", "side", "approximate")  # numbers of one side, exact or as hedged
 _EVENT = ("Event",)
 _UNIT = ("MilitaryUnit",)
 _PLACE = ("Place",)

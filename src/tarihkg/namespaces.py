@@ -152,6 +152,7 @@ class TKG(DefinedNamespace):
     abstentions: URIRef  # çekimser / abstentions
     amount: URIRef  # tutar / amount
     animals: URIRef  # hayvan sayısı / animals
+    approximation: URIRef  # yaklaşıklık / approximation
     archive: URIRef  # arşivi / archive
     articleNumber: URIRef  # madde numarası / article number
     assessment: URIRef  # değerlendirme / assessment
