@@ -276,7 +276,8 @@ def _class_problems(fact: Fact, registry: Mapping[str, Entity]) -> list[Curation
             problems.append(
                 _refuse(
                     fact,
-                    f"{role} {ref!r} is a {ent.type}; '{fact.property}' takes "
+                    f"{role} {ref!r} is {'an' if ent.type[0] in 'AEIOU' else 'a'} {ent.type}; "
+                    f"'{fact.property}' takes "
                     f"{' or '.join(classes)} (docs/model.md)",
                 )
             )

@@ -286,6 +286,33 @@ class SourceMeta:
         return tuple(f for f in PUBLICATION_FIELDS if getattr(self, f) is None)
 
 
+def unprinted_metadata(meta: SourceMeta, raw: str, sources_yaml: Path) -> list[CurationError]:
+    """Each keyword and scope of ``meta`` the text ``raw`` does not print (compared with runs of
+    white space as one space), at its line of ``sources_yaml`` (the entry's line where the words
+    are not on one line): what the build refuses (rdfize), listed by `tarihkg check`."""
+    printed = " ".join(raw.split())
+    missing = [
+        (what, words)
+        for what, items in (("keyword", meta.keywords), ("scope", meta.scope))
+        for _, words in items
+        if " ".join(words.split()) not in printed
+    ]
+    if not missing:
+        return []
+    lines = sources_yaml.read_text(encoding="utf-8").splitlines() if sources_yaml.exists() else []
+    start = next((n for n, text in enumerate(lines, 1)
+                  if re.search(rf"\bid:\s*['\"]?{re.escape(meta.id)}\b", text)), 1)
+    out = []
+    for what, words in missing:
+        line = next((n for n in range(start, len(lines) + 1) if words in lines[n - 1]), start)
+        out.append(CurationError(
+            f"{meta.id}: {what} {words!r} is not printed in the text {meta.file}: copy it "
+            "as printed",
+            path=sources_yaml, line=line,
+        ))
+    return out
+
+
 #: Where an article appeared: each a value as printed, or `unknown` in sources.yaml.
 PUBLICATION_FIELDS = ("journal", "volume", "issue", "pages", "year")
 UNKNOWN = "unknown"

@@ -45,6 +45,7 @@ from tarihkg.curation import (
     load_facts,
     load_registry,
     load_sources_meta,
+    unprinted_metadata,
 )
 from tarihkg.dumps import write_dumps
 from tarihkg.errors import CurationError, DataInvalidError, SourceError, ValidationError
@@ -153,6 +154,9 @@ def extract_stage(project: Project) -> Inputs:
                 path=path,
             )
         raw = read_source(path)
+        unprinted = unprinted_metadata(meta, raw, project.sources_yaml)
+        if unprinted:  # as `tarihkg check` reports it, at its line of sources.yaml
+            raise first_problem(unprinted)
         extracted = extract_source(meta.id, raw)
         if not extracted.sentences:
             raise SourceError("no sentences found in the text", path=path)
