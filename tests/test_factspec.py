@@ -230,7 +230,7 @@ def test_a_side_of_the_wrong_class_and_a_wording_not_in_the_sentence_are_refused
     project = Project(copy_project(tmp_path))
     bad = QUALIFIED.replace("side: osmanli-devleti", "side: baku").replace(
         "from_wording: 25 Aralık 1918 yılında", "from_wording: 26 Aralık"
-    )
+    ).replace('from: "1918-12-25"', 'from: "1918-12-26"')  # the date its wording reads
     (project.facts_dir / "zz-q.yaml").write_text(bad, encoding="utf-8")
     inputs = extract_stage(project)
     facts, problems = read_facts(project.facts_dir)
