@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import SOURCES
+from helpers import COMMITTED, SOURCES
 
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings, lifted_summary
@@ -213,9 +213,13 @@ def test_a_symbol_note_alone_at_a_page_foot_is_lifted(raw: str) -> None:
 # 6 and the real texts
 
 
-@pytest.mark.parametrize("path", sorted(SOURCES.glob("*.txt")), ids=lambda p: p.name)
-def test_the_registered_texts_give_no_report_and_lift_no_title_block(path: Path) -> None:
-    raw = read_source(path)
+@pytest.mark.parametrize("source_id", sorted(COMMITTED))
+def test_the_registered_texts_give_no_report_and_lift_no_title_block(source_id: str) -> None:
+    """000 and 002, named by id: no layout report, and nothing lifted as a title block or
+    bibliography, for neither text prints one (000 begins at its Özet, 002 at its introduction,
+    and both end before any bibliography). An article a curator adds keeps its title block and
+    Kaynakça (README "Add an article", step 1), which the extract lifts: it is not asked this."""
+    raw = read_source(SOURCES / f"{source_id}.txt")
     ex, warnings = _read(raw)
     assert warnings == []
     assert not {x.kind for x in ex.lifted} & {"journal-header", "author", "author-note", "bibliography"}

@@ -20,6 +20,7 @@ G = f"https://w3id.org/tarihkg/graph/{SID}"
 CANDIDATES = "https://w3id.org/tarihkg/graph/candidates"
 R = "https://w3id.org/tarihkg/resource/"
 PREFIX = "PREFIX tkg: <https://w3id.org/tarihkg/ontology#>\n"
+ENTITIES_NAME = "additions-zz-tarihkg-test-article.yaml"
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -40,11 +41,17 @@ def third(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(THIRD / f"{SID}.txt", root / "data" / "sources")
     with (root / "data" / "sources" / "sources.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\n" + (THIRD / "sources.yaml").read_text(encoding="utf-8"))
-    shutil.copy(
-        THIRD / "entities.yaml", root / "data" / "curation" / "entities" / "additions-003.yaml"
-    )
-    with (root / "data" / "curation" / "minted-iris.txt").open("a", encoding="utf-8") as fh:
-        fh.write("rauf-bey\n")
+    # Under a name no curator would give an additions file (additions-003.yaml, the pattern of
+    # additions-000/002, is the one a newcomer's third article takes: the copy would carry it,
+    # and copying over it lost the newcomer's entities, README "Add an article").
+    entities = root / "data" / "curation" / "entities" / ENTITIES_NAME
+    if entities.exists():
+        raise FileExistsError(f"{entities} exists in the project: the test would overwrite it")
+    shutil.copy(THIRD / "entities.yaml", entities)
+    minted = root / "data" / "curation" / "minted-iris.txt"
+    if "rauf-bey" not in minted.read_text(encoding="utf-8").split():
+        with minted.open("a", encoding="utf-8") as fh:
+            fh.write("rauf-bey\n")
     done = _cli(root, "build")
     assert done.returncode == 0, done.stderr
     return root
