@@ -177,7 +177,7 @@ QUALIFIERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "minLength": 1},
         "kind": "langString",
         "predicate": "approximation",
-        "rdf": "claim `tkg:approximation` a string @tr",
+        "rdf": "claim and its structured value `tkg:approximation` a string @tr",
         "meaning": "the words that make a number inexact, as printed (`yaklaşık`, `en az`, "
         "`kadar`, `aşkın`, `civarında`): the amount is the printed number, this says how the "
         "sentence hedges it (checked: the words are in the sentence)",

@@ -469,6 +469,9 @@ def _structured(
         part = st.part(key)
         assert part is not None  # the loader checked the keys against the spec
         sg.add(node, TKG[part.predicate], _part_term(sg, part.kind, val, lang))
+    if fact.qualifiers.get("approximate"):
+        # the hedge goes with the numbers wherever they are shown, not only on the claim
+        sg.add(node, TKG.approximation, Literal(str(fact.qualifiers["approximate"]), lang=lang))
     if st.reverse:
         if date is not None:
             sg.add(node, TKG.date, date)
