@@ -24,6 +24,14 @@ def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[st
     return code, out.out.splitlines(), out.err
 
 
+def _errors(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The error lines of `tarihkg check` over ``root``, which must refuse it (exit 2)."""
+    code, lines, _ = _check(root, capsys)
+    errors = [line for line in lines if ": error: " in line]
+    assert code == 2, "\n".join(lines)
+    return errors
+
+
 def test_the_committed_project_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
     code, lines, err = _check(Path(__file__).resolve().parent.parent, capsys)
     assert code == 0, "\n".join(lines)
@@ -113,9 +121,7 @@ def test_a_keyword_or_scope_not_printed_is_refused_by_check_and_build_at_its_lin
     assert text.count(old) == 1
     sources_yaml.write_text(text.replace(old, new), encoding="utf-8")
     line = next(n for n, t in enumerate(text.replace(old, new).splitlines(), 1) if new in t)
-    code, lines, _ = _check(root, capsys)
-    errors = [e for e in lines if ": error: " in e]
-    assert code == 2
+    errors = _errors(root, capsys)
     assert len(errors) == 1 and errors[0].startswith(f"{sources_yaml}:{line}: error: "), errors
     assert f"{key[:-1] if key == 'keywords' else key} " in errors[0]
     assert "is not printed in the text" in errors[0]
@@ -142,9 +148,7 @@ def test_two_groups_whose_quotes_resolve_to_one_sentence_are_refused(
         "       mentioned_as: {object: kardeşi}}\n",
         encoding="utf-8",
     )
-    code, lines, _ = _check(root, capsys)
-    assert code == 2
-    errors = [line for line in lines if ": error: " in line]
+    errors = _errors(root, capsys)
     assert errors == [
         f"{facts / 'zz-a.yaml'}:{n}: error: the same sentence as the group at line 1: put its "
         "facts under one group"
@@ -231,9 +235,7 @@ def test_a_quote_found_nowhere_is_one_error_at_its_sentence_line_with_a_hint(
         "    - {id: f-t-5, subject: enver-pasa, property: sibling, object: nuri-pasa}\n",
         encoding="utf-8",
     )
-    code, lines, _ = _check(root, capsys)
-    errors = [line for line in lines if ": error: " in line]
-    assert code == 2
+    errors = _errors(root, capsys)
     assert len(errors) == 2, "\n".join(errors)
     first, second = errors
     assert "zz-a.yaml:2: error: " in first and "sentence not found" in first, first
@@ -262,9 +264,8 @@ def test_an_unquoted_date_is_refused_as_the_json_schema_refuses_it(
     text = text.replace(day.group(0), f"date: {day.group(1)}", 1)
     text = text.replace(year.group(0), f"date: {year.group(1)}", 1)
     path.write_text(text, encoding="utf-8")
-    code, lines, _ = _check(root, capsys)
-    errors = [line for line in lines if ": error: " in line]
-    assert code == 2 and len(errors) == 2, "\n".join(errors)
+    errors = _errors(root, capsys)
+    assert len(errors) == 2, "\n".join(errors)
     assert any(f'quote it (date: "{day.group(1)}")' in e and "calendar date" in e for e in errors)
     assert any(f'quote it (date: "{year.group(1)}")' in e and "a number" in e for e in errors)
     assert all(re.search(r"000\.yaml:\d+: error: fact f-", e) for e in errors), errors
@@ -303,9 +304,7 @@ def test_a_refused_registry_entry_is_one_error_not_one_per_use(
         "       mentioned_as: {subject: tayin etti}}\n",
         encoding="utf-8",
     )
-    code, lines, _ = _check(root, capsys)
-    errors = [line for line in lines if ": error: " in line]
-    assert code == 2
+    errors = _errors(root, capsys)
     assert len(errors) == 1, "\n".join(errors)
     assert "events.yaml:" in errors[0] and says in errors[0], errors[0]
 
@@ -348,8 +347,6 @@ def test_a_wrong_type_is_named_with_its_article(
         "       object: kafkas-islam-ordusu, mention_check: false, note: {en: test}}\n",
         encoding="utf-8",
     )
-    code, lines, _ = _check(root, capsys)
-    errors = [line for line in lines if ": error: " in line]
-    assert code == 2
+    errors = _errors(root, capsys)
     assert any("subject 'gence-askeri-okulu' is an Organization; 'partOf' takes" in e
                for e in errors), errors

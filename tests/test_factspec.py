@@ -323,23 +323,50 @@ CAUSE = """\
 """
 
 
+def _facts_file(tmp_path: Path, text: str) -> Any:
+    """A copy of the project with one more facts file holding ``text`` (schema-valid)."""
+    from helpers import copy_project
+
+    from tarihkg.project import Project
+
+    jsonschema.validate(yaml.safe_load(text), json_schema())
+    project = Project(copy_project(tmp_path))
+    (project.facts_dir / "zz-test.yaml").write_text(text, encoding="utf-8")
+    return project
+
+
+def _objects(project: Any, subject: str, predicate: URIRef) -> set[Any]:
+    """What the rdfized ``project`` says ``subject`` (a resource path) ``predicate``, any graph."""
+    from rdflib import Namespace
+
+    from tarihkg.pipeline import extract_stage, rdfize_stage
+
+    ds = rdfize_stage(project, extract_stage(project))
+    node = Namespace("https://w3id.org/tarihkg/resource/")[subject]
+    return {o for _, _, o, _ in ds.quads((node, predicate, None, None))}
+
+
+def _problems(project: Any, text: str) -> list[Any]:
+    """The loader's problems with ``text`` as the test facts file, else the anchoring's."""
+    from tarihkg.annotate import check_anchors
+    from tarihkg.pipeline import extract_stage
+
+    (project.facts_dir / "zz-test.yaml").write_text(text, encoding="utf-8")
+    inputs = extract_stage(project)
+    facts, problems = read_facts(project.facts_dir)
+    if problems:
+        return list(problems)
+    return list(check_anchors(facts, inputs.sources, inputs.registry)[1])
+
+
 def test_a_cause_is_kept_apart_from_the_outcome(tmp_path: Path) -> None:
     """'… neticesinde' gives what brought the talks' failure about: tkg:cause, not tkg:outcome;
     a cause is said of events only (a person has none in the spec)."""
-    from helpers import copy_project
-    from rdflib import Literal, Namespace
+    from rdflib import Literal
 
-    from tarihkg.annotate import check_anchors
-    from tarihkg.pipeline import extract_stage, rdfize_stage
-    from tarihkg.project import Project
-
-    project = Project(copy_project(tmp_path))
-    (project.facts_dir / "zz-c.yaml").write_text(CAUSE, encoding="utf-8")
-    jsonschema.validate(yaml.safe_load(CAUSE), json_schema())
-    ds = rdfize_stage(project, extract_stage(project))
-    talks = Namespace("https://w3id.org/tarihkg/resource/")["event/trabzon-gorusmeleri"]
-    causes = {o for _, _, o, _ in ds.quads((talks, TKG.cause, None, None))}
-    outcomes = {o for _, _, o, _ in ds.quads((talks, TKG.outcome, None, None))}
+    project = _facts_file(tmp_path, CAUSE)
+    causes = _objects(project, "event/trabzon-gorusmeleri", TKG.cause)
+    outcomes = _objects(project, "event/trabzon-gorusmeleri", TKG.outcome)
     cause = Literal("Seym temsilcilerinin, Türk tarafının kabul etmeyeceği tekliflerle Trabzon’a "
                     "gelmiş olması", lang="tr")
     assert cause in causes and cause not in outcomes
@@ -349,11 +376,7 @@ def test_a_cause_is_kept_apart_from_the_outcome(tmp_path: Path) -> None:
                               "müzakerelerden}\n      property: cause",
                               "subject: transkafkasya-seymi\n      mentioned_as: {subject: Seym}\n"
                               "      property: cause", 1)
-    (project.facts_dir / "zz-c.yaml").write_text(on_person, encoding="utf-8")
-    inputs = extract_stage(project)
-    facts, problems = read_facts(project.facts_dir)
-    if not problems:
-        _, problems = check_anchors(facts, inputs.sources, inputs.registry)
+    problems = _problems(project, on_person)
     assert [p.line for p in problems] == [6]  # the fact's id line
     assert "cause" in problems[0].message and "Event" in problems[0].message
 
@@ -373,28 +396,15 @@ APPROX = """\
 
 
 def test_a_hedged_number_keeps_its_hedge(tmp_path: Path) -> None:
-    """'yaklaşık 8 bin' is a strength of 8000 with the printed hedge on the claim
-    (tkg:approximation), and a hedge the sentence does not print is refused at its fact."""
-    from helpers import copy_project
-    from rdflib import Literal, Namespace
+    """'yaklaşık 8 bin' is a strength of 8000 with the printed hedge on the claim and on the
+    strength (tkg:approximation), and a hedge the sentence does not print is refused at its fact."""
+    from rdflib import Literal
 
-    from tarihkg.annotate import check_anchors
-    from tarihkg.pipeline import extract_stage, rdfize_stage
-    from tarihkg.project import Project
-
-    project = Project(copy_project(tmp_path))
-    (project.facts_dir / "zz-a.yaml").write_text(APPROX, encoding="utf-8")
-    jsonschema.validate(yaml.safe_load(APPROX), json_schema())
-    ds = rdfize_stage(project, extract_stage(project))
-    claim = Namespace("https://w3id.org/tarihkg/resource/")["claim/f-t-kio-about-8000"]
-    hedges = {o for _, _, o, _ in ds.quads((claim, TKG.approximation, None, None))}
+    project = _facts_file(tmp_path, APPROX)
+    hedges = _objects(project, "claim/f-t-kio-about-8000", TKG.approximation)
     assert hedges == {Literal("yaklaşık", lang="tr")}
+    assert _objects(project, "strength/f-t-kio-about-8000", TKG.approximation) == hedges
 
-    (project.facts_dir / "zz-a.yaml").write_text(
-        APPROX.replace("approximate: yaklaşık", "approximate: en az"), encoding="utf-8")
-    inputs = extract_stage(project)
-    facts, problems = read_facts(project.facts_dir)
-    assert not problems
-    _, problems = check_anchors(facts, inputs.sources, inputs.registry)
+    problems = _problems(project, APPROX.replace("approximate: yaklaşık", "approximate: en az"))
     assert [(p.line, p.message) for p in problems] == [
         (6, "fact f-t-kio-about-8000: approximate 'en az' is not in its sentence")]
