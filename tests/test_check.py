@@ -108,12 +108,21 @@ def test_a_text_the_splitter_does_not_understand_is_a_warning_as_in_the_build(
     assert any("009_x.txt:1: a 'sentence' of 360 words" in w for w in inputs.warnings)
 
 
-@pytest.mark.parametrize(("key", "old", "new"), [
-    ("keywords", '"Halil Paşa", ', '"Halil Paşa", "Sarıkamış Harekâtı", '),
-    ("scope", "süreci anlatılmaktadır.", "süreci ayrıntılı anlatılmaktadır."),
+@pytest.mark.parametrize(("key", "old", "new", "why"), [
+    ("keywords", '"Halil Paşa", ', '"Halil Paşa", "Sarıkamış Harekâtı", ',
+     "is not one of the keywords its keywords lines print"),
+    # printed in the body ("Gence’de"), not in the keywords line: not a keyword of the article
+    ("keywords", '"Halil Paşa", ', '"Halil Paşa", "Gence", ',
+     "is not one of the keywords its keywords lines print"),
+    ("scope", "süreci anlatılmaktadır.", "süreci ayrıntılı anlatılmaktadır.",
+     "is not printed in the text"),
+    # a sentence of the body, not of an abstract: not the article's statement of its scope
+    ("scope", '"Bu çalışmada yukarıda bahsedilen Türk Birliklerinin Azerbaycan’ı tahliye etmesi '
+     'süreci anlatılmaktadır."', '"Azerbaycan Cumhuriyetinin merkezi Gence şehri olmuştur."',
+     "is printed in the body, not in an abstract"),
 ])
 def test_a_keyword_or_scope_not_printed_is_refused_by_check_and_build_at_its_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, old: str, new: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, old: str, new: str, why: str
 ) -> None:
     root = copy_project(tmp_path)
     sources_yaml = root / "data" / "sources" / "sources.yaml"
@@ -124,7 +133,7 @@ def test_a_keyword_or_scope_not_printed_is_refused_by_check_and_build_at_its_lin
     errors = _errors(root, capsys)
     assert len(errors) == 1 and errors[0].startswith(f"{sources_yaml}:{line}: error: "), errors
     assert f"{key[:-1] if key == 'keywords' else key} " in errors[0]
-    assert "is not printed in the text" in errors[0]
+    assert why in errors[0], errors[0]
     with pytest.raises(TarihkgError) as refused:  # the build stops at the same line
         extract_stage(Project(root))
     assert (refused.value.path, refused.value.line) == (str(sources_yaml), line)

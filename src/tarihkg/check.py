@@ -103,8 +103,9 @@ def _read_texts(project: Project, metas: dict[str, SourceMeta], lexicon: Lexicon
             findings.append(
                 Finding("error", str(path), "the text differs from the sha256 in sources.yaml")
             )
-        findings += [_finding(p) for p in unprinted_metadata(meta, raw, project.sources_yaml)]
         extracted = extract_source(meta.id, raw)
+        findings += [_finding(p) for p in unprinted_metadata(
+            meta, raw, project.sources_yaml, [(b.kind, b.text) for b in extracted.lifted])]
         # A layout the splitter does not understand is a warning, as in the build: a registered
         # text is never edited (docs/model.md), so an error here could not be fixed.
         findings += [

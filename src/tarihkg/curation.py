@@ -286,28 +286,55 @@ class SourceMeta:
         return tuple(f for f in PUBLICATION_FIELDS if getattr(self, f) is None)
 
 
-def unprinted_metadata(meta: SourceMeta, raw: str, sources_yaml: Path) -> list[CurationError]:
-    """Each keyword and scope of ``meta`` the text ``raw`` does not print (compared with runs of
-    white space as one space), at its line of ``sources_yaml`` (the entry's line where the words
-    are not on one line): what the build refuses (rdfize), listed by `tarihkg check`."""
+_KEYWORDS_LABEL = re.compile(r"^\s*(?:Anahtar\s+(?:Kelimeler|Sözcükler)|Key\s*Words|Keywords)\s*[:.]\s*",
+                             re.IGNORECASE)
+
+
+def _printed_keywords(block: str) -> set[str]:
+    """The keywords a keywords line prints: its text after the label, split at commas and
+    semicolons, a closing full stop dropped, runs of white space as one space."""
+    body = _KEYWORDS_LABEL.sub("", " ".join(block.split()))
+    return {k.strip().rstrip(".").strip() for k in re.split(r"[,;]", body) if k.strip()}
+
+
+def unprinted_metadata(meta: SourceMeta, raw: str, sources_yaml: Path,
+                       lifted: Iterable[tuple[str, str]] = ()) -> list[CurationError]:
+    """Each keyword and scope of ``meta`` the article does not print where it belongs, at its
+    line of ``sources_yaml`` (the entry's line where the words are not on one line): a keyword
+    must be one of the keywords its keywords line prints (``Anahtar Kelimeler: …``), a scope
+    words of one of its abstracts; ``lifted`` is the splitter's (kind, text) blocks of the text.
+    A text whose front matter the splitter found no keywords line or abstract in is compared
+    with the whole text (``raw``). What the build refuses (rdfize), listed by `tarihkg check`."""
+    blocks = list(lifted)
     printed = " ".join(raw.split())
-    missing = [
-        (what, words)
-        for what, items in (("keyword", meta.keywords), ("scope", meta.scope))
-        for _, words in items
-        if " ".join(words.split()) not in printed
-    ]
+    keywords = set().union(*(_printed_keywords(t) for k, t in blocks if k == "keywords"))
+    abstracts = [" ".join(t.split()) for k, t in blocks if k == "abstract"]
+    missing = []
+    for _, words in meta.keywords:
+        norm = " ".join(words.split())
+        if keywords and norm not in keywords:
+            missing.append(("keyword", words, "is not one of the keywords its keywords lines print"
+                            f" ({', '.join(sorted(keywords))})"))
+        elif not keywords and norm not in printed:
+            missing.append(("keyword", words, f"is not printed in the text {meta.file}"))
+    for _, words in meta.scope:
+        norm = " ".join(words.split())
+        if abstracts and not any(norm in a for a in abstracts):
+            where = ("is printed in the body, not in an abstract" if norm in printed
+                     else f"is not printed in the text {meta.file}")
+            missing.append(("scope", words, where))
+        elif not abstracts and norm not in printed:
+            missing.append(("scope", words, f"is not printed in the text {meta.file}"))
     if not missing:
         return []
     lines = sources_yaml.read_text(encoding="utf-8").splitlines() if sources_yaml.exists() else []
     start = next((n for n, text in enumerate(lines, 1)
                   if re.search(rf"\bid:\s*['\"]?{re.escape(meta.id)}\b", text)), 1)
     out = []
-    for what, words in missing:
+    for what, words, why in missing:
         line = next((n for n in range(start, len(lines) + 1) if words in lines[n - 1]), start)
         out.append(CurationError(
-            f"{meta.id}: {what} {words!r} is not printed in the text {meta.file}: copy it "
-            "as printed",
+            f"{meta.id}: {what} {words!r} {why}: copy it as printed",
             path=sources_yaml, line=line,
         ))
     return out

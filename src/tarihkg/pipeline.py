@@ -154,10 +154,11 @@ def extract_stage(project: Project) -> Inputs:
                 path=path,
             )
         raw = read_source(path)
-        unprinted = unprinted_metadata(meta, raw, project.sources_yaml)
+        extracted = extract_source(meta.id, raw)
+        unprinted = unprinted_metadata(meta, raw, project.sources_yaml,
+                                       [(b.kind, b.text) for b in extracted.lifted])
         if unprinted:  # as `tarihkg check` reports it, at its line of sources.yaml
             raise first_problem(unprinted)
-        extracted = extract_source(meta.id, raw)
         if not extracted.sentences:
             raise SourceError("no sentences found in the text", path=path)
         warnings += [f"{path}:{w.line}: {w.message}" for w in layout_warnings(raw, extracted)]
