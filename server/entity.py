@@ -140,12 +140,12 @@ class EvidenceBlock:
                    key=lambda segs: sum(1 for s in segs if s.kind))
 
 
-def group_by_sentence(claims: list[Any]) -> list[EvidenceBlock]:
+def group_by_sentence(claims: list[Any], *, prefix: str = "ev-") -> list[EvidenceBlock]:
     """Claims grouped under their sentence, in the order the claims come; a claim without a
-    sentence is a block of its own."""
+    sentence is a block of its own. Blocks are anchored ``{prefix}1``, ``{prefix}2`` ..."""
     blocks: dict[str, EvidenceBlock] = {}
     for c in claims:
         key = c.sentence.iri if c.sentence else c.iri
-        block = blocks.setdefault(key, EvidenceBlock("ev-" + str(len(blocks) + 1)))
+        block = blocks.setdefault(key, EvidenceBlock(prefix + str(len(blocks) + 1)))
         block.claims.append(c)
     return list(blocks.values())

@@ -85,7 +85,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "description": ("Açıklama", "Description"),
     "wikidata": ("Wikidata", "Wikidata"),
     "facts": ("Olgular", "Facts"),
-    "facts.none": ("Bu kaynak için kayıtlı olgu yok.", "No facts recorded."),
+    "facts.none": ("Hiçbir olgu bu varlığı konu ya da değer olarak anmıyor.",
+                   "No fact names this entity, as its subject or as its value."),
+    "facts.none.brief": ("“Kısaca” bölümündeki değerler bir cümleden değil, varlık kaydından "
+                         "gelir.", "The values “In brief” come from the entity registry, "
+                         "not from a sentence."),
+    "facts.about": ("Konusu bu varlık olan olgular", "Facts about this entity"),
+    "facts.as_value": ("Bu varlığı değer olarak anan olgular",
+                       "Facts naming this entity as their value"),
     "date": ("Tarih", "Date"),
     "as_printed": ("metindeki yazılış", "as printed"),
     "evidence": ("Kanıt", "Evidence"),

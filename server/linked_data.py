@@ -189,11 +189,12 @@ class Statement:
 
 @dataclass
 class ClaimView:
-    """A fact about the entity with where it is said."""
+    """A fact naming the entity (as its subject or as its value) with where it is said."""
 
     iri: str
     predicate: str
     predicate_link: Link
+    subject: Link | None = None
     obj: Link | None = None
     value: str | None = None
     edtf: str | None = None
@@ -290,7 +291,7 @@ def place_span(text: str, span_text: str, rel: int) -> tuple[int, int] | None:
 
 def _claim_view(r: dict[str, str], labeller: Labeller) -> ClaimView:
     """A claim from the first row naming it: predicate, object or value, sentence, source."""
-    c = ClaimView(r["c"], r["p"], labeller.link(r["p"]))
+    c = ClaimView(r["c"], r["p"], labeller.link(r["p"]), labeller.link(r["s"]))
     if "obj" in r:
         c.obj = labeller.link(r["obj"])
     c.value = r.get("val")
@@ -333,7 +334,8 @@ def _claims(st: Store, iri: str, labeller: Labeller, lang: str) -> list[ClaimVie
     ref = iri_ref(iri)
     rows = QUERIES.rows(st, "claims", {"iri": ref})
     claims: dict[str, ClaimView] = {}
-    labeller.prefetch({r["p"] for r in rows} | {r["obj"] for r in rows if "obj" in r}
+    labeller.prefetch({r["p"] for r in rows} | {r["s"] for r in rows}
+                      | {r["obj"] for r in rows if "obj" in r}
                       | {r["src"] for r in rows if "src" in r})
     for r in rows:
         c = claims.get(r["c"])
@@ -362,7 +364,8 @@ def _highlight(st: Store, iri: str, claims: list[ClaimView]) -> None:
         text = c.sentence.text
         quoted = place_span(text, c.quote, -1) if c.quote else None
         near = quoted[0] if quoted else -1
-        wanted = {iri} | ({c.obj.iri} if c.obj else set())
+        wanted = ({iri} | ({c.obj.iri} if c.obj else set())
+                  | ({c.subject.iri} if c.subject else set()))
         spans: list[tuple[int, int, str, str | None]] = []
         for mtext, target in found.get(c.sentence.iri, []):
             if target in wanted:
@@ -443,7 +446,9 @@ def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
     labeller.prefetch(types)
     claims = _claims(st, iri, labeller, lang)
     conflicts = _conflict_pairs(claims, labeller)
-    stated = {(c.predicate, c.obj.iri if c.obj else c.value) for c in claims}
+    about = [c for c in claims if c.subject is None or c.subject.iri == iri]
+    as_value = [c for c in claims if c not in about]
+    stated = {(c.predicate, c.obj.iri if c.obj else c.value) for c in about}
     others = [s for s in statements(rows, labeller, HIDDEN_ON_ENTITY)
               if (s.predicate.iri, s.value.iri if s.value else s.literal) not in stated]
     labels = _literals(rows, RDFS_LABEL)
@@ -453,7 +458,8 @@ def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
         brief=brief(st, iri, labeller), chronology=chronology(st, iri, labeller, lang),
         subordinates=subordinates(st, iri, labeller) if is_unit else [], is_unit=is_unit,
         mini_map=mini_map(st, iri, current_app.config["NODE_MODULES"]),
-        evidence=group_by_sentence(claims),
+        evidence=group_by_sentence(about),
+        evidence_as_value=group_by_sentence(as_value, prefix="evv-"),
         label=_pick(labels, lang) or compact(iri),
         label_tr=_pick([p for p in labels if p[1] == "tr"], "tr"),
         label_en=_pick([p for p in labels if p[1] == "en"], "en"),

@@ -293,3 +293,64 @@ def test_hostile_labels_survive_as_data_in_rdf(hostile_client):
     labels = {str(o) for o in g.objects(URIRef(BASE + "resource/person/evil"),
                                         URIRef("http://www.w3.org/2000/01/rdf-schema#label"))}
     assert "<script>alert('label')</script>" in labels
+
+
+VALUE_ONLY = """PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+SELECT ?e (COUNT(DISTINCT ?c) AS ?n) WHERE {
+  ?e a tkg:%s ; tkg:registryId ?id . ?c tkg:claimObject ?e .
+  FILTER NOT EXISTS { ?own tkg:claimSubject ?e } } GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1"""
+WITH_OWN = """PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+SELECT ?e (COUNT(DISTINCT ?c) AS ?n) WHERE {
+  { SELECT ?e (COUNT(DISTINCT ?own) AS ?k) WHERE { ?e a tkg:%s ; tkg:registryId ?id .
+    ?own tkg:claimSubject ?e } GROUP BY ?e ORDER BY DESC(?k) ?e LIMIT 1 }
+  OPTIONAL { ?c tkg:claimObject ?e } } GROUP BY ?e"""
+
+
+def _one_entity(built_app, query: str) -> tuple[str, int] | None:
+    from server.state import store
+
+    with built_app.app_context():
+        rows = store().query(query, default_graph_union=True).rows()
+    return (rows[0]["e"].removeprefix(BASE), int(rows[0]["n"])) if rows else None
+
+
+def _section(html: str, section_id: str) -> str:
+    start = html.find(f'<section id="{section_id}"')
+    return html[start:html.index("</section>", start)] if start >= 0 else ""
+
+
+@pytest.mark.parametrize("kind", ["Person", "MilitaryUnit", "Event", "Place"])
+def test_a_page_never_says_no_facts_while_it_lists_one(built_app, built_client, kind):
+    """Issue 9 P9: an entity named only as a fact's VALUE (Halil Paşa as commander and
+    appointee, a division's regiments ...) had "no facts recorded" under a table of those very
+    facts. Now every fact naming it is listed with its sentence, and every dated row of the
+    page (career, order of battle, chronology) is one of them."""
+    picked = [p for p in (_one_entity(built_app, VALUE_ONLY % kind),
+                          _one_entity(built_app, WITH_OWN % kind)) if p]
+    assert picked, f"the built graph has no {kind} that a fact names"
+    for path, n_as_value in picked:
+        for lang, none in (("tr", "Hiçbir olgu bu varlığı"), ("en", "No fact names this")):
+            html = page(built_client, f"/{path}?lang={lang}")
+            facts = _section(html, "facts")
+            assert none not in html, path
+            listed = set(re.findall(r'<li class="claim[^"]*" id="([^"]+)"', facts))
+            as_value = facts.split('id="facts-value-h"', 1)[1] if n_as_value else ""
+            assert len(set(re.findall(r'<li class="claim[^"]*" id="([^"]+)"', as_value))) \
+                == n_as_value, (path, "facts as value")
+            dated = set(re.findall(r'href="/cite/([^"]+)"',
+                                   _section(html, "chronology") + _section(html, "oob")))
+            assert dated <= listed, (path, "a dated row without its fact", dated - listed)
+            assert "<blockquote" in facts, (path, "the sentence")
+
+
+def test_a_page_without_facts_says_exactly_that(built_app, built_client):
+    """A place only the registry describes: no fact, and the page says where its brief comes
+    from, not "no facts for this source"."""
+    found = _one_entity(built_app, """PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+        SELECT ?e (0 AS ?n) WHERE { ?e a tkg:Place ; tkg:registryId ?id ; tkg:placeKind ?k .
+        FILTER NOT EXISTS { ?c tkg:claimSubject|tkg:claimObject ?e } } ORDER BY ?e LIMIT 1""")
+    assert found
+    html = page(built_client, f"/{found[0]}?lang=en")
+    assert "No fact names this entity, as its subject or as its value." in html
+    assert "come from the entity registry" in html and 'id="brief"' in html
+    assert "for this source" not in html and 'class="claim' not in html
