@@ -163,6 +163,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.legend": ("İşaretler: kişi/yer/birlik adları, tarihler, atıflar.",
                       "Marked: names of entities, dates, citations."),
     "footnote": ("Dipnot", "Footnote"),
+    "source.footnote_back": ("↑ metindeki işaretine dön", "↑ back to its marker in the text"),
+    "source.sentence_link": ("bu cümlenin sayfası", "this sentence's page"),
     "graph.size": ("Bu graftaki üçlüler", "Triples in this graph"),
     "graph.download": ("Grafı indir", "Download the graph"),
     "lang.switch": ("English", "Türkçe"),

@@ -485,6 +485,8 @@ def source_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
     by_sentence: dict[str, list[dict[str, str]]] = defaultdict(list)
     for sp in spans:
         by_sentence[sp["sent"]].append(sp)
+    markers = [(int(r["marker"]), r["number"])
+               for r in QUERIES.rows(st, "source-footnotes", {"source": ref}) if "marker" in r]
     out = []
     section = None
     for s in sentences:
@@ -500,13 +502,35 @@ def source_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
         out.append({"anchor": f"s-{s['start']}-{s['end']}", "href": safe_href(s["s"]),
                     "segments": mark_text(s["text"], marks), "heading": heading,
                     "zone": s.get("zone", "").rsplit("#", 1)[-1].removeprefix("zone").lower(),
-                    "page": s.get("page")})
+                    "page": s.get("page"), "footnote": s.get("footnote"),
+                    "notes": [n for at, n in markers if "footnote" not in s
+                              and start <= at <= int(s["end"])]})
     labels = _literals(rows, RDFS_LABEL) + _literals(rows, PREFIXES["dcterms"] + "title")
     return render_template(
         "source.html", iri=iri, path=path, alternates=_alternates(path),
         label=_pick(labels, lang) or compact(iri),
-        statements=statements(rows, labeller, {RDF_TYPE}), sentences=out,
+        statements=statements(rows, labeller, {RDF_TYPE}), blocks=footnote_blocks(out),
+        marked={n for s in out for n in s["notes"]},
     )
+
+
+def footnote_blocks(sentences: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The sentences in reading order, each run of sentences of one footnote gathered in one
+    block ``{"footnote": number, "sentences": [...]}``; a body sentence is a block of its own
+    (``footnote`` None).
+
+    >>> [(b["footnote"], len(b["sentences"])) for b in footnote_blocks(
+    ...     [{"footnote": None}, {"footnote": "1"}, {"footnote": "1"}, {"footnote": "2"}])]
+    [(None, 1), ('1', 2), ('2', 1)]
+    """
+    blocks: list[dict[str, object]] = []
+    for s in sentences:
+        last = blocks[-1] if blocks else None
+        if s["footnote"] and last and last["footnote"] == s["footnote"]:
+            last["sentences"].append(s)  # type: ignore[attr-defined]
+        else:
+            blocks.append({"footnote": s["footnote"], "sentences": [s]})
+    return blocks
 
 
 def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:

@@ -354,3 +354,38 @@ def test_a_page_without_facts_says_exactly_that(built_app, built_client):
     assert "No fact names this entity, as its subject or as its value." in html
     assert "come from the entity registry" in html and 'id="brief"' in html
     assert "for this source" not in html and 'class="claim' not in html
+
+
+def test_source_page_sets_footnotes_apart_and_links_their_markers(built_app, built_client):
+    """Issue 9 P9b: footnote sentences were shown inline among the body sentences, unmarked.
+    Each footnote is now one block labelled with its printed number (words, not colour), at
+    its place in the reading order, its marker in the body links to it and it links back."""
+    from server.state import store
+
+    for sid in ("000_539a70a237dcfef4", "002_afd972166be37c54"):
+        with built_app.app_context():
+            notes = store().query(f"""PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+                SELECT ?n ?marker (COUNT(?s) AS ?k) WHERE {{
+                  ?fn a tkg:Footnote ; tkg:inSource <{BASE}resource/source/{sid}> ;
+                      tkg:footnoteNumber ?n . OPTIONAL {{ ?fn tkg:markerOffset ?marker }}
+                  OPTIONAL {{ ?s a tkg:Sentence ; tkg:inFootnote ?fn }} }} GROUP BY ?n ?marker""").rows()
+        html = page(built_client, f"/resource/source/{sid}?lang=en")
+        text = html[html.index('<div class="text"'):]
+        for note in notes:
+            n = note["n"]
+            start = text.find(f'<aside class="footnote" id="fn-{n}" role="note"')
+            if int(note["k"]) == 0:
+                continue  # a footnote without a sentence has nothing to show
+            assert start >= 0, (sid, n)
+            block = text[start:text.index("</aside>", start)]
+            assert f'<span class="fn-number">Footnote {n}</span>' in block
+            assert block.count('class="sentence zone-footnote"') == int(note["k"])
+            if "marker" in note:
+                ref = text.index(f'id="fnref-{n}"')
+                body = text.rfind('<p class="sentence', 0, ref)
+                assert 'zone-body' in text[body:ref] and f'href="#fn-{n}"' in text[body:ref + 40]
+                assert ref < start, (sid, n, "the note comes after its marker")
+                assert f'href="#fnref-{n}"' in block
+        assert text.count('class="sentence zone-footnote"') == sum(int(x["k"]) for x in notes)
+        outside = re.sub(r"<aside.*?</aside>", "", text, flags=re.S)
+        assert "zone-footnote" not in outside, (sid, "a footnote sentence outside its block")
