@@ -389,3 +389,27 @@ def test_source_page_sets_footnotes_apart_and_links_their_markers(built_app, bui
         assert text.count('class="sentence zone-footnote"') == sum(int(x["k"]) for x in notes)
         outside = re.sub(r"<aside.*?</aside>", "", text, flags=re.S)
         assert "zone-footnote" not in outside, (sid, "a footnote sentence outside its block")
+
+
+def test_every_place_kind_the_loader_takes_is_an_ontology_term_with_both_labels(ontology_graph):
+    """Issue 9 P9c: Malta had to be a `region`. The loader's place kinds (island and cemetery
+    added) and the ontology's tkg:PlaceKind individuals are the same list, each labelled."""
+    from rdflib import Literal
+    from rdflib.namespace import RDF, RDFS
+
+    from tarihkg.curation import PLACE_KINDS
+    from tarihkg.namespaces import TKG
+
+    terms = {str(s).removeprefix(str(TKG)) for s in ontology_graph.subjects(RDF.type,
+                                                                          TKG.PlaceKind)}
+    assert terms == set(PLACE_KINDS) and {"island", "cemetery"} <= terms
+    for kind in PLACE_KINDS:
+        langs = {lit.language for lit in ontology_graph.objects(TKG[kind], RDFS.label)
+                 if isinstance(lit, Literal)}
+        assert langs == {"tr", "en"}, kind
+
+
+def test_a_cemetery_is_shown_as_one(built_client):
+    html = page(built_client, "/resource/place/hiristiyan-mezarligi?lang=tr")
+    brief = _section(html, "brief")
+    assert "yer türü" in brief and "mezarlık" in brief and "bina" not in brief

@@ -64,6 +64,8 @@ PLACE_KINDS = (
     "river",
     "sea",
     "lake",
+    "island",
+    "cemetery",
 )
 WIKIDATA_FILE = "wikidata.yaml"
 COORDINATES_FILE = "coordinates.yaml"

@@ -242,6 +242,7 @@ class TKG(DefinedNamespace):
     brigade: URIRef  # tugay / brigade
     building: URIRef  # bina / building
     candidate: URIRef  # aday / candidate
+    cemetery: URIRef  # mezarlık / cemetery
     city: URIRef  # şehir / city
     company: URIRef  # bölük / company
     corps: URIRef  # kolordu / corps
@@ -257,6 +258,7 @@ class TKG(DefinedNamespace):
     division: URIRef  # tümen / division
     front: URIRef  # cephe / front
     hill: URIRef  # tepe / hill
+    island: URIRef  # ada / island
     lake: URIRef  # göl / lake
     militia: URIRef  # milis / militia
     monthPrecision: URIRef  # ay kesinliği / month precision
