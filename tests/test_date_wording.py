@@ -26,6 +26,21 @@ from tarihkg.factspec import check_fact_fields, wording_problems
         ("date", "1918-11-05", "5 Kasım 1938’de", "1938-11-05"),  # a misprint not said in a note
         ("date", "1919", "1918", "1918"),  # a bare year
         ("until", "1918-04", "29 Nisan 1918’e kadar", "1918-04-29"),  # 'kadar' bounds, not moves
+        # the shapes read since session 5: a day range, a season, a part of a month or year,
+        # a span bounded by two dates, a span of years
+        ("date", "1918-09-15", "15-16 Eylül 1918", "1918-09-15/1918-09-16"),
+        ("date", "1918-06", "1918 yazında", "1918-22"),
+        ("date", "1918-05-31", "Mayıs’ın sonlarında", "1918-05"),
+        ("date", "1918-11", "Aralık’ın ortalarında", "1918-12"),
+        ("from", "1917-12", "1917 yılı sonlarından itibaren", "1917"),
+        ("date", "1917-03/1917-10",
+         "Şubat 1917’de Menşeviklerin iktidara gelmesinden, 1917 Ekiminde Bolşeviklerin iktidarı "
+         "ele geçirmesine kadar olan dönemde", "1917-02/1917-10"),
+        ("date", "1918-05-15/1918-06-02", "15 Mayıs’tan 20 Haziran 1918’e kadar",
+         "1918-05-15/1918-06-20"),
+        ("date", "1918-03-01", "1 Mart ile 4 Mart 1918 tarihleri arasında",
+         "1918-03-01/1918-03-04"),
+        ("date", "1877", "1877-78", "1877/1878"),
     ],
 )
 def test_a_date_that_is_not_its_wording_is_refused(q: str, when: str, wording: str,
@@ -49,7 +64,30 @@ def test_a_date_that_is_not_its_wording_is_refused(q: str, when: str, wording: s
         # words the reader cannot take as one date: nothing said
         ("1917", "1917 Şubat ihtilalinden sonra", ""),
         ("1918-11-07", "iki gün sonra", ""),
-        ("1917-02/1917-10", "Şubat 1917’de … 1917 Ekiminde", ""),
+        ("1917-02/1917-10", "Şubat 1917’de … 1917 Ekiminde", ""),  # no bound: not one period
+        ("1918-09-14", "aynı günde", ""),
+        ("1918-11-08", "Bu tarihten itibaren", ""),
+        ("1918-09-15", "Bakü alınana dek", ""),
+        ("1918-05", "20 Haziran’dan 15 Mayıs’a kadar", ""),  # backwards: not one period
+        ("1918-03", "Mart 1918’de ve Ekim 1918’de", ""),  # two dates, no span
+        # the shapes read since session 5, in the forms the texts print (İ/ı, ’ suffixes)
+        ("1918-09-15/1918-09-16", "15-16 Eylül 1918", ""),
+        ("1918-09-15/1918-09-16", "15–16 Eylül 1918’de", ""),
+        ("1918-22", "1918 yazında", ""),
+        ("1919-21", "1919 ilkbaharında", ""),
+        ("1918-05", "Mayıs’ın sonlarında", ""),
+        ("1918-12", "Aralık’ın ortasından itibaren", ""),
+        ("1918-08", "Ağustos ayı başlarında", ""),
+        ("1918-11", "Kasımın sonlarında", ""),
+        ("1918", "1918 yılının başlarından itibaren", ""),
+        ("1917", "1917 yılı sonlarından itibaren", ""),
+        ("1917-02/1917-10",
+         "Şubat 1917’de Menşeviklerin iktidara gelmesinden, 1917 Ekiminde Bolşeviklerin iktidarı "
+         "ele geçirmesine kadar olan dönemde", ""),
+        ("1918-05-15/1918-06-20", "15 Mayıs 1918’den 20 Haziran’a kadar", ""),
+        ("1918-03-01/1918-03-04", "1 Mart ile 4 Mart 1918 tarihleri arasında", ""),
+        ("1877/1878", "1877-78", ""),
+        ("1914/1918", "1914–1918", ""),
     ],
 )
 def test_a_date_that_is_its_wording_passes(when: str, wording: str, note: str) -> None:
@@ -95,3 +133,4 @@ def test_check_and_the_build_refuse_a_real_fact_whose_date_is_not_its_wording(
     assert int(errors[0].split("000.yaml:")[1].split(":")[0]) in range(line - 3, line + 1)
     with pytest.raises(CurationError, match="is not its wording '25 Şubatta'"):
         load_facts(root / "data" / "curation" / "facts")  # what the build reads
+

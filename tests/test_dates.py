@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from helpers import S000, S002, cleaned, sentence
 
-from tarihkg.text.dates import DateExpr, correct_year, find_dates, resolve_dates
+from tarihkg.text.dates import (
+    DateExpr,
+    correct_year,
+    find_dates,
+    read_wording,
+    resolve_dates,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -288,3 +294,37 @@ def test_a_background_date_among_later_ones_is_not_a_slip() -> None:
     resolved = resolve_dates(find_dates(text), period=(1917, 1921))
     war = next(d for d in resolved if d.wording.startswith("29 Ekim 1914"))
     assert war.corrected_edtf is None
+
+
+@pytest.mark.parametrize(
+    ("wording", "edtf"),
+    [
+        ("15-16 Eylül 1918", "1918-09-15/1918-09-16"),  # a day range
+        ("13–14 Haziran’da", "XXXX-06-13/XXXX-06-14"),
+        ("1918 yazında", "1918-22"),  # a season
+        ("1919 ilkbaharında", "1919-21"),
+        ("1918 yılının sonlarında", "1918"),  # a part of a year: the year
+        ("1917 yılı sonlarından itibaren", "1917"),  # the longer part word, then the bound
+        ("Temmuz ayının ortasında", "XXXX-07"),  # a part of a month: the month
+        ("Mayıs’ın sonlarında", "XXXX-05"),  # genitive with apostrophe (ı)
+        ("Eylül’ün başında", "XXXX-09"),
+        ("Kasımın sonlarında", "XXXX-11"),  # genitive without apostrophe
+        ("İki gün sonra", None),  # relative (capital İ): needs the date before it
+        ("aynı günde", None),
+        ("Bu tarihten itibaren", None),
+        ("1917 Şubat ihtilalinden sonra", None),  # a date inside longer words
+        ("Bakü alınana dek", None),  # bounded by an event, not a date
+        # two dates bounding one period: an interval, each end at its own precision
+        ("15 Mayıs’tan 20 Haziran 1918’e kadar", "1918-05-15/1918-06-20"),
+        ("Şubat 1917’de Menşeviklerin iktidara gelmesinden, 1917 Ekiminde Bolşeviklerin iktidarı "
+         "ele geçirmesine kadar olan dönemde", "1917-02/1917-10"),
+        ("1 Mart ile 4 Mart 1918 tarihleri arasında", "1918-03-01/1918-03-04"),
+        ("20 Haziran’dan 15 Mayıs’a kadar", None),  # backwards: no period
+        ("Mart 1918’de ve Ekim 1918’de", None),  # two dates, no bound: no period
+        ("1877-78", "1877/1878"),  # a span of years
+        ("1914–1918", "1914/1918"),
+        ("1918-17", None),
+    ],
+)
+def test_read_wording_takes_one_date_or_one_period(wording: str, edtf: str | None) -> None:
+    assert read_wording(wording) == edtf

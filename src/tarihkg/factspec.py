@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tarihkg.names import BASE
-from tarihkg.text.dates import find_dates
+from tarihkg.text.dates import read_wording
 
 #: Registry classes a fact may name: each maps to its parent (None for a root class).
 CLASS_PARENTS: dict[str, str | None] = {
@@ -630,9 +630,6 @@ def _edtf_problems(q: str, when: Any) -> list[str]:
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 #: Words after a date that bound a period at it without moving it ('29 Nisan 1918’e kadar',
 #: '3 Eylül’den itibaren'); 'sonra' and 'önce' move it, so a wording with them is not read.
-_BOUND_WORDS = r"kadar|dek|değin|itibaren"
-
-
 def _note_text(note: Any) -> str:
     if isinstance(note, dict):
         return " ".join(str(v) for v in note.values())
@@ -640,20 +637,9 @@ def _note_text(note: Any) -> str:
 
 
 def wording_reading(wording: str) -> str | None:
-    """What the date parser (text/dates.py) reads ``wording`` as, in EDTF (``XXXX`` for a year
-    not printed), when one date expression is the whole wording (a bare year counts, and so do
-    kadar, dek, değin, itibaren after the date); else None (relative words, several dates, a
-    date inside longer words: "1917 Şubat ihtilalinden sonra")."""
-    if re.fullmatch(r"1[5-9]\d\d|20\d\d", wording.strip()):
-        return wording.strip()  # a bare year, which the parser reads only with a cue
-    found = [d for d in find_dates(wording) if d.edtf]
-    if len(found) != 1 or found[0].relative:
-        return None
-    d = found[0]
-    rest = wording[d.end :].strip(" ,.;:")
-    if wording[: d.start].strip() or (rest and not re.fullmatch(_BOUND_WORDS, rest)):
-        return None
-    return d.edtf
+    """What the date parser reads ``wording`` as, in EDTF (``XXXX`` for a year not printed),
+    when the wording is one date or one period; else None: ``text.dates.read_wording``."""
+    return read_wording(wording)
 
 
 def wording_problems(q: str, when: str, wording: str, note: str = "") -> list[str]:

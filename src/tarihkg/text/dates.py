@@ -86,7 +86,12 @@ _QUAL = (
     r"|gecesi(?:ne)?|gece\s+yarısı|sabahı|akşamı(?:nda)?"
 )
 _TAIL = rf"(?:{_AP}?{_L}+)?(?!\w)(?:\s+(?P<qual>{_QUAL})(?!\w))?"
-_PART_WORDS = r"başlarında|başlarından|başında|ortalarında|ortasında|sonlarında|sonlarından|sonunda"
+# Longer forms first: a regex alternation takes the first that fits, and "sonlarında" would
+# leave the "n" of "sonlarından itibaren" unread.
+_PART_WORDS = (
+    r"başlarından|başlarında|başından|başında|ortalarından|ortalarında|ortasından|ortasında"
+    r"|sonlarından|sonlarında|sonundan|sonunda"
+)
 
 
 def _d(name: str) -> str:
@@ -229,7 +234,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], _Builder], ...] = tuple(
          rf"{_y('y')}\s+(?P<season>ilkbahar|sonbahar|bahar|yaz|güz|kış)"
          r"(?:ı|ın|ında|ındaki|ından)?(?!\w)",
          _b_season),
-        ("month-part", rf"{_m('m')}\s+(?:ayı(?:nın)?\s+)?(?P<part>{_PART_WORDS})", _b_month_part),
+        ("month-part",
+         rf"{_m('m')}(?:{_AP}?n?[ıiuü]n)?\s+(?:ayı(?:nın)?\s+)?(?P<part>{_PART_WORDS})",
+         _b_month_part),
         ("month-from", rf"{_m('m')}\s+ayı(?:nda|ndan)?(?!\w)(?P<from>\s+itibaren)?",
          _b_month_from),
         ("year",
@@ -462,3 +469,85 @@ def _resolve_relative(expr: DateExpr, anchor: DateExpr | None) -> DateExpr:
     edtf = lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
     counted = f"counted from {value} ({anchor.wording!r})"
     return _with_edtf(expr, edtf, year_inferred=True, note=_join(expr.note, counted))
+
+
+_BOUND_WORDS = r"kadar|dek|değin|itibaren"
+_UNTIL_WORDS = r"kadar|dek|değin"
+_BARE_YEARS = re.compile(r"(?P<y>1[5-9]\d\d|20\d\d)(?:\s*[-–]\s*(?P<y2>\d{4}|\d\d))?")
+_ABLATIVE = re.compile(rf"(?:[dt][ae]n|{_AP}?n[dt][ae]n)(?!\w)", re.IGNORECASE)
+_SPAN_TAIL = re.compile(
+    rf"(?:\S+\s+){{0,6}}?(?:{_UNTIL_WORDS})(?:\s+olan(?:\s+{_L}+)?)?", re.IGNORECASE
+)
+_BETWEEN = re.compile(r"\s+(?:ile|ve)\s+")
+
+
+def _bare_years(wording: str) -> str | None:
+    """A bare year (``1918``) or span of years (``1877-78``, ``1914–1918``), which
+    ``find_dates`` reads only with a cue."""
+    m = _BARE_YEARS.fullmatch(wording)
+    if m is None:
+        return None
+    if m.group("y2") is None:
+        return m["y"]
+    y2 = m["y2"] if len(m["y2"]) == 4 else m["y"][:2] + m["y2"]
+    return f"{m['y']}/{y2}" if y2 > m["y"] else None
+
+
+def _span(first: DateExpr, second: DateExpr, wording: str) -> str | None:
+    """Two dates that bound one period: ``A’dan … B’e kadar`` (an ablative from the first date
+    on, a bound after the second: ``Şubat 1917’de Menşeviklerin iktidara gelmesinden, 1917
+    Ekiminde … ele geçirmesine kadar olan dönemde``) or ``A ile B arasında``. Each end keeps
+    its own precision; a year printed at one end only is the other's too."""
+    between = wording[first.end : second.start]
+    rest = wording[second.end :].strip(" ,.;:")
+    between_two = _BETWEEN.fullmatch(between) is not None and (
+        second.wording.endswith("arasında") or re.fullmatch(r"(?:tarihleri\s+)?arasında", rest)
+    )
+    from_to = bool(_ABLATIVE.search(wording[first.start : second.start]) and rest
+                   and _SPAN_TAIL.fullmatch(rest))
+    if not (between_two or from_to):
+        return None
+    if {first.precision, second.precision} & {"range", "season"}:
+        return None  # an interval's ends are days, months or years
+    a, b = first.edtf or "", second.edtf or ""
+    if a.startswith(_UNKNOWN_YEAR) and not b.startswith(_UNKNOWN_YEAR):
+        a = b[:4] + a[4:]
+    elif b.startswith(_UNKNOWN_YEAR) and not a.startswith(_UNKNOWN_YEAR):
+        b = a[:4] + b[4:]
+    if a[: len(b)] > b[: len(a)]:  # both years printed, or neither (then the same year)
+        return None  # the second date is before the first: not one period
+    return f"{a}/{b}"
+
+
+def read_wording(wording: str) -> str | None:
+    """What a fact's printed date wording names, in EDTF (``XXXX`` for a year it does not
+    print), when the wording is one date: one expression of ``find_dates`` and nothing else
+    but ``kadar``, ``dek``, ``değin`` or ``itibaren`` after it; a bare year or span of years;
+    or two dates bounding one period (``Mayıs’tan … Haziran’a kadar``, ``A ile B arasında``:
+    an interval). None for anything else: a relative wording (``iki gün sonra``, ``aynı
+    günde``, ``Bu tarihten itibaren``), a date inside longer words (``1917 Şubat ihtilalinden
+    sonra``), dates that do not bound one period.
+
+    >>> read_wording("1917 yılı sonlarından itibaren")
+    '1917'
+    >>> read_wording("15 Mayıs’tan 20 Haziran 1918’e kadar")
+    '1918-05-15/1918-06-20'
+    >>> read_wording("1877-78")
+    '1877/1878'
+    """
+    wording = wording.strip()
+    years = _bare_years(wording)
+    if years is not None:
+        return years
+    found = find_dates(wording)
+    if any(d.relative or not d.edtf for d in found):
+        return None
+    if len(found) == 2 and not wording[: found[0].start].strip():
+        return _span(found[0], found[1], wording)
+    if len(found) != 1:
+        return None
+    d = found[0]
+    rest = wording[d.end :].strip(" ,.;:")
+    if wording[: d.start].strip() or (rest and not re.fullmatch(_BOUND_WORDS, rest)):
+        return None
+    return d.edtf
