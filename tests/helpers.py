@@ -86,6 +86,37 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+THIRD = Path(__file__).resolve().parent / "data" / "third"
+THIRD_SID = "003_mondros_ve_tahliye"
+THIRD_ENTITIES = "additions-zz-tarihkg-test-article.yaml"
+
+
+def add_third_article(root: Path, *, facts: bool = False) -> Path:
+    """Add the test article of tests/data/third to a project copy by files only, as README "Add
+    an article" does: its text, its sources.yaml entry, its registry addition (rauf-bey, also in
+    minted-iris.txt) and, with ``facts``, its reviewed facts as data/curation/facts/003.yaml."""
+    shutil.copy(THIRD / f"{THIRD_SID}.txt", root / "data" / "sources")
+    with (root / "data" / "sources" / "sources.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + (THIRD / "sources.yaml").read_text(encoding="utf-8"))
+    # Under a name no curator would give an additions file (additions-003.yaml, the pattern of
+    # additions-000/002, is the one a newcomer's third article takes: the copy would carry it,
+    # and copying over it lost the newcomer's entities, README "Add an article").
+    entities = root / "data" / "curation" / "entities" / THIRD_ENTITIES
+    if entities.exists():
+        raise FileExistsError(f"{entities} exists in the project: the test would overwrite it")
+    shutil.copy(THIRD / "entities.yaml", entities)
+    minted = root / "data" / "curation" / "minted-iris.txt"
+    if "rauf-bey" not in minted.read_text(encoding="utf-8").split():
+        with minted.open("a", encoding="utf-8") as fh:
+            fh.write("rauf-bey\n")
+    if facts:
+        target = root / "data" / "curation" / "facts" / "003.yaml"
+        if target.exists():
+            raise FileExistsError(f"{target} exists in the project: the test would overwrite it")
+        shutil.copy(THIRD / "facts.yaml", target)
+    return root
+
+
 SAMPLE = Path(__file__).resolve().parent / "data" / "server" / "sample.nq"
 
 

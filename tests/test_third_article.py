@@ -4,23 +4,21 @@ the reason, with the previous good build left in place."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_project
+from helpers import THIRD_ENTITIES, THIRD_SID, add_third_article, copy_project
 
 from tarihkg.store import open_store
 
-THIRD = Path(__file__).resolve().parent / "data" / "third"
-SID = "003_mondros_ve_tahliye"
+SID = THIRD_SID
 G = f"https://w3id.org/tarihkg/graph/{SID}"
 CANDIDATES = "https://w3id.org/tarihkg/graph/candidates"
 R = "https://w3id.org/tarihkg/resource/"
 PREFIX = "PREFIX tkg: <https://w3id.org/tarihkg/ontology#>\n"
-ENTITIES_NAME = "additions-zz-tarihkg-test-article.yaml"
+ENTITIES_NAME = THIRD_ENTITIES
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -37,21 +35,7 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def third(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with the third article added by files only, built once by the CLI."""
-    root = copy_project(tmp_path_factory.mktemp("third"))
-    shutil.copy(THIRD / f"{SID}.txt", root / "data" / "sources")
-    with (root / "data" / "sources" / "sources.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\n" + (THIRD / "sources.yaml").read_text(encoding="utf-8"))
-    # Under a name no curator would give an additions file (additions-003.yaml, the pattern of
-    # additions-000/002, is the one a newcomer's third article takes: the copy would carry it,
-    # and copying over it lost the newcomer's entities, README "Add an article").
-    entities = root / "data" / "curation" / "entities" / ENTITIES_NAME
-    if entities.exists():
-        raise FileExistsError(f"{entities} exists in the project: the test would overwrite it")
-    shutil.copy(THIRD / "entities.yaml", entities)
-    minted = root / "data" / "curation" / "minted-iris.txt"
-    if "rauf-bey" not in minted.read_text(encoding="utf-8").split():
-        with minted.open("a", encoding="utf-8") as fh:
-            fh.write("rauf-bey\n")
+    root = add_third_article(copy_project(tmp_path_factory.mktemp("third")))
     done = _cli(root, "build")
     assert done.returncode == 0, done.stderr
     return root
