@@ -19,10 +19,17 @@ and ``RLIMIT_AS`` set to the memory cap above the address space the open store a
   `DEMOTE_AFTER_S` is demoted: its process leaves the fast lane for the slow lane, niced to
   `DEMOTED_NICENESS` more than the server (so quick queries keep the cores; not to the bottom,
   where anything else on the machine would starve it), and a replacement is forked into the fast
-  lane. If the slow lane is full, the query is stopped there (its process killed and replaced)
-  and runs again from the start in a slow-lane process as soon as one is free, before the same
-  deadline. A slow-lane process idle for `SLOW_IDLE_S` is stopped, so the memory of a burst of
-  long queries goes back to the machine within seconds.
+  lane. The lane has `slow_places` (one per core) for every demoted query and, beyond them,
+  room for trials: a query never seen before that is demoted while the places are taken keeps
+  running in its process (a trial, niced like the others, so the kernel shares the cores among
+  the long queries: time-slicing, not a queue), and that process is stopped once it has
+  answered. So a query whose row, byte or memory cap stops it within a second is stopped by its
+  cap, not by its deadline spent queueing behind long queries (the outside fault run's byte
+  amplification after the slow-client probe). A query known to be slow, or a known-quick one
+  turning slow, takes a place; with the places taken it is stopped there (its process killed
+  and replaced) and runs again from the start in a place as soon as one is free, before the
+  same deadline. A slow-lane process idle for `SLOW_IDLE_S` is stopped, so the memory of a
+  burst of long queries goes back to the machine within seconds.
   After a query that ran longer than `TRIM_AFTER_S`, a query process hands the heap memory it
   freed back to the system (`_give_back_memory`).
 
@@ -105,6 +112,7 @@ MEMORY_BODY_BYTES = 1 << 20  # a bigger answer is spooled to a file in the web w
 DEMOTE_AFTER_S = 0.25  # a query running longer leaves the fast lane
 DEMOTED_NICENESS = 5  # a demoted query's process is this much nicer than the server
 SLOW_LANE_PER_CORE = 1  # the slow lane's places per core (see `default_pool_size`)
+TRIALS_PER_CORE = 10  # and its places per core for queries on their first trial
 SLOW_IDLE_S = 5.0  # a slow-lane process idle this long is stopped
 GONE_CHECK_S = 0.1  # how often a waiting request looks whether its client has left
 KNOWN_SLOW = 1000  # the queries remembered as demoted (they start in the slow lane next time)
@@ -237,6 +245,7 @@ class QueryPool:
         self.fast_size, self.slow_size = lanes(self.size)
         if fast is not None:
             self.fast_size, self.slow_size = max(1, min(fast, self.size)), self.size - fast
+        self.slow_places = slow_places(self.slow_size)
         self._fast_idle: list[_Child] = []  # a stack: the most recently used is taken first
         self._fast: set[_Child] = set()  # the fast lane: idle, busy or starting
         self._slow_idle: list[_Child] = []
@@ -278,14 +287,21 @@ class QueryPool:
             self._release(self._spawn(self._fast))
 
     def _release(self, child: _Child) -> None:
-        """``child`` is idle: back on top of its lane's idle stack; wake the waiting threads."""
+        """``child`` is idle: back on top of its lane's idle stack; wake the waiting threads. A
+        slow-lane process beyond the lane's `slow_places` (a trial's) is stopped instead."""
         child.idle_since = time.monotonic()
         with self._changed:
-            if child in self._fast:
+            surplus = child in self._slow and len(self._slow) > self.slow_places
+            if surplus:
+                self._slow.discard(child)
+                self._all.discard(child)
+            elif child in self._fast:
                 self._fast_idle.append(child)
             elif child in self._slow:
                 self._slow_idle.append(child)
             self._changed.notify_all()
+        if surplus:
+            child.kill()
 
     def _wait(self, ready: Callable[[], bool], deadline: float, gone: Gone) -> None:
         """Wait (holding ``self._changed``) until ``ready()``: `TimeoutError` at ``deadline``,
@@ -333,9 +349,10 @@ class QueryPool:
         n = next(self._tickets)
         return (0, n) if known_fast else (1, -n)
 
-    def _slow_room(self) -> bool:
-        """True if the slow lane may take one more process (called with the lock held)."""
-        return len(self._slow) + self._reserved < self.slow_size
+    def _slow_room(self, *, trial: bool = False) -> bool:
+        """True if the slow lane may take one more process (called with the lock held): up to
+        its `slow_places`, or, for a query on its first trial, up to its whole size."""
+        return len(self._slow) + self._reserved < (self.slow_size if trial else self.slow_places)
 
     def _acquire_slow(self, deadline: float, gone: Gone) -> _Child:
         """An idle slow-lane process, or a new one while the lane has room, waiting until
@@ -354,11 +371,12 @@ class QueryPool:
             with self._lock:
                 self._reserved -= 1
 
-    def _demote(self, child: _Child) -> bool:
+    def _demote(self, child: _Child, *, trial: bool) -> bool:
         """Move ``child`` (busy past `DEMOTE_AFTER_S`) from the fast lane to the slow lane,
-        niced, and start its replacement; False if the slow lane is full."""
+        niced, and start its replacement; False if the slow lane is full (for a ``trial``, a
+        query never seen before: its whole size, else its `slow_places`)."""
         with self._lock:
-            if not self._slow_room():
+            if not self._slow_room(trial=trial):
                 return False
             self._fast.discard(child)
             self._slow.add(child)
@@ -428,6 +446,7 @@ class QueryPool:
             return self._run_slow(op, key, deadline, gone)
         with self._lock:
             known_fast = key in self._fast_queries
+            trial = not known_fast  # never seen (a known-slow query went to the slow lane)
         try:
             child = self._acquire_fast(deadline, gone, known_fast=known_fast)
         except TimeoutError:
@@ -456,7 +475,7 @@ class QueryPool:
             child.demote()
             return self._finish(child, op, deadline, gone)
         self._remember_slow(key)
-        if self._demote(child):
+        if self._demote(child, trial=trial):
             return self._finish(child, op, deadline, gone)
         # the slow lane is full: stop the query here (the fast lane stays free) and run it
         # again when the slow lane has room, before the same deadline
@@ -695,15 +714,30 @@ def lanes(size: int, cores: int | None = None) -> tuple[int, int]:
     return fast, size - fast
 
 
+def slow_places(slow_size: int, cores: int | None = None) -> int:
+    """The slow lane's places (`SLOW_LANE_PER_CORE` per core, at most ``slow_size``): what the
+    queries known to be slow queue for. The rest of the lane is for trials.
+
+    >>> slow_places(22, cores=2), slow_places(1, cores=2), slow_places(0, cores=2)
+    (2, 1, 0)
+    """
+    cores = cores or os.cpu_count() or 1
+    return min(slow_size, SLOW_LANE_PER_CORE * cores)
+
+
 def default_pool_size() -> int:
-    """The query processes `tarihkg serve` starts at most: one per core in the fast lane and
-    `SLOW_LANE_PER_CORE` per core in the slow lane. More demoted queries at once than cores
-    would not end sooner (each wants a whole core), but each holds its process's memory, and
-    on a big store a query process holds tens of MB of the engine's caches (RocksDB's, which
-    pyoxigraph does not let us bound): on the 1M-quad bench graph, a slow lane of 4 instead of
-    2 took the pool from about 306 to 372 MB PSS at 16 clients (bench/RESULTS.md)."""
+    """The query processes `tarihkg serve` starts at most: one per core in the fast lane,
+    `SLOW_LANE_PER_CORE` per core as the slow lane's places, and `TRIALS_PER_CORE` per core
+    for trials (a query demoted on its first run keeps running, niced, in a process of its
+    own while the places are taken, so that it reaches its own end, cap or deadline instead of
+    queueing behind long queries until its deadline has passed; the process is stopped when
+    it has answered). More known-slow queries at once than cores would not end sooner (each
+    wants a whole core), but each holds its process's memory, and on a big store a query
+    process holds tens of MB of the engine's caches (RocksDB's, which pyoxigraph does not let
+    us bound): so those queue for the places. The memory cap of each process is the machine's
+    memory divided by this number (`memory_cap_mb`), so the caps together fit the machine."""
     cores = os.cpu_count() or 1
-    return cores + SLOW_LANE_PER_CORE * cores
+    return cores + (SLOW_LANE_PER_CORE + TRIALS_PER_CORE) * cores
 
 
 def _reaper(pool_ref: weakref.ref[QueryPool], stop: threading.Event) -> None:

@@ -1,7 +1,9 @@
 """The two lanes of the query pool (`server.executor.QueryPool`): every query starts in the
 fixed fast lane; one still running after `DEMOTE_AFTER_S` moves to the bounded slow lane (niced,
-replaced in the fast lane), or, with the slow lane full, is stopped and run again there when a
-place is free; idle slow-lane processes are stopped; the pool never holds more than ``size``."""
+replaced in the fast lane): to one of its places, or, a query never seen before with the places
+taken, to a trial process of its own, stopped once it has answered; a known query with the
+places taken is stopped and run again there when a place is free; idle slow-lane processes are
+stopped; the pool never holds more than ``size``."""
 
 from __future__ import annotations
 
@@ -170,3 +172,55 @@ def test_a_cheap_query_does_not_queue_behind_new_expensive_queries(tmp_path: Pat
             assert status == 200 and '"boolean":true' in text
             timings.append(round(seconds, 3))
         assert max(timings) < 1.0, timings
+
+
+CAPPED = ("SELECT ?a ?d ?x { ?a ?b ?c . ?d ?e ?f BIND(CONCAT(STR(?a), STR(?d)) AS ?x) } "
+          "ORDER BY ?x")  # sorts 182,329 rows (over a quarter of a second), then writes > 1 MB
+
+
+@pytest.mark.timeout(90)
+def test_a_new_query_reaches_its_own_cap_while_long_queries_hold_the_slow_places(
+        dataset: Path, closing: list[QueryPool]) -> None:
+    """The slow lane's one place is held by a long query until its 20 s deadline; a query never
+    seen before that its byte cap stops after a second or two of work is demoted into a trial
+    of its own and answers with its cap, not with the deadline after queueing for the place
+    (the outside fault run's byte amplification right after the slow-client probe); its trial
+    process is stopped once it has answered, and the long query keeps its place."""
+    limits = Limits(timeout_s=20, max_result_bytes=1_000_000)
+    pool = QueryPool(ExecutorSettings(store=str(dataset), limits=limits), size=4, fast=1)
+    pool.slow_places = 1
+    pool.start()
+    closing.append(pool)
+    long_answers: list[ProtocolResponse] = []
+    _in_thread(pool, SLOW, long_answers)
+    assert _wait_for(lambda: len(pool._slow) == 1)
+    (holder,) = pool._slow
+    started = time.monotonic()
+    capped = pool.run(Operation(CAPPED, [], [], None, "text/csv"))
+    took = time.monotonic() - started
+    assert capped.status == 503, capped.body
+    assert b"over the limit of 1000000 bytes" in capped.body, capped.body  # type: ignore[operator]
+    assert took < 15, took
+    assert pool._slow == {holder} and holder.proc.is_alive() and not long_answers
+    assert len(pool._all) <= 4
+
+
+@pytest.mark.timeout(120)
+def test_under_serve_a_byte_capped_query_is_not_stopped_by_queueing(tmp_path: Path) -> None:
+    """`serve`'s own pool: twice as many new long queries as cores take every place of the slow
+    lane until their 20 s deadline; a new query that its byte cap stops after a second or two of
+    work answers with that cap (before trials: 503 'ran longer than the 20 s limit' after
+    waiting for a place; with them, 16.6 s into its deadline on this 2-core machine at load 6,
+    its process sharing the cores with the four long ones)."""
+    root = sample_dataset(tmp_path)
+    env = {"TARIHKG_QUERY_TIMEOUT": "20", "TARIHKG_MAX_RESULT_BYTES": "1000000"}
+    with running_server(root, env=env, threads=64) as (base, _):
+        assert send(base, "ASK {}")[0] == 200
+        for i in range(2 * (os.cpu_count() or 1)):
+            text = SLOW.replace("?l }", f"?l FILTER(?l != {i}) }}")
+            threading.Thread(target=send, args=(base, text), daemon=True).start()
+        time.sleep(3)  # every long query has been demoted (each after a quarter of a second)
+        status, text, seconds = send(base, CAPPED)
+        # its cap, before its deadline: its process shares the cores with the long ones
+        assert status == 503 and "over the limit of 1000000 bytes" in text, (status, text)
+        assert seconds < 20, seconds
