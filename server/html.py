@@ -4,9 +4,11 @@ the language cookie)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, Response, request
+from markupsafe import Markup
 
 from server.iris import compact, safe_href
 from server.lang import LANG_COOKIE, LANGS, current_lang, format_edtf, lang_url, t
@@ -51,7 +53,28 @@ def _template_globals() -> dict[str, Any]:
 
 
 
+#: Characters XML 1.0 forbids (and HTML5 calls parse errors): C0 controls but tab, LF and CR,
+#: U+FFFE, U+FFFF and lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: Any) -> Any:
+    r"""``value`` as a template prints it, with each character XML 1.0 forbids shown as U+FFFD
+    (what a parser would show for it): a page echoes what a client typed (a search, a path),
+    and no reader may fail on it.
+
+    >>> xml_safe("a\x01b"), xml_safe(Markup("<b>\x00</b>")), xml_safe(3)
+    ('a�b', Markup('<b>�</b>'), 3)
+    """
+    if isinstance(value, str) and _NOT_XML.search(value):
+        cleaned = _NOT_XML.sub("\ufffd", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 def install_page_hooks(app: Flask) -> None:
-    """Give every template the shared globals and every response the page headers."""
+    """Give every template the shared globals and every response the page headers; every
+    printed value goes through `xml_safe`."""
     app.context_processor(_template_globals)
     app.after_request(_set_headers)
+    app.jinja_env.finalize = xml_safe

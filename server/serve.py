@@ -45,13 +45,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import create_server
-from waitress.task import WSGITask
+from waitress.task import ErrorTask, WSGITask
+from waitress.utilities import Error, RequestHeaderFieldsTooLarge
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import HTTP_STATUS_CODES
 
 from server import create_app
 from server.access import log_access
-from server.errors import internal_error, render_error
+from server.errors import internal_error, one_line, render_error
 from server.executor import default_pool_size, die_with_parent
 from server.negotiation import parse_accept
 from server.sparql import ProtocolRequest, ProtocolResponse, handle_sparql
@@ -76,16 +77,60 @@ SEND_BYTES = 1  # the thread that wrote an answer sends what it can at once, not
 _QUERY_PARAM = re.compile(rb"(?:^|&)query=")
 
 
+class _UriTooLong(Error):  # type: ignore[misc]
+    code, reason = 414, "URI Too Long"
+
+
 class _Parser(HTTPRequestParser):  # type: ignore[misc]
-    """waitress's request parser, noting when the request was read whole."""
+    """waitress's request parser, noting when the request was read whole, and telling a
+    request line over the header limit (414 URI Too Long, RFC 9110 15.5.15) from long header
+    fields (431)."""
 
     arrived: float | None = None
+    error: Error | None = None
 
     def received(self, data: bytes) -> int:
+        pending = self.header_plus + data if self.body_rcv is None and not self.completed else b""
         used = int(super().received(data))
+        if isinstance(self.error, RequestHeaderFieldsTooLarge):
+            self.version = "1.1"  # waitress parsed a stand-in HTTP/1.0 line; the answer is ours
+            if _request_line_too_long(pending):
+                self.error = _UriTooLong(
+                    f"the request line is over {MAX_HEADER_BYTES // 2} bytes; send a long query "
+                    "by POST, with the query as the body and Content-Type: "
+                    "application/sparql-query")
         if self.completed and self.arrived is None:
             self.arrived = time.monotonic()
         return used
+
+
+def _request_line_too_long(head: bytes) -> bool:
+    """True if the request line that ``head`` starts with is at least half the header limit
+    (or has no end yet): then the URI, not the header fields, is what is too long."""
+    line = head.lstrip(b"\r\n").split(b"\n", 1)
+    return len(line) == 1 or len(line[0]) >= MAX_HEADER_BYTES // 2
+
+
+class _ErrorTask(ErrorTask):  # type: ignore[misc]
+    """waitress's answer to a request it could not read (400, 413, 414, 431, 501), as every
+    other error of this server: one line of plain text, with the CORS header."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        message = _WAITRESS_MESSAGES.get(error.code) or one_line(str(error.body))
+        body = f"{error.code} {error.reason}: {message}\n".encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"),
+                                      ("Access-Control-Allow-Origin", "*")])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+_WAITRESS_MESSAGES = {
+    431: f"the request's header fields are over {MAX_HEADER_BYTES} bytes",
+    500: "internal error (logged on the server)",
+}
 
 
 class _Task(WSGITask):  # type: ignore[misc]
@@ -100,6 +145,7 @@ class _Task(WSGITask):  # type: ignore[misc]
 class _Channel(HTTPChannel):  # type: ignore[misc]
     parser_class = _Parser
     task_class = _Task
+    error_task_class = _ErrorTask
 
 
 def serve(*, host: str, port: int, dataset_dir: Path, threads: int | None = None,

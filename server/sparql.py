@@ -43,13 +43,15 @@ from tarihkg.formats import FORMATS, RDF_FORMATS, Format, Kind
 from tarihkg.names import PREFIXES
 from tarihkg.store import (
     DEFAULT_MAX_NESTING,
+    DEFAULT_MAX_OPERATORS,
+    NotXmlCharacterError,
     QueryRefusedError,
     QuerySyntaxError,
     RemoteStoreError,
     ResultTooLargeError,
     Store,
     UpdateRefusedError,
-    nesting_depth,
+    complexity_refusal,
 )
 
 log = logging.getLogger(__name__)
@@ -148,10 +150,9 @@ def handle_sparql(
                 f"the query is {len(query.encode('utf-8'))} bytes; "
                 f"the limit is {limits.max_query_bytes}"
             )
-        depth = nesting_depth(query)
-        if depth > limits.max_nesting:
-            raise bad_request(f"the query nests brackets {depth} deep; "
-                              f"the limit is {limits.max_nesting}")
+        refusal = complexity_refusal(query, max_nesting=limits.max_nesting)
+        if refusal is not None:
+            raise bad_request(refusal)
         if runner is not None:
             started = req.arrived if req.arrived is not None else time.monotonic()
             return runner(replace(op, deadline=started + limits.timeout_s))
@@ -312,6 +313,9 @@ def _run(op: Operation, accept: MIMEAccept, *, store: Store, limits: Limits,
         raise forbidden(exc.message) from None
     except InputError as exc:
         raise bad_request(str(exc)) from None
+    except NotXmlCharacterError as exc:
+        others = [f.media_type for f in result.formats if "xml" not in f.media_type]
+        raise not_acceptable(f"{exc.message}; ask for {', '.join(others)}") from None
     except ResultTooLargeError as exc:
         raise service_unavailable(f"{exc.message}: add LIMIT/OFFSET to page through it"
                                   ) from None
@@ -344,7 +348,8 @@ def service_description_graph(*, endpoint: str, store: Store, limits: Limits) ->
         "Read-only: updates, LOAD and unknown FROM graphs are refused. The default graph is "
         "the set of distinct triples of all named graphs except graph/candidates (rule-made "
         "candidates, never facts; query them with GRAPH). Limits: queries up to "
-        f"{limits.max_query_bytes} bytes and {limits.max_nesting} nested brackets; each query "
+        f"{limits.max_query_bytes} bytes, {limits.max_nesting} nested brackets and "
+        f"{DEFAULT_MAX_OPERATORS} nesting operators (UNION, OPTIONAL, FILTER, ...); each query "
         f"stopped after {limits.timeout_s:g} s (answer 503) or {limits.memory_mb} MB of memory; "
         f"answers up to {limits.max_rows} rows and {limits.max_result_bytes} bytes. "
         f"SERVICE allowed only to: {services}.",

@@ -123,7 +123,20 @@ def hostile(refused_port: int) -> list[Case]:
         Case("megabyte-query", "#" + "x" * 1_000_000 + "\n" + COUNT, 413, "byte limit",
              method="POST", body=("#" + "x" * 1_000_000 + "\n" + COUNT).encode(),
              content_type=SQ),
-        Case("megabyte-get", "#" + "x" * 200_000 + "\n" + COUNT, 431, "Too Large"),  # waitress
+        Case("megabyte-get", "#" + "x" * 200_000 + "\n" + COUNT, 414, "application/sparql-query"),
+        # each would kill its query process by a stack overflow (SIGSEGV), told as 'stopped from
+        # outside ... try again', if the engine saw it
+        Case("ten-thousand-unions", None, 400, "9999 operators", method="POST",
+             content_type=SQ, body=("SELECT * {" + "UNION".join(["{}"] * 10_000) + "}").encode()),
+        Case("optional-chain", None, 400, "operators", method="POST", content_type=SQ,
+             body=("SELECT * {" + "OPTIONAL{}" * 8000 + "}").encode()),
+        Case("bind-chain", None, 400, "operators", method="POST", content_type=SQ,
+             body=("SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(3000))
+                   + "}").encode()),
+        Case("or-chain", None, 400, "operators", method="POST", content_type=SQ,
+             body=("ASK { FILTER(" + "||".join(["true"] * 10_000) + ") }").encode()),
+        Case("not-chain", None, 400, "operators", method="POST", content_type=SQ,
+             body=("ASK { FILTER(" + "!" * 30_000 + "true) }").encode()),
         Case("service", f"SELECT * {{ SERVICE <{out}/sparql> {{ ?s ?p ?o }} }}", 403,
              "SERVICE"),
         Case("service-escaped", f"SELECT * {{ \\u0053ERVICE <{out}/sparql> {{ ?s ?p ?o }} }}",
@@ -167,7 +180,7 @@ def test_hostile_queries_get_clean_errors_in_time(live: str, backend: str, liste
         assert status == expected[0], (case.id, text)
         assert expected[1] in text, (case.id, text)
         assert "Traceback" not in text, (case.id, text)
-        assert status == 431 or text.count("\n") == 1, (case.id, text)
+        assert text.count("\n") == 1, (case.id, text)
         assert seconds < DEADLINE_S + 1, (case.id, seconds)
     assert refused.hits == []  # no query made an outbound connection
 

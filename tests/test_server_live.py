@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
+import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from helpers import SAMPLE, get, running_server, sample_dataset
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import URITooLong
 
 from tarihkg.names import BASE
 
@@ -119,3 +122,57 @@ def test_tarihkg_serve_writes_the_access_log(tmp_path: Path) -> None:
                    if line.startswith("{")]
         assert any(e["path"] == "/sparql" and e["status"] == 200 and e["query_length"] == 5
                    for e in entries), log_path.read_text()
+
+
+def _raw(base: str, request: bytes) -> tuple[bytes, bytes]:
+    """Send ``request`` as it is on a new connection; the answer's head and body."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head, body
+
+
+@pytest.mark.timeout(60)
+def test_a_request_line_over_the_limit_is_414_saying_post_it(live) -> None:
+    """RFC 9110 15.5.15: a target URI longer than the server reads is 414 URI Too Long, in one
+    line saying how to send a long query, with the CORS header (a browser's YASGUI reads it);
+    long header fields (not the URI) stay 431, said the same way."""
+    base, _ = live
+    head, body = _raw(base, b"GET /sparql?query=ASK%7B%7D%23" + b"x" * 70_000
+                      + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414 URI Too Long\r\n"), head
+    assert b"\r\nAccess-Control-Allow-Origin: *" in head
+    assert body.count(b"\n") == 1 and body.startswith(b"414 URI Too Long: ")
+    assert b"POST" in body and b"application/sparql-query" in body
+    head, body = _raw(base, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 70_000
+                      + b"\r\nConnection: close\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431 "), head
+    assert b"\r\nAccess-Control-Allow-Origin: *" in head
+    assert body.count(b"\n") == 1 and b"header fields" in body, body
+    assert get(base + "/health")[0] == 200
+
+
+@pytest.mark.timeout(60)
+def test_sparqlwrapper_gets_414_and_406_as_what_they_are(live) -> None:
+    """SPARQLWrapper tells a 414 as URITooLong (with the advice to POST), and an answer XML
+    cannot carry as a 406, never an XML document its parser fails on; by POST the long query
+    runs, and in JSON the answer comes."""
+    base, _ = live
+    long_query = "ASK {} #" + "x" * 70_000
+    with pytest.raises(URITooLong, match="application/sparql-query"):
+        _wrapper(base, long_query, JSON).query()
+    posted = _wrapper(base, long_query, JSON)
+    posted.setMethod(POST)
+    posted.setRequestMethod(POSTDIRECTLY)
+    assert posted.queryAndConvert()["boolean"] is True
+    control = 'SELECT ("a\\u0001" AS ?x) {}'
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _wrapper(base, control, XML).query()
+    assert refused.value.code == 406
+    assert "U+0001" in refused.value.read().decode()
+    rows = _wrapper(base, control, JSON).queryAndConvert()["results"]["bindings"]
+    assert rows == [{"x": {"type": "literal", "value": "a\x01"}}]

@@ -760,3 +760,58 @@ def test_a_resource_ignores_a_format_it_does_not_know(client, accept: str, mimet
     response = client.get("/resource/person/nuri-pasa?format=foo", headers={"Accept": accept})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == mimetype
+
+
+#: Queries whose answers hold a character XML 1.0 forbids (no escape can carry it).
+NOT_XML = [('SELECT ("\\u0001" AS ?x) {}', "U+0001"),
+           ('SELECT (CONCAT("a", "\\u0000") AS ?x) {}', "U+0000"),
+           ('SELECT ?x { BIND(STRLANG("ok\\u001F", "tr") AS ?x) }', "U+001F"),
+           ('SELECT ("\\uFFFE" AS ?x) {}', "U+FFFE")]
+
+
+@pytest.mark.parametrize(("query", "says"), NOT_XML)
+def test_an_answer_xml_cannot_carry_is_a_406_naming_the_character(client, query: str,
+                                                                   says: str) -> None:
+    """Asked for in SPARQL XML, such an answer is a one-line 406 that names the character and
+    the formats that carry it, never a document an XML parser rejects; JSON and TSV carry it."""
+    answer = client.get("/sparql", query_string={"query": query},
+                        headers={"Accept": "application/sparql-results+xml"})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 406, text
+    assert says in text and "application/sparql-results+json" in text
+    assert text.count("\n") == 1
+    json_answer = client.get("/sparql", query_string={"query": query},
+                             headers={"Accept": "application/sparql-results+json"})
+    assert json_answer.status_code == 200
+    value = json_answer.get_json()["results"]["bindings"][0]["x"]["value"]
+    assert chr(int(says[2:], 16)) in value
+
+
+def test_a_graph_xml_cannot_carry_is_a_406_and_a_clean_one_parses(client) -> None:
+    construct = 'CONSTRUCT { <urn:a> <urn:b> ?o } WHERE { BIND(CONCAT("a", "\\u0002") AS ?o) }'
+    answer = client.get("/sparql", query_string={"query": construct},
+                        headers={"Accept": "application/rdf+xml"})
+    assert answer.status_code == 406, answer.get_data(as_text=True)
+    assert "U+0002" in answer.get_data(as_text=True)
+    assert "text/turtle" in answer.get_data(as_text=True)
+    clean = client.get("/sparql", query_string={"query": construct.replace("\\u0002", "\\t")},
+                       headers={"Accept": "application/rdf+xml"})
+    assert clean.status_code == 200
+    assert ET.fromstring(clean.data).tag.endswith("RDF")
+    rows = client.get("/sparql", query_string={"query": 'SELECT ("a\\tb\\n" AS ?x) {}'},
+                      headers={"Accept": "application/sparql-results+xml"})
+    literal = ET.fromstring(rows.data).find(f".//{SRX}literal")
+    assert literal is not None and literal.text == "a\tb\n"
+
+
+@pytest.mark.parametrize("path", ["/search?q=a%01b", "/search?q=%EF%BF%BE",
+                                  "/resource/place/a%01", "/graph/a%0B"])
+def test_a_page_never_prints_a_character_xml_forbids(client, path: str) -> None:
+    """A page echoes what was typed (a search, a path): a character XML 1.0 forbids is shown
+    as U+FFFD, so any HTML or XML reader takes the page."""
+    answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.mimetype == "text/html"
+    assert re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", answer.get_data(as_text=True)
+                     ) is None
+    if answer.status_code == 200:
+        assert "\ufffd" in answer.get_data(as_text=True)

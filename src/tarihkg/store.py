@@ -16,7 +16,11 @@ into the store's real default graph, and queries read it directly.
 Before any engine runs a query, `Store.query` checks it (`check_query`):
 
 * nesting deeper than ``max_nesting`` brackets is refused (pyoxigraph overflows its stack at
-  about 3,000 braces, rdflib's parser recurses at every level);
+  about 3,000 braces, rdflib's parser recurses at every level), and so is a query with more than
+  ``DEFAULT_MAX_OPERATORS`` operators that each put its algebra one level deeper without a
+  bracket (``UNION``, ``OPTIONAL``, ``MINUS``, ``FILTER``, ``BIND``, ``AS``, ``||``, ``&&``,
+  ``!``: pyoxigraph 0.4's process dies of a stack overflow, SIGSEGV, at 10,000 ``{}UNION``,
+  3,000 ``MINUS{}`` or ``BIND``; 4,000 pass);
 * ``SERVICE`` is refused unless its endpoint IRI is on the allowlist, and ``FROM``/``FROM NAMED``
   may only name the dataset's own graphs. Both are decided on rdflib's SPARQL 1.1 parse tree
   (prefixes resolved). rdflib's parser is slow, so it runs only when the code of the query
@@ -69,6 +73,7 @@ from tarihkg.project import swap_directory
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_NESTING = 100
+DEFAULT_MAX_OPERATORS = 1000
 REMOTE_TIMEOUT_S = 60.0
 CANDIDATES_GRAPH = "graph/candidates"  # the end of the candidates graph's IRI, whatever the base
 EMPTY_GRAPH = "urn:x-tarihkg:no-graph"  # a graph no store has: an empty default graph, remotely
@@ -102,6 +107,21 @@ class ResultTooLargeError(TarihkgError):
     """The answer has more rows (or triples) than the cap."""
 
 
+class NotXmlCharacterError(TarihkgError):
+    """The answer holds a character that XML 1.0 cannot carry (not even escaped), and was asked
+    for in an XML format."""
+
+    def __init__(self, character: str) -> None:
+        self.character = character
+        super().__init__(f"the answer holds U+{ord(character):04X}, a character XML 1.0 cannot "
+                         "carry, not even as a reference")
+
+
+#: What XML 1.0 (2.2, Char) forbids, as UTF-8 bytes: C0 controls but tab, LF and CR; U+FFFE and
+#: U+FFFF (a lone surrogate cannot be UTF-8 at all). `_CappedSink` looks for them in XML answers.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
 class RemoteStoreError(TarihkgError):
     """The remote SPARQL endpoint did not answer, or answered with an error."""
 
@@ -121,15 +141,18 @@ class _CappedSink:
     Rows of a results format are counted on the bytes: one line per row in TSV/CSV (a CSV
     literal spanning lines counts more than once: the cap errs on the safe side), one
     ``<result>`` element in XML, one ``},{`` between solutions in JSON. Triples are counted by
-    the caller (`QueryResult.write`), which sets ``mark`` to None.
+    the caller (`QueryResult.write`), which sets ``mark`` to None. With ``xml``, a character
+    XML 1.0 forbids stops the writer too (`NotXmlCharacterError`): no parser would read it.
     """
 
     _MARKS = {QueryResultsFormat.TSV: (b"\n", 1), QueryResultsFormat.CSV: (b"\n", 1),
               QueryResultsFormat.XML: (b"<result>", 0), QueryResultsFormat.JSON: (b"},{", -1)}
 
     def __init__(self, out: IO[bytes], fmt: QueryResultsFormat | None, *, max_rows: int | None,
-                 max_bytes: int | None) -> None:
+                 max_bytes: int | None, xml: bool = False) -> None:
         self.out = out
+        self.xml = xml
+        self._xml_tail = b""
         self.mark: bytes | None = None
         self.offset = 0
         if fmt is not None:
@@ -143,6 +166,12 @@ class _CappedSink:
     def write(self, data: bytes) -> int:
         chunk = bytes(data)
         self.written += len(chunk)
+        if self.xml:
+            joined = self._xml_tail + chunk  # U+FFFE's three bytes may come in two writes
+            found = _NOT_XML.search(joined)
+            if found is not None:
+                raise NotXmlCharacterError(found.group(0).decode("utf-8"))
+            self._xml_tail = joined[-2:]
         if self.max_bytes is not None and self.written > self.max_bytes:
             raise ResultTooLargeError(f"the answer is over the limit of {self.max_bytes} bytes")
         if self.mark is not None and self.max_rows is not None:
@@ -229,14 +258,16 @@ class QueryResult:
         memory); return the bytes written."""
         target = fmt.oxigraph
         if self.kind is ResultKind.GRAPH and isinstance(target, RdfFormat):
-            sink = _CappedSink(out, None, max_rows=None, max_bytes=max_bytes)
+            sink = _CappedSink(out, None, max_rows=None, max_bytes=max_bytes,
+                               xml=target == RdfFormat.RDF_XML)
             triples = _capped(self._raw, max_rows)  # type: ignore[arg-type]
             pyoxigraph.serialize(triples, sink, format=target,  # type: ignore[arg-type]
                                  prefixes=dict(prefixes or {}))
         elif isinstance(self._raw, QuerySolutions | QueryBoolean) \
                 and isinstance(target, QueryResultsFormat):
             sink = _CappedSink(out, target if isinstance(self._raw, QuerySolutions) else None,
-                               max_rows=max_rows, max_bytes=max_bytes)
+                               max_rows=max_rows, max_bytes=max_bytes,
+                               xml=target == QueryResultsFormat.XML)
             self._raw.serialize(sink, format=target)  # type: ignore[arg-type]
         else:
             raise ValueError(f"a {self.kind} result cannot be written as {fmt.label}")
@@ -287,6 +318,22 @@ def nesting_depth(sparql: str) -> int:
         elif token in "})]":
             depth = max(depth - 1, 0)
     return deepest
+
+
+_OPERATOR = re.compile(r"\b(?:UNION|OPTIONAL|MINUS|FILTER|BIND|GRAPH|SERVICE|AS)\b"
+                       r"|\|\||&&|!(?!=)", re.IGNORECASE)
+
+
+def operator_count(sparql: str) -> int:
+    """How many operators in ``sparql`` (outside strings, IRIs, comments, variables and local
+    names; escapes expanded) may each nest its algebra one level deeper: ``UNION``,
+    ``OPTIONAL``, ``MINUS``, ``FILTER``, ``BIND``, ``GRAPH``, ``SERVICE``, ``AS``, ``||``,
+    ``&&`` and ``!`` (not ``!=``).
+
+    >>> operator_count('SELECT (1 AS ?as) { {} UNION {} FILTER(!(?a != 1) || "||") } # UNION')
+    5
+    """
+    return len(_OPERATOR.findall(_code(expand_escapes(sparql))))
 
 
 _NAME = re.compile(r"[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+|:[\w.%\\\-]*")
@@ -402,16 +449,33 @@ def inspect_query(sparql: str) -> QueryShape:
     return QueryShape(tuple(from_graphs), tuple(from_named), tuple(services))
 
 
-def check_query(sparql: str, *, graphs: Sequence[str], service_allowlist: Sequence[str] = (),
-                max_nesting: int = DEFAULT_MAX_NESTING) -> QueryShape:
-    """Refuse what no engine may see or run; return the query's shape.
-
-    Raises `InputError` for nesting deeper than ``max_nesting`` or a ``FROM`` graph not in
-    ``graphs``, `QueryRefusedError` for a ``SERVICE`` not in ``service_allowlist``.
-    """
+def complexity_refusal(sparql: str, *, max_nesting: int = DEFAULT_MAX_NESTING,
+                       max_operators: int = DEFAULT_MAX_OPERATORS) -> str | None:
+    """Why ``sparql`` is too deep for an engine to parse and plan (brackets nested deeper than
+    ``max_nesting``, more than ``max_operators`` nesting operators), or None."""
     depth = nesting_depth(sparql)
     if depth > max_nesting:
-        raise InputError(f"the query nests brackets {depth} deep; the limit is {max_nesting}")
+        return f"the query nests brackets {depth} deep; the limit is {max_nesting}"
+    count = operator_count(sparql)
+    if count > max_operators:
+        return (f"the query has {count} operators that each nest it one level deeper (UNION, "
+                f"OPTIONAL, MINUS, FILTER, BIND, GRAPH, AS, ||, &&, !); the limit is "
+                f"{max_operators}: for long lists of alternatives use VALUES or IN (…)")
+    return None
+
+
+def check_query(sparql: str, *, graphs: Sequence[str], service_allowlist: Sequence[str] = (),
+                max_nesting: int = DEFAULT_MAX_NESTING,
+                max_operators: int = DEFAULT_MAX_OPERATORS) -> QueryShape:
+    """Refuse what no engine may see or run; return the query's shape.
+
+    Raises `InputError` for nesting deeper than ``max_nesting``, more than ``max_operators``
+    nesting operators (`operator_count`) or a ``FROM`` graph not in ``graphs``,
+    `QueryRefusedError` for a ``SERVICE`` not in ``service_allowlist``.
+    """
+    refusal = complexity_refusal(sparql, max_nesting=max_nesting, max_operators=max_operators)
+    if refusal is not None:
+        raise InputError(refusal)
     shape = inspect_query(sparql)
     for endpoint in shape.services:
         if endpoint is None:
