@@ -299,6 +299,23 @@ def _printed_keywords(block: str) -> set[str]:
     return {k.strip().rstrip(".").strip() for k in re.split(r"[,;]", body) if k.strip()}
 
 
+def _misplaced(words: str, where: list[str], raw: str, file: str, kind: str) -> str | None:
+    """Why ``words`` is not printed in one of ``where`` (the text's keywords or abstracts; the
+    whole text ``raw`` when the splitter found none), or None if it is."""
+    norm = " ".join(words.split())
+    printed = " ".join(raw.split())
+    if not where:
+        return None if norm in printed else f"is not printed in the text {file}"
+    if kind == "keyword":
+        if norm in where:
+            return None
+        return f"is not one of the keywords its keywords lines print ({', '.join(sorted(where))})"
+    if any(norm in block for block in where):
+        return None
+    return ("is printed in the body, not in an abstract" if norm in printed
+            else f"is not printed in the text {file}")
+
+
 def unprinted_metadata(meta: SourceMeta, raw: str, sources_yaml: Path,
                        lifted: Iterable[tuple[str, str]] = ()) -> list[CurationError]:
     """Each keyword and scope of ``meta`` the article does not print where it belongs, at its
@@ -308,25 +325,15 @@ def unprinted_metadata(meta: SourceMeta, raw: str, sources_yaml: Path,
     A text whose front matter the splitter found no keywords line or abstract in is compared
     with the whole text (``raw``). What the build refuses (rdfize), listed by `tarihkg check`."""
     blocks = list(lifted)
-    printed = " ".join(raw.split())
-    keywords = set().union(*(_printed_keywords(t) for k, t in blocks if k == "keywords"))
+    keywords = sorted(set().union(*(_printed_keywords(t) for k, t in blocks if k == "keywords")))
     abstracts = [" ".join(t.split()) for k, t in blocks if k == "abstract"]
-    missing = []
-    for _, words in meta.keywords:
-        norm = " ".join(words.split())
-        if keywords and norm not in keywords:
-            missing.append(("keyword", words, "is not one of the keywords its keywords lines print"
-                            f" ({', '.join(sorted(keywords))})"))
-        elif not keywords and norm not in printed:
-            missing.append(("keyword", words, f"is not printed in the text {meta.file}"))
-    for _, words in meta.scope:
-        norm = " ".join(words.split())
-        if abstracts and not any(norm in a for a in abstracts):
-            where = ("is printed in the body, not in an abstract" if norm in printed
-                     else f"is not printed in the text {meta.file}")
-            missing.append(("scope", words, where))
-        elif not abstracts and norm not in printed:
-            missing.append(("scope", words, f"is not printed in the text {meta.file}"))
+    missing = [
+        (what, words, why)
+        for what, items, where in (("keyword", meta.keywords, keywords),
+                                   ("scope", meta.scope, abstracts))
+        for _, words in items
+        if (why := _misplaced(words, where, raw, meta.file, what)) is not None
+    ]
     if not missing:
         return []
     lines = sources_yaml.read_text(encoding="utf-8").splitlines() if sources_yaml.exists() else []
