@@ -13,6 +13,9 @@ after 30 s counts as an error; "rows differ" names the queries whose row count i
 Oxigraph's. Install the peers with ``pip install -e '.[bench]'``.
 
     .venv/bin/python bench/run.py --graphs built,100k,1m --seconds 10 --json bench/work/run.json
+
+Then (``--paired built``, the default) the 1-client latency again with both servers up at once,
+each query sent to one and then the other (`paired_latency`), for ``--paired-seconds``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -240,6 +244,42 @@ def measure(port: int, path: str, proc: psutil.Process, *, clients: int, seconds
     cell.processes = peak_processes[0]
 
 
+def paired_latency(graph: str, work: Path, seconds: float) -> dict[str, Any]:
+    """Latency at 1 client of tarihkg and Oxigraph, both up at once on ``graph``: one client
+    sends each query of the mix to one server, then the same query to the other (which goes
+    first alternates), round after round for ``seconds``; the medians of the two series and
+    their ratio. Each pair is a few milliseconds apart, so a machine whose load moves from one
+    minute to the next moves both series alike (the grid's cells of the two servers are
+    minutes apart)."""
+    built = ROOT / "data" / "build" / "tarihkg.nq"
+    nquads = built if graph == "built" else work / f"{graph}.nq"
+    if graph != "built" and not nquads.exists():
+        make_graph(built, SIZES[graph], nquads)
+    queries = [text for _, text in _queries()]
+    times: dict[str, list[float]] = {"tarihkg": [], "oxigraph": []}
+    with _server("oxigraph", nquads, work) as (ox_port, ox_path, _, _), \
+            _server("tarihkg", nquads, work) as (tk_port, tk_path, _, _):
+        targets = {"oxigraph": (ox_port, ox_path), "tarihkg": (tk_port, tk_path)}
+        conns = {name: http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_S)
+                 for name, (port, _) in targets.items()}
+        for name, (_, path) in targets.items():  # every query seen once (and caches warm)
+            for text in queries:
+                _ask(conns[name], path, text)
+        stop = time.monotonic() + seconds
+        turn = 0
+        while time.monotonic() < stop:
+            for text in queries:
+                order = ["tarihkg", "oxigraph"] if turn % 2 else ["oxigraph", "tarihkg"]
+                turn += 1
+                for name in order:
+                    t0 = time.perf_counter()
+                    _ask(conns[name], targets[name][1], text)
+                    times[name].append(time.perf_counter() - t0)
+    tk, ox = statistics.median(times["tarihkg"]), statistics.median(times["oxigraph"])
+    return {"graph": graph, "pairs": len(times["tarihkg"]), "tarihkg_p50_ms": tk * 1000,
+            "oxigraph_p50_ms": ox * 1000, "ratio": tk / ox}
+
+
 def run(graphs: list[str], servers: list[str], clients: list[int], seconds: float,
         rdflib_max: int, work: Path) -> list[Cell]:
     """Every cell of the grid; rdflib-endpoint skipped above ``rdflib_max`` triples."""
@@ -311,6 +351,9 @@ def main() -> int:
     parser.add_argument("--rdflib-max", type=int, default=50_000)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--paired", default="built",
+                        help="graphs on which to measure paired 1-client latency ('' for none)")
+    parser.add_argument("--paired-seconds", type=float, default=30.0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="bench: %(message)s")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -320,8 +363,15 @@ def main() -> int:
     cells = run(args.graphs.split(","), order, [int(c) for c in args.clients.split(",")],
                 args.seconds, args.rdflib_max, args.work)
     sys.stdout.write(f"machine: {machine()}\n\n{report(cells)}\n")
+    paired = [paired_latency(g, args.work, args.paired_seconds)
+              for g in args.paired.split(",") if g]
+    for p in paired:
+        sys.stdout.write(f"\npaired 1-client latency on {p['graph']}: {p['pairs']} pairs, p50 "
+                         f"tarihkg {p['tarihkg_p50_ms']:.2f} ms, oxigraph "
+                         f"{p['oxigraph_p50_ms']:.2f} ms, ratio {p['ratio']:.2f}x\n")
     if args.json:
-        args.json.write_text(json.dumps([asdict(c) for c in cells], indent=1))
+        args.json.write_text(json.dumps({"cells": [asdict(c) for c in cells],
+                                         "paired": paired}, indent=1))
     return 0
 
 
