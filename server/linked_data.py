@@ -497,8 +497,10 @@ def source_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
             if hit:
                 marks.append((hit[0], hit[1], kinds[sp["kind"]],
                               safe_href(sp["target"]) if "target" in sp else None))
-        heading = s.get("section") if s.get("section") != section else None
-        section = s.get("section", section)
+        heading = None
+        if "footnote" not in s:  # a footnote is printed under its page, outside the sections
+            heading = s.get("section") if s.get("section") != section else None
+            section = s.get("section", section)
         out.append({"anchor": f"s-{s['start']}-{s['end']}", "href": safe_href(s["s"]),
                     "segments": mark_text(s["text"], marks), "heading": heading,
                     "zone": s.get("zone", "").rsplit("#", 1)[-1].removeprefix("zone").lower(),

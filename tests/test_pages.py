@@ -389,6 +389,7 @@ def test_source_page_sets_footnotes_apart_and_links_their_markers(built_app, bui
         assert text.count('class="sentence zone-footnote"') == sum(int(x["k"]) for x in notes)
         outside = re.sub(r"<aside.*?</aside>", "", text, flags=re.S)
         assert "zone-footnote" not in outside, (sid, "a footnote sentence outside its block")
+        assert not re.search(r"</h4>\s*<aside", text), (sid, "a heading over a footnote")
 
 
 def test_every_place_kind_the_loader_takes_is_an_ontology_term_with_both_labels(ontology_graph):
@@ -413,3 +414,25 @@ def test_a_cemetery_is_shown_as_one(built_client):
     html = page(built_client, "/resource/place/hiristiyan-mezarligi?lang=tr")
     brief = _section(html, "brief")
     assert "yer türü" in brief and "mezarlık" in brief and "bina" not in brief
+
+
+def test_a_career_is_dated_by_the_event_a_fact_is_about(built_app, built_client):
+    """A fact without its own date takes its event's date (docs/pages.md); the query's test for
+    that stood inside a UNION branch where ?c and ?p were unbound, so it never matched: Halil
+    Paşa, appointed in June 1918 and at the capture of Baku on 15 September 1918, had no
+    career. On the event's own page its facts are not dated by its own date again."""
+    from server.state import store
+
+    html = page(built_client, "/resource/person/halil-pasa?lang=en")
+    career = _section(html, "chronology")
+    assert "Career, dated" in career
+    assert 0 < career.index("June 1918") < career.index("15 September 1918")
+    assert "/cite/f-000-150-halil-appointment-appointee" in career
+    event = _section(page(built_client, "/resource/event/bakunun-kurtulusu?lang=en"),
+                     "chronology")
+    own = re.findall(r'<td><strong>[^<]*</strong>.*?href="/cite/([^"]+)"', event, flags=re.S)
+    with built_app.app_context():
+        for claim in own:
+            assert store().query(f"""PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+                ASK {{ <{BASE}resource/claim/{claim}> tkg:date|tkg:claimObject ?d .
+                       ?d a tkg:TimeSpan }}""").boolean, (claim, "dated only by the event")
