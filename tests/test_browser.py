@@ -307,3 +307,31 @@ def test_page_kind_accessible_and_fits_a_phone(site, browser, built_app, kind):
     if kind == "landing":
         assert heights[DESKTOP] < 4000, f"the landing page is {heights[DESKTOP]} px tall"
     assert console_errors(browser) == []
+
+
+#: Elements that must keep their words whole on a phone: the labels of an entity's head table,
+#: a candidate's UNREVIEWED mark, the Cite link beside a fact.
+WHOLE_WORDS = ".facts-head th, table.review .status, .cite-link"
+BROKEN = """
+return Array.from(document.querySelectorAll(arguments[0])).filter(el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const lines = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+  return el.textContent.trim().split(/\\s+/).length === 1 && lines.size > 1;
+}).map(el => el.textContent.trim());
+"""
+
+
+@pytest.mark.parametrize("path", ["/resource/unit/5-kafkas-tumeni", "/resource/person/halil-pasa",
+                                  "/review"])
+def test_a_phone_never_breaks_a_label_letter_by_letter(site, browser, path):
+    """At 390 px "Description" wrapped as "Descrip/tion", "UNREVIEWED" as "UN/RE/VIE/WE/D" and
+    "Cite" as "Ci/te" (overflow-wrap: anywhere let table cells shrink to one letter). A one-word
+    label must now stand on one line, and the page must not overflow sideways."""
+    browser.set_window_size(PHONE, 900)
+    browser.get(site + path + "?lang=en")
+    time.sleep(0.1)
+    assert browser.find_elements(By.CSS_SELECTOR, WHOLE_WORDS), path
+    assert browser.execute_script(BROKEN, WHOLE_WORDS) == [], path
+    width = browser.execute_script("return [document.documentElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], (path, width)
