@@ -53,6 +53,8 @@ def brief(st: Store, iri: str, labeller: Labeller) -> list[Brief]:
         value: Link | str = labeller.link(r["o"]) if r["isiri"] == "true" else r["o"]
         if isinstance(value, Link) and "edtf" in r:  # a date: written out, not its label
             value = Link(format_edtf(r["edtf"], labeller.lang), value.href, value.iri)
+            if any(isinstance(v, Link) and v.text == value.text for v in b.values):
+                continue  # the same date printed in several sentences: said once
         if value not in b.values:
             b.values.append(value)
     order = {TKG + p: i for i, p in enumerate(BRIEF)}

@@ -55,7 +55,8 @@ class Labeller:
         for start in range(0, len(iris), CHUNK):
             batch = values("x", iris[start:start + CHUNK])
             rows += QUERIES.rows(self.store, "describe", {"values": batch})
-        self.prefetch({r[k] for r in rows for k in ("sig", "side", "cs", "cp", "co") if k in r},
+        self.prefetch({r[k] for r in rows for k in ("sig", "side", "cs", "cp", "co", "dk")
+                       if k in r},
                       depth=depth + 1)
         tr = self.lang == "tr"
         for r in rows:
@@ -79,6 +80,9 @@ class Labeller:
             self._labels[iri][self.lang] = "; ".join(words)
 
     def _words(self, r: dict[str, str], tr: bool) -> str | None:
+        if "conflict" in r:
+            what = self.label(r["dk"]) if "dk" in r else None
+            return ("Çelişki" if tr else "Conflict") + (f" ({what})" if what else "")
         if "art" in r:
             return _article_words(r, tr)
         if "qa" in r:

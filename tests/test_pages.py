@@ -340,6 +340,9 @@ def test_a_page_never_says_no_facts_while_it_lists_one(built_app, built_client, 
             dated = set(re.findall(r'href="/cite/([^"]+)"',
                                    _section(html, "chronology") + _section(html, "oob")))
             assert dated <= listed, (path, "a dated row without its fact", dated - listed)
+            to_fact = set(re.findall(r'class="to-fact" href="#([^"]+)"',
+                                     _section(html, "chronology") + _section(html, "oob")))
+            assert to_fact == dated, (path, "a dated row without a link to its sentence")
             assert "<blockquote" in facts, (path, "the sentence")
 
 
@@ -436,3 +439,23 @@ def test_a_career_is_dated_by_the_event_a_fact_is_about(built_app, built_client)
             assert store().query(f"""PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
                 ASK {{ <{BASE}resource/claim/{claim}> tkg:date|tkg:claimObject ?d .
                        ?d a tkg:TimeSpan }}""").boolean, (claim, "dated only by the event")
+
+
+def test_brief_says_a_date_once_and_a_conflict_has_a_name(built_app, built_client):
+    """The capture of Baku's "In brief" listed "15 September 1918" seven times (one per sentence
+    printing it); a claim page's "Linked from" named its conflict by a raw IRI."""
+    html = page(built_client, "/resource/event/bakunun-kurtulusu?lang=en")
+    brief = _section(html, "brief")
+    dates = re.search(r"<dt>date</dt>\s*<dd>(.*?)</dd>", brief, flags=re.S).group(1)
+    texts = re.findall(r">([^<]+)</a>", dates)
+    assert texts and len(texts) == len(set(texts)), texts
+    from server.state import store
+
+    with built_app.app_context():
+        claim = store().query("""PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+            SELECT ?c WHERE { ?x a tkg:Conflict ; tkg:conflictingClaim ?c ; tkg:disputes ?k }
+            ORDER BY ?c LIMIT 1""").rows()[0]["c"]
+    for lang, word in (("en", "Conflict ("), ("tr", "Çelişki (")):
+        html = page(built_client, "/" + claim.removeprefix(BASE) + f"?lang={lang}")
+        assert not re.search(r">https?://[^<]*/conflict/", html), "a conflict named by its IRI"
+        assert word in html
