@@ -303,3 +303,39 @@ def test_a_cited_work_gets_its_bibliography_entry_as_its_full_reference(raw: str
                    if isinstance(o, Literal) and str(o) not in refs.values())
     item = _work_item("w", "Kaya", "2011", "Kaya, 2011", ["009_x"], refs["Kaya, 2011"])
     assert item["note"].endswith("bibliography prints it: " + refs["Kaya, 2011"])
+
+
+# A justified line is broken only where the next word does not fit: a sentence-final line that
+# had room for the next line's first word ends its paragraph, though it is not short.
+ROOM = (
+    "Giriş\n\n"
+    "Osmanlı ordusu 1918 yılının başında Kars’a doğru ilerlemeye başlamış, yolda da \n"
+    "birçok köyü geri almış ve Ermeni birliklerini Arpaçay’ın doğusuna atmıştır. \n"
+    "Bu ilerleyiş sırasında yapılan görüşmeler sonuçsuz kalmıştır. \n"
+    "Kars görüşmelerinin olumlu bir sonuç getirmeyeceğinin anlaşılması üzerine \n"
+    "Türk birlikleri 25 Nisan 1918’de Kars’a girmiş ve şehri ele geçirmiştir. Bunun \n"
+    "üzerine Ermeni birlikleri Gümrü yönüne çekilmiş ve yeni mevziler kurmuşlardır \n"
+    "(Kaya, 2011: 12). Ardahan’daki birlikler ise kısa sürede teslim olmuşlardır. \n"
+)
+
+
+def test_a_sentence_final_line_with_room_for_the_next_word_ends_its_paragraph() -> None:
+    """Line 3 (62 characters: not short, over 70 % of the usual 78) had room for 'Kars', the
+    next line's first word: the author ended the paragraph there; line 2 (75) ends a sentence
+    too but 'Bu' would not have fitted on it, so the paragraph runs on."""
+    ex, warnings = _read(ROOM)
+    assert warnings == []
+    assert [(s.paragraph, s.text[:12]) for s in ex.sentences] == [
+        (1, "Osmanlı ordu"), (1, "Bu ilerleyiş"),
+        (2, "Kars görüşme"), (2, "Bunun üzerin"), (2, "Ardahan’daki"),
+    ]
+
+
+def test_the_registered_texts_paragraph_after_the_trabzon_talks_is_its_own() -> None:
+    """000 line 104 ('… olumlu bir sonuç alınamamıştır.', 67 characters where the usual line
+    is 87) had room for 'Trabzon': the Trabzon talks' paragraph prints no citation, and the
+    next paragraph's (Sürmeli, 2001: 83-84) is for the April advance, not for it."""
+    ex, _ = _read(read_source(next(SOURCES.glob("000_*.txt"))))
+    (talks,) = [s for s in ex.sentences if s.text.endswith("olumlu bir sonuç alınamamıştır.")]
+    (after,) = [s for s in ex.sentences if s.text.startswith("Trabzon görüşmelerinin olumlu")]
+    assert after.paragraph == talks.paragraph + 1

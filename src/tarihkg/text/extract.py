@@ -27,7 +27,9 @@ The layout rules (all generic, none tied to a file's offsets):
   (``ve``, ``ile``, ``of``…), optionally numbered (``2.``), not ending in punctuation.
 * **Paragraphs.** A body line that ends a sentence ends its paragraph when a blank line
   follows it (lifted material in between or not), when it is short (under 70 % of the
-  usual line length), or when it ends in two spaces in a text that marks paragraph ends so
+  usual line length), when the next line's first word would have fitted on it (the line with
+  a space and that word stays under 90 % of the usual length: justified text breaks a line
+  only when the next word does not fit), or when it ends in two spaces in a text that marks paragraph ends so
   (some of its lines end in two spaces, fewer than half). A page break alone does not end a
   paragraph.
 
@@ -62,6 +64,10 @@ log = logging.getLogger(__name__)
 
 SHORT_LINE = 0.7
 """A line shorter than this share of the usual (90th-percentile) line length is short."""
+
+ROOM_LEFT = 0.9
+"""A sentence-final line that, with the next line's first word and a space, stays under this
+share of the usual line length had room for that word: the author ended the paragraph there."""
 
 HEADING_CONNECTIVES = frozenset(
     "ve ile veya ya da de ki için gibi göre kadar "
@@ -624,9 +630,12 @@ def _ends_paragraph(
     if not _SENTENCE_FINAL.search(prev.text):
         return False
     blank = any(x.kind in ("blank", "separator") for x in layout.lines[prev.no : line.no - 1])
+    words = line.text.split()
+    room = bool(words) and len(prev.text) + 1 + len(words[0]) < ROOM_LEFT * width
     return (
         blank
         or len(prev.text) < SHORT_LINE * width
+        or room
         or (two_spaces and prev.raw.endswith("  "))
     )
 
