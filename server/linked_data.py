@@ -535,23 +535,34 @@ def footnote_blocks(sentences: list[dict[str, object]]) -> list[dict[str, object
     return blocks
 
 
+def _sentence_segments(st: Store, iri: str, rows: list[dict[str, str]]) -> list[Segment]:
+    """A sentence's text (``rows`` are its `term_rows`) with its mentions, dates and citations
+    marked and linked."""
+    texts = _literals(rows, TKG + "text")
+    if not texts or TKG + "Sentence" not in _types(rows):
+        return []
+    found = QUERIES.rows(st, "sentence-spans", {"sentence": iri_ref(iri)})
+    start = int(next((r["o"] for r in rows if r["p"] == TKG + "startOffset"), "0"))
+    kinds = {TKG + "Mention": "mention", TKG + "DateExpression": "date",
+             TKG + "InTextCitation": "citation"}
+    marks = []
+    for r in found:
+        hit = place_span(texts[0][0], r["text"], int(r["start"]) - start)
+        if hit:
+            marks.append((hit[0], hit[1], kinds[r["kind"]],
+                          safe_href(r["target"]) if "target" in r else None))
+    return mark_text(texts[0][0], marks)
+
+
 def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:
     lang = current_lang()
     labeller = Labeller(st, lang)
-    texts = _literals(rows, TKG + "text")
-    segments: list[Segment] = []
-    if texts and TKG + "Sentence" in _types(rows):
-        found = QUERIES.rows(st, "sentence-spans", {"sentence": iri_ref(iri)})
-        start = int(next((r["o"] for r in rows if r["p"] == TKG + "startOffset"), "0"))
-        kinds = {TKG + "Mention": "mention", TKG + "DateExpression": "date",
-                 TKG + "InTextCitation": "citation"}
-        marks = []
-        for r in found:
-            hit = place_span(texts[0][0], r["text"], int(r["start"]) - start)
-            if hit:
-                marks.append((hit[0], hit[1], kinds[r["kind"]],
-                              safe_href(r["target"]) if "target" in r else None))
-        segments = mark_text(texts[0][0], marks)
+    segments = _sentence_segments(st, iri, rows)
+    context = sentence_anchor(iri)
+    stated_in = next((r["o"] for r in rows if r["p"] == TKG + "statedIn"), None)
+    if stated_in and not segments:  # a claim: the sentence that states it, as printed
+        segments = _sentence_segments(st, stated_in, term_rows(st, stated_in))
+        context = sentence_anchor(stated_in)
     labels = _literals(rows, RDFS_LABEL)
     edtf = _literals(rows, TKG + "edtf")
     return render_template(
@@ -561,7 +572,7 @@ def generic_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> 
         is_claim=TKG + "Claim" in _types(rows),
         types=[labeller.link(t) for t in _types(rows)],
         statements=statements(rows, labeller), sentence_segments=segments,
-        context_href=sentence_anchor(iri),
+        context_href=context,
         incoming=incoming(st, iri, labeller, curated_only=False),
         retired=any(r["p"] == OWL_DEPRECATED and r["o"] == "true" for r in rows),
         replaced_by=[labeller.link(r["o"]) for r in rows if r["p"] == REPLACED_BY],

@@ -459,3 +459,27 @@ def test_brief_says_a_date_once_and_a_conflict_has_a_name(built_app, built_clien
         html = page(built_client, "/" + claim.removeprefix(BASE) + f"?lang={lang}")
         assert not re.search(r">https?://[^<]*/conflict/", html), "a conflict named by its IRI"
         assert word in html
+
+
+def test_a_claim_page_shows_its_sentence_marked_and_in_context(built_app, built_client):
+    """A claim's page gave its sentence only as a link cut after twelve words."""
+    from server.state import store
+
+    with built_app.app_context():
+        row = store().query("""PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+            SELECT ?c ?s ?text WHERE { ?c tkg:statedIn ?s . ?s tkg:text ?text }
+            ORDER BY ?c LIMIT 1""").rows()[0]
+    html = page(built_client, "/" + row["c"].removeprefix(BASE) + "?lang=en")
+    quote = re.search(r'<blockquote class="sentence" lang="tr">(.*?)</blockquote>', html, re.S)
+    assert quote, "the sentence"
+    words = re.sub(r"<[^>]+>", "", quote.group(1))
+    assert words.replace("&#39;", "'") == row["text"].replace("&", "&amp;")
+    assert '<mark class="mention">' in quote.group(1)
+    start, end = row["s"].rsplit("/", 1)[1].split("-")
+    assert f'#s-{start}-{end}">in context</a>' in html
+
+
+def test_counts_agree_with_their_noun_in_english(built_client):
+    for path in ("/?lang=en", "/review?lang=en"):
+        html = page(built_client, path)
+        assert not re.search(r"\b1 (units|candidates)\b", html), path
