@@ -94,7 +94,9 @@ THIRD_ENTITIES = "additions-zz-tarihkg-test-article.yaml"
 def add_third_article(root: Path, *, facts: bool = False) -> Path:
     """Add the test article of tests/data/third to a project copy by files only, as README "Add
     an article" does: its text, its sources.yaml entry, its registry addition (rauf-bey, also in
-    minted-iris.txt) and, with ``facts``, its reviewed facts as data/curation/facts/003.yaml."""
+    minted-iris.txt) and, with ``facts``, its reviewed facts (ids f-zz-test-article-…) as
+    data/curation/facts/zz-tarihkg-test-article.yaml: names a curator's own third article
+    (003.yaml, f-003-…) does not take."""
     shutil.copy(THIRD / f"{THIRD_SID}.txt", root / "data" / "sources")
     with (root / "data" / "sources" / "sources.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\n" + (THIRD / "sources.yaml").read_text(encoding="utf-8"))
@@ -110,7 +112,7 @@ def add_third_article(root: Path, *, facts: bool = False) -> Path:
         with minted.open("a", encoding="utf-8") as fh:
             fh.write("rauf-bey\n")
     if facts:
-        target = root / "data" / "curation" / "facts" / "003.yaml"
+        target = root / "data" / "curation" / "facts" / "zz-tarihkg-test-article.yaml"
         if target.exists():
             raise FileExistsError(f"{target} exists in the project: the test would overwrite it")
         shutil.copy(THIRD / "facts.yaml", target)
