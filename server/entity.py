@@ -151,3 +151,9 @@ def group_by_sentence(claims: list[Any], *, prefix: str = "ev-") -> list[Evidenc
         block = blocks.setdefault(key, EvidenceBlock(prefix + str(len(blocks) + 1)))
         block.claims.append(c)
     return list(blocks.values())
+
+
+def split_claims(claims: list[Any], iri: str) -> tuple[list[Any], list[Any]]:
+    """The claims about ``iri`` (it is their subject) and those naming it as their value."""
+    about = [c for c in claims if c.subject is None or c.subject.iri == iri]
+    return about, [c for c in claims if c not in about]

@@ -15,10 +15,19 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from server.entity import brief, chronology, group_by_sentence, mini_map, public_note, subordinates
+from server.entity import (
+    brief,
+    chronology,
+    group_by_sentence,
+    mini_map,
+    public_note,
+    split_claims,
+    subordinates,
+)
 from server.errors import not_acceptable, not_found
 from server.iris import (
     CANDIDATES_GRAPH,
@@ -446,8 +455,7 @@ def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
     labeller.prefetch(types)
     claims = _claims(st, iri, labeller, lang)
     conflicts = _conflict_pairs(claims, labeller)
-    about = [c for c in claims if c.subject is None or c.subject.iri == iri]
-    as_value = [c for c in claims if c not in about]
+    about, as_value = split_claims(claims, iri)
     stated = {(c.predicate, c.obj.iri if c.obj else c.value) for c in about}
     others = [s for s in statements(rows, labeller, HIDDEN_ON_ENTITY)
               if (s.predicate.iri, s.value.iri if s.value else s.literal) not in stated]
@@ -487,7 +495,7 @@ def source_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
         by_sentence[sp["sent"]].append(sp)
     markers = [(int(r["marker"]), r["number"])
                for r in QUERIES.rows(st, "source-footnotes", {"source": ref}) if "marker" in r]
-    out = []
+    out: list[dict[str, Any]] = []
     section = None
     for s in sentences:
         start = int(s["start"])
@@ -516,7 +524,7 @@ def source_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
     )
 
 
-def footnote_blocks(sentences: list[dict[str, object]]) -> list[dict[str, object]]:
+def footnote_blocks(sentences: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The sentences in reading order, each run of sentences of one footnote gathered in one
     block ``{"footnote": number, "sentences": [...]}``; a body sentence is a block of its own
     (``footnote`` None).
@@ -525,11 +533,11 @@ def footnote_blocks(sentences: list[dict[str, object]]) -> list[dict[str, object
     ...     [{"footnote": None}, {"footnote": "1"}, {"footnote": "1"}, {"footnote": "2"}])]
     [(None, 1), ('1', 2), ('2', 1)]
     """
-    blocks: list[dict[str, object]] = []
+    blocks: list[dict[str, Any]] = []
     for s in sentences:
         last = blocks[-1] if blocks else None
         if s["footnote"] and last and last["footnote"] == s["footnote"]:
-            last["sentences"].append(s)  # type: ignore[attr-defined]
+            last["sentences"].append(s)
         else:
             blocks.append({"footnote": s["footnote"], "sentences": [s]})
     return blocks

@@ -483,3 +483,14 @@ def test_counts_agree_with_their_noun_in_english(built_client):
     for path in ("/?lang=en", "/review?lang=en"):
         html = page(built_client, path)
         assert not re.search(r"\b1 (units|candidates)\b", html), path
+
+
+def test_a_date_fact_shows_its_date_written_out_once(built_client):
+    """A date fact read "date: 1918-09-15 15 September 1918": the value was the date node's raw
+    EDTF label, then the date again."""
+    html = page(built_client, "/resource/event/bakunun-kurtulusu?lang=en")
+    facts = _section(html, "facts")
+    shown = re.findall(r'<span class="prop">date</span>: <a [^>]*>([^<]+)</a>', facts)
+    assert shown and all(text == "15 September 1918" for text in shown), shown
+    assert not re.search(r'<span class="prop">date</span>: <a [^>]*>[^<]+</a>\s*'
+                         r'<span class="date">\s*\d', facts), "the date said twice"
