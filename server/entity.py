@@ -19,7 +19,8 @@ from tarihkg.store import Store
 QUERIES = queries("entity")
 #: Properties shown "in brief" at the top of a page, in this order (those the entity has).
 BRIEF = ("date", "place", "signedAt", "target", "origin", "destination", "party",
-         "participant", "carriedOutBy", "commander", "appointee", "cause", "outcome", "echelon",
+         "participant", "carriedOutBy", "commander", "appointee", "cause", "statedContent",
+         "outcome", "echelon",
          "partOf", "placeKind", "holdsRole", "founded", "article")
 #: Notes written for curators, not readers: they stay off public pages.
 INTERNAL_NOTES = ("found by the rule", "mention_check")

@@ -322,6 +322,14 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     ),
     PropertySpec("positionedAt", _UNIT, "stood at", object=_PLACE, qualifiers=_HELD),
     PropertySpec(
+        "positionedBetween",
+        _UNIT,
+        "stood somewhere between this place and another the sentence names (\"Puta-Elet "
+        "arasında\": one fact for each end), at neither",
+        object=_PLACE,
+        qualifiers=_HELD,
+    ),
+    PropertySpec(
         "locatedAt",
         _PERSON,
         "was at (a place a person was in, at the time on the claim)",
@@ -414,6 +422,14 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         _EVENT,
         "what brought it about, in the sentence's words (\"… yüzünden\", \"… nedeniyle\", "
         "\"… sonucunda\"): a cause the text gives, never stored as the outcome",
+        value="langString",
+    ),
+    PropertySpec(
+        "statedContent",
+        _EVENT,
+        "what a declaration, letter, telegram, report or speech said, as the sentence reports it "
+        "(\"… bildiride şöyle yazmaktadır\", \"… bildirmiştir\", \"… demektedir\"): the document's "
+        "words, not the article's finding, and never stored as the outcome",
         value="langString",
     ),
     PropertySpec("appointee", ("Appointment",), "who was appointed", object=_PERSON),

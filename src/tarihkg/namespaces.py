@@ -129,6 +129,7 @@ class TKG(DefinedNamespace):
     place: URIRef  # yeri / place
     placeKind: URIRef  # yer türü / place kind
     positionedAt: URIRef  # konuşlandığı yer / positioned at
+    positionedBetween: URIRef  # arasında konuşlandığı yer / positioned between
     precision: URIRef  # kesinliği / precision
     quantity: URIRef  # miktarı / quantity
     replaces: URIRef  # yerine geçtiği / replaces
@@ -213,6 +214,7 @@ class TKG(DefinedNamespace):
     shelfmark: URIRef  # yer numarası / shelfmark
     soldiers: URIRef  # er sayısı / soldiers
     startOffset: URIRef  # başlangıç konumu / start offset
+    statedContent: URIRef  # söyledikleri / stated content
     statedScope: URIRef  # belirttiği kapsam / stated scope
     text: URIRef  # metni / text
     trigger: URIRef  # tetikleyen sözcükler / trigger words
