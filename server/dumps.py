@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from flask import (
 from server.errors import not_acceptable
 from server.exports import current_release
 from server.iris import TKG
-from server.linked_data import GRAPH_FORMATS, graph_size
+from server.linked_data import GRAPH_FORMATS, conditional, graph_size
 from server.negotiation import NegotiationError, choose_format, prefers_html
 from server.state import current_state, store
 from tarihkg.citation import Article, articles
@@ -73,10 +74,14 @@ def dump_file(name: str) -> Response:
     plain = {d["file"].removesuffix(".gz"): d for d in dumps}
     if name in plain:
         # The same dump unpacked, for clients that cannot read gzip (rdflib's parse(url)).
-        packed = (_layout().dumps / plain[name]["file"]).read_bytes()
+        path = _layout().dumps / plain[name]["file"]
         media = plain[name]["media_type"]
-        return Response(gzip.decompress(packed), content_type=(
+        response = Response(gzip.decompress(path.read_bytes()), content_type=(
             f"{media}; charset=utf-8" if media.startswith("text/") else media))
+        response.last_modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        response.cache_control.public = True
+        response.cache_control.max_age = 600
+        return conditional(response)  # ETag, If-None-Match, If-Modified-Since, Range as the .gz
     known = {d["file"] for d in dumps} | {CHECKSUMS_FILE, DUMPS_METADATA_FILE}
     if name not in known:
         abort(404)
@@ -166,7 +171,7 @@ def void() -> Response:
                                             if fmt.media_type.startswith("text/")
                                             else fmt.media_type))
     response.vary.add("Accept")
-    return response
+    return conditional(response)
 
 
 @bp.get("/shacl-report")

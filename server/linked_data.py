@@ -122,13 +122,24 @@ def _rdf_response(body: bytes, fmt: Format, path: str, *, negotiated: bool) -> R
     response.vary.add("Accept")
     if negotiated:
         response.headers["Content-Location"] = f"{path}.{fmt.extension}"
-    return response
+    return conditional(response)
 
 
 def _html_response(html: str, path: str, status: int = 200) -> Response:
     response = Response(html, status=status, content_type="text/html; charset=utf-8")
     response.headers["Link"] = _link_header(path)
     response.vary.add("Accept")
+    return conditional(response) if status == 200 else response
+
+
+def conditional(response: Response) -> Response:
+    """``response`` (a 200 made in memory) with an ETag of its bytes, answered as 304 Not
+    Modified to a request whose ``If-None-Match`` names it (and as 206 to a ``Range``): a
+    crawler or a browser revalidating a page gets no body when nothing changed. The tag is of
+    the representation (format, language), so one per variant the ``Vary`` header names."""
+    response.add_etag()
+    response.make_conditional(request, accept_ranges=True,  # changes response itself
+                              complete_length=response.calculate_content_length())
     return response
 
 

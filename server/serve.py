@@ -92,8 +92,12 @@ class _Parser(HTTPRequestParser):  # type: ignore[misc]
     def received(self, data: bytes) -> int:
         pending = self.header_plus + data if self.body_rcv is None and not self.completed else b""
         used = int(super().received(data))
+        if self.error is not None and (isinstance(self.error, RequestHeaderFieldsTooLarge)
+                                       or "version" not in vars(self)):
+            # a request line waitress could not read (or its stand-in 'GET / HTTP/1.0' for one
+            # over the limit): the answer is in this server's version, not HTTP/1.0
+            self.version = "1.1"
         if isinstance(self.error, RequestHeaderFieldsTooLarge):
-            self.version = "1.1"  # waitress parsed a stand-in HTTP/1.0 line; the answer is ours
             if _request_line_too_long(pending):
                 self.error = _UriTooLong(
                     f"the request line is over {MAX_HEADER_BYTES // 2} bytes; send a long query "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
@@ -181,6 +182,9 @@ def _single(values: list[str], *, where: str) -> str | None:
     return values[0] if values else None
 
 
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})[^&=]?[^&=]?")
+
+
 def parse_params(raw: bytes, *, where: str) -> MultiDict[str, str]:
     """``application/x-www-form-urlencoded`` bytes (a URL's query or a form body) -> its
     parameters, decoded strictly as UTF-8; a byte that is not UTF-8 is a 400.
@@ -190,7 +194,15 @@ def parse_params(raw: bytes, *, where: str) -> MultiDict[str, str]:
     >>> parse_params(b"query=%FF", where="URL")
     Traceback (most recent call last):
     server.errors.HttpError: the URL is not valid UTF-8 (percent-encoded bytes must be UTF-8)
+    >>> parse_params(b"query=ASK%7B%7D%2", where="body")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    server.errors.HttpError: the body has '%2' at byte 15, not a percent-escape (% and two ...
     """
+    bad = _BAD_ESCAPE.search(raw)
+    if bad is not None:
+        raise bad_request(f"the {where} has {bad.group(0).decode('latin-1')!r} at byte "
+                          f"{bad.start()}, not a percent-escape (% and two hex digits); write a "
+                          "% itself as %25")
     try:
         pairs = urllib.parse.parse_qsl(raw.decode("utf-8"), keep_blank_values=True,
                                        encoding="utf-8", errors="strict")
@@ -218,6 +230,10 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
         if mimetype == FORM:
             _check_charset(options.get("charset", "utf-8"))
             form = req.form if req.form or not req.body else parse_params(req.body, where="body")
+            if "update" in form and ("query" in form or url_query is not None):
+                raise bad_request("both 'query' and 'update' parameters: a request carries one "
+                                  "operation (SPARQL 1.1 Protocol 2.1, 2.2); this endpoint "
+                                  "answers queries only")
             if "update" in form:
                 raise forbidden("SPARQL updates are not accepted: this endpoint is read-only")
             form_query = _single(form.getlist("query"), where="body")

@@ -128,6 +128,8 @@ def hostile(refused_port: int) -> list[Case]:
         # outside ... try again', if the engine saw it
         Case("ten-thousand-unions", None, 400, "9999 operators", method="POST",
              content_type=SQ, body=("SELECT * {" + "UNION".join(["{}"] * 10_000) + "}").encode()),
+        Case("limit-beyond-64-bits", "SELECT * { ?s ?p ?o } LIMIT 99999999999999999999", 400,
+             "LIMIT 99999999999999999999 is over the largest"),  # not 'expected one of'
         Case("optional-chain", None, 400, "operators", method="POST", content_type=SQ,
              body=("SELECT * {" + "OPTIONAL{}" * 8000 + "}").encode()),
         Case("bind-chain", None, 400, "operators", method="POST", content_type=SQ,

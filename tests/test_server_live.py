@@ -176,3 +176,21 @@ def test_sparqlwrapper_gets_414_and_406_as_what_they_are(live) -> None:
     assert "U+0001" in refused.value.read().decode()
     rows = _wrapper(base, control, JSON).queryAndConvert()["results"]["bindings"]
     assert rows == [{"x": {"type": "literal", "value": "a\x01"}}]
+
+
+@pytest.mark.timeout(60)
+def test_requests_waitress_cannot_read_get_one_line_with_cors(live) -> None:
+    """A request line with a bare CR, a bad chunk size, a transfer coding not implemented:
+    answered by the HTTP server itself, but as every error here (one line, CORS, HTTP/1.1)."""
+    base, _ = live
+    cases = [(b"GET /health\rX HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"400"),
+             (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+              b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\nASK\r\n0\r\n\r\n",
+              b"400"),
+             (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+              b"Connection: close\r\n\r\nxx", b"501")]
+    for request, status in cases:
+        head, body = _raw(base, request)
+        assert head.startswith(b"HTTP/1.1 " + status), head
+        assert b"\r\nAccess-Control-Allow-Origin: *" in head, head
+        assert body.count(b"\n") == 1 and body.startswith(status + b" "), body

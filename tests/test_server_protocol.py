@@ -815,3 +815,30 @@ def test_a_page_never_prints_a_character_xml_forbids(client, path: str) -> None:
                      ) is None
     if answer.status_code == 200:
         assert "\ufffd" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("where", "raw"), [("URL", "query=ASK%7B%7D%"), ("URL", "query=%ZZ"),
+                                            ("body", "query=ASK%7B%7D%2")])
+def test_a_bad_percent_escape_is_a_400_saying_so(client, where: str, raw: str) -> None:
+    """'%' without two hex digits is no escape (RFC 3986 2.1): not read as a literal '%' and
+    sent to the parser (whose 'expected [_]' says nothing of the cause)."""
+    if where == "URL":
+        answer = client.get("/sparql?" + raw)
+    else:
+        answer = client.post("/sparql", data=raw,
+                             content_type="application/x-www-form-urlencoded")
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 400, text
+    assert "percent-escape" in text and "%25" in text and text.count("\n") == 1
+
+
+def test_a_form_with_both_query_and_update_is_a_400(client) -> None:
+    """One request, one operation (SPARQL 1.1 Protocol 2.1, 2.2): both is malformed, not an
+    update to refuse nor a query to run."""
+    answer = client.post("/sparql", data="query=ASK%7B%7D&update=CLEAR%20ALL",
+                         content_type="application/x-www-form-urlencoded")
+    assert answer.status_code == 400
+    assert "both 'query' and 'update'" in answer.get_data(as_text=True)
+    alone = client.post("/sparql", data="update=CLEAR%20ALL",
+                        content_type="application/x-www-form-urlencoded")
+    assert alone.status_code == 403

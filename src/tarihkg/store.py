@@ -449,13 +449,26 @@ def inspect_query(sparql: str) -> QueryShape:
     return QueryShape(tuple(from_graphs), tuple(from_named), tuple(services))
 
 
+_LIMIT = re.compile(r"\b(LIMIT|OFFSET)\s+([0-9]+)", re.IGNORECASE)
+_ENGINE_MAX_COUNT = 2**64 - 1  # pyoxigraph reads LIMIT and OFFSET as unsigned 64-bit numbers
+
+
 def complexity_refusal(sparql: str, *, max_nesting: int = DEFAULT_MAX_NESTING,
                        max_operators: int = DEFAULT_MAX_OPERATORS) -> str | None:
     """Why ``sparql`` is too deep for an engine to parse and plan (brackets nested deeper than
-    ``max_nesting``, more than ``max_operators`` nesting operators), or None."""
+    ``max_nesting``, more than ``max_operators`` nesting operators) or has a ``LIMIT``/``OFFSET``
+    over what the engine counts (SPARQL's INTEGER has no bound), or None.
+
+    >>> complexity_refusal("SELECT * {} LIMIT 99999999999999999999")[:60]
+    'LIMIT 99999999999999999999 is over the largest the engine co'
+    """
     depth = nesting_depth(sparql)
     if depth > max_nesting:
         return f"the query nests brackets {depth} deep; the limit is {max_nesting}"
+    for clause, number in _LIMIT.findall(_code(expand_escapes(sparql))):
+        if int(number) > _ENGINE_MAX_COUNT:
+            return (f"{clause.upper()} {number} is over the largest the engine counts to "
+                    f"({_ENGINE_MAX_COUNT}); leave {clause.upper()} out to mean no limit")
     count = operator_count(sparql)
     if count > max_operators:
         return (f"the query has {count} operators that each nest it one level deeper (UNION, "
