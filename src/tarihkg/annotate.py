@@ -62,12 +62,15 @@ class MentionOcc:
 
 @dataclass(frozen=True)
 class AnnotatedSentence:
-    """A sentence with everything found in it."""
+    """A sentence with everything found in it. ``held``: names of entities not confirmed for
+    this source (registry `sources`), found but not linked (``candidates`` are those entities);
+    not in the graph nor in the annotations JSON, reported by `tarihkg check`."""
 
     sentence: Sentence
     citations: tuple[CitationOcc, ...]
     dates: tuple[DateOcc, ...]
     mentions: tuple[MentionOcc, ...]
+    held: tuple[MentionOcc, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def build_lexicon(registry: Mapping[str, Entity]) -> Lexicon:
         aliases = tuple(
             dict.fromkeys((*ent.aliases, ent.label_tr) if not ent.unattested else ent.aliases)
         )
-        entries.append(LexEntry(ent.id, ent.type, aliases, ent.not_in, ent.only_in))
+        entries.append(LexEntry(ent.id, ent.type, aliases, ent.not_in, ent.only_in, ent.sources))
     return Lexicon.build(entries)
 
 
@@ -129,7 +132,8 @@ def annotate_source(
     meta: SourceMeta, extracted: ExtractedSource, lexicon: Lexicon
 ) -> AnnotatedSource:
     """Find citations, dates and mentions in every sentence; resolve year-less and relative dates."""
-    out: list[tuple[Sentence, list[CitationOcc], list[tuple[int, DateExpr]], list[MentionOcc]]] = []
+    out: list[tuple[Sentence, list[CitationOcc], list[tuple[int, DateExpr]], list[MentionOcc],
+                    list[MentionOcc]]] = []
     for sent in extracted.sentences:
 
         def orig(a: int, b: int, s: Sentence = sent) -> tuple[int, int]:
@@ -138,22 +142,31 @@ def annotate_source(
 
         cits = [CitationOcc(*orig(c.start, c.end), c) for c in find_citations(sent.text)]
         dates = [(i, d) for i, d in enumerate(find_dates(sent.text))]
+        found = find_mentions(sent.text, lexicon, meta.id)
         ments = [
             MentionOcc(*orig(m.start, m.end), m.surface, m.entity_id, m.candidates)
-            for m in find_mentions(sent.text, lexicon)
+            for m in found
+            if m.candidates
         ]
-        out.append((sent, cits, dates, ments))
+        held = [
+            MentionOcc(*orig(m.start, m.end), m.surface, None, m.held)
+            for m in found
+            if m.held and not m.candidates
+        ]
+        out.append((sent, cits, dates, ments, held))
     # Resolve dates in document order (year-less dates take the year of the last full date).
-    flat = [d for _, _, dates, _ in out for _, d in dates]
+    flat = [d for _, _, dates, _, _ in out for _, d in dates]
     resolved = iter(resolve_dates(flat, period=meta.period or DATASET.period))
     sentences = []
-    for sent, cits, dates, ments in out:
+    for sent, cits, dates, ments, held in out:
         occs = []
         for _, _ in dates:
             d = next(resolved)
             span = extracted.original_span(sent.clean_start + d.start, sent.clean_start + d.end)
             occs.append(DateOcc(span.start, span.end, d))
-        sentences.append(AnnotatedSentence(sent, tuple(cits), tuple(occs), tuple(ments)))
+        sentences.append(
+            AnnotatedSentence(sent, tuple(cits), tuple(occs), tuple(ments), tuple(held))
+        )
     log.info(
         "%s: %d sentences, %d citations, %d dates, %d mentions",
         meta.id,
@@ -404,6 +417,15 @@ def _check_mentioned(
             or _anchored_here(registry[named], fact.source, sent)
         ):
             continue
+        words = [m.surface for m in sent.held if named in m.candidates]
+        if words:
+            ent = registry[named]
+            raise _refuse(
+                fact,
+                f"{role} {named!r} is named in its sentence by {words[0]!r}, but its names are "
+                f"linked only in the sources a curator confirmed ({', '.join(ent.sources)}): add "
+                f"{fact.source} to its `sources` ({ent.path}) if this article means this entity",
+            )
         raise _refuse(
             fact,
             f"{role} {named!r} is not mentioned in its sentence "
@@ -470,3 +492,129 @@ def check_aliases(
         if not anchored:
             problems.append(f"{ent.path}:{ent.line}: {ent.id} is mentioned nowhere in the texts")
     return problems
+
+
+def _iri_path(ent: Entity) -> str:
+    return f"{ent.segment}/{ent.id}"
+
+
+def _line_of(raw: str, offset: int) -> int:
+    return raw.count("\n", 0, offset) + 1
+
+
+def unconfirmed_warnings(
+    source: AnnotatedSource, raw: str, registry: Mapping[str, Entity]
+) -> list[tuple[int, str]]:
+    """One warning per entity whose names ``source`` prints but which a curator confirmed only
+    for other sources (registry `sources`): at the 1-based line of ``raw`` of the first
+    occurrence, with the words, how often and the other lines, and what to do."""
+    by_entity: dict[str, list[MentionOcc]] = {}
+    for a in source.sentences:
+        for m in a.held:
+            for eid in m.candidates:
+                by_entity.setdefault(eid, []).append(m)
+    out = []
+    sid = source.meta.id
+    for eid, occs in sorted(by_entity.items(), key=lambda kv: kv[1][0].start):
+        ent = registry[eid]
+        lines = sorted({_line_of(raw, m.start) for m in occs})
+        more = (
+            f" ({len(occs)} times; also line{'s' if len(lines) > 2 else ''} "
+            f"{', '.join(map(str, lines[1:]))})" if len(lines) > 1
+            else f" ({len(occs)} times)" if len(occs) > 1 else ""
+        )
+        out.append((
+            lines[0],
+            f"{occs[0].surface!r}{more} matches {_iri_path(ent)} (confirmed in "
+            f"{', '.join(ent.sources)}: {ent.label_en}): not linked in {sid}; add {sid} to its "
+            f"`sources` ({ent.path}) if the article means this entity, or register the "
+            "article's own",
+        ))
+    return out
+
+
+def new_article_links(
+    sources: Mapping[str, AnnotatedSource], registry: Mapping[str, Entity]
+) -> dict[str, str]:
+    """For each new article (a source no registry entry's `sources` names), one line: the
+    entities it links that are also linked or anchored in another source (names that came
+    from other articles), each with how many times, and how many names it left unlinked."""
+    confirmed = {sid for ent in registry.values() for sid in ent.sources}
+    linked_in: dict[str, dict[str, int]] = {}
+    for sid, src in sources.items():
+        counts = linked_in.setdefault(sid, {})
+        for a in src.sentences:
+            for m in a.mentions:
+                if m.entity_id:
+                    counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+    elsewhere = {
+        eid: {sid for sid, counts in linked_in.items() if eid in counts}
+        | {a.source for a in ent.mentioned_in}
+        for eid, ent in registry.items()
+    }
+    out = {}
+    for sid in sorted(sources):
+        if sid in confirmed:
+            continue
+        counts = linked_in[sid]
+        old = sorted(
+            ((eid, n) for eid, n in counts.items() if elsewhere.get(eid, set()) - {sid}),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        held = sum(len(a.held) for a in sources[sid].sentences)
+        listed = ", ".join(f"{_iri_path(registry[eid])} {n}" for eid, n in old) or "none"
+        out[sid] = (
+            f"new article (no registry entry's `sources` names {sid}): it links "
+            f"{len(old)} entities registered from other articles, read each in its sentences "
+            f"(README \"Add an article\", step 4): {listed}"
+            + (f"; {held} generic name{'s' if held != 1 else ''} left unlinked (warnings below)"
+               if held else "")
+        )
+    return out
+
+
+def mentioned_as_warnings(
+    anchored: Iterable[AnchoredFact], lexicon: Lexicon, registry: Mapping[str, Entity]
+) -> list[CurationError]:
+    """A warning (at the fact's file:line) for each `mentioned_as` whose words, as a whole, are a
+    generic name (of an entity with `sources`) the matcher gives to another entity than the one
+    the fact names in that role, in any article, confirmed or not: 'İngiliz birlikleri' for
+    ingiltere names the British force of 1918, not the state. Words that also name the fact's
+    entity ('Batum Konferansı' for Batum) are not reported; nor are the names of entities
+    without `sources` (a place's name for its polity, 'Azerbaycan' for the republic: the curator
+    resolving the matcher's reading, which these words allow)."""
+    out = []
+    for af in anchored:
+        fact = af.fact
+        for role, words in sorted(fact.mentioned_as.items()):
+            named = fact.subject if role == "subject" else fact.object if role == "object" \
+                else fact.qualifiers.get(role)
+            if not named:
+                continue
+            squashed = _squash(words)
+            whole = [m for m in find_mentions(squashed, lexicon)
+                     if m.start == 0 and m.end == len(squashed)]
+            if not whole:
+                continue
+            others = [e for e in (*whole[0].candidates, *whole[0].held)
+                      if e != named and registry[e].sources]
+            if not others or named in (*whole[0].candidates, *whole[0].held):
+                continue
+            if named in lexicon.ids and any(
+                named in m.candidates for m in find_mentions(squashed, lexicon.only(named))
+            ):
+                continue  # 'Batum Konferansı' for Batum, '38. Alayın 3. taburu' for 38. Alay
+            names = ", ".join(
+                f"{_iri_path(registry[e])}"
+                + (f" (confirmed in {', '.join(registry[e].sources)})" if registry[e].sources
+                   else "")
+                for e in others
+            )
+            out.append(CurationError(
+                f"fact {fact.id}: mentioned_as {role} {words!r} is a name of {names}, not of "
+                f"{named!r}: a fact says no more than its sentence; name the entity these words "
+                "name (or register the article's own, README \"Add an article\", step 4)",
+                path=fact.path,
+                line=fact.line,
+            ))
+    return out

@@ -21,12 +21,16 @@ from tarihkg.annotate import (
     build_lexicon,
     check_aliases,
     check_anchors,
+    mentioned_as_warnings,
+    new_article_links,
+    unconfirmed_warnings,
 )
 from tarihkg.conflicts import stated_disputes
 from tarihkg.curation import (
     Entity,
     Fact,
     SourceMeta,
+    confirmed_source_problems,
     minted_problems,
     read_facts,
     read_registry_entries,
@@ -85,10 +89,15 @@ def _read_metas(project: Project, findings: list[Finding]
     return metas, unread, read
 
 
-def _read_texts(project: Project, metas: dict[str, SourceMeta], lexicon: Lexicon,
+def _read_texts(project: Project, metas: dict[str, SourceMeta], registry: dict[str, Entity],
                 findings: list[Finding]) -> tuple[dict[str, AnnotatedSource], set[str]]:
     """Each listed text read, checked against its checksum and layout, and annotated; the ids
-    of those that could not be read."""
+    of those that could not be read. A new article (no registry entry's `sources` names it)
+    gets one line of the entities it links that came from other articles; every article, a
+    warning at each generic name it prints of an entity confirmed for other articles only."""
+    lexicon = build_lexicon(registry)
+    unconfirmed: list[Finding] = []
+    paths: dict[str, Path] = {}
     sources: dict[str, AnnotatedSource] = {}
     unread: set[str] = set()
     for meta in sorted(metas.values(), key=lambda m: m.id):
@@ -118,6 +127,16 @@ def _read_texts(project: Project, metas: dict[str, SourceMeta], lexicon: Lexicon
                 Finding("warning", f"{path}:{line}", message)
                 for line, message in misprint_warnings(sources[meta.id], raw)
             ]
+            unconfirmed += [
+                Finding("warning", f"{path}:{line}", message)
+                for line, message in unconfirmed_warnings(sources[meta.id], raw, registry)
+            ]
+            paths[meta.id] = path
+    findings += [
+        Finding("warning", f"{paths[sid]}:1", line)
+        for sid, line in new_article_links(sources, registry).items()
+    ]
+    findings += unconfirmed
     return sources, unread
 
 
@@ -142,10 +161,26 @@ def misprint_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]
     return out
 
 
+def printed_texts(sources: dict[str, AnnotatedSource]) -> list[str]:
+    """Everything the articles print, as the text stage cleaned it: sentences, headings and
+    what it lifted (title, keyword lines, abstracts, bibliography, page headers)."""
+    return [
+        text
+        for src in sources.values()
+        for text in (
+            *(a.sentence.text for a in src.sentences),
+            *(h.text for h in src.extracted.headings),
+            *(" ".join(lifted.text.split()) for lifted in src.extracted.lifted),
+        )
+    ]
+
+
 def unattested_aliases(registry: dict[str, Entity], sources: dict[str, AnnotatedSource]
                        ) -> list[Finding]:
     """A warning at each alias no source text prints (Turkish-aware, with suffixes), which
-    docs/curation.md asks of every alias unless the entry says `unattested: true`. An entity
+    docs/curation.md asks of every alias unless the entry says `unattested: true`: in its
+    sentences, its headings or what the splitter lifted (title, keyword lines, abstracts,
+    bibliography), all printed by the article, though only sentences are linked. An entity
     none of whose aliases is printed and that no `mentioned_in` anchors is left to "mentioned
     nowhere"."""
     keyed = {
@@ -153,7 +188,7 @@ def unattested_aliases(registry: dict[str, Entity], sources: dict[str, Annotated
         for ent in registry.values() if not (ent.deprecated or ent.unattested)
         for i, alias in enumerate(dict.fromkeys(ent.aliases)) if alias.strip()
     }
-    texts = [a.sentence.text for src in sources.values() for a in src.sentences]
+    texts = printed_texts(sources)
 
     def printed(entries: list[LexEntry]) -> set[str]:
         lexicon = Lexicon.build(entries)
@@ -214,7 +249,9 @@ def check_project(project: Project) -> list[Finding]:
     problems += minted_problems(registry, project.minted_file, refused)
     findings += [_finding(p) for p in problems]
     metas, unread, sources_yaml_read = _read_metas(project, findings)
-    sources, failed = _read_texts(project, metas, build_lexicon(registry), findings)
+    if sources_yaml_read:
+        findings += [_finding(p) for p in confirmed_source_problems(registry, {*metas, *unread})]
+    sources, failed = _read_texts(project, metas, registry, findings)
     unread_sources = set(unread) | failed | (set() if sources_yaml_read else {"*"})
     facts, problems = read_facts(project.facts_dir)
     findings += [_finding(p) for p in problems]
@@ -228,6 +265,10 @@ def check_project(project: Project) -> list[Finding]:
     anchored, problems = check_anchors(facts, sources, registry)
     findings += [_finding(p) for p in problems if not _names_refused(p, refused)]
     findings += [_finding(p) for p in stated_disputes(anchored)[1]]
+    findings += [
+        _finding(p, "warning")
+        for p in mentioned_as_warnings(anchored, build_lexicon(registry), registry)
+    ]
     if not unread_sources:  # "mentioned nowhere" needs every text read
         findings += [
             Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])

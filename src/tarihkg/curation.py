@@ -210,6 +210,10 @@ class Entity:
     distinct_from: tuple[str, ...] = ()
     not_in: tuple[str, ...] = ()
     only_in: tuple[str, ...] = ()
+    #: The articles in which a curator confirmed that its names mean this entity (a generic
+    #: name: 'İngiliz kuvvetleri', 'Türk ordusu'); its names are linked only there. Empty:
+    #: linked in every article.
+    sources: tuple[str, ...] = ()
     note: str | None = None
     deprecated: bool = False
     replaced_by: str | None = None
@@ -487,6 +491,7 @@ def _entity(raw: Any, path: Path) -> Entity:
         distinct_from=_strings(raw.get("distinct_from"), "distinct_from", where),
         not_in=_strings(raw.get("not_in"), "not_in", where),
         only_in=_strings(raw.get("only_in"), "only_in", where),
+        sources=_confirmed_sources(raw, eid, path),
         note=str(note) if note is not None else None,
         deprecated=bool(raw.get("deprecated", False)),
         replaced_by=raw.get("replaced_by"),
@@ -497,6 +502,65 @@ def _entity(raw: Any, path: Path) -> Entity:
         disputed_names=disputed,
         wikidata={k: v for k, v in wikidata.items() if k != _LINE} if wikidata else None,
     )
+
+
+def key_line(path: Path | str, line: int, key: str) -> int:
+    """The line of ``key:`` in the registry entry starting at ``line`` of ``path`` (the entry's
+    line if it is not found before the next entry)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return line
+    for n in range(line, len(text) + 1):
+        row = text[n - 1]
+        if n > line and row.startswith("- "):
+            break
+        if re.match(rf"\s*(?:- )?{re.escape(key)}\s*:", row):
+            return n
+    return line
+
+
+def _confirmed_sources(raw: dict[str, Any], eid: str, path: Path) -> tuple[str, ...]:
+    """``sources: [000_…, 002_…]``: the source ids in which a curator confirmed the entity's
+    generic names; a non-empty list of distinct ids, each a registered source's id (that is
+    checked against sources.yaml by `confirmed_source_problems`)."""
+    if "sources" not in raw:
+        return ()
+    value = raw["sources"]
+    line = key_line(path, int(raw.get(_LINE, 0)), "sources")
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and re.fullmatch(r"\d{3}_\w+", v) for v in value)
+    ):
+        raise CurationError(
+            f"{eid}: 'sources' must be a non-empty list of source ids as sources.yaml writes "
+            f"them (e.g. [000_539a70a237dcfef4]), got {value!r}",
+            path=path,
+            line=line,
+        )
+    if len(set(value)) < len(value):
+        raise CurationError(f"{eid}: 'sources' names a source twice", path=path, line=line)
+    return tuple(value)
+
+
+def confirmed_source_problems(
+    entities: dict[str, Entity], source_ids: Iterable[str]
+) -> list[CurationError]:
+    """An error at each registry entry whose `sources` names an id sources.yaml does not
+    register (a typo, or a source withdrawn or re-registered under a new id)."""
+    known = set(source_ids)
+    return [
+        CurationError(
+            f"{ent.id}: 'sources' names {sid!r}, which sources.yaml does not register "
+            f"(registered: {', '.join(sorted(known)) or 'none'})",
+            path=ent.path,
+            line=key_line(ent.path, ent.line, "sources"),
+        )
+        for ent in entities.values()
+        for sid in ent.sources
+        if sid not in known
+    ]
 
 
 def _former_types(eid: str, etype: str, raw: Any, where: tuple[Path, int]) -> tuple[str, ...]:

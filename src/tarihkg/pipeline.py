@@ -34,12 +34,14 @@ from tarihkg.annotate import (
     annotate_source,
     build_lexicon,
     check_aliases,
+    unconfirmed_warnings,
 )
 from tarihkg.check import misprint_warnings
 from tarihkg.conflicts import citation_claims, conflict_graph, name_claims, stated_disputes
 from tarihkg.curation import (
     Entity,
     check_minted,
+    confirmed_source_problems,
     first_problem,
     load_citation_conflicts,
     load_facts,
@@ -136,6 +138,9 @@ def extract_stage(project: Project) -> Inputs:
             )
     registry = load_registry(project.entities_dir)
     check_minted(registry, project.minted_file)
+    unknown = confirmed_source_problems(registry, metas)  # an entity's `sources`
+    if unknown:
+        raise first_problem(unknown)
     lexicon = build_lexicon(registry)
     raws: dict[str, str] = {}
     sources: dict[str, AnnotatedSource] = {}
@@ -165,6 +170,9 @@ def extract_stage(project: Project) -> Inputs:
         raws[meta.id] = raw
         sources[meta.id] = annotate_source(meta, extracted, lexicon)
         warnings += [f"{path}:{line}: {m}" for line, m in misprint_warnings(sources[meta.id], raw)]
+        warnings += [
+            f"{path}:{line}: {m}" for line, m in unconfirmed_warnings(sources[meta.id], raw, registry)
+        ]
     return Inputs(raws, sources, registry, tuple(warnings))
 
 

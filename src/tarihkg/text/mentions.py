@@ -8,6 +8,9 @@ Matching is case-insensitive by Turkish rules (``İSTANBUL`` and ``istanbul`` ma
 ``İstanbul``; ``Istanbul`` does not), ignores the circumflex (``Millî``/``Milli``) and treats
 runs of whitespace alike. The longest match wins and mentions never overlap. An alias shared
 by several entities yields a mention with ``entity_id=None`` and all of them as candidates.
+An entity whose names are generic ('İngiliz kuvvetleri') may be confirmed for some sources
+only (``LexEntry.sources``): in another source its names are *held*, a match that takes its
+words (so no shorter name links them instead) but links nothing; the caller warns.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ class LexEntry:
 
     ``not_in``/``only_in`` are regular expressions searched in the whole sentence: an entry
     is not a candidate in a sentence that matches one of ``not_in``, nor, when ``only_in`` is
-    given, in a sentence that matches none of ``only_in``.
+    given, in a sentence that matches none of ``only_in``. ``sources``, when given, are the
+    source ids in which the entry is linked; in any other its names are held.
     """
 
     entity_id: str
@@ -37,17 +41,20 @@ class LexEntry:
     aliases: tuple[str, ...]
     not_in: tuple[str, ...] = ()
     only_in: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class MentionMatch:
-    """A mention: ``surface`` is ``text[start:end]``, suffix included."""
+    """A mention: ``surface`` is ``text[start:end]``, suffix included. ``held``: entities these
+    words name whose names are not confirmed for the source (no candidates: nothing linked)."""
 
     start: int
     end: int
     surface: str
     entity_id: str | None
     candidates: tuple[str, ...]
+    held: tuple[str, ...] = ()
 
 
 HEAD_NOUNS = frozenset(
@@ -149,6 +156,15 @@ class Lexicon:
         log.debug("lexicon: %d entries, %d distinct aliases", len(entries), len(by_key))
         return cls(entries, {k: tuple(v) for k, v in index.items()})
 
+    @property
+    def ids(self) -> frozenset[str]:
+        """The entity ids of the lexicon."""
+        return frozenset(e.entity_id for e in self.entries)
+
+    def only(self, entity_id: str) -> Lexicon:
+        """A lexicon of this one's entry for ``entity_id`` alone."""
+        return Lexicon.build(e for e in self.entries if e.entity_id == entity_id)
+
     def _aliases_at(self, key: str, i: int) -> Iterable[_Alias]:
         window = _compact(key[i : i + 4 * _PREFIX])
         for n in range(1, _PREFIX + 1):
@@ -161,8 +177,12 @@ def _allowed(entry: LexEntry, sentence: str) -> bool:
     return not entry.only_in or any(re.search(p, sentence) for p in entry.only_in)
 
 
-def find_mentions(text: str, lexicon: Lexicon) -> list[MentionMatch]:
-    """Mentions of lexicon entities in one sentence, in order, without overlaps.
+def find_mentions(text: str, lexicon: Lexicon, source: str | None = None) -> list[MentionMatch]:
+    """Mentions of lexicon entities in one sentence of ``source``, in order, without overlaps.
+
+    An entry with ``sources`` not naming ``source`` is held: its match competes for the words
+    (longest first) but is returned with no candidates and the entry in ``held``; where
+    another entry shares the words, only that one is linked. ``source=None``: nothing held.
 
     >>> lex = Lexicon.build([LexEntry("place/baku", "place", ("Bakü",)),
     ...                      LexEntry("unit/kio", "unit", ("Kafkas İslam Ordusu",))])
@@ -175,25 +195,28 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[MentionMatch]:
         log.warning("text is not NFC; offsets may be off: %r", text[:60])
     allowed: dict[str, bool] = {}
     spans: dict[tuple[int, int], set[str]] = {}
+    held: dict[tuple[int, int], set[str]] = {}
     for start in (m.start() for m in _WORD_START.finditer(key)):
         for alias in lexicon._aliases_at(key, start):
             m = alias.pattern.match(key, start)
             if m is None:
                 continue
-            ids: set[str] = set()
             for entry in alias.entries:
                 if entry.entity_id not in allowed:
                     allowed[entry.entity_id] = _allowed(entry, text)
-                if allowed[entry.entity_id]:
-                    ids.add(entry.entity_id)
-            if ids:
-                spans.setdefault((start, m.end()), set()).update(ids)
+                if not allowed[entry.entity_id]:
+                    continue
+                unconfirmed = source is not None and entry.sources and source not in entry.sources
+                (held if unconfirmed else spans).setdefault((start, m.end()), set()).add(
+                    entry.entity_id
+                )
     chosen: list[tuple[int, int]] = []
-    for s, e in sorted(spans, key=lambda se: (se[0] - se[1], se[0])):
+    for s, e in sorted(spans.keys() | held.keys(), key=lambda se: (se[0] - se[1], se[0])):
         if all(e <= cs or ce <= s for cs, ce in chosen):
             chosen.append((s, e))
     out = []
     for s, e in sorted(chosen):
-        found = tuple(sorted(spans[(s, e)]))
-        out.append(MentionMatch(s, e, text[s:e], found[0] if len(found) == 1 else None, found))
+        found = tuple(sorted(spans.get((s, e), ())))
+        out.append(MentionMatch(s, e, text[s:e], found[0] if len(found) == 1 else None, found,
+                                tuple(sorted(held.get((s, e), ())))))
     return out
