@@ -127,7 +127,7 @@ def test_the_articles_own_entity_of_the_same_name_is_linked_where_the_other_is_h
 
 def test_the_committed_articles_mentions_are_those_committed_in_data_extracted() -> None:
     """Every generic entity is confirmed where it was linked before `sources` existed: the
-    annotations of 000 and 002 (1111 mentions) are the ones committed, nothing held."""
+    annotations of 000 and 002 are the ones committed, nothing held."""
     project = Project(ROOT)
     metas = load_sources_meta(project.sources_yaml)
     lexicon = build_lexicon(load_registry(project.entities_dir))
