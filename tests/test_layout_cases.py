@@ -108,6 +108,82 @@ def test_a_page_whose_number_is_missing_is_reported(raw: str) -> None:
     assert "(45, 47)" in message and "under its footnotes" in message
 
 
+# 2b. A running header on a page's first line, not isolated by blank lines (newart3 problem 3)
+
+HEADER_2 = "Ardahan’da 1918" + " " * 59 + "A. Demir"
+
+
+def _sections(ex: ExtractedSource) -> list[tuple[str | None, str | None]]:
+    return [(s.section, s.page) for s in ex.sentences if s.zone == "body"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [" " + HEADER_2 + "\n", HEADER_2 + "\n"],
+    ids=["one-leading-space", "no-leading-space"],
+)
+def test_a_running_header_glued_to_the_next_heading_is_lifted(raw: str, header: str) -> None:
+    """The page-3 header printed as the page's first line with no blank line after it: with the
+    page-break space, or without it after the page number that ended page 2."""
+    text = raw.replace(HEADER_2 + "\n\n", header)
+    assert text != raw
+    ex, warnings = _read(text)
+    before = extract_source("x", raw)
+    assert warnings == []
+    assert [h.text for h in ex.headings] == [h.text for h in before.headings]
+    assert _sections(ex) == _sections(before)
+    assert ("page-header", "Ardahan’da 1918 A. Demir") in [(x.kind, x.text) for x in ex.lifted]
+    assert [p.label for p in ex.pages] == ["45", "46", "47"]
+
+
+NAHCIVAN_HEADER = " 1919 Baharında Nahçıvan" + " " * 54 + "Selim Özdağ \n"
+NAHCIVAN_PAGE = (
+    "{number}. {place_name} Heyeti\n"
+    "{place} yeni bir heyet toplanmıştır. Heyet bölgenin idaresini ele\n"
+    "almış ve bir süre şehirde kalmıştır.\n\n{page}\n"
+)
+PLACES = {1: "Nahçıvan’da", 2: "Ordubad’da", 3: "Şahtahtı’da"}
+HEADINGS = ["1. Nahçıvan Heyeti", "2. Ordubad Heyeti", "3. Şahtahtı Heyeti"]
+
+
+def _page(n: int, number: object) -> str:
+    return NAHCIVAN_PAGE.format(number=n, place=PLACES[n], place_name=PLACES[n][:-3], page=number)
+
+
+def _nahcivan(header: str) -> str:
+    pages = [_page(n, 60 + n) for n in (1, 2, 3)]
+    return pages[0] + "".join(header + p for p in pages[1:])
+
+
+def test_a_header_with_one_leading_space_after_an_isolated_page_number_is_lifted() -> None:
+    """The made-up shape of newart3's article: the number closes the page, then ' title ⟨54
+    spaces⟩ author' opens the next one and the heading follows on the next line."""
+    ex, warnings = _read(_nahcivan(NAHCIVAN_HEADER))
+    assert warnings == []
+    assert [h.text for h in ex.headings] == HEADINGS
+    assert _sections(ex) == [(h, str(61 + n)) for n, h in enumerate(HEADINGS) for _ in (1, 2)]
+    headers = [x.text for x in ex.lifted if x.kind == "page-header"]
+    assert headers == ["1919 Baharında Nahçıvan Selim Özdağ"] * 2
+    # without the leading space, the page number that ends the page marks the header's place
+    ex2, warnings2 = _read(_nahcivan(NAHCIVAN_HEADER[1:]))
+    assert warnings2 == [] and _sections(ex2) == _sections(ex)
+
+
+def test_a_two_part_line_printed_twice_in_the_running_text_is_reported() -> None:
+    """Not at a page's first line (no page break before it), the header is not lifted: printed
+    twice, it is reported at its first line (a one-part line needs three printings)."""
+    header = NAHCIVAN_HEADER[1:]
+    body = [_page(n, "").rstrip() + "\n" for n in (1, 2, 3)]
+    text = body[0] + header + body[1] + header + body[2]
+    ex, warnings = _read(text)
+    assert not [x for x in ex.lifted if x.kind == "page-header"]
+    [(line, message)] = warnings
+    assert line == _line(text, "1919 Baharında")
+    assert message.startswith("this line is printed 2 times in the running text")
+    one_part = text.replace(header, "1919 Baharında Nahçıvan\n")
+    assert _read(one_part)[1] == []
+
+
 # 3. The title block
 
 

@@ -3,9 +3,12 @@
 The layout rules (all generic, none tied to a file's offsets):
 
 * **Pages.** A line that begins with exactly one space and then a printed character starts a
-  new page (that is how these PDF extractions mark a page break). An isolated running header
-  (two texts far apart on one line, blank lines around it) also starts one, unless its page
-  has no text yet. An isolated line holding only a number is the printed page number of the
+  new page (that is how these PDF extractions mark a page break; usually it is the page's first
+  line of running text). A running header (two texts far apart on one line) also starts one,
+  unless its page has no text yet, and is lifted when it is isolated (blank lines around it)
+  or is a page's first line: it opens with that one space, or the page before ended with its
+  printed number; blank lines after it or not. An isolated line holding only a number (or
+  one after a blank line right before such a page's first line) is the printed page number of the
   page it stands on, and so is a line holding only a number directly under the last
   bibliography entry of a page (the entry ending in a full stop); the other pages are
   labelled by counting from it (``label_inferred``).
@@ -315,12 +318,15 @@ def _pages_and_footnotes(layout: _Layout) -> None:
     lines = layout.lines
     block = _Block()
     has_text = False
+    page_head = False  # no printed line since the last page ended (a page number under it)
     for i, line in enumerate(lines):
-        header = not line.blank and _PAGE_HEADER.fullmatch(line.raw.strip()) and _isolated(lines, i)
+        header = _running_header(lines, i, page_head or block.page_over)
         if (line.page_start or header or (block.page_over and not line.blank)) and has_text:
             layout.page_starts.append(line.start)
             _lift_note(layout, block.note)
             block.open = block.page_over = has_text = False
+        if not line.blank:
+            page_head = False
         line.page = len(layout.page_starts)
         if line.blank:
             line.kind = "blank"
@@ -335,11 +341,34 @@ def _pages_and_footnotes(layout: _Layout) -> None:
         elif header:
             line.kind = "page-header"
             _lift(layout, "page-header", line.first, line.last, line.text)
-        elif re.fullmatch(r"\d{1,4}", line.text) and _isolated(lines, i):
+        elif re.fullmatch(r"\d{1,4}", line.text) and _alone_at_page_edge(lines, i):
             _page_number(layout, line)
+            page_head = has_text  # a number under a page's text ends that page
         else:
             has_text = True
     _lift_note(layout, block.note)
+
+
+def _alone_at_page_edge(lines: list[_Line], i: int) -> bool:
+    """Whether line i stands alone: isolated, or after a blank line and right before the
+    next page's first line (a line opening with one space, or a running header's two texts
+    far apart)."""
+    if _isolated(lines, i):
+        return True
+    if i + 1 == len(lines) or not (i == 0 or lines[i - 1].blank):
+        return False
+    after = lines[i + 1]
+    return after.page_start or bool(_PAGE_HEADER.fullmatch(after.raw.strip()))
+
+
+def _running_header(lines: list[_Line], i: int, after_page_end: bool) -> bool:
+    """Whether line i is a running header: two texts far apart on one line, either isolated
+    (blank lines around it) or on a page's first line (the line opens with one space, or the
+    previous page ended with its printed number), with or without blank lines around it."""
+    line = lines[i]
+    if line.blank or not _PAGE_HEADER.fullmatch(line.raw.strip()):
+        return False
+    return line.page_start or after_page_end or _isolated(lines, i)
 
 
 def _lift_note(layout: _Layout, note: list[_Line]) -> None:

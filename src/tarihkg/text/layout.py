@@ -19,6 +19,9 @@ from tarihkg.text.model import ExtractedSource
 MAX_SENTENCE_WORDS = 160
 #: A line (digits aside) printed this many times outside what the splitter lifts is a header.
 REPEATED_LINE = 3
+#: A line holding two texts far apart (a header's shape) is one when printed this many times.
+REPEATED_HEADER = 2
+_FAR_APART = re.compile(r"\S.*\S {8,}\S.*")
 _MARKER = re.compile(r"(?<=[^\W\d_]|[’'”)])(\d{1,3})(?=[\s.,;:)]|$)")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
@@ -88,6 +91,7 @@ def _repeated_lines(raw: str, ex: ExtractedSource) -> list[list[int]]:
     """Where each line printed again and again (numbers aside) in the running text starts."""
     lifted = [(x.start, x.end) for x in ex.lifted]
     seen: dict[str, list[int]] = defaultdict(list)
+    far_apart: set[str] = set()
     offset = 0
     for line in raw.split("\n"):
         text = " ".join(line.split())
@@ -95,11 +99,15 @@ def _repeated_lines(raw: str, ex: ExtractedSource) -> list[list[int]]:
         offset += len(line) + 1
         if len(text) < 6 or _SENTENCE_END.search(text) or any(a <= start < b for a, b in lifted):
             continue
-        seen[_DIGITS.sub("#", text)].append(start)
+        key = _DIGITS.sub("#", text)
+        seen[key].append(start)
+        if _FAR_APART.fullmatch(line.strip()):
+            far_apart.add(key)
     return [
         starts
         for key, starts in seen.items()
-        if len(starts) >= REPEATED_LINE and re.search(r"[^\W\d_]", key)
+        if len(starts) >= (REPEATED_HEADER if key in far_apart else REPEATED_LINE)
+        and re.search(r"[^\W\d_]", key)
     ]
 
 
