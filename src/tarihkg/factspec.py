@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +181,16 @@ QUALIFIERS: dict[str, dict[str, Any]] = {
         "meaning": "the words that make a number inexact, as printed (`yaklaşık`, `en az`, "
         "`kadar`, `aşkın`, `civarında`): the amount is the printed number, this says how the "
         "sentence hedges it (checked: the words are in the sentence)",
+    },
+    "according_to": {
+        "schema": {"$ref": "#/$defs/id"},
+        "kind": "entity",
+        "classes": ("Event", "Person", "Organization"),
+        "predicate": "accordingTo",
+        "rdf": "claim `tkg:accordingTo` the entity",
+        "meaning": "the report, letter, declaration or person the sentence gives the fact as "
+        "the words of (\"… raporda şunlar belirtti: …\", \"… bildiriye göre …\"): the fact is "
+        "what that source says, not the article's own finding; pages say 'according to'",
     },
     "role": {
         "schema": {"type": "string", "minLength": 1},
@@ -472,6 +482,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         ),
     ),
     PropertySpec(
+        "effect",
+        _TREATY,
+        "what the agreement brought about or was to bring about, as the sentence states it "
+        "(\"… ile …\", \"… neticesinde …\"): not a printed article or term (`article`)",
+        value="langString",
+    ),
+    PropertySpec(
         "strength",
         _UNIT,
         "a dated strength (the node carries the date and points at the unit)",
@@ -596,6 +613,10 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         qualifiers=_COUNTED,
     ),
 )
+
+#: Qualifiers any fact may carry, whatever its property.
+EVERY_FACT = ("according_to",)
+PROPERTIES = tuple(replace(p, qualifiers=p.qualifiers + EVERY_FACT) for p in PROPERTIES)
 
 SPEC: dict[str, PropertySpec] = {p.name: p for p in PROPERTIES}
 

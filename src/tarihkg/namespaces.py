@@ -80,6 +80,7 @@ class TKG(DefinedNamespace):
     Zone: URIRef  # metin bölgesi / text zone
 
     # Object properties
+    accordingTo: URIRef  # kaynağına göre / according to
     appointedTo: URIRef  # atandığı yer / appointed to
     appointee: URIRef  # atanan / appointee
     article: URIRef  # maddesi / article
@@ -171,6 +172,7 @@ class TKG(DefinedNamespace):
     descriptionSeen: URIRef  # görülen açıklama / description seen
     earliest: URIRef  # en erken / earliest
     edtf: URIRef  # EDTF değeri / EDTF value
+    effect: URIRef  # etkisi / effect
     eligibleVoters: URIRef  # seçmen sayısı / eligible voters
     endOffset: URIRef  # bitiş konumu / end offset
     evidenceSource: URIRef  # kanıt kaynağı / evidence source
