@@ -41,13 +41,16 @@ class Brief:
 
     predicate: Link
     values: list[Link | str] = field(default_factory=list)
+    #: a value's text -> the report or person whose words alone give it (tkg:accordingTo)
+    per: dict[str, Link] = field(default_factory=dict)
 
 
 def brief(st: Store, iri: str, labeller: Labeller) -> list[Brief]:
     """The entity's own values of the `BRIEF` properties (curated and stated, not inferred)."""
     props = " ".join(f"tkg:{p}" for p in BRIEF)
     rows = QUERIES.rows(st, "brief", {"properties": props, "iri": iri_ref(iri)})
-    labeller.prefetch({r["p"] for r in rows} | {r["o"] for r in rows if r["isiri"] == "true"})
+    labeller.prefetch({r["p"] for r in rows} | {r["o"] for r in rows if r["isiri"] == "true"}
+                      | {r["per"] for r in rows if "per" in r})
     found: dict[str, Brief] = {}
     for r in rows:
         b = found.setdefault(r["p"], Brief(labeller.link(r["p"])))
@@ -58,6 +61,8 @@ def brief(st: Store, iri: str, labeller: Labeller) -> list[Brief]:
                 continue  # the same date printed in several sentences: said once
         if value not in b.values:
             b.values.append(value)
+        if "per" in r:
+            b.per[value.text if isinstance(value, Link) else value] = labeller.link(r["per"])
     order = {TKG + p: i for i, p in enumerate(BRIEF)}
     for b in found.values():
         b.values.sort(key=lambda v: v.text if isinstance(v, Link) else v)

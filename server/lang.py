@@ -101,6 +101,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "note": ("Not", "Note"),
     "conflicts": ("Çelişen ifadeler", "Conflicting statements"),
     "conflict.mark": ("çelişki", "conflict"),
+    "according_to": ("söyleyen", "according to"),
     "other_statements": ("Diğer ifadeler", "Other statements"),
     "graph": ("Graf", "Graph"),
     "incoming": ("Buraya bağlananlar", "Linked from"),

@@ -230,6 +230,7 @@ class ClaimView:
     notes: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     status: str | None = None
+    according_to: Link | None = None  # the report or person whose words it is (tkg:accordingTo)
 
 
 def term_rows(st: Store, iri: str) -> list[dict[str, str]]:
@@ -322,6 +323,8 @@ def _claim_view(r: dict[str, str], labeller: Labeller) -> ClaimView:
         c.source = labeller.link(r["src"])
     c.quote = r.get("quote")
     c.status = r.get("status", "").rsplit("#", 1)[-1] or None
+    if "per" in r:
+        c.according_to = labeller.link(r["per"])
     return c
 
 

@@ -494,3 +494,19 @@ def test_a_date_fact_shows_its_date_written_out_once(built_client):
     assert shown and all(text == "15 September 1918" for text in shown), shown
     assert not re.search(r'<span class="prop">date</span>: <a [^>]*>[^<]+</a>\s*'
                          r'<span class="date">\s*\d', facts), "the date said twice"
+
+
+def test_a_reported_fact_says_whose_words_it_is_and_an_effect_is_no_article(built_client):
+    """002 gives the Georgian soldiers' return inside Nuri Paşa's report ('raporda şunlar
+    belirtti: …'): its facts are the report's words, so the page says so beside each fact and
+    beside the value in brief; the Erzincan armistice's 'sona erdirecek' is its effect, not an
+    article it never prints."""
+    html = page(built_client, "/resource/event/gurcu-askerlerin-tiflise-donmesi")
+    marks = re.findall(r'class="per">\(söyleyen: <a [^>]*>([^<]+)</a>\)', html)
+    assert marks and set(marks) == {"Nuri Paşa’nın Üçüncü Ordu’ya raporu"}, marks
+    brief = html.split('id="brief"', 1)[1].split("</section>", 1)[0]
+    assert 'class="per"' in brief  # the outcome in brief carries it too
+    html = page(built_client, "/resource/treaty/erzincan-mutarekesi")
+    assert "sona erdirecek iki girişimden ikincisi" in html
+    assert "TreatyArticle" not in html and "maddesi" not in html.split('id="brief"', 1)[1].split(
+        "</section>", 1)[0]
