@@ -13,7 +13,7 @@ import pytest
 from helpers import COMMITTED, registered_sources
 
 from server import create_app
-from tarihkg.citation import Release, csl_items, format_bibtex
+from tarihkg.citation import Release, csl_items, format_bibtex, format_ris
 from tarihkg.export import (
     QS_PROPERTIES,
     format_quickstatements,
@@ -192,3 +192,16 @@ def test_cli_export_writes_a_file(built_project, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").startswith("@comment{")
     assert main(["--root", str(project.root), "export", "--format", "rdf"]) == 2
 
+
+
+def test_bibtex_and_ris_carry_the_volume_csl_json_has() -> None:
+    """An article printing its volume (an outside trial's, volume 4, issue 2): CSL-JSON had it,
+    BibTeX and RIS dropped it."""
+    item = {"id": "ozdag-2021", "type": "article-journal", "title": "1919 Baharında Nahçıvan",
+            "author": [{"family": "Özdağ", "given": "Selim"}], "issued": {"date-parts": [[2021]]},
+            "container-title": "Kafkas Araştırmaları Dergisi", "volume": "4", "issue": "2",
+            "page": "61-63"}
+    bib = format_bibtex([item])
+    assert "volume = {4}" in bib and "number = {2}" in bib and "pages = {61-63}" in bib
+    ris = format_ris([item]).splitlines()
+    assert "VL  - 4" in ris and "IS  - 2" in ris

@@ -209,7 +209,8 @@ def _bib_name(author: dict[str, str]) -> str:
 
 
 _BIB_KIND = {"article-journal": "article", "dataset": "misc", "document": "misc"}
-_BIB_FIELDS = (("container-title", "journal"), ("issue", "number"), ("page", "pages"),
+_BIB_FIELDS = (("container-title", "journal"), ("volume", "volume"), ("issue", "number"),
+               ("page", "pages"),
                ("version", "version"), ("archive", "howpublished"),
                ("archive_location", "number"), ("URL", "url"), ("language", "language"),
                ("note", "note"))
@@ -246,7 +247,8 @@ def format_ris(items: list[dict[str, Any]]) -> str:
             lines.append(f"AU  - {name}")
         if "issued" in item:
             lines.append(f"PY  - {item['issued']['date-parts'][0][0]}")
-        for key, tag in (("container-title", "JO"), ("issue", "IS"), ("page", "SP"),
+        for key, tag in (("container-title", "JO"), ("volume", "VL"), ("issue", "IS"),
+                         ("page", "SP"),
                          ("version", "ET"), ("archive", "AN"), ("archive_location", "CN"),
                          ("URL", "UR"), ("language", "LA"), ("note", "N1")):
             if key in item:
