@@ -86,6 +86,11 @@ def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixtur
     # Registering the same text twice is refused.
     code, _, err = _run(root, capsys, "new-source", str(text))
     assert code == 2 and f"already registered as {meta.id}" in err
+    # ... and so is the same text with only its white space changed (a trailing newline)
+    again = tmp_path / "again.txt"
+    again.write_bytes(text.read_bytes() + b"\n")
+    code, _, err = _run(root, capsys, "new-source", str(again))
+    assert code == 2 and f"this text is {meta.id}" in err and "but for white space" in err
 
     # 5. The facts of the README, under the header new-source wrote; 6. the check's one error.
     readme_facts, readme_error, readme_rows, sparql = _readme_blocks()

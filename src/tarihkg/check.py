@@ -110,7 +110,10 @@ def _read_texts(project: Project, metas: dict[str, SourceMeta], registry: dict[s
             continue
         if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
             findings.append(
-                Finding("error", str(path), "the text differs from the sha256 in sources.yaml")
+                Finding("error", str(path), "the text differs from the sha256 in sources.yaml: "
+                        "source texts are never edited (restore it with `git checkout -- data/sources/"
+                        f"{path.name}`; for a corrected edition, register it as a new source "
+                        "with new-source, README 'Add an article' step 3)")
             )
         extracted = extract_source(meta.id, raw)
         findings += [_finding(p) for p in unprinted_metadata(

@@ -88,9 +88,17 @@ def register_source(
     data = text_file.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     metas = load_sources_meta(project.sources_yaml)
+    words = raw.split()
     for meta in metas.values():
         if meta.sha256 == digest:
             raise SourceError(f"this text is already registered as {meta.id}", path=text_file)
+        registered = project.sources_dir / meta.file
+        if registered.is_file() and read_source(registered).split() == words:
+            raise SourceError(
+                f"this text is {meta.id} ({meta.file}) but for white space (line ends, spaces, "
+                "a trailing newline): already registered; a registered text is never edited, and "
+                f"a new edition is a new source only if its words differ (remove-source {meta.id} "
+                "first to replace it)", path=text_file)
     publication = publication or {}
     year = publication.get("year")
     if year and not str(year).isdigit():

@@ -155,7 +155,9 @@ def extract_stage(project: Project) -> Inputs:
         if meta.sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != meta.sha256:
             raise SourceError(
                 "the text differs from the sha256 in sources.yaml: source texts are never edited "
-                "(clean them in code; for a new edition, add it as a new source)",
+                f"(restore it with `git checkout -- data/sources/{path.name}`; clean a text in "
+                "code; for a corrected edition, register it as a new source with new-source, "
+                "README 'Add an article' step 3)",
                 path=path,
             )
         raw = read_source(path)
