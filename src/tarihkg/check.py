@@ -40,6 +40,7 @@ from tarihkg.curation import (
 from tarihkg.errors import CurationError, TarihkgError
 from tarihkg.project import Project
 from tarihkg.retired import read_retired
+from tarihkg.text.citations import unread_citations
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings
 from tarihkg.text.mentions import LexEntry, Lexicon, find_mentions
@@ -128,7 +129,8 @@ def _read_texts(project: Project, metas: dict[str, SourceMeta], registry: dict[s
             sources[meta.id] = annotate_source(meta, extracted, lexicon)
             findings += [
                 Finding("warning", f"{path}:{line}", message)
-                for line, message in misprint_warnings(sources[meta.id], raw)
+                for line, message in (*misprint_warnings(sources[meta.id], raw),
+                                      *unread_citation_warnings(sources[meta.id], raw))
             ]
             unconfirmed += [
                 Finding("warning", f"{path}:{line}", message)
@@ -160,6 +162,25 @@ def misprint_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]
             out.append((
                 raw.count("\n", 0, occ.start) + 1,
                 f"'{d.wording}' prints {d.edtf}, read as {d.corrected_edtf}: {d.note}{hint}",
+            ))
+    return out
+
+
+def unread_citation_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]]:
+    """Each parenthesis of a year and pages (``(2003: 24)``) read as no citation, at its 1-based
+    line of ``raw``: no author is named just before it, so no work is cited and its year is
+    not read as a date either."""
+    out = []
+    for sent in source.sentences:
+        for a, b in unread_citations(sent.sentence.text):
+            span = source.extracted.original_span(sent.sentence.clean_start + a,
+                                                  sent.sentence.clean_start + b)
+            out.append((
+                raw.count("\n", 0, span.start) + 1,
+                f"'{sent.sentence.text[a:b]}' looks like a citation (a year and pages) but names "
+                "no author just before it ('Gökdemir’in (2003: 24)', '(Gökdemir, 2003: 24)'): "
+                "it is read as no citation and not as a date; the sentence's facts take the next "
+                "citation of the paragraph, so give them `cited: []` if that is not their source",
             ))
     return out
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tarihkg.annotate import annotate_source
-from tarihkg.check import misprint_warnings
+from tarihkg.check import misprint_warnings, unread_citation_warnings
 from tarihkg.curation import PUBLICATION_FIELDS, UNKNOWN, load_sources_meta, load_yaml
 from tarihkg.errors import InputError, SourceError
 from tarihkg.project import Project, write_atomic
@@ -140,7 +140,8 @@ def register_source(
     meta = load_sources_meta(project.sources_yaml)[sid]
     dated = annotate_source(meta, extracted, Lexicon.build([]))  # dates only: no entities yet
     return NewSource(sid, target, facts, tuple(layout_warnings(raw, extracted)),
-                     (*_title_notice(title, raw), *misprint_warnings(dated, raw)))
+                     (*_title_notice(title, raw), *misprint_warnings(dated, raw),
+                      *unread_citation_warnings(dated, raw)))
 
 
 def _title_notice(title: str | None, raw: str) -> list[tuple[int, str]]:

@@ -36,7 +36,7 @@ from tarihkg.annotate import (
     check_aliases,
     unconfirmed_warnings,
 )
-from tarihkg.check import misprint_warnings
+from tarihkg.check import misprint_warnings, unread_citation_warnings
 from tarihkg.conflicts import citation_claims, conflict_graph, name_claims, stated_disputes
 from tarihkg.curation import (
     Entity,
@@ -172,6 +172,9 @@ def extract_stage(project: Project) -> Inputs:
         raws[meta.id] = raw
         sources[meta.id] = annotate_source(meta, extracted, lexicon)
         warnings += [f"{path}:{line}: {m}" for line, m in misprint_warnings(sources[meta.id], raw)]
+        warnings += [
+            f"{path}:{line}: {m}" for line, m in unread_citation_warnings(sources[meta.id], raw)
+        ]
         warnings += [
             f"{path}:{line}: {m}" for line, m in unconfirmed_warnings(sources[meta.id], raw, registry)
         ]

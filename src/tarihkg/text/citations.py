@@ -4,6 +4,15 @@ Two styles occur: ``(Sürmeli, 2001: 323-324)`` and ``(Ağayey & Ahmedov, 2009, 
 archival references name an archive then its shelfmark parts: ``(ATASE A, K.526, D.369, F.43-5)``,
 ``(QAPPODAR, F.277, L.2, B.2, Koruma Birimi 64, K.3)``. A parenthesis that parses as neither
 (``(Transkafkasya)``, ``(1910)``, ``(Toydemir)``) is not a citation.
+
+A narrative citation names its author in the running text, before a parenthesis holding the
+year and the pages: ``Gökdemir’in (2003: 24) belirttiğine göre``, ``Gökdemir (2003, s. 24)``,
+``Gökdemir ve Kaya’nın (2003: 24)``. The author is the capitalised name (or names joined by
+``ve``/``&``/``and``, with ``vd.``) just before the parenthesis, its apostrophe suffix stripped;
+given names and a title after the name are not taken (``Kazım Karabekir Paşa’nın (1960: 212)``
+cites ``Karabekir, 1960``, the form a parenthetical citation prints). A parenthesis of a year
+and pages with no such name before it (``çalışmada (2003: 24)``) is not read as a citation:
+:func:`unread_citations` gives it, so that it is reported and never read as a date.
 """
 
 from __future__ import annotations
@@ -84,6 +93,13 @@ _PAGES = r"(?P<pages>\d+(?:\s*[-–—]\s*\d+)?)"
 _WORK_RE = re.compile(
     rf"^(?P<authors>[^\W\d_][^,;:()\d]*?)\s*,\s*{_YEAR}"
     rf"(?:\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES})?$"
+)
+_YEAR_PAGES_RE = re.compile(rf"^\s*{_YEAR}\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES}\s*$")
+_CAP = "A-ZÇĞİÖŞÜÂÎÛ"
+_NAME = rf"[{_CAP}][^\W\d_]*(?:-[{_CAP}][^\W\d_]*)?"
+_NARRATIVE_AUTHOR_RE = re.compile(
+    rf"(?<![\w’'‘])(?P<authors>{_NAME}(?:(?:\s*,\s*{_NAME})*\s*(?:\s(?:ve|and)\s|&)\s*{_NAME})?"
+    rf"(?:\s+vd\.)?)(?:\s+(?:Paşa|Bey|Efendi|Hanım|Ağa))?(?:[’'‘][a-zçğıöşü]+)?\s*$"
 )
 _ARCHIVE_RE = re.compile(r"^(?P<archive>[A-ZÇĞİÖŞÜ]{3,})(?:\s*,\s*|\s+)(?P<rest>.+)$")
 _PART_RE = re.compile(
@@ -184,12 +200,59 @@ def _bare_records(text: str, taken: list[tuple[int, int]]) -> list[Citation]:
     return found
 
 
+def _narrative(text: str, paren: re.Match[str]) -> Citation | None:
+    """The narrative citation ending with ``paren`` (a year and pages) in ``text``: its author
+    named just before it, or None."""
+    inner = _YEAR_PAGES_RE.match(paren.group(1))
+    author = _NARRATIVE_AUTHOR_RE.search(text, 0, paren.start())
+    if inner is None or author is None:
+        return None
+    pages = _squash(inner.group("pages"))
+    first, last = _page_bounds(pages)
+    ref = WorkRef(
+        authors=_squash(author.group("authors")),
+        year=int(inner.group("year")),
+        pages=pages,
+        year_suffix=inner.group("suffix"),
+        first_page=first,
+        last_page=last,
+    )
+    start = author.start("authors")
+    return Citation(start, paren.end(), text[start : paren.end()], "work", (ref,))
+
+
+def unread_citations(text: str) -> list[tuple[int, int]]:
+    """Parentheses of a year and pages (``(2003: 24)``, ``(2003, s. 24)``) that
+    :func:`find_citations` does not read as part of a citation: no author is named before them.
+    They are not dates either (:func:`tarihkg.text.dates.find_dates` skips them).
+
+    >>> unread_citations("Bu çalışmada (2003: 24) ve Gökdemir’in (2003: 25) notunda.")
+    [(13, 23)]
+    """
+    taken = [(c.start, c.end) for c in find_citations(text)]
+    return [
+        m.span()
+        for m in _PAREN_RE.finditer(text)
+        if _YEAR_PAGES_RE.match(m.group(1)) and not any(a <= m.start() < b for a, b in taken)
+    ]
+
+
 def find_citations(text: str) -> list[Citation]:
     """All citations of ``text`` in order: parenthesised ones (a parenthesis may hold several
-    references separated by ``;`` and counts only if every one of them parses), and archival
-    references printed without parentheses, as footnotes cite (``bk. ATASE, A, K.3820``)."""
+    references separated by ``;`` and counts only if every one of them parses), narrative ones
+    (``Gökdemir’in (2003: 24)``: the author before a parenthesis of a year and pages), and
+    archival references printed without parentheses, as footnotes cite (``bk. ATASE, A, K.3820``).
+
+    >>> [(c.text, c.refs[0].authors, c.refs[0].pages) for c in find_citations(
+    ...     "Gökdemir’in (2003: 24) belirttiğine göre kuvvet azdı.")]
+    [('Gökdemir’in (2003: 24)', 'Gökdemir', '24')]
+    """
     found: list[Citation] = []
     for m in _PAREN_RE.finditer(text):
+        narrative = _narrative(text, m)
+        if narrative is not None:
+            found.append(narrative)
+            continue
         refs = [parse_reference(r) for r in m.group(1).split(";")]
         if not refs or any(r is None for r in refs):
             continue

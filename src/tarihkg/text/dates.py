@@ -8,7 +8,9 @@ them, and flags years that are obvious misprints for the period the document is 
 
 EDTF written here: day ``1918-09-15``, month ``1918-09``, year ``1918``, season (level 1)
 ``1918-22``, intervals ``1918-09-13/1918-09-14`` and ``1918-06/1918-07``. ``earliest`` and
-``latest`` are always ISO days. Text inside citations (``(Sürmeli, 2001: 25-26)``) is skipped.
+``latest`` are always ISO days. Text inside citations (``(Sürmeli, 2001: 25-26)``,
+``Gökdemir’in (2003: 24)``) and in a parenthesis of a year and pages read as no citation
+(``(2003: 24)``) is skipped.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from tarihkg.text.citations import find_citations
+from tarihkg.text.citations import find_citations, unread_citations
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.turkish import APOSTROPHES, tr_lower
 
@@ -286,7 +288,9 @@ def find_dates(text: str, *, default_year: int | None = None) -> list[DateExpr]:
     >>> [d.edtf for d in find_dates("26 Ağustos sabahı", default_year=1918)]
     ['1918-08-26']
     """
-    blocked = [(c.start, c.end) for c in find_citations(text)]
+    # A year in a citation, or in a parenthesis of a year and pages read as no citation
+    # (reported by check and the build), is never a date.
+    blocked = [(c.start, c.end) for c in find_citations(text)] + unread_citations(text)
     candidates: list[DateExpr] = []
     for name, pattern, builder in _PATTERNS:
         for m in pattern.finditer(text):

@@ -1,0 +1,158 @@
+"""Narrative citations (issue 9, newart3 problem 1): ``Gökdemir’in (2003: 24) belirttiğine göre``
+names its author before a parenthesis of a year and pages. It is a citation of that work, its
+sentence's facts are backed by it (not by the next sentence's citation), and its year is never a
+historical date. A parenthesis of a year and pages with no author before it is reported and not
+dated."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import THIRD_SID, add_third_article, copy_project
+
+from tarihkg.annotate import AnnotatedSource, annotate_source, supporting_citations
+from tarihkg.check import unread_citation_warnings
+from tarihkg.curation import SourceMeta
+from tarihkg.text.citations import WorkRef, find_citations, unread_citations, work_key
+from tarihkg.text.dates import find_dates
+from tarihkg.text.extract import extract_source
+from tarihkg.text.mentions import Lexicon
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed", "authors", "year", "suffix", "pages"),
+    [
+        ("Gökdemir’in (2003: 24) belirttiğine göre kuvvet azdı.",
+         "Gökdemir’in (2003: 24)", "Gökdemir", 2003, None, "24"),
+        ("Gökdemir'in (2003: 24) belirttiğine göre kuvvet azdı.",
+         "Gökdemir'in (2003: 24)", "Gökdemir", 2003, None, "24"),
+        ("Gökdemir (2003: 24) bunu yazar.", "Gökdemir (2003: 24)", "Gökdemir", 2003, None, "24"),
+        ("Gökdemir ve Kaya (2003, s. 24) bunu yazar.",
+         "Gökdemir ve Kaya (2003, s. 24)", "Gökdemir ve Kaya", 2003, None, "24"),
+        ("Gökdemir ve Kaya’nın (2003, ss. 24-26) verdiği sayı budur.",
+         "Gökdemir ve Kaya’nın (2003, ss. 24-26)", "Gökdemir ve Kaya", 2003, None, "24-26"),
+        ("Bu sayıyı İnce’nin (1998a: 112–113) eserinde buluruz.",
+         "İnce’nin (1998a: 112–113)", "İnce", 1998, "a", "112–113"),
+        ("Ayrıca, Kazım Karabekir’in (1960: 212) anlattığına göre ordu ilerledi.",
+         "Karabekir’in (1960: 212)", "Karabekir", 1960, None, "212"),
+        ("Kazım Karabekir Paşa’nın (1960: 212-213) anlattığına göre ordu ilerledi.",
+         "Karabekir Paşa’nın (1960: 212-213)", "Karabekir", 1960, None, "212-213"),
+        ("Özdağ’ın (2003: 5) ve Ünal’ün (2004: 6) yazdığına göre öyleydi.",
+         "Özdağ’ın (2003: 5)", "Özdağ", 2003, None, "5"),
+        ("Tunçoku vd.’nin (2001: 7) tespitine göre öyleydi.",
+         "Tunçoku vd.’nin (2001: 7)", "Tunçoku vd.", 2001, None, "7"),
+    ],
+)
+def test_a_narrative_citation_is_read_with_its_author_year_and_pages(
+    sentence: str, printed: str, authors: str, year: int, suffix: str | None, pages: str
+) -> None:
+    cit = find_citations(sentence)[0]
+    assert (cit.text, sentence[cit.start : cit.end], cit.kind) == (printed, printed, "work")
+    (ref,) = cit.refs
+    assert isinstance(ref, WorkRef)
+    assert (ref.authors, ref.year, ref.year_suffix, ref.pages) == (authors, year, suffix, pages)
+    assert not find_dates(sentence), "a year inside a citation is no historical date"
+    assert unread_citations(sentence) == []
+
+
+def test_two_narrative_citations_in_one_sentence() -> None:
+    cits = find_citations("Özdağ’ın (2003: 5) ve Ünal’ün (2004: 6) yazdığına göre öyleydi.")
+    assert [c.refs[0].authors for c in cits] == ["Özdağ", "Ünal"]  # type: ignore[union-attr]
+
+
+def test_a_narrative_citation_cites_the_same_work_as_a_parenthetical_one() -> None:
+    (narrative,) = find_citations("Gökdemir’in (2003: 24) belirttiğine göre öyleydi.")
+    (parenthetical,) = find_citations("Öyleydi (Gökdemir, 2003: 30).")
+    keys = [work_key(c.refs[0]) for c in (narrative, parenthetical)]  # type: ignore[arg-type]
+    assert keys == ["gokdemir-2003", "gokdemir-2003"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bu çalışmada (2003: 24) kuvvetin az olduğu yazılır.",
+        "Aynı eserde (2003, s. 24) kuvvetin az olduğu yazılır.",
+        "aynı yazar (2003: 24) bunu söyler.",
+    ],
+)
+def test_a_year_and_pages_without_an_author_is_no_citation_and_no_date(sentence: str) -> None:
+    assert find_citations(sentence) == []
+    (span,) = unread_citations(sentence)
+    assert sentence[span[0] : span[1]].startswith("(2003")
+    assert not find_dates(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "edtf"),
+    [
+        ("Kars Antlaşması (1921) imzalandı.", "1921"),
+        ("Rauf Bey (1918 Ekim’inde) Mondros’a gitti.", "1918-10"),
+    ],
+)
+def test_a_year_in_parentheses_without_pages_is_still_a_date(sentence: str, edtf: str) -> None:
+    assert find_citations(sentence) == []
+    assert unread_citations(sentence) == []
+    assert [d.edtf for d in find_dates(sentence)] == [edtf]
+
+
+RAW = """\
+Aras Kuvvetleri
+
+Gökdemir’in (2003: 24) belirttiğine göre Aras Kuvvetleri yaklaşık 2.500 gönüllüden oluşuyordu.
+Kazım Karabekir bu kuvvete silah gönderdi (Karabekir, 1960: 212).
+
+Bu kuvvetlerin bir kısmı Şahtahtı’da bulunuyordu. Bu çalışmada (2003: 30) sayı verilmez.
+Haziran 1919’da Şahtahtı geri alındı (Karabekir, 1960: 215).
+"""
+
+
+def _annotated() -> AnnotatedSource:
+    meta = SourceMeta(id="009_x", file="009_x.txt", language="tr", licence="test",
+                      period=(1918, 1919))
+    return annotate_source(meta, extract_source("009_x", RAW), Lexicon.build([]))
+
+
+def test_a_sentence_with_a_narrative_citation_is_backed_by_it_not_by_the_next_one() -> None:
+    src = _annotated()
+    first = next(s for s in src.sentences if "Gökdemir" in s.sentence.text)
+    cits, own = supporting_citations(src, first)
+    assert own
+    assert [(c.citation.refs[0].authors, c.citation.refs[0].year) for c in cits] == [
+        ("Gökdemir", 2003)
+    ]
+    assert RAW[cits[0].start : cits[0].end] == "Gökdemir’in (2003: 24)"
+    years = [d.date.edtf for s in src.sentences for d in s.dates]
+    assert years == ["1919-06"], "2003 of either citation is no date"
+
+
+def test_an_unread_citation_is_reported_at_its_line() -> None:
+    warnings = unread_citation_warnings(_annotated(), RAW)
+    assert [(line, msg.split("'")[1]) for line, msg in warnings] == [(6, "(2003: 30)")]
+    assert "not as a date" in warnings[0][1]
+
+
+def test_check_reads_a_narrative_citation_and_reports_an_unread_one_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """On a project copy with the test article and a paragraph added to its text, `tarihkg
+    check` warns at the line of the year-and-pages parenthesis that names no author, and not
+    at the narrative citation; the added sentences give no date 2003 (no misprint warning)."""
+    root = add_third_article(copy_project(tmp_path))
+    text = root / "data" / "sources" / f"{THIRD_SID}.txt"
+    raw = text.read_text(encoding="utf-8")
+    added = (
+        "\nSonuç\nGökdemir’in (2003: 24) belirttiğine göre son birlikler Kasım’da ayrıldı.\n"
+        "Bu çalışmada (2003: 30) sayı verilmez.\n"
+    )
+    text.write_text(raw + added, encoding="utf-8")
+    line = raw.count("\n") + added.count("\n")
+    exe = Path(sys.executable).with_name("tarihkg")
+    done = subprocess.run([str(exe), "--root", str(root), "check"], capture_output=True,
+                          text=True, timeout=300, check=False)
+    out = done.stdout + done.stderr
+    assert f"{THIRD_SID}.txt:{line}: warning: '(2003: 30)' looks like a citation" in out, out
+    assert out.count("looks like a citation") == 1, out
+    assert "prints 2003" not in out, out  # neither year is a date (it would be out of period)
