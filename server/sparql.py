@@ -228,21 +228,7 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
         mimetype, options = parse_options_header(req.content_type or "")
         mimetype = mimetype.lower()
         if mimetype == FORM:
-            _check_charset(options.get("charset", "utf-8"))
-            form = req.form if req.form or not req.body else parse_params(req.body, where="body")
-            if "update" in form and ("query" in form or url_query is not None):
-                raise bad_request("both 'query' and 'update' parameters: a request carries one "
-                                  "operation (SPARQL 1.1 Protocol 2.1, 2.2); this endpoint "
-                                  "answers queries only")
-            if "update" in form:
-                raise forbidden("SPARQL updates are not accepted: this endpoint is read-only")
-            form_query = _single(form.getlist("query"), where="body")
-            if url_query is not None and form_query is not None:
-                raise bad_request("a query in both the URL and the body; send it once")
-            posted = form_query if form_query is not None else url_query
-            if posted is None:
-                raise bad_request("no 'query' parameter in the form body")
-            text = posted
+            text, form = _form_query(req, options, url_query)
             params.update(form)
         elif mimetype == SPARQL_QUERY:
             if url_query is not None:
@@ -264,6 +250,26 @@ def _read_operation(req: ProtocolRequest, *, method: str) -> Operation | None:
         accept=req.accept.to_header(),
         base_iri=req.endpoint,
     )
+
+
+def _form_query(req: ProtocolRequest, options: dict[str, str], url_query: str | None
+                ) -> tuple[str, MultiDict[str, str]]:
+    """The query of a form-encoded POST (its body's, or the URL's) and the form's parameters."""
+    _check_charset(options.get("charset", "utf-8"))
+    form = req.form if req.form or not req.body else parse_params(req.body, where="body")
+    if "update" in form and ("query" in form or url_query is not None):
+        raise bad_request("both 'query' and 'update' parameters: a request carries one "
+                          "operation (SPARQL 1.1 Protocol 2.1, 2.2); this endpoint "
+                          "answers queries only")
+    if "update" in form:
+        raise forbidden("SPARQL updates are not accepted: this endpoint is read-only")
+    form_query = _single(form.getlist("query"), where="body")
+    if url_query is not None and form_query is not None:
+        raise bad_request("a query in both the URL and the body; send it once")
+    posted = form_query if form_query is not None else url_query
+    if posted is None:
+        raise bad_request("no 'query' parameter in the form body")
+    return posted, form
 
 
 def _check_charset(charset: str) -> None:
