@@ -21,7 +21,7 @@ QUERIES = queries("entity")
 BRIEF = ("date", "place", "signedAt", "target", "origin", "destination", "party",
          "participant", "carriedOutBy", "commander", "appointee", "cause", "statedContent",
          "outcome", "echelon",
-         "partOf", "placeKind", "holdsRole", "founded", "article")
+         "partOf", "placeKind", "holdsRole", "founded", "article", "effect")
 #: Notes written for curators, not readers: they stay off public pages.
 INTERNAL_NOTES = ("found by the rule", "mention_check")
 
