@@ -69,6 +69,22 @@ def test_disputed_names_are_conflicting_claims_of_one_entity(built_store) -> Non
     assert rows
 
 
+def test_a_disputed_name_carries_the_citation_a_fact_of_its_sentence_would(built_store) -> None:
+    """By the facts' rule: the sentence's own citation, the one printed after the name where
+    the sentence cites after each clause, else the next one in its paragraph. 'Mürsel Bey' (002)
+    sits in an uncited sentence whose paragraph closes with (Yakuplu, 2013, s. 5–7); 'Brest
+    Litovsk Mütarekesi' (000) is followed by the ATASE file printed for it, not by the Erzincan
+    armistice's. An outside audit (seed 8981509) found the first without its citation."""
+    def cited(claim: str) -> list[str]:
+        rows = built_store.query(PREFIX + f"""
+            SELECT ?text WHERE {{ <{R}claim/{claim}> tkg:supportedBy ?c .
+              ?c tkg:citesWork|tkg:citesRecord ?w . ?c tkg:text ?text }}""").rows()
+        return sorted(r["text"] for r in rows)
+    assert cited("name-mursel-pasa-mursel-bey") == ["(Yakuplu, 2013, s. 5–7)"]
+    assert cited("name-brest-litovsk-mutarekesi-brest-litovsk-mutarekesi") == [
+        "(ATASE, A, K.324, D.371, F.1-26)"]
+
+
 def _registry_with(tmp_path: Path, disputed: str) -> Path:
     entities = tmp_path / "curation" / "entities"
     shutil.copytree(ROOT / "data" / "curation" / "entities", entities)

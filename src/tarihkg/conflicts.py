@@ -22,7 +22,14 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from tarihkg.annotate import AnchoredFact, AnnotatedSentence, AnnotatedSource, find_quote
+from tarihkg.annotate import (
+    AnchoredFact,
+    AnnotatedSentence,
+    AnnotatedSource,
+    CitationOcc,
+    find_quote,
+    supporting_citations,
+)
 from tarihkg.curation import CitationConflict, Entity, Fact
 from tarihkg.errors import CurationError
 from tarihkg.factspec import SPEC, WORDINGS
@@ -102,12 +109,26 @@ def name_claims(
             g.add((claim, TKG.reviewStatus, TKG.reviewed))
             if s.footnote is not None:
                 g.add((claim, TKG.inFootnote, minter.footnote(src.meta.id, s.footnote)))
-            for c in sentence.citations:
+            for c in _name_citations(src, sentence, attested.name):
                 g.add((claim, TKG.supportedBy, minter.span("citation", src.meta.id, c.start, c.end)))
             claims.append((g, claim))
         for (g, a), (_, b) in combinations(claims, 2):
             g.add((a, TKG.conflictsWith, b))
     return graphs
+
+
+def _name_citations(src: AnnotatedSource, sentence: AnnotatedSentence, name: str
+                    ) -> tuple[CitationOcc, ...]:
+    """The citations backing a name printed in ``sentence``, by the facts' rule: the sentence's
+    own (where it prints one after each clause, the first printed after the name), else the next
+    one printed in its paragraph (annotate.supporting_citations)."""
+    cited, _ = supporting_citations(src, sentence)
+    if len(cited) < 2:
+        return cited
+    text = " ".join(sentence.sentence.text.split())
+    at = text.find(name)
+    after = [c for c in cited if text.find(" ".join(c.citation.text.split())) > at]
+    return tuple(after[:1]) if at >= 0 and after else cited
 
 
 def citation_claims(
