@@ -130,10 +130,15 @@ def _parse_work(ref: str) -> WorkRef | None:
     m = _WORK_RE.match(ref)
     if m is None:
         return None
+    return _work_ref(m.group("authors"), m)
+
+
+def _work_ref(authors: str, m: re.Match[str]) -> WorkRef:
+    """A work reference from ``authors`` and a match with groups year, suffix and pages."""
     pages = _squash(m.group("pages")) if m.group("pages") else None
     first, last = _page_bounds(pages) if pages else (None, None)
     return WorkRef(
-        authors=_squash(m.group("authors")),
+        authors=_squash(authors),
         year=int(m.group("year")),
         pages=pages,
         year_suffix=m.group("suffix"),
@@ -207,16 +212,7 @@ def _narrative(text: str, paren: re.Match[str]) -> Citation | None:
     author = _NARRATIVE_AUTHOR_RE.search(text, 0, paren.start())
     if inner is None or author is None:
         return None
-    pages = _squash(inner.group("pages"))
-    first, last = _page_bounds(pages)
-    ref = WorkRef(
-        authors=_squash(author.group("authors")),
-        year=int(inner.group("year")),
-        pages=pages,
-        year_suffix=inner.group("suffix"),
-        first_page=first,
-        last_page=last,
-    )
+    ref = _work_ref(author.group("authors"), inner)
     start = author.start("authors")
     return Citation(start, paren.end(), text[start : paren.end()], "work", (ref,))
 
