@@ -447,10 +447,28 @@ def _chronology_title(types: list[str], lang: str) -> str:
     return "Kronoloji" if tr else "Chronology"
 
 
-def _conflict_pairs(claims: list[ClaimView], labeller: Labeller
-                    ) -> list[tuple[ClaimView, ClaimView | None, Link]]:
-    """Each pair of conflicting claims once: (claim, the other claim if on this page, its link)."""
+@dataclass
+class ConflictPair:
+    """Two claims that disagree: ``a`` names the entity; ``b`` is the other claim if it is on this
+    page too (else only ``b_link``); ``kinds``: what is disputed (a date, a number, ...)."""
+
+    a: ClaimView
+    b: ClaimView | None
+    b_link: Link
+    kinds: list[Link] = field(default_factory=list)
+
+
+def _conflict_pairs(st: Store, iri: str, claims: list[ClaimView], labeller: Labeller
+                    ) -> list[ConflictPair]:
+    """Each pair of conflicting claims once, with what their disagreement is about."""
     by_iri = {c.iri: c for c in claims}
+    kinds: dict[frozenset[str], list[str]] = {}
+    if any(c.conflicts for c in claims):
+        for r in QUERIES.rows(st, "conflict-kinds", {"iri": iri_ref(iri)}):
+            found = kinds.setdefault(frozenset((r["a"], r["b"])), [])
+            if r["kind"] not in found:
+                found.append(r["kind"])
+    labeller.prefetch({k for ks in kinds.values() for k in ks})
     conflicts = []
     seen: set[frozenset[str]] = set()
     for c in claims:
@@ -458,7 +476,8 @@ def _conflict_pairs(claims: list[ClaimView], labeller: Labeller
             pair = frozenset((c.iri, other))
             if pair not in seen:
                 seen.add(pair)
-                conflicts.append((c, by_iri.get(other), labeller.link(other)))
+                conflicts.append(ConflictPair(c, by_iri.get(other), labeller.link(other),
+                                              [labeller.link(k) for k in kinds.get(pair, [])]))
     return conflicts
 
 
@@ -468,7 +487,7 @@ def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> s
     types = [t for t in _types(rows) if t.startswith(TKG)]
     labeller.prefetch(types)
     claims = _claims(st, iri, labeller, lang)
-    conflicts = _conflict_pairs(claims, labeller)
+    conflicts = _conflict_pairs(st, iri, claims, labeller)
     about, as_value = split_claims(claims, iri)
     stated = {(c.predicate, c.obj.iri if c.obj else c.value) for c in about}
     others = [s for s in statements(rows, labeller, HIDDEN_ON_ENTITY)

@@ -98,9 +98,18 @@ def test_entity_page_has_facts_evidence_citations_incoming_and_mentions(built_cl
 
 
 def test_conflicting_claims_side_by_side(built_client):
+    """Each pair says what the statements disagree on (tkg:disputes, linked to its term) and
+    carries each side's note: two agreeing-looking sentences side by side under "Conflicting
+    statements" with no reason left a reader guessing (Nuri Paşa's page, session 6)."""
     html = page(built_client, "/resource/unit/38-alay?lang=en")
     assert 'class="conflicts"' in html and "conflict-pair" in html
     assert html.count('class="claim conflicting"') >= 2
+    panel = html[html.index('class="conflicts"'):html.index('id="facts"')]
+    assert re.search(r'class="disputes">What they disagree on: <a href="/ontology#disputedAssignment"'
+                     r'>assignment</a>', panel)
+    assert '<p class="note">Note: ' in panel and "5th Caucasian Division" in panel
+    tr = page(built_client, "/resource/person/nuri-pasa?lang=tr")
+    assert re.search(r'class="disputes">Tartışmalı olan: <a href="/ontology#disputedDate">tarih</a>', tr)
 
 
 def test_source_page_marks_sentences_mentions_dates_and_citations(built_client):
