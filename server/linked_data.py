@@ -456,6 +456,10 @@ class ConflictPair:
     b: ClaimView | None
     b_link: Link
     kinds: list[Link] = field(default_factory=list)
+    #: the other claim's sentence, article and public notes when it is not on this page
+    b_sentence: str | None = None
+    b_source: Link | None = None
+    b_notes: list[str] = field(default_factory=list)
 
 
 def _conflict_pairs(st: Store, iri: str, claims: list[ClaimView], labeller: Labeller
@@ -478,7 +482,28 @@ def _conflict_pairs(st: Store, iri: str, claims: list[ClaimView], labeller: Labe
                 seen.add(pair)
                 conflicts.append(ConflictPair(c, by_iri.get(other), labeller.link(other),
                                               [labeller.link(k) for k in kinds.get(pair, [])]))
+    _add_other_sides(st, [p for p in conflicts if p.b is None], labeller)
     return conflicts
+
+
+def _add_other_sides(st: Store, pairs: list[ConflictPair], labeller: Labeller) -> None:
+    """The sentence, article and notes of each other claim not on this page (two conflicts
+    with claims of the same label, stated in different sentences, looked alike without them)."""
+    others = sorted({p.b_link.iri for p in pairs})
+    if not others:
+        return
+    rows = QUERIES.rows(st, "conflict-others", {"values": values("c", others)})
+    labeller.prefetch({r["src"] for r in rows if "src" in r})
+    by_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        by_claim[r["c"]].append(r)
+    for p in pairs:
+        for r in by_claim.get(p.b_link.iri, []):
+            p.b_sentence = p.b_sentence or r.get("stext")
+            if p.b_source is None and "src" in r:
+                p.b_source = labeller.link(r["src"])
+            if "note" in r and r["note"] not in p.b_notes and public_note(r["note"]):
+                p.b_notes.append(r["note"])
 
 
 def entity_page(st: Store, iri: str, rows: list[dict[str, str]], path: str) -> str:

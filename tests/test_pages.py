@@ -108,6 +108,15 @@ def test_conflicting_claims_side_by_side(built_client):
     assert re.search(r'class="disputes">What they disagree on: <a href="/ontology#disputedAssignment"'
                      r'>assignment</a>', panel)
     assert '<p class="note">Note: ' in panel and "5th Caucasian Division" in panel
+    # the other side, when it is not a fact of this page, is shown with its own sentence: two
+    # conflicts with claims of one label ("56th Infantry Regiment — part of: 5th Caucasian ...")
+    # stated in two sentences looked identical; and a fact whose value this entity is names its
+    # subject (the regiment), not only "part of: 15th Infantry Division"
+    division = page(built_client, "/resource/unit/15-piyade-tumeni?lang=en")
+    panel = division[division.index('class="conflicts"'):division.index('id="facts"')]
+    assert "Bakü cephesinden geçecek olan 5. Kafkas Piyade Tümeni" in panel
+    assert "5. Kafkas Piyade Tümeni’ne bağlı 56. Alay’dan" in panel
+    assert re.search(r'<p class="fact"><a href="/resource/unit/56-alay">[^<]+</a> — <strong>', panel)
     tr = page(built_client, "/resource/person/nuri-pasa?lang=tr")
     assert re.search(r'class="disputes">Tartışmalı olan: <a href="/ontology#disputedDate">tarih</a>', tr)
 
