@@ -57,7 +57,9 @@ def choose_format(
     """The format to answer in and the media type to label it with.
 
     ``token`` (the ``format=`` parameter) wins over the Accept header when it names a format
-    this server has; a token it does not know (``format=yaml``, or a client's own name) is
+    this server has for this kind of answer; a token it does not know (``format=yaml``, or a
+    client's own name), or one naming a format that cannot carry this answer (SPARQLWrapper
+    sends ``format=turtle`` and ``Accept: */*`` for a SELECT whose return format is Turtle), is
     ignored and the Accept header decides, as if it were not there.
 
     >>> from tarihkg.formats import RESULTS_FORMATS
@@ -72,14 +74,18 @@ def choose_format(
     'SPARQL Results XML'
     >>> choose_format(parse_accept("text/csv"), RESULTS_FORMATS, token="yaml")[0].name
     'csv'
+    >>> choose_format(parse_accept("*/*"), RESULTS_FORMATS, token="turtle")[0].name
+    'json'
+    >>> choose_format(parse_accept("text/turtle"), RESULTS_FORMATS, token="turtle")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    server.negotiation.NegotiationError: format=turtle cannot carry this answer, nor can any ...
     """
     if token:
         fmt = next((f for f in candidates if f.matches(token)), None)
         if fmt is not None:
             return fmt, fmt.media_type
-        names = ", ".join(f.name for f in candidates)
-        if any(f.matches(token) for f in FORMATS):
-            raise NegotiationError(f"format={token} cannot carry this answer; use one of {names}")
+    known = bool(token) and any(f.matches(str(token)) for f in FORMATS)
     accept = bare(accept)
     if not accept:
         return candidates[0], candidates[0].media_type
@@ -88,8 +94,9 @@ def choose_format(
     fmt = by_media_type(best) if best else None
     if best is None or fmt is None:
         raise NegotiationError(
-            "none of the accepted media types can carry this answer; available: "
-            + ", ".join(f.media_type for f in candidates)
+            (f"format={token} cannot carry this answer, nor can any accepted media type"
+             if known else "none of the accepted media types can carry this answer")
+            + "; available: " + ", ".join(f.media_type for f in candidates)
         )
     return fmt, best
 

@@ -270,7 +270,14 @@ TABLE = [
     Row("sd-accept-turtle-charset", "GET", [], 200, "text/turtle",
         accept="text/turtle; charset=UTF-8"),
     Row("select-406", "GET", q(Q_SELECT), 406, "text/plain", accept="image/png"),
-    Row("select-format-ttl-406", "GET", q(Q_SELECT, ("format", "ttl")), 406, "text/plain"),
+    # a format= that cannot carry the answer is ignored like an unknown one (SPARQLWrapper sends
+    # format=turtle with Accept */* for a SELECT whose return format is Turtle)
+    Row("select-format-ttl-accept-decides", "GET", q(Q_SELECT, ("format", "ttl")), 200, JSON,
+        accept="*/*", check=json_commander),
+    Row("select-format-ttl-accept-csv", "GET", q(Q_SELECT, ("format", "ttl")), 200, "text/csv",
+        accept="text/csv", check=csv_commander),
+    Row("select-format-ttl-accept-turtle-406", "GET", q(Q_SELECT, ("format", "ttl")), 406,
+        "text/plain", accept="text/turtle", check=message_has("format=ttl")),
     # a format= the server does not know is ignored: the Accept header decides
     Row("select-format-unknown", "GET", q(Q_SELECT, ("format", "yaml")), 200, JSON,
         check=json_commander),
@@ -334,8 +341,10 @@ TABLE = [
         "application/n-triples", accept="text/turtle", check=rdf_commanders("nt")),
     Row("construct-format-rdfxml", "GET", q(Q_CONSTRUCT, ("format", "rdfxml")), 200,
         "application/rdf+xml", check=rdf_commanders("xml")),
-    Row("construct-format-csv-406", "GET", q(Q_CONSTRUCT, ("format", "csv")), 406,
-        "text/plain"),
+    Row("construct-format-csv-accept-decides", "GET", q(Q_CONSTRUCT, ("format", "csv")), 200,
+        "text/turtle", accept="*/*", check=rdf_commanders("turtle")),
+    Row("construct-format-csv-accept-json-406", "GET", q(Q_CONSTRUCT, ("format", "csv")), 406,
+        "text/plain", accept=JSON, check=message_has("format=csv")),
     # format= names clients send (SPARQLWrapper): the kind of the answer decides
     Row("construct-format-json-is-jsonld", "GET", q(Q_CONSTRUCT, ("format", "json")), 200,
         "application/ld+json", check=rdf_commanders("json-ld")),
