@@ -120,6 +120,9 @@ KNOWN_FAST = 1000  # the queries remembered as answered quickly (first in the fa
 TRIM_AFTER_S = 0.05  # after a query that ran longer, the query process gives memory back
 _PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True)
+#: Signals a process gets from its own fault (a stack overflow, a bad address or instruction):
+#: a crash of the engine on that query, never an outside stop.
+_CRASHES = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE})
 _PANIC = re.compile(r"panicked at [^\n]*\n([^\n]+)")  # a Rust panic: the message follows
 _CONTEXT = multiprocessing.get_context("forkserver")
 # rdflib's SPARQL grammar (read for SERVICE and FROM) is built once in the fork server, not in
@@ -614,6 +617,15 @@ class QueryPool:
             log.warning("query process stopped itself at its deadline")
             return service_unavailable(f"the query ran longer than the {limits.timeout_s:g} s "
                                        "limit and was stopped")
+        if code is not None and -code in _CRASHES:
+            name = signal.Signals(-code).name
+            log.warning("the query engine crashed (%s) on a query of %d bytes", name,
+                        len(op.query))
+            return unprocessable(
+                f"the query engine (Oxigraph) crashed on this query ({name}), which is a fault "
+                "of the engine, not of the query; running it again would crash it again, so it "
+                "is not retried. Nothing else was affected; a simpler form of the query may "
+                "avoid it")
         if code is not None and code < 0:
             name = signal.Signals(-code).name
             log.warning("query process killed from outside by %s", name)

@@ -143,6 +143,35 @@ def _pool(tmp_path: Path, **limits: object) -> QueryPool:
 
 
 @pytest.mark.timeout(60)
+def test_a_query_process_that_crashes_is_reported_as_a_crash_not_retried(tmp_path: Path) -> None:
+    """A query process dead by SIGSEGV died of the engine's own fault on that query (10,000
+    nested UNIONs overflowed its stack before the operator cap): the answer says so and does
+    not invite a retry that would crash the same way (it said "stopped from outside (SIGSEGV)
+    ... try again")."""
+    pool = _pool(tmp_path, timeout_s=20, memory_mb=1024)
+    try:
+        answers = []
+        runner = threading.Thread(
+            target=lambda: answers.append(pool.run(Operation(SLOW, [], [], None, ""))))
+        runner.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _running(pool):
+            time.sleep(0.05)
+        time.sleep(0.3)
+        [victim] = _running(pool)
+        os.kill(victim, signal.SIGSEGV)  # what a stack overflow delivers
+        runner.join(15)
+        answer = answers[0]
+        body = bytes(answer.body) if isinstance(answer.body, bytes) else b"".join(answer.body)
+        assert answer.status == 422, body
+        assert b"crashed" in body and b"SIGSEGV" in body, body
+        assert b"try again" not in body and b"from outside" not in body, body
+        assert pool.run(Operation(COUNT, [], [], None, "text/csv")).status == 200
+    finally:
+        pool.close()
+
+
+@pytest.mark.timeout(60)
 def test_a_query_process_killed_from_outside_is_not_the_memory_limit(tmp_path: Path) -> None:
     pool = _pool(tmp_path, timeout_s=20, memory_mb=1024)
     try:
