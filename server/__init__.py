@@ -115,6 +115,31 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+#: Response headers a cross-origin script may read besides the CORS-safelisted ones: the
+#: links to the other formats, the negotiated document, the validators, the partial range.
+EXPOSED_HEADERS = ("Content-Location, Link, ETag, Last-Modified, Content-Range, "
+                   "Content-Disposition, Location, Vary")
+
+
+def _cors(response: Response) -> None:
+    """Every answer may be read cross-origin, not only /sparql's and /reconcile's: the service
+    is read-only, public and keeps no credentials, and a browser's linked-data client
+    dereferences /resource/… and reads VoID, the ontology and the dumps as YASGUI reads
+    /sparql. A preflight is answered with the methods the route has and the headers asked for
+    (``If-None-Match``, ``Range`` or a client's own are not safelisted)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if not request.path.startswith("/sparql"):  # its answers' headers are safelisted ones, and
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS  # = the fast path's
+    if request.method != "OPTIONS" or "Access-Control-Request-Method" not in request.headers:
+        return
+    if "Access-Control-Allow-Methods" not in response.headers and response.headers.get("Allow"):
+        response.headers["Access-Control-Allow-Methods"] = response.headers["Allow"]
+    asked = request.headers.get("Access-Control-Request-Headers", "").strip()
+    response.headers["Access-Control-Allow-Headers"] = asked or "Accept, Content-Type"
+    response.vary.add("Access-Control-Request-Headers")
+    response.headers.setdefault("Access-Control-Max-Age", "86400")
+
+
 def _register_access_log(app: Flask) -> None:
     @app.before_request
     def start_timer() -> None:
@@ -128,8 +153,7 @@ def _register_access_log(app: Flask) -> None:
 
     @app.after_request
     def finish(response: Response) -> Response:
-        if request.path.startswith("/sparql"):
-            response.headers["Access-Control-Allow-Origin"] = "*"
+        _cors(response)
         log_access(remote=request.remote_addr, method=request.method, path=request.path,
                    status=response.status_code, length=response.calculate_content_length(),
                    started=g.get("started", time.perf_counter()), query=g.get("query"),

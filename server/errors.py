@@ -121,7 +121,8 @@ def _as_http_error(exc: Exception) -> HttpError:
     if isinstance(exc, HttpError):
         return exc
     if isinstance(exc, HTTPException) and exc.code is not None:
-        headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "allow"]
+        headers = [(k, v) for k, v in exc.get_headers()
+                   if k.lower() in ("allow", "content-range")]  # 405's methods; 416's length
         message = exc.description or HTTPStatus(exc.code).phrase
         if exc.code == 405:
             allow = ", ".join(v for _, v in headers)

@@ -132,6 +132,26 @@ def _html_response(html: str, path: str, status: int = 200) -> Response:
     return conditional(response) if status == 200 else response
 
 
+_ONE_BYTE_RANGE = re.compile(r"bytes=(?:(\d+)-(\d*)|-\d+)")
+
+
+@bp.before_app_request
+def _ignore_ranges_not_served() -> None:
+    """A ``Range`` header this server does not serve is ignored, so the whole representation
+    is sent (200), never a 416 for a range that may well be satisfiable (RFC 9110 14.2): a
+    method other than GET (a HEAD gets GET's 200 head), a unit other than bytes, a
+    malformed range (``bytes=5-2``, ``bytes=abc``) and several ranges at once (no
+    multipart/byteranges here). One well-formed byte range is served (206), or is a 416 when it
+    starts past the end."""
+    value = request.environ.get("HTTP_RANGE")
+    if value is None:
+        return
+    one = _ONE_BYTE_RANGE.fullmatch(value.strip())
+    if (request.method != "GET" or one is None
+            or (one.group(2) and int(one.group(2)) < int(one.group(1)))):
+        del request.environ["HTTP_RANGE"]
+
+
 def conditional(response: Response) -> Response:
     """``response`` (a 200 made in memory) with an ETag of its bytes, answered as 304 Not
     Modified to a request whose ``If-None-Match`` names it (and as 206 to a ``Range``): a

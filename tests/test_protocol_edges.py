@@ -1,0 +1,79 @@
+"""HTTP edges an outside client meets on the built dataset: Range headers the server does not
+serve are ignored (RFC 9110 14.2), and every answer, not only /sparql's and /reconcile's, may be
+read cross-origin, with preflights answered for the headers a client asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+DUMP = "/dumps/tarihkg.nq"
+RESOURCE = "/resource/place/baku"
+
+
+@pytest.mark.parametrize("path", [DUMP, RESOURCE, "/dumps/SHA256SUMS", "/dumps/tarihkg.nq.gz"])
+@pytest.mark.parametrize("value", ["items=0-1", "bytes=abc", "bytes=5-2", "bytes=0-0,5-9",
+                                   "bytes 0-9", "bytes=--1"])
+def test_a_range_not_served_is_ignored_not_416(built_client, path: str, value: str) -> None:
+    """An unknown unit MUST be ignored, a malformed range and several ranges may be: the whole
+    representation (200), never 416 Range Not Satisfiable (werkzeug's answer to each before)."""
+    whole = built_client.get(path, headers={"Accept": "text/turtle"})
+    answer = built_client.get(path, headers={"Accept": "text/turtle", "Range": value})
+    assert answer.status_code == 200, (value, answer.status_code)
+    assert answer.data == whole.data
+    assert "Content-Range" not in answer.headers
+
+
+@pytest.mark.parametrize("path", [DUMP, RESOURCE])
+def test_one_byte_range_is_served_and_one_past_the_end_is_416(built_client, path: str) -> None:
+    whole = built_client.get(path, headers={"Accept": "text/turtle"}).data
+    for value, want in (("bytes=0-9", whole[:10]), ("bytes=-7", whole[-7:]),
+                        (f"bytes={len(whole) - 3}-", whole[-3:])):
+        answer = built_client.get(path, headers={"Accept": "text/turtle", "Range": value})
+        assert answer.status_code == 206, value
+        assert answer.data == want
+    past = built_client.get(path, headers={"Accept": "text/turtle",
+                                           "Range": f"bytes={len(whole) + 10}-"})
+    assert past.status_code == 416
+    assert past.headers["Content-Range"] == f"bytes */{len(whole)}"
+
+
+def test_head_ignores_range_and_gets_gets_head(built_client) -> None:
+    """Range is defined for GET only (RFC 9110 14.2): a HEAD with one gets the 200 head GET
+    would, with the whole length (it was 206 PARTIAL CONTENT)."""
+    whole = built_client.get(DUMP)
+    head = built_client.head(DUMP, headers={"Range": "bytes=0-9"})
+    assert head.status_code == 200
+    assert head.headers["Content-Length"] == whole.headers["Content-Length"]
+    assert head.headers["Accept-Ranges"] == "bytes"
+
+
+@pytest.mark.parametrize(("path", "accept"), [
+    (RESOURCE, "text/turtle"), (RESOURCE + ".jsonld", "*/*"), ("/ontology", "text/turtle"),
+    ("/.well-known/void", "text/turtle"), (DUMP, "*/*"), ("/dumps/tarihkg.ttl.gz", "*/*"),
+    ("/dumps/SHA256SUMS", "*/*"), ("/health", "*/*"), ("/graph/curation", "text/turtle"),
+    ("/map/places.json", "*/*"), ("/resource/place/nowhere-at-all", "text/turtle")])
+def test_every_answer_may_be_read_cross_origin(built_client, path: str, accept: str) -> None:
+    """A browser's linked-data client reads /resource/…, VoID, the ontology and the dumps (and
+    their errors) from another origin; the Link, Content-Location and ETag headers it follows
+    are exposed to it. Before, only /sparql, /reconcile and /exports had CORS."""
+    answer = built_client.get(path, headers={"Accept": accept, "Origin": "https://example.org"})
+    assert answer.headers.get("Access-Control-Allow-Origin") == "*", (path, answer.status_code)
+    exposed = {h.strip().lower()
+               for h in answer.headers.get("Access-Control-Expose-Headers", "").split(",")}
+    assert {"link", "content-location", "etag"} <= exposed
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/reconcile", RESOURCE, DUMP, "/.well-known/void"])
+def test_a_preflight_allows_the_headers_asked_for(built_client, path: str) -> None:
+    """A cross-origin fetch sending If-None-Match, Range or a header of its own is preflighted:
+    the answer names the route's methods and allows those headers (before: 'Accept,
+    Content-Type' only on /sparql and /reconcile, and no CORS at all elsewhere)."""
+    asked = "if-none-match, range, x-requested-with"
+    answer = built_client.options(path, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": asked})
+    assert answer.status_code in (200, 204)
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert answer.headers["Access-Control-Allow-Headers"] == asked
+    assert "GET" in answer.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Request-Headers" in answer.headers.get("Vary", "")
