@@ -368,16 +368,28 @@ def _suggest(items: list[dict[str, Any]]) -> Response:
     return _json({"result": items})
 
 
+def _cursor() -> int:
+    """The suggest API's ``cursor``: how many suggestions of the list to skip (paging)."""
+    raw = request.args.get("cursor", "0").strip() or "0"
+    if not raw.isdigit() or len(raw) > 9:
+        raise bad_request(f"'cursor' must be a whole number of suggestions to skip, not {raw!r}")
+    return int(raw)
+
+
 @bp.get("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
+    """Entities with a name (or a word of one) starting with ``prefix``, best first: a name the
+    prefix starts (and covers most of) before one with a later word starting so, as in the
+    batch's `name_score` (``Nuri`` puts Nuri Paşa first, not ninth by id), from ``cursor`` on."""
     prefix = request.args.get("prefix", "")
+    start = _cursor()
     index = current_state().get_index().candidates
     key = search_key(prefix)
     hits = sorted((c for c in index.values() if key and any(k.startswith(key) or f" {key}" in k
                                                              for k in c.keys())),
-                  key=lambda c: (-string_score(prefix, c.keys()), c.id))[:DEFAULT_LIMIT * 2]
+                  key=lambda c: (-name_score(prefix, c), len(c.name), c.id))
     return _suggest([{"id": c.id, "name": c.name, "description": c.description or c.name_en}
-                     for c in hits])
+                     for c in hits[start:start + DEFAULT_LIMIT * 2]])
 
 
 @bp.get("/reconcile/suggest/type")

@@ -251,3 +251,23 @@ def test_malformed_json_is_a_400_never_a_500_nor_the_manifest(built_client) -> N
     assert {k: r.status_code for k, r in answers.items()} == dict.fromkeys(answers, 400)
     assert all(b"JSON" in r.data or b"limit" in r.data for r in answers.values())
     assert built_client.get("/reconcile", content_type="application/json").status_code == 200
+
+
+def test_suggest_puts_the_name_the_prefix_starts_first_and_pages_by_cursor(built_client) -> None:
+    """OpenRefine's autocomplete shows the first suggestions: 'Nuri' must offer Nuri Paşa
+    first (it came ninth, after eight events and organisations sorted by id), and the
+    0.2 API's ``cursor`` skips that many (it was ignored)."""
+    def ids(**args: str) -> list[str]:
+        answer = built_client.get("/reconcile/suggest/entity", query_string=args)
+        assert answer.status_code == 200, answer.data
+        return [r["id"] for r in answer.get_json()["result"]]
+
+    first = ids(prefix="Nuri")
+    assert first[0] == "person/nuri-pasa", first
+    assert ids(prefix="nuri paşa")[0] == "person/nuri-pasa"
+    assert ids(prefix="Enver")[0] == "person/enver-pasa"
+    assert ids(prefix="Nuri", cursor="1")[:len(first) - 1] == first[1:]
+    assert ids(prefix="Nuri", cursor="100000") == []
+    bad = built_client.get("/reconcile/suggest/entity", query_string={"prefix": "N",
+                                                                      "cursor": "-1"})
+    assert bad.status_code == 400 and "cursor" in bad.get_data(as_text=True)
