@@ -18,7 +18,7 @@ from flask import Flask, Response, g, request, url_for
 
 from server import browse, dumps, exports, linked_data, reconcile, review, search, views
 from server.access import log_access
-from server.errors import register_error_handler
+from server.errors import register_error_handler, unsupported_content_coding
 from server.examples import load_examples
 from server.executor import memory_cap_mb
 from server.host import PublicUrl
@@ -146,6 +146,9 @@ def _register_access_log(app: Flask) -> None:
         g.started = time.perf_counter()
         g.arrived = request.environ.get("tarihkg.arrived", time.monotonic())
         current_state().begin_request()
+        coding = request.headers.get("Content-Encoding", "").strip()
+        if coding and any(c.strip().lower() != "identity" for c in coding.split(",")):
+            raise unsupported_content_coding(coding)
 
     @app.teardown_request
     def release_build(_error: BaseException | None) -> None:

@@ -70,6 +70,15 @@ def unsupported_media_type(message: str) -> HttpError:
     return HttpError(415, message)
 
 
+def unsupported_content_coding(coding: str) -> HttpError:
+    """415 with ``Accept-Encoding: identity`` (RFC 9110 15.5.16): a request body in a content
+    coding (gzip, br, ...) this server does not decode; read as it is, a gzip body was a
+    confusing "not valid UTF-8" 400 and a body labelled ``br`` but sent plain was answered."""
+    return HttpError(415, f"the body is sent with Content-Encoding: {coding}; this server "
+                          "reads request bodies uncompressed only: send it without a "
+                          "Content-Encoding", headers=[("Accept-Encoding", "identity")])
+
+
 def unprocessable(message: str) -> HttpError:
     """422: a well-formed query the engine cannot evaluate (it stopped on it)."""
     return HttpError(422, message)

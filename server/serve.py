@@ -323,6 +323,8 @@ class SparqlFastPath:
         query_string = environ.get("QUERY_STRING", "").encode("latin-1")
         if b"lang=" in query_string:
             return False  # the page hooks set the language cookie
+        if environ.get("HTTP_CONTENT_ENCODING"):
+            return False  # the app refuses (or allows "identity") with the reason
         method = environ["REQUEST_METHOD"]
         if method == "GET":
             return _QUERY_PARAM.search(query_string) is not None

@@ -122,3 +122,19 @@ def test_rdflib_sparqlupdatestore_updates_are_refused_with_the_reason(live: str)
         assert "read-only" in refused.value.read().decode()
     written = f"ASK {{ <{NURI}> <{TKG}x> ?o }}"
     assert Graph(store=SPARQLStore(live + "/sparql")).query(written).askAnswer is False
+
+
+@pytest.mark.timeout(60)
+def test_a_gzip_body_to_the_real_server_is_415_not_read_as_a_query(live: str) -> None:
+    """Under `serve` a POST to /sparql skips Flask's routing (the fast path): a compressed body
+    must still be refused as the app refuses it, not read as a query."""
+    import gzip
+    import urllib.request
+
+    request = urllib.request.Request(live + "/sparql", data=gzip.compress(b"ASK {}"), headers={
+        "Content-Type": "application/sparql-query", "Content-Encoding": "gzip"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 415
+    assert refused.value.headers["Accept-Encoding"] == "identity"
+    assert "Content-Encoding: gzip" in refused.value.read().decode()

@@ -77,3 +77,28 @@ def test_a_preflight_allows_the_headers_asked_for(built_client, path: str) -> No
     assert answer.headers["Access-Control-Allow-Headers"] == asked
     assert "GET" in answer.headers["Access-Control-Allow-Methods"]
     assert "Access-Control-Request-Headers" in answer.headers.get("Vary", "")
+
+
+@pytest.mark.parametrize(("path", "content_type"), [
+    ("/sparql", "application/sparql-query"), ("/sparql", "application/x-www-form-urlencoded"),
+    ("/reconcile", "application/json")])
+def test_a_compressed_request_body_is_415_saying_send_it_plain(built_client, path: str,
+                                                               content_type: str) -> None:
+    """A body in a content coding the server does not decode is a 415 with Accept-Encoding
+    (RFC 9110 15.5.16): gzip was read as it was (400 "not valid UTF-8"), and a body labelled
+    br but sent plain was answered as if the label were not there."""
+    import gzip
+
+    plain = {"application/sparql-query": b"ASK {}",
+             "application/x-www-form-urlencoded": b"query=ASK%20%7B%7D",
+             "application/json": b'{"queries": {"q0": {"query": "Baku"}}}'}[content_type]
+    for coding, body in (("gzip", gzip.compress(plain)), ("br", plain), ("gzip, identity",
+                                                                         gzip.compress(plain))):
+        answer = built_client.post(path, data=body, headers={"Content-Type": content_type,
+                                                             "Content-Encoding": coding})
+        assert answer.status_code == 415, (coding, answer.data)
+        assert answer.headers["Accept-Encoding"] == "identity"
+        assert f"Content-Encoding: {coding}" in answer.get_data(as_text=True)
+    same = built_client.post(path, data=plain, headers={"Content-Type": content_type,
+                                                        "Content-Encoding": "identity"})
+    assert same.status_code == 200, same.data
