@@ -165,6 +165,14 @@ def _register_access_log(app: Flask) -> None:
 
 
 def _register_routes(app: Flask) -> None:
+    @app.before_request
+    def options_asterisk() -> Response | None:
+        """``OPTIONS *`` asks what the server as a whole can do (RFC 9110 9.3.7): 204 with the
+        methods any of its resources has (it was a 404: no route is named ``*``)."""
+        if request.method == "OPTIONS" and request.environ.get("PATH_INFO") in ("*", "/*"):
+            return Response(status=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+        return None
+
     # /sparql/ (the W3C protocol tests' own path) answers as /sparql; url_for names /sparql,
     # registered first (decorators apply from the function up)
     @app.route("/sparql/", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)

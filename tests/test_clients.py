@@ -138,3 +138,20 @@ def test_a_gzip_body_to_the_real_server_is_415_not_read_as_a_query(live: str) ->
     assert refused.value.code == 415
     assert refused.value.headers["Accept-Encoding"] == "identity"
     assert "Content-Encoding: gzip" in refused.value.read().decode()
+
+
+@pytest.mark.timeout(60)
+def test_options_asterisk_asks_about_the_server(live: str) -> None:
+    """``OPTIONS * HTTP/1.1`` (RFC 9110 9.3.7) is about the server, not a resource: 204 with
+    the methods it has (it was a 404 saying the URL was not found)."""
+    import socket
+
+    host, port = live.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode().split("\r\n")
+    assert head[0].startswith("HTTP/1.1 204"), head
+    assert "Allow: GET, HEAD, POST, OPTIONS" in head
