@@ -475,3 +475,75 @@ def test_paragraph_citation_steps_over_footnotes(built_project) -> None:
         SELECT ?claim WHERE { ?claim tkg:inFootnote ?f ; tkg:supportedBy ?c .
                               FILTER NOT EXISTS { ?c tkg:inSentence/tkg:inFootnote ?f } }""").rows()
     assert borrowed == []
+
+
+MODEL_DOC = Path(__file__).resolve().parent.parent / "docs" / "model.md"
+
+
+def _arrangement_queries() -> list[str]:
+    """The SPARQL of docs/model.md's section on arrangements, in printed order."""
+    doc = MODEL_DOC.read_text(encoding="utf-8")
+    section = doc.split("## Arrangements", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```sparql\n")[1:]]
+
+
+def test_who_was_to_command_and_where_a_headquarters_was_to_be(built_project) -> None:
+    """The queries docs/model.md gives for arrangements answer what 002 says. 002: '10. Kafkas
+    Alayına Yarbay Selim Bey … tarafından komuta edilecekti' (was to be commanded: no
+    commander); 'Mürsel Paşa 5. Kafkas Piyade Tümeni’ne … komuta edecekti' beside his command
+    stated elsewhere; 'Türk Kafkas İslam Ordusu ve 5. Kafkas Piyade Tümeni’nin karargâhı
+    Güzdek’te, 15. Piyade Tümeni’nin karargâhı Binegadi’de olacaktı'."""
+    project, _ = built_project
+    store = open_store(project.build_dir)
+    to_command, either, headquarters = _arrangement_queries()
+    rows = store.query(to_command).rows()
+    assert set(cols(rows, "person", "role")) == {("Selim Bey", "10. Kafkas Alayına komuta (edilecekti)")}
+    rows = store.query(either).rows()
+    hows = {(r["person"], r["how"].split()[0]) for r in rows}
+    assert {("Mürsel Paşa", "commanded"), ("Mürsel Paşa", "appointed")} <= hows
+    rows = store.query(headquarters).rows()
+    assert set(cols(rows, "unitLabel", "placeLabel")) == {
+        ("Kafkas İslam Ordusu", "Güzdek"),
+        ("5. Kafkas Tümeni", "Güzdek"),
+        ("15. Piyade Tümeni", "Binegadi"),
+    }
+    # An arranged command is no command: the 10th Caucasian Regiment has no commander.
+    assert store.query("""
+        PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+        SELECT ?p WHERE { <https://w3id.org/tarihkg/resource/unit/10-kafkas-alayi> tkg:commander ?p }
+        """).rows() == []
+
+
+def test_order_of_battle_at_a_date_and_two_acts_of_money_aid(built_project) -> None:
+    """002: 'Geriye kalan tüm askeri kuvvetler 13–14 Eylül gecesi …' dates the next sentence's
+    '5. Kafkas Piyade Tümeni’ne bağlı 9., 10., 13. ve 56. piyade alayları'; the 38th was the
+    division's in July ('38. Alay … Temmuz ortasında cepheye ulaştı'), so at 13 September 1918
+    it is not among them. 000: the cabinet's aid of 'Aralık 1919' and Ahmetzade's delivery of
+    '1920' ('Ayrıca') are two events, each with its own date."""
+    project, _ = built_project
+    store = open_store(project.build_dir)
+    rows = store.query("""
+        PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT DISTINCT ?label WHERE {
+          ?c tkg:claimPredicate tkg:partOf ;
+             tkg:claimObject <https://w3id.org/tarihkg/resource/unit/5-kafkas-tumeni> ;
+             tkg:claimSubject ?r ; tkg:date ?d .
+          ?r tkg:echelon tkg:regiment ; skos:prefLabel ?label .
+          ?d tkg:earliest ?e ; tkg:latest ?x .
+          FILTER(?e <= "1918-09-13T23:59:59"^^xsd:dateTime && ?x >= "1918-09-13T00:00:00"^^xsd:dateTime)
+        }""").rows()
+    assert {r["label"] for r in rows} == {
+        "9. Kafkas Alayı", "10. Kafkas Alayı", "13. Kafkas Alayı", "56. Alay"}
+    rows = store.query("""
+        PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+        SELECT ?event ?edtf WHERE {
+          ?event tkg:carriedOutBy ?by ; tkg:date/tkg:edtf ?edtf .
+          VALUES ?by { <https://w3id.org/tarihkg/resource/organization/yusufbekovun-ikinci-kabinesi>
+                       <https://w3id.org/tarihkg/resource/person/mehmed-ali-ahmetzade-bey> }
+        }""").rows()
+    by_event: dict[str, set[str]] = {}
+    for r in rows:
+        by_event.setdefault(r["event"], set()).add(r["edtf"])
+    assert sorted(by_event.values(), key=sorted) == [{"1919-12"}, {"1920"}]

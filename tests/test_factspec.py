@@ -408,3 +408,66 @@ def test_a_hedged_number_keeps_its_hedge(tmp_path: Path) -> None:
     problems = _problems(project, APPROX.replace("approximate: yaklaşık", "approximate: en az"))
     assert [(p.line, p.message) for p in problems] == [
         (6, "fact f-t-kio-about-8000: approximate 'en az' is not in its sentence")]
+
+
+DATED_EARLIER = """\
+- source: 002_afd972166be37c54
+  sentence: "Bakü cephesinden geçecek olan 5. Kafkas Piyade Tümeni’ne bağlı 9., 10., 13. ve 56. piyade"
+  facts:
+    - id: f-t-9-part-5kpt-dated
+      subject: 9-kafkas-alayi
+      property: partOf
+      object: 5-kafkas-tumeni
+      date: 1918-09-13/1918-09-14
+      date_wording: 13–14 Eylül gecesi
+      date_sentence: "Geriye kalan tüm askeri kuvvetler 13–14 Eylül gecesi"
+      mentioned_as: {subject: "9., 10., 13. ve 56. piyade"}
+"""
+
+
+def test_a_date_printed_in_an_earlier_sentence_of_the_paragraph(tmp_path: Path) -> None:
+    """002: 'Geriye kalan tüm askeri kuvvetler 13–14 Eylül gecesi batı cephesine sevk edildi.'
+    sets the time of the next sentence's order of battle, which prints no date: `date_sentence`
+    names it, the claim's date is that sentence's date occurrence, and a note says so. A
+    sentence after the fact's, one of another paragraph, one the wording is not in, or no
+    `date_wording` is refused."""
+    from rdflib import Namespace
+
+    res = Namespace("https://w3id.org/tarihkg/resource/")
+    project = _facts_file(tmp_path, DATED_EARLIER)
+    dates = _objects(project, "claim/f-t-9-part-5kpt-dated", TKG.date)
+    # the occurrence '13–14 Eylül gecesi' of sentence 002[28006:28089]
+    (occ,) = dates
+    assert str(occ).startswith(str(res["date/002_afd972166be37c54/"]))
+    start, end = (int(n) for n in str(occ).rsplit("/", 1)[1].split("-"))
+    assert 28006 <= start < end <= 28089
+    notes = {str(n) for n in _objects(project, "claim/f-t-9-part-5kpt-dated", TKG.note)}
+    assert any("earlier sentence of the same paragraph" in n for n in notes)
+
+    def refused(text: str) -> list[tuple[int, str]]:
+        return [(p.line, p.message) for p in _problems(project, text)]
+
+    later = DATED_EARLIER.replace(
+        "Geriye kalan tüm askeri kuvvetler 13–14 Eylül gecesi",
+        "Cephedeki topçu birliğinin büyük bir kısmı",
+    ).replace("date_wording: 13–14 Eylül gecesi", "date_wording: Cephedeki")
+    ((line, message),) = refused(later)
+    assert line == 4 and "is not before the fact's sentence" in message
+    other_paragraph = DATED_EARLIER.replace(
+        "Geriye kalan tüm askeri kuvvetler 13–14 Eylül gecesi",
+        "38. Alay, uzun bir yolculuktan sonra Temmuz ortasında",
+    ).replace("date_wording: 13–14 Eylül gecesi", "date_wording: Temmuz ortasında").replace(
+        "date: 1918-09-13/1918-09-14", 'date: "1918-07"')
+    ((line, message),) = refused(other_paragraph)
+    assert line == 4 and "is not in the paragraph of the fact's sentence" in message
+    not_there = DATED_EARLIER.replace("date_wording: 13–14 Eylül gecesi",
+                                      "date_wording: 15 Eylül").replace(
+        "date: 1918-09-13/1918-09-14", 'date: "1918-09-15"')
+    ((line, message),) = refused(not_there)
+    assert line == 4 and "date wording '15 Eylül' is not in its date_sentence" in message
+    no_wording = DATED_EARLIER.replace("      date_wording: 13–14 Eylül gecesi\n", "")
+    ((line, message),) = refused(no_wording)
+    assert line == 4 and "'date_sentence' without 'date_wording'" in message
+    wrong_date = DATED_EARLIER.replace("date: 1918-09-13/1918-09-14", 'date: "1918-09-14"')
+    ((line, message),) = refused(wrong_date)
+    assert line == 4 and "which reads 1918-09-13/1918-09-14" in message

@@ -20,7 +20,7 @@ from tarihkg.curation import (
     repeated_groups,
 )
 from tarihkg.errors import CurationError
-from tarihkg.factspec import SPEC, WORDINGS, is_a, object_classes
+from tarihkg.factspec import DATE_SENTENCE, SPEC, WORDINGS, is_a, object_classes
 from tarihkg.names import DATASET
 from tarihkg.text.citations import Citation, find_citations
 from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
@@ -310,7 +310,7 @@ def _anchor(
             raise _refuse(fact, f"mentioned_as {role} {words!r} is not in its sentence")
     if fact.mention_check:
         _check_mentioned(fact, sent, registry)
-    date_occ = _date_occurrence(fact, sent, text)
+    date_occ = _date_occurrence(fact, _dating_sentence(fact, src, sent), sent)
     for name in (*WORDINGS.values(), "approximate"):
         wording = fact.qualifiers.get(name)
         if wording and tr_casefold(_squash(wording)) not in text:
@@ -434,9 +434,44 @@ def _check_mentioned(
         )
 
 
-def _date_occurrence(fact: Fact, sent: AnnotatedSentence, text: str) -> DateOcc | None:
+def _dating_sentence(
+    fact: Fact, src: AnnotatedSource, sent: AnnotatedSentence
+) -> AnnotatedSentence:
+    """The sentence that prints the fact's date: its own, or the earlier sentence of the same
+    paragraph its `date_sentence` quotes (one sentence of the source, same zone and paragraph,
+    before the fact's); anything else is refused."""
+    words = fact.qualifiers.get(DATE_SENTENCE)
+    if not words:
+        return sent
+    hits = find_quote(src, words)
+    if len(hits) != 1:
+        raise _refuse(
+            fact,
+            f"{DATE_SENTENCE} {words!r} is in {len(hits) or 'no'} sentence"
+            f"{'s' if len(hits) != 1 else ''} of {fact.source}"
+            + ("; quote more of the one meant" if hits else ""),
+        )
+    earlier, own = hits[0].sentence, sent.sentence
+    if (earlier.zone, earlier.footnote, earlier.paragraph) != (own.zone, own.footnote, own.paragraph):
+        raise _refuse(
+            fact,
+            f"{DATE_SENTENCE} {words!r} ({earlier.start}-{earlier.end}) is not in the paragraph "
+            f"of the fact's sentence ({own.start}-{own.end}): a date is taken only from an "
+            "earlier sentence of the same paragraph",
+        )
+    if earlier.index >= own.index:
+        raise _refuse(
+            fact,
+            f"{DATE_SENTENCE} {words!r} ({earlier.start}-{earlier.end}) is not before the fact's "
+            f"sentence ({own.start}-{own.end}): a date is taken only from an earlier sentence",
+        )
+    return hits[0]
+
+
+def _date_occurrence(fact: Fact, sent: AnnotatedSentence, own: AnnotatedSentence) -> DateOcc | None:
     """The date expression of the sentence the fact's date wording names, if any; wording that
-    is in no date expression must still be in the sentence's text."""
+    is in no date expression must still be in the sentence's text. ``sent`` is the sentence
+    that prints the date (``own``, the fact's, unless `date_sentence` names an earlier one)."""
     if not fact.date_wording:
         return None
     key = tr_casefold(_squash(fact.date_wording))
@@ -444,8 +479,15 @@ def _date_occurrence(fact: Fact, sent: AnnotatedSentence, text: str) -> DateOcc 
         (d for d in sent.dates if _overlaps(key, tr_casefold(_squash(d.date.wording)))),
         None,
     )
-    if date_occ is None and key not in text:
-        raise _refuse(fact, f"date wording {fact.date_wording!r} is not in its sentence")
+    if date_occ is None and key not in tr_casefold(_squash(sent.sentence.text)):
+        where = "its sentence" if sent is own else f"its {DATE_SENTENCE}"
+        raise _refuse(fact, f"date wording {fact.date_wording!r} is not in {where}")
+    if date_occ is None and sent is not own:
+        raise _refuse(
+            fact,
+            f"date wording {fact.date_wording!r} is in its {DATE_SENTENCE} but is no date the "
+            "parser reads there: a date from an earlier sentence must be one of its dates",
+        )
     return date_occ
 
 

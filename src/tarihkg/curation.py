@@ -16,7 +16,15 @@ from typing import Any
 import yaml
 
 from tarihkg.errors import CurationError, SourceError
-from tarihkg.factspec import CLASS_PARENTS, QUALIFIERS, SPEC, WORDINGS, check_fact_fields, is_a
+from tarihkg.factspec import (
+    CLASS_PARENTS,
+    DATE_SENTENCE,
+    QUALIFIERS,
+    SPEC,
+    WORDINGS,
+    check_fact_fields,
+    is_a,
+)
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +264,8 @@ class Fact:
     #: Which of its sentence's citations back it, by printed order (1-based); None: not said.
     cited: tuple[int, ...] | None = None
     mentioned_as: dict[str, str] = field(default_factory=dict)
-    #: The qualifiers other than `date`/`date_wording` (`from`, `until_wording`, `side` ...).
+    #: The qualifiers other than `date`/`date_wording` (`from`, `until_wording`, `side`,
+    #: `date_sentence` ...).
     qualifiers: dict[str, str] = field(default_factory=dict)
     #: The line of its sentence group.
     group_line: int = 0
@@ -888,7 +897,7 @@ def _fact(raw: dict[str, Any], source: str, quote: str, path: Path, group_line: 
         mentioned_as={k: str(v) for k, v in mentioned.items() if k != _LINE},
         qualifiers={
             k: str(raw[k])
-            for k in (*QUALIFIERS, *WORDINGS.values())
+            for k in (*QUALIFIERS, *WORDINGS.values(), DATE_SENTENCE)
             if k in raw and k not in ("date", "date_wording")
         },
         group_line=group_line,

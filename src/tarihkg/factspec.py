@@ -136,6 +136,8 @@ class PropertySpec:
 
 
 _WORDING = {"type": "string", "minLength": 1}
+#: The field naming an earlier sentence of the paragraph that prints the fact's date.
+DATE_SENTENCE = "date_sentence"
 
 #: The qualifiers a fact may carry beside its object, and how each maps to RDF. A time
 #: qualifier (`date`, `from`, `until`) has a companion `{name}_wording`: the words as printed,
@@ -239,6 +241,18 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
             "meaning": f"the `{q}` date as printed (checked: in the sentence)",
         }
         for q, w in WORDINGS.items()
+    },
+    DATE_SENTENCE: {
+        "schema": {"type": "string", "minLength": 1},
+        "rdf": "the claim's `tkg:date` is the date occurrence (`tkg:DateExpression`, "
+        "`tkg:inSentence`) of that earlier sentence; a claim `tkg:note` says the date is printed "
+        "there",
+        "meaning": "the first words of an EARLIER sentence of the same paragraph that prints the "
+        "fact's date, where the fact's own sentence prints none and the text sets the time for "
+        "what follows (\"Geriye kalan tüm askeri kuvvetler 13–14 Eylül gecesi …\" before the "
+        "order of battle of that night): `date_wording` is then checked in that sentence, not in "
+        "the fact's own (checked: one sentence of the same source and paragraph, before the "
+        "fact's, holding the wording; the date is the wording's reading)",
     },
     "conflicts_with": {
         "schema": {"type": "array", "items": {"$ref": "#/$defs/factId"}, "minItems": 1},
@@ -726,6 +740,13 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
                 problems += wording_problems(q, when, raw[wording], _note_text(raw.get("note")))
         if wording in raw and when is None:
             problems.append(f"'{wording}' without '{q}'")
+    if DATE_SENTENCE in raw:
+        if not (isinstance(raw[DATE_SENTENCE], str) and raw[DATE_SENTENCE].strip()):
+            problems.append(f"'{DATE_SENTENCE}' must be the words of a sentence, not "
+                            f"{raw[DATE_SENTENCE]!r}")
+        elif "date_wording" not in raw:
+            problems.append(f"'{DATE_SENTENCE}' without 'date_wording': say which words of that "
+                            "sentence print the date")
     for q in ("side", "role"):
         if q in raw and not (isinstance(raw[q], str) and raw[q].strip()):
             problems.append(f"'{q}' must be a registry id or text, not {raw[q]!r}")

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
 from tarihkg.curation import TYPE_SEGMENTS, Coordinates, Entity, Fact, WikidataLink
 from tarihkg.errors import CurationError, SourceError
-from tarihkg.factspec import QUALIFIERS, SPEC, WORDINGS
+from tarihkg.factspec import DATE_SENTENCE, QUALIFIERS, SPEC, WORDINGS
 from tarihkg.iri import Minter
 from tarihkg.names import SCHEMA, WD
 from tarihkg.namespaces import TKG
@@ -380,6 +380,14 @@ def _claim(sg: _SourceGraph, af: AnchoredFact) -> URIRef:
         sg.add(claim, TKG.citationInSentence, Literal(af.citation_from_sentence))
     for lang, text in sorted(fact.note.items()):
         sg.add(claim, TKG.note, Literal(text, lang=lang))
+    if fact.qualifiers.get(DATE_SENTENCE) and af.date is not None:
+        # The date is printed in an earlier sentence of the paragraph: say so where it is read.
+        sg.add(claim, TKG.note, Literal(
+            f"The date ('{af.date.date.wording}', {sg.sid} {af.date.start}-{af.date.end}) is "
+            "printed in an earlier sentence of the same paragraph, which sets the time for this "
+            "one; this sentence prints none.",
+            lang="en",
+        ))
     for other in fact.conflicts_with:
         sg.add(claim, TKG.conflictsWith, m.resource("claim", other))
     return claim
