@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import heapq
 import itertools
@@ -78,6 +79,7 @@ import multiprocessing.forkserver
 import os
 import re
 import resource
+import select
 import signal
 import sys
 import tempfile
@@ -161,6 +163,8 @@ class _Child:
                                      name="tarihkg-query", daemon=True)
         self.proc.start()
         child_conn.close()
+        self._poller = select.poll()  # one poll object: Connection.poll builds a selector each time
+        self._poller.register(self.conn.fileno(), select.POLLIN)
         self.ready = False
         self.demoted = False
         self.idle_since = time.monotonic()
@@ -184,7 +188,13 @@ class _Child:
 
     def is_ready(self) -> bool:
         """True if the child has opened the store (its ready message may still be unread)."""
-        return self.ready or self.conn.poll(0)
+        return self.ready or self._readable(0)
+
+    def _readable(self, timeout: float) -> bool:
+        """True if the child's pipe has a message (or was closed) within ``timeout`` seconds
+        (to the nearest millisecond: poll(2) counts in milliseconds, and rounding up would
+        make a budget under one, as the tests' `DEMOTE_AFTER_S`, a whole millisecond)."""
+        return bool(self._poller.poll(round(max(timeout, 0) * 1000)))
 
     def send(self, payload: bytes) -> None:
         """One message to the child."""
@@ -192,7 +202,7 @@ class _Child:
 
     def receive(self, deadline: float) -> bytes:
         """The child's next message; `TimeoutError` at ``deadline``, `EOFError` if it died."""
-        if not self.conn.poll(max(deadline - time.monotonic(), 0)):
+        if not self._readable(deadline - time.monotonic()):
             raise TimeoutError
         return self.conn.recv_bytes()
 
@@ -425,9 +435,11 @@ class QueryPool:
         whether the client has left (waitress's ``waitress.client_disconnected``); then the
         query is stopped (its process killed and, in the fast lane, replaced)."""
         timeout = self.settings.limits.timeout_s
-        deadline = op.deadline if op.deadline is not None else time.monotonic() + timeout
-        op = replace(op, deadline=deadline)
-        accept = parse_accept(op.accept)
+        deadline = op.deadline
+        if deadline is None:
+            deadline = time.monotonic() + timeout
+            op = replace(op, deadline=deadline)
+        accept = _parse_accept(op.accept)
         if self._closed:
             return _error(service_unavailable("the server is stopping; try again"), op, accept)
         self.start()
@@ -460,7 +472,7 @@ class QueryPool:
             self._release(child)
             return self._run_slow(op, key, deadline, gone)
         self._ready(child, deadline)
-        child.send(json.dumps(op.to_dict()).encode("utf-8"))
+        child.send(_job(op))
         try:
             first = self._receive(child, min(deadline, time.monotonic() + DEMOTE_AFTER_S), gone)
         except TimeoutError:
@@ -498,7 +510,7 @@ class QueryPool:
                 "for one of the processes that run long queries)")) from None
         self._ready(child, deadline)
         started = time.monotonic()
-        child.send(json.dumps(op.to_dict()).encode("utf-8"))
+        child.send(_job(op))
         answer = self._finish(child, op, deadline, gone)
         if time.monotonic() - started < DEMOTE_AFTER_S:
             with self._lock:
@@ -633,6 +645,16 @@ class QueryPool:
                                        "while it ran this query; try again")
         log.error("query process died (exit %s) on a query of %d bytes", code, len(op.query))
         return internal_error()
+
+
+def _job(op: Operation) -> bytes:
+    """The message that sends ``op`` to a query process: its fields as a JSON object (its
+    fields are strings, lists of strings, a number and None: no deep copy needed, which
+    `dataclasses.asdict` would make)."""
+    return json.dumps(vars(op)).encode("utf-8")
+
+
+_parse_accept = functools.lru_cache(maxsize=64)(parse_accept)  # a parse is immutable
 
 
 def _read_answer(child: _Child, first: bytes, deadline: float

@@ -75,6 +75,7 @@ ARRIVED = "tarihkg.arrived"
 REQUEST_LOOKAHEAD = 1  # waitress keeps reading while a request runs, so it sees a client leave
 SEND_BYTES = 1  # the thread that wrote an answer sends what it can at once, not the main loop
 _QUERY_PARAM = re.compile(rb"(?:^|&)query=")
+_parse_accept = functools.lru_cache(maxsize=64)(parse_accept)  # a client sends the same header
 
 
 class _UriTooLong(Error):  # type: ignore[misc]
@@ -147,9 +148,38 @@ class _Task(WSGITask):  # type: ignore[misc]
 
 
 class _Channel(HTTPChannel):  # type: ignore[misc]
+    """waitress's channel, whose main loop leaves it alone while a task thread sends on it.
+
+    With `SEND_BYTES`, the thread that writes an answer sends it itself, holding the
+    channel's output lock. waitress's main loop polls a channel with unsent output as
+    writable, and if the thread holds the lock it polls again at once: while the thread sends
+    (or, back from the send, waits for the interpreter lock), the main loop spins and holds
+    the interpreter lock, and the thread gets it back only after the interpreter's switch
+    interval (5 ms). That happened whenever a keep-alive client's next request arrived
+    before the thread had finished its last send: measured 4.4 ms lost in such a request and
+    9 spins per request on average at 1 client. So while a thread sends, the channel is not
+    writable for the main loop (unless the thread waits for it to drain a full buffer,
+    `OUTBUF_HIGH_WATERMARK`), and the thread wakes the main loop after it if output is left.
+    """
+
     parser_class = _Parser
     task_class = _Task
     error_task_class = _ErrorTask
+    _sending = False
+
+    def write_soon(self, data: bytes) -> int:
+        self._sending = True
+        try:
+            return int(super().write_soon(data))
+        finally:
+            self._sending = False
+            if self.total_outbufs_len:
+                self.server.pull_trigger()  # what the thread could not send: the main loop's
+
+    def writable(self) -> bool:
+        if self._sending and self.total_outbufs_len <= self.adj.outbuf_high_watermark:
+            return False
+        return bool(super().writable())
 
 
 def serve(*, host: str, port: int, dataset_dir: Path, threads: int | None = None,
@@ -339,7 +369,7 @@ class SparqlFastPath:
         return ProtocolRequest(
             method=method,
             args=MultiDict(),
-            accept=parse_accept(environ.get("HTTP_ACCEPT")),
+            accept=_parse_accept(environ.get("HTTP_ACCEPT")),
             body=environ["wsgi.input"].read(length) if length else b"",
             content_type=environ.get("CONTENT_TYPE"),
             endpoint=f"{root}{environ.get('SCRIPT_NAME', '')}/sparql",
