@@ -114,8 +114,10 @@ def test_11_units_attacking_baku_on_14_september(ask) -> None:
         "Azerbaycan Milisleri",
     }
     # "Hıristiyan Mezarlığı-Sallaghana-Kırmızı kışla, Beyaz kışla hattında pozisyon almıştı": the
-    # division's line, in a sentence that prints no date, so it is no dated position.
-    assert rows["5. Kafkas Tümeni"] == ""
+    # division's line; the sentence prints no date, the one before it does ("14 Eylül 1918
+    # akşamı sağdan 5. Kafkas Piyade Tümeni ... geldi"), so the line is dated 14 September.
+    assert set(rows["5. Kafkas Tümeni"].split(", ")) == {
+        "Hıristiyan Mezarlığı", "Sallaghana", "Kırmızı Kışla", "Beyaz Kışla"}
     # "13. Alay’ın bir taburu da 364 numaralı tepedeydi": one battalion stood on hill 364, not the
     # regiment, and the sentence prints no date, so the regiment has no dated position.
     assert rows["13. Kafkas Alayı"] == ""
@@ -400,12 +402,15 @@ def test_37_positions_in_august_1918(ask) -> None:
     # 002: "9. Ordu’nun (Karakilse’de durmuştu) 107. Alayı 9 Ağustos’ta Bakü’ye doğru yola çıktı"
     assert ("9. Ordu", "Karakilse") in rows
     # "38. Alayın 2. Taburu Maştağa’da, 29. Tabur Digah’ın güneyinde ... Lazgi Süvari Alayı
-    # Bine’de": the sentences print no date, so these positions are not placed in August.
-    assert not {
-        ("38. Alayın 2. Taburu", "Maştağa"),
-        ("29. Tabur", "Digah"),
-        ("Lazgi Süvari Alayı", "Bine"),
-    } & rows
+    # Bine’de": these sentences print no date, but their paragraph sets it ("26 Ağustos sabahı
+    # başlayan ilerleme, saat 11.40’ta 364 numaralı tepenin ele geçirilmesiyle sonuçlandı", then
+    # "Aynı zamanda 107. Alayın iki taburu ... mevzilendi"): dated by that earlier sentence.
+    dated = set(cols(ask("37", committed=True), "unitLabel", "placeLabel", "edtf"))
+    assert {
+        ("38. Alayın 2. Taburu", "Maştağa", "1918-08-26"),
+        ("29. Tabur", "Digah", "1918-08-26"),
+        ("Lazgi Süvari Alayı", "Bine", "1918-08-26"),
+    } <= dated
 
 
 def test_38_batum_signatories_with_offices(ask) -> None:
