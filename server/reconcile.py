@@ -291,6 +291,9 @@ def reconcile() -> Response:
     process when the app has them (`run_batch` there), so a huge batch is stopped at the deadline
     like a query, not left running in the web process, and stopped as soon as its client
     leaves."""
+    if "extend" in request.values:
+        raise bad_request("data extension ('extend') is not offered by this service: its "
+                          "manifest has no 'extend'; query /sparql for the entities' data")
     queries = _queries_from_request()
     single = request.values.get("query")
     if queries is None and single is None:

@@ -271,3 +271,15 @@ def test_suggest_puts_the_name_the_prefix_starts_first_and_pages_by_cursor(built
     bad = built_client.get("/reconcile/suggest/entity", query_string={"prefix": "N",
                                                                       "cursor": "-1"})
     assert bad.status_code == 400 and "cursor" in bad.get_data(as_text=True)
+
+
+def test_a_data_extension_request_is_a_400_not_the_manifest(built_client) -> None:
+    """The manifest advertises no 'extend': a client sending a data-extension request anyway
+    gets a 400 saying so (it got the manifest, 200, which it would read as an empty answer)."""
+    assert "extend" not in built_client.get("/reconcile").get_json()
+    extend = json.dumps({"ids": ["person/nuri-pasa"], "properties": [{"id": "wikidata"}]})
+    for answer in (built_client.post("/reconcile", data={"extend": extend}),
+                   built_client.get("/reconcile", query_string={"extend": extend})):
+        assert answer.status_code == 400
+        assert "extend" in answer.get_data(as_text=True)
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"
