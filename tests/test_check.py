@@ -359,3 +359,108 @@ def test_a_wrong_type_is_named_with_its_article(
     errors = _errors(root, capsys)
     assert any("subject 'gence-askeri-okulu' is an Organization; 'partOf' takes" in e
                for e in errors), errors
+
+
+def test_every_problem_of_one_sources_entry_is_listed_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newart3 P8: a quoted year, a missing journal and a keyword not on the keywords line of
+    one entry are three problems of one run, each at its line (the first no longer hides the
+    others)."""
+    root = copy_project(tmp_path)
+    sources_yaml = root / "data" / "sources" / "sources.yaml"
+    text = sources_yaml.read_text(encoding="utf-8")
+    first = text.index("  - id: 000_")
+    entry = text[first:text.index("  - id: ", first + 5)]
+    edited = (entry.replace("year: unknown", 'year: "1991"', 1)
+              .replace('"Halil Paşa", ', '"Halil Paşa", "Gence", ', 1))
+    assert edited.count('"1991"') == 1 and edited.count('"Gence"') == 1
+    journal = next(t for t in edited.splitlines() if t.startswith("    journal:"))
+    edited = edited.replace(journal + "\n", "", 1)
+    text = text.replace(entry, edited, 1)
+    sources_yaml.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    entry_line = next(n for n, t in enumerate(lines, 1) if t.startswith("  - id: 000_"))
+    keyword_line = next(n for n, t in enumerate(lines, 1) if '"Gence"' in t)
+    errors = _errors(root, capsys)
+    at = f"{sources_yaml}:"
+    assert any(e.startswith(f"{at}{entry_line}: error: ") and "year is the quoted string '1991'"
+               in e for e in errors), errors
+    assert any(e.startswith(f"{at}{entry_line}: error: ") and "'journal' must be given" in e
+               for e in errors), errors
+    assert any(e.startswith(f"{at}{keyword_line}: error: ") and "keyword 'Gence' is not one of "
+               "the keywords its keywords lines print" in e for e in errors), errors
+    assert len(errors) == 3, errors
+
+
+S000 = "000_539a70a237dcfef4"
+BATUM = "4 Haziran 1918’de imzalanan Batum Antlaşması ile Türkiye ile Azerbaycan arasında"
+
+
+def test_a_date_not_its_wording_is_reported_at_the_date_line_and_unknown_ids_get_a_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newart3 P10: the `date:` line, not the fact's `id` line; 'did you mean' for an unknown
+    id close to a registry id or name; a quote running over a sentence end says so."""
+    root = copy_project(tmp_path)
+    (root / "data" / "curation" / "facts" / "zz-a.yaml").write_text(
+        f'- source: {S000}\n  sentence: "{BATUM}"\n  facts:\n'
+        "    - id: f-t-1\n"
+        "      subject: batum-antlasmasi\n"
+        "      property: date\n"
+        "      note: {en: a test}\n"
+        "      date: \"1918-06-14\"\n"  # line 8: the wording reads 1918-06-04
+        "      date_wording: 4 Haziran 1918’de\n"
+        "    - {id: f-t-2, subject: batum-antlasmasi, property: party, object: azerbaycan-cumhuriyetı,\n"
+        "       mentioned_as: {object: Azerbaycan}}\n"
+        "    - {id: f-t-3, subject: batum-antlasmasi, property: party, object: Osmanlı Devleti}\n"
+        f'- source: {S000}\n'
+        "  sentence: \"Tiflis’te Transkafkasya Seym’i toplanmıştır. Seym, Türkiye ile derhal\"\n"
+        "  facts:\n"
+        "    - {id: f-t-4, subject: transkafkasya-seymi, property: assessment, value: x}\n",
+        encoding="utf-8",
+    )
+    errors = _errors(root, capsys)
+    path = root / "data" / "curation" / "facts" / "zz-a.yaml"
+    assert any(e.startswith(f"{path}:8: error: fact f-t-1: date '1918-06-14' is not its "
+                            "wording '4 Haziran 1918’de', which reads 1918-06-04") for e in errors), errors
+    assert f"{path}:10: error: fact f-t-2: object 'azerbaycan-cumhuriyetı' is not in the " \
+        "entity registry; did you mean `azerbaycan-cumhuriyeti` (Azerbaycan Cumhuriyeti)?" in errors
+    assert f"{path}:12: error: fact f-t-3: object 'Osmanlı Devleti' is not in the entity " \
+        "registry; did you mean `osmanli-devleti` (Osmanlı Devleti)?" in errors
+    [crossing] = [e for e in errors if "f-t-4" in e or f"{path}:14:" in e]
+    assert crossing.startswith(f"{path}:14: error: sentence not found in {S000}: ")
+    assert "the words cross a sentence end: the text's sentence ends at " in crossing
+    assert "'Seym, Türkiye ile derhal'" in crossing and "toplanmıştır.'" in crossing
+
+
+def test_root_is_accepted_after_the_command_and_shown_in_its_help(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """newart3 P10: `tarihkg new-source --help` lists --root; `tarihkg check --root DIR` (the
+    option after the command) checks DIR, from any working directory."""
+    assert main(["new-source", "--help"]) == 0
+    assert "--root ROOT" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--root", str(Path(__file__).resolve().parent.parent)]) == 0
+    assert "check: 0 errors" in capsys.readouterr().err
+    assert main(["check"]) == 2
+    assert "is not a tarihkg project (no data/sources/); use --root" in capsys.readouterr().err
+
+
+def test_check_source_prints_only_the_warnings_about_that_article(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(Path(__file__).resolve().parent.parent)
+    assert main(["--root", root, "check"]) == 0
+    every = capsys.readouterr().out.splitlines()
+    assert main(["check", "--root", root, "--source", S000]) == 0
+    out = capsys.readouterr()
+    shown = out.out.splitlines()
+    assert shown and set(shown) < set(every)
+    assert all(S000 in line or "/facts/000.yaml:" in line for line in shown), shown
+    assert [line for line in every if f"{S000}.txt:" in line] == \
+        [line for line in shown if f"{S000}.txt:" in line]
+    assert f"not about {S000} not shown" in out.err
+    assert main(["check", "--root", root, "--source", "009_nothing"]) == 2
+    assert "--source 009_nothing: no source of that id" in capsys.readouterr().err

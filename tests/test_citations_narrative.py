@@ -156,3 +156,84 @@ def test_check_reads_a_narrative_citation_and_reports_an_unread_one_at_its_line(
     assert f"{THIRD_SID}.txt:{line}: warning: '(2003: 30)' looks like a citation" in out, out
     assert out.count("looks like a citation") == 1, out
     assert "prints 2003" not in out, out  # neither year is a date (it would be out of period)
+
+
+# --- a year alone after a name; several works in one parenthesis (know6, brief step 5) -----
+
+@pytest.mark.parametrize(
+    ("sentence", "printed", "authors", "year"),
+    [
+        ("Gökdemir (2003) bu kuvvetin azlığını vurgular.", "Gökdemir (2003)", "Gökdemir", 2003),
+        ("Gökdemir’in (2003) eserinde bu sayı verilmez.", "Gökdemir’in (2003)", "Gökdemir", 2003),
+        ("İnce’nin (1998b) çalışmasına göre öyleydi.", "İnce’nin (1998b)", "İnce", 1998),
+        ("Allen ve Muratoff (1953) bu cepheyi anlatır.", "Allen ve Muratoff (1953)",
+         "Allen ve Muratoff", 1953),
+    ],
+)
+def test_a_name_before_a_year_alone_later_than_the_period_cites_that_work_without_pages(
+    sentence: str, printed: str, authors: str, year: int
+) -> None:
+    [cit] = find_citations(sentence, works_after=1921)
+    assert (cit.text, sentence[cit.start : cit.end], cit.kind) == (printed, printed, "work")
+    (ref,) = cit.refs
+    assert isinstance(ref, WorkRef)
+    assert (ref.authors, ref.year, ref.pages, ref.first_page) == (authors, year, None, None)
+    assert work_key(ref) == work_key(WorkRef(authors, year, "5", ref.year_suffix))
+    assert not find_dates(sentence, works_after=1921), "a cited work's year is no date"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "edtf"),
+    [
+        # a year of the period, or before it, after a name: a date of the narrative
+        ("3. Ordu Karargâhı (1909), 3. Ordunun 71. Alayı (1910) görevleri.", ["1909", "1910"]),
+        ("Kars Antlaşması (1921) imzalandı.", ["1921"]),
+    ],
+)
+def test_a_year_alone_within_or_before_the_period_stays_a_date(sentence: str, edtf: list[str]
+                                                               ) -> None:
+    assert find_citations(sentence, works_after=1921) == []
+    assert [d.edtf for d in find_dates(sentence, works_after=1921)] == edtf
+
+
+def test_without_a_period_a_year_alone_is_never_read_as_a_cited_work() -> None:
+    assert find_citations("Gökdemir (2003) bunu yazar.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "works"),
+    [
+        ("Kuvvet azdı (Gökdemir, 2003: 19; Kaya, 2005: 12).",
+         [("Gökdemir", 2003, "19"), ("Kaya", 2005, "12")]),
+        ("Kuvvet azdı (bkz. Özdağ, 2003; Ünal, 2005).", [("Özdağ", 2003, None), ("Ünal", 2005, None)]),
+        ("Kuvvet azdı (Bkz. İnce, 2003, s. 4; ayrıca bkz. Işık, 2005: 7-9).",
+         [("İnce", 2003, "4"), ("Işık", 2005, "7-9")]),
+    ],
+)
+def test_several_works_in_one_parenthesis_are_each_cited(
+    sentence: str, works: list[tuple[str, int, str | None]]
+) -> None:
+    [cit] = find_citations(sentence)
+    assert cit.kind == "work" and cit.text == sentence[sentence.index("(") : -1]
+    assert [(r.authors, r.year, r.pages) for r in cit.refs if isinstance(r, WorkRef)] == works
+    assert not find_dates(sentence)
+
+
+YEAR_ONLY_RAW = """\
+Aras Kuvvetleri
+
+Gökdemir’in (2003) eserinde Aras Kuvvetleri’nin 2.500 gönüllüden oluştuğu yazılır.
+Kazım Karabekir bu kuvvete silah gönderdi (Karabekir, 1960: 212).
+"""
+
+
+def test_a_sentence_with_a_year_only_citation_is_backed_by_that_work() -> None:
+    meta = SourceMeta(id="009_x", file="009_x.txt", language="tr", licence="test",
+                      period=(1918, 1919))
+    src = annotate_source(meta, extract_source("009_x", YEAR_ONLY_RAW), Lexicon.build([]))
+    first = next(s for s in src.sentences if "Gökdemir" in s.sentence.text)
+    cits, own = supporting_citations(src, first)
+    assert own and [(c.citation.refs[0].authors, c.citation.refs[0].year) for c in cits] == [
+        ("Gökdemir", 2003)]
+    assert YEAR_ONLY_RAW[cits[0].start : cits[0].end] == "Gökdemir’in (2003)"
+    assert [d.date.edtf for s in src.sentences for d in s.dates] == [], "2003 is no date"

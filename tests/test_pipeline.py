@@ -333,7 +333,7 @@ def test_build_rewrites_committed_extracts_only_when_asked(
                         lambda project, got: written.append(got) or [])
     monkeypatch.setattr(pipeline, "check_aliases", lambda registry, sources: [])
 
-    def stop(project: object, got: object) -> None:
+    def stop(*_: object) -> None:
         raise Stop
 
     monkeypatch.setattr(pipeline, "rdfize_stage", stop)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from tarihkg.annotate import (
+    AnchoredFact,
     AnnotatedSource,
     annotate_source,
     build_lexicon,
@@ -32,12 +34,15 @@ from tarihkg.curation import (
     SourceMeta,
     confirmed_source_problems,
     minted_problems,
+    partial_source_metas,
     read_facts,
     read_registry_entries,
     read_sources_meta,
     unprinted_metadata,
 )
 from tarihkg.errors import CurationError, TarihkgError
+from tarihkg.factspec import is_a
+from tarihkg.names import DATASET
 from tarihkg.project import Project
 from tarihkg.retired import read_retired
 from tarihkg.text.citations import unread_citations
@@ -81,6 +86,8 @@ def _read_metas(project: Project, findings: list[Finding]
     else:
         read = True
     findings += [_finding(p) for p in meta_problems]
+    if unread:
+        findings += _unprinted_of_refused(project, unread)
     listed = {m.file for m in metas.values()} | set(unread.values())
     findings += [
         Finding("error", str(p), "no metadata in sources.yaml (run `tarihkg new-source`)")
@@ -88,6 +95,22 @@ def _read_metas(project: Project, findings: list[Finding]
         if read and p.name not in listed
     ]
     return metas, unread, read
+
+
+def _unprinted_of_refused(project: Project, unread: dict[str, str]) -> list[Finding]:
+    """The keywords and scope of the sources.yaml entries refused for another field (a quoted
+    year) checked against their texts all the same, so that one run lists both problems."""
+    out = []
+    for meta in partial_source_metas(project.sources_yaml, unread).values():
+        if not (meta.keywords or meta.scope):
+            continue
+        try:
+            raw = read_source(project.sources_dir / meta.file)
+        except TarihkgError:
+            continue  # its own problem is reported with the texts
+        lifted = [(b.kind, b.text) for b in extract_source(meta.id, raw).lifted]
+        out += [_finding(p) for p in unprinted_metadata(meta, raw, project.sources_yaml, lifted)]
+    return out
 
 
 def _read_texts(project: Project, metas: dict[str, SourceMeta], registry: dict[str, Entity],
@@ -172,7 +195,8 @@ def unread_citation_warnings(source: AnnotatedSource, raw: str) -> list[tuple[in
     not read as a date either."""
     out = []
     for sent in source.sentences:
-        for a, b in unread_citations(sent.sentence.text):
+        for a, b in unread_citations(sent.sentence.text,
+                                     works_after=(source.meta.period or DATASET.period)[1]):
             span = source.extracted.original_span(sent.sentence.clean_start + a,
                                                   sent.sentence.clean_start + b)
             out.append((
@@ -183,6 +207,52 @@ def unread_citation_warnings(source: AnnotatedSource, raw: str) -> list[tuple[in
                 "citation of the paragraph, so give them `cited: []` if that is not their source",
             ))
     return out
+
+
+#: Facts of an event on which a date is when the event's agent or participant took part, not
+#: the event's own date: an event dated only there has no `tkg:date` (docs/curation.md).
+_TAKING_PART = ("carriedOutBy", "participant")
+
+
+def event_date_warnings(facts: Iterable[Fact], registry: Mapping[str, Entity]
+                        ) -> list[CurationError]:
+    """A warning at each dated fact of an event that has no `date` (nor `startDate`/`endDate`)
+    fact and whose dated facts are all `carriedOutBy`/`participant`: the date was most likely
+    meant as the event's own (docs/curation.md, "Where a date goes"), and the event then has
+    no `tkg:date`, so it is missing from its page's date, the timeline and date queries."""
+    by_event: dict[str, list[Fact]] = {}
+    for fact in facts:
+        ent = registry.get(fact.subject)
+        if ent is not None and is_a(ent.type, ("Event",)):
+            by_event.setdefault(fact.subject, []).append(fact)
+    out = []
+    for eid, own in by_event.items():
+        if any(f.property in ("date", "startDate", "endDate") for f in own):
+            continue
+        dated = [f for f in own if f.date or f.qualifiers.get("from") or f.qualifiers.get("until")]
+        if not dated or any(f.property not in _TAKING_PART for f in dated):
+            continue
+        for f in dated:
+            when = f.date or f.qualifiers.get("from") or f.qualifiers.get("until")
+            out.append(CurationError(
+                f"fact {f.id}: event {eid!r} has dated facts but no date fact: its only date "
+                f"({when}) is on this {f.property} fact, where it says when that one took part; "
+                f"give the event its own date fact ({{subject: {eid}, property: date, date: "
+                f"\"{when}\", date_wording: …}}, docs/curation.md \"Where a date goes\"), "
+                "else the event has no tkg:date and is missing from the timeline",
+                path=f.path, line=f.line,
+            ))
+    return out
+
+
+def fact_warnings(anchored: list[AnchoredFact], registry: Mapping[str, Entity]
+                  ) -> list[CurationError]:
+    """The warnings of the facts (check and build give the same): `mentioned_as` words that name
+    another entity, and an event dated only on its agents' or participants' facts."""
+    return [
+        *mentioned_as_warnings(anchored, build_lexicon(registry), registry),
+        *event_date_warnings((af.fact for af in anchored), registry),
+    ]
 
 
 def printed_texts(sources: dict[str, AnnotatedSource]) -> list[str]:
@@ -289,10 +359,7 @@ def check_project(project: Project) -> list[Finding]:
     anchored, problems = check_anchors(facts, sources, registry)
     findings += [_finding(p) for p in problems if not _names_refused(p, refused)]
     findings += [_finding(p) for p in stated_disputes(anchored)[1]]
-    findings += [
-        _finding(p, "warning")
-        for p in mentioned_as_warnings(anchored, build_lexicon(registry), registry)
-    ]
+    findings += [_finding(p, "warning") for p in fact_warnings(anchored, registry)]
     if not unread_sources:  # "mentioned nowhere" needs every text read
         findings += [
             Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])

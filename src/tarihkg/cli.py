@@ -173,12 +173,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     exit 2 if there is any."""
     from tarihkg.check import check_project
 
-    findings = check_project(_project(args))
-    for finding in findings:
-        print(finding)
+    project = _project(args)
+    if args.source is not None and f"id: {args.source}" not in project.sources_yaml.read_text(
+            encoding="utf-8"):
+        raise InputError(f"--source {args.source}: no source of that id in {project.sources_yaml}")
+    findings = check_project(project)
     errors = sum(f.level == "error" for f in findings)
-    _progress(f"check: {errors} errors, {len(findings) - errors} warnings")
+    shown = [f for f in findings if f.level == "error" or _about(f, args.source)]
+    for finding in shown:
+        print(finding)
+    hidden = len(findings) - len(shown)
+    _progress(f"check: {errors} errors, {len(findings) - errors} warnings"
+              + (f" ({hidden} not about {args.source} not shown)" if hidden else ""))
     return 2 if errors else 0
+
+
+def _about(finding: Any, source: str | None) -> bool:
+    """Whether a warning is about ``source`` (None: every warning is): it is at a line of its
+    text or its facts file (`{id}.yaml`, or `000.yaml` for `000_…`), or names the id."""
+    if source is None:
+        return True
+    where = Path(finding.where.rsplit(":", 1)[0] if ":" in finding.where else finding.where)
+    return (
+        source in finding.where
+        or source in finding.message
+        or (where.parent.name == "facts" and where.stem in (source, source.split("_")[0]))
+    )
 
 
 def cmd_new_source(args: argparse.Namespace) -> int:
@@ -217,6 +237,27 @@ def cmd_remove_source(args: argparse.Namespace) -> int:
         _progress(f"deleted {path.relative_to(project.root)}")
     _progress(f"removed {removed.id} from {project.sources_yaml.relative_to(project.root)}; "
               "register the corrected text with `tarihkg new-source`")
+    return 0
+
+
+def cmd_replace_source(args: argparse.Namespace) -> int:
+    """Register a corrected text of a source in its place in one step: the new text under the
+    old number and its own sha256, the sources.yaml entry kept with every field, the facts
+    file renamed and the old id rewritten wherever the curation names it; refused, writing
+    nothing, while a sentence the curation quotes is missing from the new text."""
+    from tarihkg.newsource import replace_source
+
+    project = _project(args)
+    done = replace_source(project, args.id, Path(args.file))
+    for warning in done.warnings:
+        _progress(f"warning: {done.text.relative_to(project.root)}:{warning.line}: "
+                  f"{warning.message}")
+    for path in (done.text, project.sources_yaml, *(p for p in (done.facts,) if p),
+                 *done.rewritten):
+        _progress(f"wrote {path.relative_to(project.root)}")
+    for path in done.removed:
+        _progress(f"deleted {path.relative_to(project.root)}")
+    _progress(f"replaced {done.old} by {done.new}: run `tarihkg extract`, then `tarihkg check`")
     return 0
 
 
@@ -375,6 +416,10 @@ def make_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=_summary(func), description=func.__doc__)
         p.set_defaults(func=func)
+        if func is cmd_check:
+            p.add_argument("--source", default=None, metavar="ID",
+                           help="print only the warnings about this source (its text, its facts "
+                           "file, its id); errors are all printed")
         if func is cmd_build:
             p.add_argument("--extracts", action="store_true",
                            help="also rewrite data/extracted/ (committed for review; "
@@ -398,6 +443,11 @@ def make_parser() -> argparse.ArgumentParser:
                    help="also discard the facts curated in its own facts file (never those of "
                    "other files: edit them first)")
     p.set_defaults(func=cmd_remove_source)
+    p = sub.add_parser("replace-source", help=_summary(cmd_replace_source),
+                       description=cmd_replace_source.__doc__)
+    p.add_argument("id", help="the source's id, as in sources.yaml (e.g. 003_090d1df0f632365c)")
+    p.add_argument("file", help="the corrected text (UTF-8)")
+    p.set_defaults(func=cmd_replace_source)
     p = sub.add_parser("serve", help=_summary(cmd_serve), description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(
@@ -474,6 +524,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="tsv, csv, json, xml (SELECT/ASK); ttl, nt, jsonld, rdfxml (CONSTRUCT)",
     )
     p.set_defaults(func=cmd_query)
+    # `--root` also after the command (`tarihkg new-source FILE --root DIR`), and in each
+    # command's --help; given there, it wins over the one before the command.
+    for command in sub.choices.values():
+        command.add_argument("--root", default=argparse.SUPPRESS,
+                             help="project folder (default: .; also accepted before the command)")
     return parser
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -264,6 +264,9 @@ class Fact:
     #: Which of its sentence's citations back it, by printed order (1-based); None: not said.
     cited: tuple[int, ...] | None = None
     mentioned_as: dict[str, str] = field(default_factory=dict)
+    #: Per role: why its `mentioned_as` words, which the matcher links to another entity, mean
+    #: this one (a reviewer's reading; the warning is not given).
+    mentioned_as_reason: dict[str, str] = field(default_factory=dict)
     #: The qualifiers other than `date`/`date_wording` (`from`, `until_wording`, `side`,
     #: `date_sentence` ...).
     qualifiers: dict[str, str] = field(default_factory=dict)
@@ -895,6 +898,9 @@ def _fact(raw: dict[str, Any], source: str, quote: str, path: Path, group_line: 
         mention_check=raw.get("mention_check", True) is not False,
         cited=tuple(int(n) for n in raw["cited"]) if isinstance(raw.get("cited"), list) else None,
         mentioned_as={k: str(v) for k, v in mentioned.items() if k != _LINE},
+        mentioned_as_reason={
+            k: str(v) for k, v in (raw.get("mentioned_as_reason") or {}).items() if k != _LINE
+        },
         qualifiers={
             k: str(raw[k])
             for k in (*QUALIFIERS, *WORDINGS.values(), DATE_SENTENCE)
@@ -973,7 +979,41 @@ def _fact_problems(
     elif "id" in fields:
         ids[fid] = f"{path}:{fline}"
     name = f"fact {fields['id']}" if "id" in fields else "fact"
-    return [CurationError(f"{name}: {m}", path=path, line=fline) for m in messages]
+    return [
+        CurationError(f"{name}: {m}", path=path, line=_field_line(path, fline, fields, m))
+        for m in messages
+    ]
+
+
+_FIELD_NAMED = re.compile(r"(?:unknown field )?'?([a-z_]+)'?\b")
+
+
+def _field_line(path: Path, fline: int, fields: dict[str, Any], message: str) -> int:
+    """The line of the field a fact's problem is about (a `date` not its wording: at `date:`),
+    where the message opens with a field of the fact and the file writes it on a line of the
+    fact's own; the fact's line otherwise."""
+    m = _FIELD_NAMED.match(message)
+    key = m.group(1) if m else None
+    if key is None or key not in fields or key in ("id",):
+        return fline
+    try:
+        lines = _file_lines(path)
+    except OSError:
+        return fline
+    indent = len(lines[fline - 1]) - len(lines[fline - 1].lstrip(" -")) if fline <= len(lines) \
+        else 0
+    field_re = re.compile(rf"(?:^[\s-]*|[{{,]\s*){re.escape(key)}\s*:")
+    for n in range(fline, len(lines) + 1):
+        text = lines[n - 1]
+        if n > fline and text.strip() and len(text) - len(text.lstrip(" ")) < indent:
+            break  # the next fact, or the next group
+        if field_re.search(text):
+            return n
+    return fline
+
+
+def _file_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
 
 
 def read_facts(facts_dir: Path) -> tuple[list[Fact], list[CurationError]]:
@@ -1060,10 +1100,19 @@ def load_facts(facts_dir: Path) -> list[Fact]:
     return facts
 
 
-def _publication(raw: dict[str, Any], path: Path, line: int | None) -> dict[str, str | None]:
-    """The publication fields of a source entry: each a value or an explicit `unknown` (None)."""
+def _publication(raw: dict[str, Any], path: Path, line: int | None, *, lenient: bool = False
+                 ) -> dict[str, str | None]:
+    """The publication fields of a source entry: each a value or an explicit `unknown` (None).
+    ``lenient``: a field that is not valid is read as unknown instead of refused."""
     out: dict[str, str | None] = {}
     for key in PUBLICATION_FIELDS:
+        if lenient:
+            try:
+                out.update(_publication({**raw, **{k: UNKNOWN for k in PUBLICATION_FIELDS
+                                                   if k != key}}, path, line))
+            except SourceError:
+                out[key] = None
+            continue
         value = raw.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             raise SourceError(
@@ -1183,7 +1232,7 @@ def read_sources_meta(
                     line=int(raw.get(_LINE, 0)),
                 )
         except SourceError as exc:
-            problems.append(exc)
+            problems += _entry_problems(raw, sources_yaml) or [exc]
             if isinstance(raw, dict):
                 unread[str(raw.get("id", ""))] = str(raw.get("file", ""))
             continue
@@ -1191,16 +1240,72 @@ def read_sources_meta(
     return metas, problems, unread
 
 
-def _source_meta(raw: Any, sources_yaml: Path) -> SourceMeta:
-    """One entry of sources.yaml; a SourceError at the entry's line when it is not valid."""
+def _entry_problems(raw: Any, sources_yaml: Path) -> list[SourceError]:
+    """Every problem of one entry of sources.yaml, each field on its own (a quoted year and a
+    missing journal are two problems), in the order `_source_meta` meets them; [] where the
+    entry cannot be read field by field (then its one problem says why)."""
+    if not isinstance(raw, dict) or not all(raw.get(k) for k in ("id", "file", "language",
+                                                                    "licence")):
+        return []
+    line = int(raw.get(_LINE, 0))
+    others = {k: UNKNOWN for k in PUBLICATION_FIELDS}
+    out: list[SourceError] = []
+    checks: list[Callable[[], Any]] = [
+        *((lambda k=k: _publication({**raw, **others, k: raw.get(k)}, sources_yaml, line))
+          for k in PUBLICATION_FIELDS),
+        lambda: _period(raw.get("period")),
+        lambda: _keywords(raw.get("keywords"), sources_yaml, line),
+        lambda: _text_map(raw.get("scope"), "scope", (sources_yaml, line)),
+    ]
+    for check in checks:
+        try:
+            check()
+        except (SourceError, CurationError) as exc:
+            out.append(SourceError(exc.message, path=sources_yaml, line=exc.line or line))
+        except (TypeError, ValueError, IndexError):
+            continue  # the entry's own problem (raised by _source_meta) says it
+    return out
+
+
+def partial_source_metas(sources_yaml: Path, ids: Iterable[str]) -> dict[str, SourceMeta]:
+    """The entries of sources.yaml with these ids (ones `read_sources_meta` refused), read
+    leniently: a field that is not valid is left unknown (or empty), so that what can still be
+    checked against the text (keywords, scope) is checked in the same run (`tarihkg check`
+    lists every problem at once). An entry without id, file, language or licence is left out."""
+    wanted = set(ids)
+    data = load_yaml(sources_yaml)
+    out = {}
+    for raw in data.get("sources") or () if isinstance(data, dict) else ():
+        if not isinstance(raw, dict) or str(raw.get("id", "")) not in wanted:
+            continue
+        try:
+            out[str(raw["id"])] = _source_meta(raw, sources_yaml, lenient=True)
+        except SourceError:
+            continue
+    return out
+
+
+def _lenient(read: Callable[[], Any], default: Any, lenient: bool) -> Any:
+    try:
+        return read()
+    except (SourceError, CurationError, TypeError, ValueError, IndexError):
+        if lenient:
+            return default
+        raise
+
+
+def _source_meta(raw: Any, sources_yaml: Path, *, lenient: bool = False) -> SourceMeta:
+    """One entry of sources.yaml; a SourceError at the entry's line when it is not valid
+    (``lenient``: only when it lacks id, file, language or licence; other fields that are not
+    valid are read as unknown)."""
     line = int(raw.get(_LINE, 0)) if isinstance(raw, dict) else None
     if not isinstance(raw, dict):
         raise SourceError("each source must be a mapping", path=sources_yaml, line=line)
     for key in ("id", "file", "language", "licence"):
         if not raw.get(key):
             raise SourceError(f"source entry lacks '{key}'", path=sources_yaml, line=line)
-    publication = _publication(raw, sources_yaml, line)
-    period = raw.get("period")
+    publication = _publication(raw, sources_yaml, line, lenient=lenient)
+    period = _lenient(lambda: _period(raw.get("period")), None, lenient)
     return SourceMeta(
         id=str(raw["id"]),
         file=str(raw["file"]),
@@ -1215,11 +1320,16 @@ def _source_meta(raw: Any, sources_yaml: Path) -> SourceMeta:
         issue=publication["issue"],
         pages=publication["pages"],
         year=int(publication["year"]) if publication["year"] is not None else None,
-        period=(int(period[0]), int(period[1])) if period else None,
+        period=period,
         sha256=str(raw["sha256"]).lower() if raw.get("sha256") else None,
-        keywords=_keywords(raw.get("keywords"), sources_yaml, line),
-        scope=tuple(sorted(_text_map(raw.get("scope"), "scope", (sources_yaml, line or 0)).items())),
+        keywords=_lenient(lambda: _keywords(raw.get("keywords"), sources_yaml, line), (), lenient),
+        scope=_lenient(lambda: tuple(sorted(
+            _text_map(raw.get("scope"), "scope", (sources_yaml, line or 0)).items())), (), lenient),
     )
+
+
+def _period(period: Any) -> tuple[int, int] | None:
+    return (int(period[0]), int(period[1])) if period else None
 
 
 _COORD_KEYS = {"place", "name", "lat", "lon", "gazetteer"}

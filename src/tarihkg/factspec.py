@@ -302,6 +302,21 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
         "meaning": "words of the sentence that refer to the subject/object where the matcher "
         "finds no name of it (checked: they are in the sentence)",
     },
+    "mentioned_as_reason": {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "subject": {"type": "string", "minLength": 1},
+                "object": {"type": "string", "minLength": 1},
+            },
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+        "rdf": "nothing (a check)",
+        "meaning": "for a role whose `mentioned_as` words the matcher links to another registry "
+        "entity (a warning): why the words mean this one here, as a reviewer read the sentence "
+        "(checked: that role has `mentioned_as` words; the warning is then not given)",
+    },
     "mention_check": {
         "schema": {"const": False},
         "rdf": "nothing",
@@ -759,11 +774,24 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
         if not raw.get("conflicts_with"):
             problems.append("'disputes' without 'conflicts_with': it says what a conflict is about")
     problems += _check_cited(raw)
+    problems += _check_reasons(raw)
     if raw.get("mention_check") is False and not raw.get("note"):
         problems.append("mention_check: false needs a note saying why")
     if "mention_check" in raw and raw.get("mention_check") is not False:
         problems.append("mention_check may only be false (true is the default)")
     return problems
+
+
+def _check_reasons(raw: dict[str, Any]) -> list[str]:
+    """`mentioned_as_reason`, where given: a reason for a role that has `mentioned_as` words."""
+    reasons = raw.get("mentioned_as_reason") or {}
+    said = raw["mentioned_as"] if isinstance(raw.get("mentioned_as"), dict) else {}
+    return [
+        f"mentioned_as_reason {role} without mentioned_as {role}: it says why the "
+        "mentioned_as words, which name another entity, mean this one"
+        for role in (reasons if isinstance(reasons, dict) else ())
+        if not str(role).startswith("__") and role not in said
+    ]
 
 
 def _check_cited(raw: dict[str, Any]) -> list[str]:

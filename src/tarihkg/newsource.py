@@ -289,3 +289,144 @@ def _remove_all_or_nothing(project: Project, files: list[Path], sources_yaml_tex
         shutil.rmtree(aside, ignore_errors=True)
         raise
     shutil.rmtree(aside)
+
+
+@dataclass(frozen=True)
+class ReplacedSource:
+    """What `replace_source` did: the new id, the files written and removed, and the other
+    curation files in which the old id was rewritten."""
+
+    old: str
+    new: str
+    text: Path
+    facts: Path | None
+    rewritten: tuple[Path, ...]
+    removed: tuple[Path, ...]
+    warnings: tuple[LayoutWarning, ...]
+
+
+def _quotes_of(project: Project, sid: str) -> list[tuple[str, str]]:
+    """(file:line, quote) of every sentence the curation quotes from source ``sid``: the
+    `sentence:` of each group naming it, the `quote` of each entity anchor (`mentioned_in`)
+    naming it, the words of each disputed name attested in it."""
+    out: list[tuple[str, str]] = []
+    curation = project.facts_dir.parent
+    for path in sorted(curation.rglob("*.yaml")):
+        if not path.is_file() or sid not in path.read_text(encoding="utf-8", errors="replace"):
+            continue
+        _collect_quotes(load_yaml(path), sid, str(path), out)
+    return out
+
+
+def _collect_quotes(node: object, sid: str, path: str, out: list[tuple[str, str]]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _collect_quotes(item, sid, path, out)
+        return
+    if not isinstance(node, dict):
+        return
+    if str(node.get("source")) == sid:
+        for key in ("sentence", "quote"):
+            if isinstance(node.get(key), str):
+                out.append((f"{path}:{node.get('__line__', 0)}", node[key]))
+    for key, value in node.items():
+        if key != "__line__":
+            _collect_quotes(value, sid, path, out)
+
+
+def replace_source(project: Project, old: str, text_file: Path) -> ReplacedSource:
+    """Register ``text_file``, a corrected text of source ``old``, in its place in one step:
+    the new text under ``old``'s number and the new text's sha256 (`NNN_` + 16 hex digits),
+    ``old``'s sources.yaml entry kept with every field (id, file and sha256 rewritten), its
+    facts file renamed to the new id, and the old id rewritten to the new one wherever the
+    curation names it (`source:` lines, `mentioned_in` anchors, `sources` lists, retired
+    facts); the old text and its extracts removed.
+
+    Refused (nothing written) when ``old`` is not registered, the new text is not readable
+    UTF-8 or is registered already, or a sentence the curation quotes from ``old`` (a group's
+    `sentence`, an anchor's `quote`) is in no sentence of the new text: each is named at its
+    file:line. On any failure while writing, every file is put back as it was.
+    """
+    metas = load_sources_meta(project.sources_yaml)
+    if old not in metas:
+        raise InputError(f"no source {old!r} in sources.yaml (registered: {', '.join(metas)})",
+                         path=project.sources_yaml)
+    if not text_file.is_file():
+        raise InputError("no such file", path=text_file)
+    raw = read_source(text_file)
+    data = text_file.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    for meta in metas.values():
+        if meta.sha256 == digest:
+            raise SourceError(f"this text is already registered as {meta.id}", path=text_file)
+    new = f"{old.split('_', 1)[0]}_{digest[:16]}"
+    extracted = extract_source(new, raw)
+    if not extracted.sentences:
+        raise SourceError("no sentences found in the text", path=text_file)
+    sentences = [" ".join(s.text.split()) for s in extracted.sentences]
+    gone = [(where, quote) for where, quote in _quotes_of(project, old)
+            if not any(" ".join(quote.split()) in s for s in sentences)]
+    if gone:
+        raise InputError(
+            f"the corrected text does not print {len(gone)} sentence(s) the curation quotes "
+            f"from {old}: " + "; ".join(f"{w}: {q!r}" for w, q in gone)
+            + ": correct those quotes (or the text) first; nothing was written"
+        )
+    old_meta = metas[old]
+    text_target = project.sources_dir / f"{new}.txt"
+    if text_target.exists():
+        raise InputError(f"{text_target} exists already", path=text_target)
+    writes: dict[Path, str | bytes] = {text_target: data}
+    removes: list[Path] = [project.sources_dir / old_meta.file,
+                           *sorted(project.extracted_dir.glob(f"{old}.*"))]
+    yaml_lines = project.sources_yaml.read_text(encoding="utf-8").split("\n")
+    start, end = _entry_lines(yaml_lines, old, project.sources_yaml)
+    for i in range(start, end):
+        line = yaml_lines[i].replace(old, new)
+        line = re.sub(r"^(\s*sha256:\s*)[\"']?[0-9a-fA-F]{64}[\"']?", rf"\g<1>{digest}", line)
+        yaml_lines[i] = line
+    writes[project.sources_yaml] = "\n".join(yaml_lines)
+    old_facts = project.facts_dir / f"{old}.yaml"
+    new_facts = project.facts_dir / f"{new}.yaml" if old_facts.exists() else None
+    if new_facts is not None:
+        writes[new_facts] = old_facts.read_text(encoding="utf-8").replace(old, new)
+        removes.append(old_facts)
+    _, other = source_uses(project, old)
+    rewritten = sorted({Path(where.rsplit(":", 1)[0]) for where in other})
+    for path in rewritten:
+        if path != project.sources_yaml:
+            writes[path] = path.read_text(encoding="utf-8").replace(old, new)
+    _write_all_or_nothing(project, writes, [p for p in removes if p.exists()])
+    log.info("replaced source %s by %s (%s)", old, new, text_file)
+    return ReplacedSource(old, new, text_target, new_facts, tuple(rewritten),
+                          tuple(p for p in removes), tuple(layout_warnings(raw, extracted)))
+
+
+def _write_all_or_nothing(project: Project, writes: dict[Path, str | bytes],
+                          removes: list[Path]) -> None:
+    """Write every file of ``writes`` and remove every one of ``removes``, or, on any failure,
+    none: each file touched is first copied aside and put back if a later step fails."""
+    aside = project.root / "data" / f".replacing-{os.getpid()}"
+    aside.mkdir(parents=True, exist_ok=False)
+    saved: list[tuple[Path, Path | None]] = []  # (path, its copy aside; None: it was new)
+    try:
+        for n, path in enumerate([*writes, *removes]):
+            if path.exists():
+                kept = aside / f"{n}-{path.name}"
+                shutil.copy2(path, kept)
+                saved.append((path, kept))
+            else:
+                saved.append((path, None))
+        for path, content in writes.items():
+            write_atomic(path, content)
+        for path in removes:
+            path.unlink()
+    except BaseException:
+        for touched, copy in reversed(saved):
+            if copy is None:
+                touched.unlink(missing_ok=True)
+            else:
+                os.replace(copy, touched)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise
+    shutil.rmtree(aside)

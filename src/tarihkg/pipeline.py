@@ -36,7 +36,7 @@ from tarihkg.annotate import (
     check_aliases,
     unconfirmed_warnings,
 )
-from tarihkg.check import misprint_warnings, unread_citation_warnings
+from tarihkg.check import fact_warnings, misprint_warnings, unread_citation_warnings
 from tarihkg.conflicts import citation_claims, conflict_graph, name_claims, stated_disputes
 from tarihkg.curation import (
     Entity,
@@ -202,9 +202,10 @@ def load_ontology(project: Project) -> Graph:
     return g
 
 
-def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
+def rdfize_stage(project: Project, inputs: Inputs, warnings: list[str] | None = None) -> Dataset:
     """Stage 2 (`Inputs` + curated facts -> the named graphs): the facts are checked against
-    the texts, then everything becomes one named graph per source plus curation and ontology."""
+    the texts, then everything becomes one named graph per source plus curation and ontology.
+    The facts' warnings (`check.fact_warnings`) are appended to ``warnings``."""
     facts = load_facts(project.facts_dir)
     retired = load_retired(project.retired_file, facts)
     for r in retired:
@@ -215,6 +216,9 @@ def rdfize_stage(project: Project, inputs: Inputs) -> Dataset:
     stated, problems = stated_disputes(anchored)
     if problems:
         raise first_problem(problems)
+    if warnings is not None:
+        warnings += [f"{w.path}:{w.line}: {w.message}"
+                     for w in fact_warnings(anchored, inputs.registry)]
     minter = Minter()
     ds = rdfize_dataset(
         inputs.sources,
@@ -359,7 +363,7 @@ def build(
         summary.warnings.extend(inputs.warnings)
         summary.warnings.extend(check_aliases(inputs.registry, inputs.sources))
     with _stage("[2/6] rdfize", summary, progress):
-        ds = rdfize_stage(project, inputs)
+        ds = rdfize_stage(project, inputs, summary.warnings)
         ontology = load_ontology(project)
     with _stage("[3/6] reason (owlready2 + HermiT)", summary, progress):
         reason_stage(ds, ontology)

@@ -95,6 +95,12 @@ _WORK_RE = re.compile(
     rf"(?:\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES})?$"
 )
 _YEAR_PAGES_RE = re.compile(rf"^\s*{_YEAR}\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES}\s*$")
+_YEAR_ONLY_RE = re.compile(rf"^\s*{_YEAR}\s*$")
+#: Words that open a reference inside a citation's parenthesis and are not part of it: 'bkz.'
+#: (bakınız, see), 'bk.', 'krş.'/'karş.' (karşılaştırınız, compare), 'ayrıca' (also), 'see', 'cf.'.
+_SEE_RE = re.compile(
+    r"^\s*(?:(?:ayrıca|Ayrıca|also|Also)\s+)?(?:[Bb]kz|[Bb]k|[Kk]rş|[Kk]arş|[Ss]ee|[Cc]f)\.\s*"
+)
 _CAP = "A-ZÇĞİÖŞÜÂÎÛ"
 _NAME = rf"[{_CAP}][^\W\d_]*(?:-[{_CAP}][^\W\d_]*)?"
 _NARRATIVE_AUTHOR_RE = re.compile(
@@ -135,7 +141,7 @@ def _parse_work(ref: str) -> WorkRef | None:
 
 def _work_ref(authors: str, m: re.Match[str]) -> WorkRef:
     """A work reference from ``authors`` and a match with groups year, suffix and pages."""
-    pages = _squash(m.group("pages")) if m.group("pages") else None
+    pages = _squash(m.group("pages")) if m.groupdict().get("pages") else None
     first, last = _page_bounds(pages) if pages else (None, None)
     return WorkRef(
         authors=_squash(authors),
@@ -205,10 +211,16 @@ def _bare_records(text: str, taken: list[tuple[int, int]]) -> list[Citation]:
     return found
 
 
-def _narrative(text: str, paren: re.Match[str]) -> Citation | None:
-    """The narrative citation ending with ``paren`` (a year and pages) in ``text``: its author
-    named just before it, or None."""
+def _narrative(text: str, paren: re.Match[str], works_after: int | None) -> Citation | None:
+    """The narrative citation ending with ``paren`` (a year and pages, or a year alone later
+    than ``works_after``) in ``text``: its author named just before it, or None."""
     inner = _YEAR_PAGES_RE.match(paren.group(1))
+    if inner is None and works_after is not None:
+        inner = _YEAR_ONLY_RE.match(paren.group(1))
+        if inner is not None and int(inner.group("year")) <= works_after:
+            inner = None  # '3. Ordu Karargâhı (1909)', 'Kars Antlaşması (1921)': a date
+    if inner is None:
+        return None
     author = _NARRATIVE_AUTHOR_RE.search(text, 0, paren.start())
     if inner is None or author is None:
         return None
@@ -217,7 +229,7 @@ def _narrative(text: str, paren: re.Match[str]) -> Citation | None:
     return Citation(start, paren.end(), text[start : paren.end()], "work", (ref,))
 
 
-def unread_citations(text: str) -> list[tuple[int, int]]:
+def unread_citations(text: str, *, works_after: int | None = None) -> list[tuple[int, int]]:
     """Parentheses of a year and pages (``(2003: 24)``, ``(2003, s. 24)``) that
     :func:`find_citations` does not read as part of a citation: no author is named before them.
     They are not dates either (:func:`tarihkg.text.dates.find_dates` skips them).
@@ -225,7 +237,7 @@ def unread_citations(text: str) -> list[tuple[int, int]]:
     >>> unread_citations("Bu çalışmada (2003: 24) ve Gökdemir’in (2003: 25) notunda.")
     [(13, 23)]
     """
-    taken = [(c.start, c.end) for c in find_citations(text)]
+    taken = [(c.start, c.end) for c in find_citations(text, works_after=works_after)]
     return [
         m.span()
         for m in _PAREN_RE.finditer(text)
@@ -233,23 +245,33 @@ def unread_citations(text: str) -> list[tuple[int, int]]:
     ]
 
 
-def find_citations(text: str) -> list[Citation]:
+def find_citations(text: str, *, works_after: int | None = None) -> list[Citation]:
     """All citations of ``text`` in order: parenthesised ones (a parenthesis may hold several
-    references separated by ``;`` and counts only if every one of them parses), narrative ones
+    references separated by ``;`` and counts only if every one of them parses; a reference may
+    open with 'bkz.', 'bk.', 'krş.', 'ayrıca bkz.', 'see', 'cf.'), narrative ones
     (``Gökdemir’in (2003: 24)``: the author before a parenthesis of a year and pages), and
     archival references printed without parentheses, as footnotes cite (``bk. ATASE, A, K.3820``).
+
+    A name before a parenthesis of a year alone (``Gökdemir (2003)``, ``Gökdemir’in (2003)
+    eserinde``) is a narrative citation of that work, with no pages, only where the year is
+    later than ``works_after`` (the last year of the period the text is about): a year of the
+    period or before it after a name is a date of the narrative ('3. Ordu Karargâhı (1909)',
+    'Kars Antlaşması (1921)'). ``works_after=None``: none is read so.
 
     >>> [(c.text, c.refs[0].authors, c.refs[0].pages) for c in find_citations(
     ...     "Gökdemir’in (2003: 24) belirttiğine göre kuvvet azdı.")]
     [('Gökdemir’in (2003: 24)', 'Gökdemir', '24')]
+    >>> [(c.text, c.refs[0].year, c.refs[0].pages) for c in find_citations(
+    ...     "Gökdemir’in (2003) eserinde, 3. Ordu Karargâhı (1909)", works_after=1921)]
+    [('Gökdemir’in (2003)', 2003, None)]
     """
     found: list[Citation] = []
     for m in _PAREN_RE.finditer(text):
-        narrative = _narrative(text, m)
+        narrative = _narrative(text, m, works_after)
         if narrative is not None:
             found.append(narrative)
             continue
-        refs = [parse_reference(r) for r in m.group(1).split(";")]
+        refs = [parse_reference(_SEE_RE.sub("", r)) for r in m.group(1).split(";")]
         if not refs or any(r is None for r in refs):
             continue
         parsed = tuple(r for r in refs if r is not None)

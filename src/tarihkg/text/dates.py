@@ -274,11 +274,14 @@ def _expr(m: re.Match[str], name: str, built: tuple[str, str | None, tuple[int, 
                     year_inferred=inferred, note=note)
 
 
-def find_dates(text: str, *, default_year: int | None = None) -> list[DateExpr]:
+def find_dates(text: str, *, default_year: int | None = None,
+               works_after: int | None = None) -> list[DateExpr]:
     """Date expressions of ``text`` in order, none overlapping, none inside a citation.
 
     Where several readings overlap the longest wins (``14 Mart – 14 Nisan 1918`` is one range).
-    ``default_year`` fills a missing year (then ``year_inferred`` is true).
+    ``default_year`` fills a missing year (then ``year_inferred`` is true). ``works_after``:
+    the last year of the text's period, after which a year in parentheses after a name is a
+    cited work's (:func:`tarihkg.text.citations.find_citations`), not a date.
 
     >>> [(d.wording, d.edtf) for d in find_dates("Bakü, 15 Eylül 1918’de alınmıştır.")]
     [('15 Eylül 1918’de', '1918-09-15')]
@@ -290,7 +293,8 @@ def find_dates(text: str, *, default_year: int | None = None) -> list[DateExpr]:
     """
     # A year in a citation, or in a parenthesis of a year and pages read as no citation
     # (reported by check and the build), is never a date.
-    blocked = [(c.start, c.end) for c in find_citations(text)] + unread_citations(text)
+    blocked = [(c.start, c.end) for c in find_citations(text, works_after=works_after)] \
+        + unread_citations(text, works_after=works_after)
     candidates: list[DateExpr] = []
     for name, pattern, builder in _PATTERNS:
         for m in pattern.finditer(text):
