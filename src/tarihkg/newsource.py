@@ -24,6 +24,7 @@ from tarihkg.project import Project, write_atomic
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import LayoutWarning, layout_warnings
 from tarihkg.text.mentions import Lexicon
+from tarihkg.text.model import ExtractedSource
 from tarihkg.text.turkish import match_fold
 
 log = logging.getLogger(__name__)
@@ -334,6 +335,23 @@ def _collect_quotes(node: object, sid: str, path: str, out: list[tuple[str, str]
             _collect_quotes(value, sid, path, out)
 
 
+def _refuse_lost_quotes(project: Project, old: str, extracted: ExtractedSource,
+                       text_file: Path) -> None:
+    """An error naming, at its file:line, each sentence the curation quotes from ``old`` that
+    no sentence of the corrected text (``extracted``) holds; a text without sentences."""
+    if not extracted.sentences:
+        raise SourceError("no sentences found in the text", path=text_file)
+    sentences = [" ".join(s.text.split()) for s in extracted.sentences]
+    gone = [(where, quote) for where, quote in _quotes_of(project, old)
+            if not any(" ".join(quote.split()) in s for s in sentences)]
+    if gone:
+        raise InputError(
+            f"the corrected text does not print {len(gone)} sentence(s) the curation quotes "
+            f"from {old}: " + "; ".join(f"{w}: {q!r}" for w, q in gone)
+            + ": correct those quotes (or the text) first; nothing was written"
+        )
+
+
 def replace_source(project: Project, old: str, text_file: Path) -> ReplacedSource:
     """Register ``text_file``, a corrected text of source ``old``, in its place in one step:
     the new text under ``old``'s number and the new text's sha256 (`NNN_` + 16 hex digits),
@@ -361,17 +379,7 @@ def replace_source(project: Project, old: str, text_file: Path) -> ReplacedSourc
             raise SourceError(f"this text is already registered as {meta.id}", path=text_file)
     new = f"{old.split('_', 1)[0]}_{digest[:16]}"
     extracted = extract_source(new, raw)
-    if not extracted.sentences:
-        raise SourceError("no sentences found in the text", path=text_file)
-    sentences = [" ".join(s.text.split()) for s in extracted.sentences]
-    gone = [(where, quote) for where, quote in _quotes_of(project, old)
-            if not any(" ".join(quote.split()) in s for s in sentences)]
-    if gone:
-        raise InputError(
-            f"the corrected text does not print {len(gone)} sentence(s) the curation quotes "
-            f"from {old}: " + "; ".join(f"{w}: {q!r}" for w, q in gone)
-            + ": correct those quotes (or the text) first; nothing was written"
-        )
+    _refuse_lost_quotes(project, old, extracted, text_file)
     old_meta = metas[old]
     text_target = project.sources_dir / f"{new}.txt"
     if text_target.exists():
