@@ -101,7 +101,7 @@ def test_a_reason_needs_the_words_it_is_the_reason_for(
     ))
     code, lines = _check(root, capsys)
     assert code == 2
-    assert any(":5: error: " in line and "mentioned_as_reason object without mentioned_as "
+    assert any(":4: error: " in line and "mentioned_as_reason object without mentioned_as "
                "object" in line for line in lines), lines
 
 

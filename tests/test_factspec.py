@@ -470,4 +470,4 @@ def test_a_date_printed_in_an_earlier_sentence_of_the_paragraph(tmp_path: Path) 
     assert line == 4 and "'date_sentence' without 'date_wording'" in message
     wrong_date = DATED_EARLIER.replace("date: 1918-09-13/1918-09-14", 'date: "1918-09-14"')
     ((line, message),) = refused(wrong_date)
-    assert line == 4 and "which reads 1918-09-13/1918-09-14" in message
+    assert line == 8 and "which reads 1918-09-13/1918-09-14" in message  # at `date:`

@@ -985,13 +985,15 @@ def _fact_problems(
     ]
 
 
-_FIELD_NAMED = re.compile(r"(?:unknown field )?'?([a-z_]+)'?\b")
+#: A problem of a time qualifier's value (`date '1918-06-14' is not its wording …`, `from 1918
+#: is read by YAML as a number …`): reported at that field's line.
+_FIELD_NAMED = re.compile(rf"({'|'.join(WORDINGS)}) ")
 
 
 def _field_line(path: Path, fline: int, fields: dict[str, Any], message: str) -> int:
-    """The line of the field a fact's problem is about (a `date` not its wording: at `date:`),
-    where the message opens with a field of the fact and the file writes it on a line of the
-    fact's own; the fact's line otherwise."""
+    """The line of the time qualifier a fact's problem is about (a `date` not its wording: at
+    `date:`), where the message opens with one and the file writes it on a line of the fact's
+    own; the fact's line otherwise."""
     m = _FIELD_NAMED.match(message)
     key = m.group(1) if m else None
     if key is None or key not in fields or key in ("id",):

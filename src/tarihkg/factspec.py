@@ -773,25 +773,25 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
             )
         if not raw.get("conflicts_with"):
             problems.append("'disputes' without 'conflicts_with': it says what a conflict is about")
-    problems += _check_cited(raw)
-    problems += _check_reasons(raw)
-    if raw.get("mention_check") is False and not raw.get("note"):
-        problems.append("mention_check: false needs a note saying why")
-    if "mention_check" in raw and raw.get("mention_check") is not False:
-        problems.append("mention_check may only be false (true is the default)")
-    return problems
+    return problems + _check_cited(raw) + _check_mention_fields(raw)
 
 
-def _check_reasons(raw: dict[str, Any]) -> list[str]:
-    """`mentioned_as_reason`, where given: a reason for a role that has `mentioned_as` words."""
+def _check_mention_fields(raw: dict[str, Any]) -> list[str]:
+    """`mentioned_as_reason`, where given: a reason for a role that has `mentioned_as` words;
+    `mention_check` only ever false, with a note."""
     reasons = raw.get("mentioned_as_reason") or {}
     said = raw["mentioned_as"] if isinstance(raw.get("mentioned_as"), dict) else {}
-    return [
+    problems = [
         f"mentioned_as_reason {role} without mentioned_as {role}: it says why the "
         "mentioned_as words, which name another entity, mean this one"
         for role in (reasons if isinstance(reasons, dict) else ())
         if not str(role).startswith("__") and role not in said
     ]
+    if raw.get("mention_check") is False and not raw.get("note"):
+        problems.append("mention_check: false needs a note saying why")
+    if "mention_check" in raw and raw.get("mention_check") is not False:
+        problems.append("mention_check may only be false (true is the default)")
+    return problems
 
 
 def _check_cited(raw: dict[str, Any]) -> list[str]:
