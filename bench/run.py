@@ -124,9 +124,11 @@ def _server(name: str, nquads: Path, work: Path) -> Iterator[tuple[int, str, psu
         data.mkdir(parents=True)
         shutil.copy(nquads, data / "tarihkg.nq")
         build_store(data / "tarihkg.nq", data / "store")
-        code = ("from pathlib import Path\nfrom server.serve import serve\n"
-                f"serve(host='127.0.0.1', port={port}, dataset_dir=Path({str(data)!r}))\n")
-        cmd, path = [sys.executable, "-c", code], "/sparql"
+        from tarihkg.supervise import COMMAND
+
+        cmd = [sys.executable, "-c", COMMAND, "--host", "127.0.0.1", "--port", str(port),
+               "--dataset", str(data)]  # what `tarihkg serve` execs
+        path = "/sparql"
     elif name == "oxigraph":
         data = work / "oxigraph"
         shutil.rmtree(data, ignore_errors=True)

@@ -103,6 +103,7 @@ from server.errors import (
 )
 from server.negotiation import parse_accept
 from server.sparql import Limits, Operation, ProtocolResponse
+from tarihkg.supervise import few_malloc_arenas
 
 log = logging.getLogger(__name__)
 Gone = Callable[[], bool] | None  # tells whether the client has left (None: never asked)
@@ -901,6 +902,7 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any], stderr_path: str
     """The query process: tie its life to its parent's, open the store, cap the address space,
     then answer jobs (each under its deadline's timer) until the pipe closes."""
     gc.freeze()  # what the fork server loaded stays shared: the collector never writes to it
+    few_malloc_arenas()  # before the engine starts its threads
     _leave_fork_server_alone()
     die_with_parent()
     _native_stderr_to(stderr_path)

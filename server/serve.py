@@ -1,12 +1,12 @@
 """Host, port, built dataset dir -> the endpoint: a supervisor and one waitress web process
 (never Flask's dev server).
 
-Process model. `serve` is the supervisor: it binds the listening socket once, forks the web
-process (which so shares the code the supervisor loaded, frozen out of the garbage collector's
-reach) and forks a new one if it dies (the OOM killer, an operator), so the port never closes;
-SIGTERM/SIGINT stop both. The web process runs
-waitress: its asyncore front reads every request whole (headers and body) before a thread sees
-it, and takes every answer whole from the thread (spooled to a temporary file past 1 MB, up to
+Process model. A supervisor (`tarihkg.supervise`: under `tarihkg serve` a process that imports
+little, exec'd by the CLI; under `serve` this process) binds the listening socket once, forks
+the web process (`web_process`) and forks a new one if it dies (the OOM killer, an operator),
+so the port never closes; SIGTERM/SIGINT stop both. The web process runs waitress: its
+asyncore front reads every request whole (headers and body) before a thread sees it, and takes
+every answer whole from the thread (spooled to a temporary file past 1 MB, up to
 `OUTBUF_HIGH_WATERMARK`) before sending it, so a client that sends its headers a byte a second or
 never reads its answer holds a socket, never a thread; a connection with no progress for
 `CHANNEL_TIMEOUT_S` is closed. Threads only wait for the one pool of query processes that the
@@ -26,9 +26,7 @@ pool, the same answers), and waitress keeps reading a connection while its reque
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import logging
 import os
 import re
@@ -37,7 +35,6 @@ import socket
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -58,6 +55,7 @@ from server.negotiation import parse_accept
 from server.sparql import ProtocolRequest, ProtocolResponse, handle_sparql
 from server.state import EXTENSION, ServerState
 from tarihkg.store import find_dataset
+from tarihkg.supervise import WebSettings, few_malloc_arenas, supervise
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -70,10 +68,10 @@ CHANNEL_TIMEOUT_S = 30
 CONNECTION_LIMIT = 500
 MAX_HEADER_BYTES = 65_536
 OUTBUF_HIGH_WATERMARK = 128 * 1024 * 1024  # above the answer cap: a thread never waits on a reader
-RESTART_PAUSE_S = 0.5
 ARRIVED = "tarihkg.arrived"
 REQUEST_LOOKAHEAD = 1  # waitress keeps reading while a request runs, so it sees a client leave
 SEND_BYTES = 1  # the thread that wrote an answer sends what it can at once, not the main loop
+COALESCE_BYTES = 65_536  # a first piece of body up to this size goes out with the head
 _QUERY_PARAM = re.compile(rb"(?:^|&)query=")
 _parse_accept = functools.lru_cache(maxsize=64)(parse_accept)  # a client sends the same header
 
@@ -139,7 +137,22 @@ _WAITRESS_MESSAGES = {
 
 
 class _Task(WSGITask):  # type: ignore[misc]
-    """waitress's WSGI task, passing the arrival time to the app."""
+    """waitress's WSGI task, passing the arrival time to the app, and sending the head of an
+    answer with the first piece of its body (up to `COALESCE_BYTES`) in one send: waitress sends
+    them apart, which costs a system call here and a wake-up and a read in the client."""
+
+    def write(self, data: bytes) -> None:
+        if self.wrote_header or not data or len(data) > COALESCE_BYTES:
+            super().write(data)
+            return
+        channel = self.channel
+        channel.held = []
+        try:
+            super().write(data)  # the head and the data, held by the channel
+        finally:
+            held, channel.held = channel.held, None
+            if held:
+                channel.write_soon(b"".join(held))
 
     def get_environment(self) -> dict[str, Any]:
         environ: dict[str, Any] = super().get_environment()
@@ -166,8 +179,12 @@ class _Channel(HTTPChannel):  # type: ignore[misc]
     task_class = _Task
     error_task_class = _ErrorTask
     _sending = False
+    held: list[bytes] | None = None  # what `_Task.write` sends in one piece
 
     def write_soon(self, data: bytes) -> int:
+        if self.held is not None:
+            self.held.append(bytes(data))
+            return len(data)
         self._sending = True
         try:
             return int(super().write_soon(data))
@@ -186,7 +203,8 @@ def serve(*, host: str, port: int, dataset_dir: Path, threads: int | None = None
           public_url: str | None = None) -> None:
     """Serve the dataset in ``dataset_dir`` on ``host:port`` until SIGTERM/SIGINT with
     ``threads`` (default `THREADS`) threads; ``public_url`` (default ``http://host:port/``) is
-    where clients reach it.
+    where clients reach it. The supervisor is this process, with the app already imported
+    (`tarihkg serve` runs the lighter ``python -m tarihkg.supervise`` instead).
 
     Raises `tarihkg.errors.InputError` before starting if there is no dataset.
     """
@@ -194,50 +212,20 @@ def serve(*, host: str, port: int, dataset_dir: Path, threads: int | None = None
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     dataset_dir = Path(dataset_dir).absolute()  # not resolved: a build swaps the link
     log.info("serving %s", find_dataset(dataset_dir))
-    listener = socket.create_server((host, port), backlog=1024)
-    settings = _WebSettings(dataset=str(dataset_dir), threads=threads or THREADS,
-                            public_url=public_url or f"http://{host}:{port}/")
-    stopping: list[int] = []
-    web: list[int] = []
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        stopping.append(signum)
-        for pid in web:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("listening on http://%s:%d", host, port)
-    gc.freeze()  # what is loaded now stays shared with the web process: GC never writes to it
-    while not stopping:
-        pid = os.fork()
-        if pid == 0:
-            _web_process(listener, settings)  # never returns
-        web[:] = [pid]
-        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        web.clear()
-        if not stopping:
-            log.error("the web process exited with %s; starting a new one", code)
-            time.sleep(RESTART_PAUSE_S)
-    listener.close()
+    supervise(host=host, port=port, web=web_process,
+              settings=WebSettings(dataset=str(dataset_dir), threads=threads,
+                                   public_url=public_url or f"http://{host}:{port}/"))
 
 
-@dataclass(frozen=True)
-class _WebSettings:
-    dataset: str
-    threads: int
-    public_url: str
-
-
-def _web_process(listener: socket.socket, settings: _WebSettings) -> NoReturn:
-    """The web process (forked from the supervisor, whose loaded modules it shares): the app
-    behind waitress on the listening socket, until SIGTERM; it exits, never returns."""
+def web_process(listener: socket.socket, settings: WebSettings) -> NoReturn:
+    """The web process (forked by the supervisor, `tarihkg.supervise.supervise`): the app behind
+    waitress on the listening socket, until SIGTERM; it exits, never returns."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops it on Ctrl-C
         signal.signal(signal.SIGTERM, _exit_now)
         die_with_parent(signal.SIGTERM)  # a killed supervisor takes its web process along
+        few_malloc_arenas()  # before waitress starts its threads
         _run_web(listener, settings)
         code = 0
     except BaseException:  # noqa: BLE001 - logged; the supervisor starts a new web process
@@ -251,16 +239,17 @@ def _exit_now(_signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _run_web(listener: socket.socket, settings: _WebSettings) -> None:
+def _run_web(listener: socket.socket, settings: WebSettings) -> None:
     # the web process logs INFO and up, plain, whatever its supervisor's command line set
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr, force=True)
     access = logging.getLogger("server.access")  # on stderr whatever the CLI's log level
     access.setLevel(logging.INFO)
-    processes = min(settings.threads, default_pool_size())  # more could never all be in use
+    threads = settings.threads or THREADS
+    processes = min(threads, default_pool_size())  # more could never all be in use
     app = create_app({"DATASET_DIR": settings.dataset, "QUERY_PROCESSES": processes,
                       "PUBLIC_URL": settings.public_url})
     install_fast_path(app)
-    server = create_server(app, sockets=[listener], threads=settings.threads,
+    server = create_server(app, sockets=[listener], threads=threads,
                            channel_timeout=CHANNEL_TIMEOUT_S, connection_limit=CONNECTION_LIMIT,
                            max_request_header_size=MAX_HEADER_BYTES,
                            outbuf_high_watermark=OUTBUF_HIGH_WATERMARK, ident="tarihkg",
@@ -282,7 +271,7 @@ def _run_web(listener: socket.socket, settings: _WebSettings) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     log.info("waitress web process %d: %d threads, one pool of up to %d query processes",
-             os.getpid(), settings.threads, processes)
+             os.getpid(), threads, processes)
     try:
         server.run()
     except SystemExit:

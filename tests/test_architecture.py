@@ -35,6 +35,7 @@ SERVER_MAY_USE = {
     "tarihkg.text.turkish",
     "tarihkg.export",
     "tarihkg.citation",
+    "tarihkg.supervise",  # the process that forks the web process (serve.py), malloc arenas
 }
 
 

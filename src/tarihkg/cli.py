@@ -264,16 +264,23 @@ def cmd_replace_source(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve data/build/ with a production WSGI server (waitress under a supervisor), never the
     Flask dev server."""
-    from server.serve import serve
+    from tarihkg.supervise import COMMAND as SUPERVISOR
 
     project = _project(args)
     if not BuildLayout(project.build_dir).nquads.exists():
         raise InputError("no built dataset in data/build/: run `tarihkg build` first")
     public_url = args.public_url or os.environ.get("TARIHKG_PUBLIC_URL") \
         or f"http://{args.host}:{args.port}/"
-    serve(host=args.host, port=args.port, dataset_dir=project.build_dir, threads=args.threads,
-          public_url=public_url)
-    return 0
+    command = [sys.executable, "-c", SUPERVISOR, "--host", args.host,
+               "--port", str(args.port), "--dataset", str(project.build_dir),
+               "--public-url", public_url]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    if args.verbose:
+        command.append("--verbose")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)  # the supervisor imports little (tarihkg.supervise)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
