@@ -52,6 +52,8 @@ PER_QUERY = {
     "brief": {"iri": f"<{RESOURCE_NS}event/bakunun-kurtulusu>"},
     "subordinates": {"iri": f"<{RESOURCE_NS}unit/kafkas-islam-ordusu>"},
     "coordinates": {"iri": f"<{RESOURCE_NS}place/baku>"},
+    "conflict-others": {"values": f"VALUES ?c {{ <{RESOURCE_NS}claim/f-002-391-56-part-5kpt> }}"},
+    "conflict-kinds": {"iri": f"<{RESOURCE_NS}unit/38-alay>"},
 }
 
 
