@@ -102,3 +102,33 @@ def test_a_compressed_request_body_is_415_saying_send_it_plain(built_client, pat
     same = built_client.post(path, data=plain, headers={"Content-Type": content_type,
                                                         "Content-Encoding": "identity"})
     assert same.status_code == 200, same.data
+
+
+CURATION = "https://w3id.org/tarihkg/graph/curation"
+COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+COUNT_NAMED = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _count(client, query: str, params: list[tuple[str, str]] | None = None) -> int:
+    answer = client.get("/sparql", query_string=[("query", query), *(params or [])],
+                        headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.data
+    return int(answer.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_graph_named_twice_in_the_dataset_is_one_graph(built_client) -> None:
+    """A dataset is a set of graphs (SPARQL 1.1 Query 13.2): default-graph-uri or
+    named-graph-uri repeated with the same graph, or FROM <g> FROM <g>, must not count its
+    triples twice (the engine read the graph once per mention: 7,601 triples counted 15,202)."""
+    once = _count(built_client, COUNT_DEFAULT, [("default-graph-uri", CURATION)])
+    assert once > 0
+    assert _count(built_client, COUNT_DEFAULT, [("default-graph-uri", CURATION)] * 2) == once
+    assert _count(built_client, COUNT_NAMED, [("named-graph-uri", CURATION)] * 2) == once
+    from_twice = f"SELECT (COUNT(*) AS ?n) FROM <{CURATION}> FROM <{CURATION}> {{ ?s ?p ?o }}"
+    assert _count(built_client, from_twice) == once
+    named_twice = (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{CURATION}> FROM NAMED <{CURATION}> "
+                   "{ GRAPH ?g { ?s ?p ?o } }")
+    assert _count(built_client, named_twice) == once
+    # FROM alone leaves no named graphs, also when it repeats a graph
+    assert _count(built_client, f"SELECT (COUNT(*) AS ?n) FROM <{CURATION}> FROM <{CURATION}> "
+                                "{ GRAPH ?g { ?s ?p ?o } }") == 0

@@ -620,6 +620,16 @@ class Store:
                 raise InputError("not a graph of this dataset (see the service description for "
                                  "its graphs)", iri=name)
         empty_default = not (default_graph_union or default_graphs or shape.declares_dataset)
+        if not (default_graphs or named_graphs) and (
+                len(set(shape.from_graphs)) < len(shape.from_graphs)
+                or len(set(shape.from_named)) < len(shape.from_named)):
+            # FROM <g> FROM <g>: the engine reads g once per clause (each triple twice), so the
+            # query's dataset is given as the protocol's (the same graphs, each named once)
+            default_graphs, named_graphs = shape.from_graphs, shape.from_named
+        # a dataset is a set of graphs (SPARQL 1.1 Query 13.2): a graph named twice (a repeated
+        # default-graph-uri) is one graph, not its triples twice
+        default_graphs = list(dict.fromkeys(default_graphs or ()))
+        named_graphs = list(dict.fromkeys(named_graphs or ()))
         if default_graphs or named_graphs:
             # the protocol's dataset is the whole dataset, as FROM/FROM NAMED would be (SPARQL
             # 1.1 Query 13.2): default graphs alone leave no named graphs, named graphs alone
