@@ -132,3 +132,26 @@ def test_a_graph_named_twice_in_the_dataset_is_one_graph(built_client) -> None:
     # FROM alone leaves no named graphs, also when it repeats a graph
     assert _count(built_client, f"SELECT (COUNT(*) AS ?n) FROM <{CURATION}> FROM <{CURATION}> "
                                 "{ GRAPH ?g { ?s ?p ?o } }") == 0
+
+
+def test_several_default_graphs_are_merged_as_a_set(built_client) -> None:
+    """The default graph of a dataset is the RDF merge of the graphs named (SPARQL 1.1 Query
+    13.2): a triple two of them hold counts once, by default-graph-uri and by FROM (the engine
+    read them one after another: 50,638 rows for 50,630 triples on the built graph)."""
+    answer = built_client.get("/sparql", query_string={
+        "query": "SELECT DISTINCT ?g { GRAPH ?g {} }"}, headers={"Accept": "text/csv"})
+    graphs = [g for g in answer.get_data(as_text=True).split()[1:]
+              if not g.endswith("/candidates")]
+    assert len(graphs) >= 4
+    params = [("default-graph-uri", g) for g in graphs]
+    distinct = "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
+    merged = _count(built_client, distinct, params)
+    assert _count(built_client, COUNT_DEFAULT, params) == merged
+    froms = " ".join(f"FROM <{g}>" for g in graphs)
+    assert _count(built_client, f"SELECT (COUNT(*) AS ?n) {froms} {{ ?s ?p ?o }}") == merged
+    # the merge is the default graph only: named graphs stay as the dataset names them
+    assert _count(built_client, COUNT_NAMED, [*params, ("named-graph-uri", CURATION)]) == \
+        _count(built_client, COUNT_DEFAULT, [("default-graph-uri", CURATION)])
+    assert _count(built_client, COUNT_NAMED, params) == 0
+    # and it is the union default graph the server answers without a dataset
+    assert merged == _count(built_client, COUNT_DEFAULT)
