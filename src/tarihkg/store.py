@@ -621,29 +621,11 @@ class Store:
                 raise InputError("not a graph of this dataset (see the service description for "
                                  "its graphs)", iri=name)
         empty_default = not (default_graph_union or default_graphs or shape.declares_dataset)
-        if not (default_graphs or named_graphs) and (
-                len(shape.from_graphs) > 1
-                or len(set(shape.from_named)) < len(shape.from_named)):
-            # FROM <g> FROM <h> or FROM <g> FROM <g>: the engine reads each FROM graph in turn
-            # (a triple in two of them twice), so the query's dataset is given as the
-            # protocol's: each graph once, and several default graphs merged (`_execute`)
-            default_graphs, named_graphs = shape.from_graphs, shape.from_named
-        # a dataset is a set of graphs (SPARQL 1.1 Query 13.2): a graph named twice (a repeated
-        # default-graph-uri) is one graph, not its triples twice
-        default_graphs = list(dict.fromkeys(default_graphs or ()))
-        named_graphs = list(dict.fromkeys(named_graphs or ()))
-        if default_graphs or named_graphs:
-            # the protocol's dataset is the whole dataset, as FROM/FROM NAMED would be (SPARQL
-            # 1.1 Query 13.2): default graphs alone leave no named graphs, named graphs alone
-            # an empty default graph; EMPTY_GRAPH stands for "none" (no store has it)
-            default_graphs = list(default_graphs or ()) or [EMPTY_GRAPH]
-            named_graphs = list(named_graphs or ()) or [EMPTY_GRAPH]
+        default_list, named_list = _dataset(shape, default_graphs, named_graphs)
         if base_iri is not None:
             _graph_nodes([base_iri])
-        return self._execute(sparql, empty_default=empty_default,
-                             default_graphs=list(default_graphs or ()),
-                             named_graphs=list(named_graphs or ()), base_iri=base_iri,
-                             max_rows=max_rows)
+        return self._execute(sparql, empty_default=empty_default, default_graphs=default_list,
+                             named_graphs=named_list, base_iri=base_iri, max_rows=max_rows)
 
     def _execute(self, sparql: str, *, empty_default: bool, default_graphs: list[str],
                  named_graphs: list[str], base_iri: str | None,
@@ -658,6 +640,28 @@ class Store:
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
         raise NotImplementedError
+
+
+def _dataset(shape: QueryShape, default_graphs: Sequence[str] | None,
+             named_graphs: Sequence[str] | None) -> tuple[list[str], list[str]]:
+    """The dataset to hand the engine: the protocol's graphs (or the query's own FROMs where
+    the engine would read a graph twice), each named once; empty lists: the query's own."""
+    if not (default_graphs or named_graphs) and (
+            len(shape.from_graphs) > 1 or len(set(shape.from_named)) < len(shape.from_named)):
+        # FROM <g> FROM <h> or FROM <g> FROM <g>: the engine reads each FROM graph in turn
+        # (a triple in two of them twice), so the query's dataset is given as the protocol's:
+        # each graph once, and several default graphs merged (`LocalStore._execute`)
+        default_graphs, named_graphs = shape.from_graphs, shape.from_named
+    # a dataset is a set of graphs (SPARQL 1.1 Query 13.2): a graph named twice (a repeated
+    # default-graph-uri) is one graph, not its triples twice
+    defaults = list(dict.fromkeys(default_graphs or ()))
+    named = list(dict.fromkeys(named_graphs or ()))
+    if not (defaults or named):
+        return [], []
+    # the protocol's dataset is the whole dataset, as FROM/FROM NAMED would be (SPARQL 1.1
+    # Query 13.2): default graphs alone leave no named graphs, named graphs alone an empty
+    # default graph; EMPTY_GRAPH stands for "none" (no store has it)
+    return defaults or [EMPTY_GRAPH], named or [EMPTY_GRAPH]
 
 
 class LocalStore(Store):
