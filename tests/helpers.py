@@ -30,6 +30,7 @@ from rdflib import Dataset
 
 import server
 import tarihkg
+from tarihkg.cli import main
 from tarihkg.names import BASE, GRAPH_NS, ONTOLOGY_NS
 from tarihkg.store import build_store
 
@@ -77,6 +78,13 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_S = 15
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def run_cli(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``tarihkg --root ROOT ARGS...`` in this process: (exit code, stdout, stderr)."""
+    code = main(["--root", str(root), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
 def copy_project(target: Path) -> Path:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_project
+from helpers import copy_project, run_cli
 
-from tarihkg.cli import main
 from tarihkg.curation import load_sources_meta
 from tarihkg.store import open_store
 
@@ -21,10 +20,6 @@ DATA = Path(__file__).resolve().parent / "data" / "newsource"
 PREFIX = "PREFIX tkg: <https://w3id.org/tarihkg/ontology#>\n"
 
 
-def _run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["--root", str(root), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _registered(root: Path) -> set[str]:
@@ -65,7 +60,7 @@ def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixtur
 
     # 2. Register the article: it takes the next free number (003_ with the two committed
     # articles, later when a curator has added one).
-    code, _, err = _run(
+    code, _, err = run_cli(
         root, capsys, "new-source", str(text),
         "--title", "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Kısa Bir Deneme",
         "--authors", "tarihkg test suite", "--journal", "Test Dergisi",
@@ -84,19 +79,19 @@ def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert yaml.safe_load(facts.read_text(encoding="utf-8")) == []
 
     # Registering the same text twice is refused.
-    code, _, err = _run(root, capsys, "new-source", str(text))
+    code, _, err = run_cli(root, capsys, "new-source", str(text))
     assert code == 2 and f"already registered as {meta.id}" in err
     # ... and so is the same text with only its white space changed (a trailing newline)
     again = tmp_path / "again.txt"
     again.write_bytes(text.read_bytes() + b"\n")
-    code, _, err = _run(root, capsys, "new-source", str(again))
+    code, _, err = run_cli(root, capsys, "new-source", str(again))
     assert code == 2 and f"this text is {meta.id}" in err and "but for white space" in err
 
     # 5. The facts of the README, under the header new-source wrote; 6. the check's one error.
     readme_facts, readme_error, readme_rows, sparql = _readme_blocks()
     header = facts.read_text(encoding="utf-8").replace("[]\n", "")
     facts.write_text(header + readme_facts.replace(README_ID, meta.id) + "\n", encoding="utf-8")
-    code, out, err = _run(root, capsys, "check")
+    code, out, err = run_cli(root, capsys, "check")
     errors = [line for line in out.splitlines() if ": error: " in line]
     assert code == 2 and len(errors) == 1, out
     shown = readme_error.split(f"/{README_ID}.yaml:", 1)[1]
@@ -107,14 +102,14 @@ def test_add_an_article_walkthrough(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert fixed != readme_facts
     facts.write_text(header + fixed.replace(README_ID, meta.id) + "\n", encoding="utf-8")
-    code, out, err = _run(root, capsys, "check")
+    code, out, err = run_cli(root, capsys, "check")
     assert code == 0, out + err
     assert ": error: " not in out
 
     # 7. Build, and the README's query gives the README's rows.
-    code, _, err = _run(root, capsys, "build")
+    code, _, err = run_cli(root, capsys, "build")
     assert code == 0, err
-    code, out, err = _run(root, capsys, "query", sparql.replace(README_ID, meta.id))
+    code, out, err = run_cli(root, capsys, "query", sparql.replace(README_ID, meta.id))
     assert code == 0, err
     assert out.splitlines() == [row.replace(README_ID, meta.id) for row in readme_rows], out
 
@@ -166,7 +161,7 @@ def test_a_text_new_source_cannot_take_exits_2_and_writes_nothing(
     text = tmp_path / "article.txt"
     if content is not None:
         text.write_bytes(content)
-    code, _, err = _run(root, capsys, "new-source", str(text), *args)
+    code, _, err = run_cli(root, capsys, "new-source", str(text), *args)
     assert code == 2 and message in err, err
     assert sorted(p.name for p in (root / "data" / "sources").iterdir()) == ["sources.yaml"]
     assert not (root / "data" / "curation").exists()
@@ -178,7 +173,7 @@ def test_new_source_writes_a_year_the_loader_reads(
     """`--year 2024` is written as the YAML integer the loader accepts, so extract and check run
     on the entry new-source wrote (a quoted "2024" made every later command refuse it)."""
     root = copy_project(tmp_path)
-    code, _, err = _run(
+    code, _, err = run_cli(
         root, capsys, "new-source", str(DATA / "gence-baku.txt"), "--journal", "Test Dergisi",
         "--volume", "2", "--issue", "1", "--pages", "111-114", "--year", "2024",
     )
@@ -191,7 +186,7 @@ def test_new_source_writes_a_year_the_loader_reads(
     assert entry["year"] == 2024
     [meta] = [m for m in load_sources_meta(sources_yaml).values() if m.journal == "Test Dergisi"]
     assert (meta.year, meta.volume, meta.pages) == (2024, "2", "111-114")
-    code, _, err = _run(root, capsys, "extract")
+    code, _, err = run_cli(root, capsys, "extract")
     assert code == 0, err
 
 
@@ -225,22 +220,22 @@ def test_a_printed_year_read_as_a_misprint_is_said_on_the_console(
     line = next(i for i, t in enumerate(original.splitlines(), 1) if "15 Eylül 1918" in t)
     said = "'15 Eylül 1938’de' prints 1938-09-15, read as 1918-09-15"
     before = _registered(root)
-    code, _, err = _run(root, capsys, "new-source", str(text), "--title", "Bir deneme")
+    code, _, err = run_cli(root, capsys, "new-source", str(text), "--title", "Bir deneme")
     assert code == 0, err
     sid = _the_new_one(root, before)
     where = f"data/sources/{sid}.txt:{line}: "
     assert f"warning: {where}{said}" in err, err
     assert "period: [from, to]" in err
-    code, _, err = _run(root, capsys, "extract")
+    code, _, err = run_cli(root, capsys, "extract")
     assert code == 0 and f"{where}{said}" in err, err
-    code, out, _ = _run(root, capsys, "check")
+    code, out, _ = run_cli(root, capsys, "check")
     assert code == 0
     assert any(f"{where}warning: {said}" in row for row in out.splitlines()), out
 
 
 def _register_walkthrough(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
     before = _registered(root)
-    code, _, err = _run(root, capsys, "new-source", str(DATA / "gence-baku.txt"), "--title", "X")
+    code, _, err = run_cli(root, capsys, "new-source", str(DATA / "gence-baku.txt"), "--title", "X")
     assert code == 0, err
     return _the_new_one(root, before)
 
@@ -260,9 +255,9 @@ def test_remove_source_withdraws_a_registration_whole(
     root = copy_project(tmp_path)
     before = _state(root)
     sid = _register_walkthrough(root, capsys)
-    assert _run(root, capsys, "extract")[0] == 0
+    assert run_cli(root, capsys, "extract")[0] == 0
     assert (root / "data" / "extracted" / f"{sid}.json").exists()
-    code, _, err = _run(root, capsys, "remove-source", sid)
+    code, _, err = run_cli(root, capsys, "remove-source", sid)
     assert code == 0, err
     assert f"deleted data/sources/{sid}.txt" in err
     assert f"deleted data/curation/facts/{sid}.yaml" in err
@@ -270,7 +265,7 @@ def test_remove_source_withdraws_a_registration_whole(
     assert after == before
     assert not list((root / "data" / "extracted").glob(f"{sid}.*"))
     assert _register_walkthrough(root, capsys) == sid
-    code, _, err = _run(root, capsys, "remove-source", "003_0000000000000000")
+    code, _, err = run_cli(root, capsys, "remove-source", "003_0000000000000000")
     assert code == 2 and "no source '003_0000000000000000'" in err and sid in err, err
 
 
@@ -295,16 +290,16 @@ def test_remove_source_refuses_while_the_curation_uses_it(
     group_lines = [n for n, line in enumerate(facts.read_text("utf-8").splitlines(), 1)
                    if line.startswith("- source:")]
     before = _state(root)
-    code, _, err = _run(root, capsys, "remove-source", sid)
+    code, _, err = run_cli(root, capsys, "remove-source", sid)
     assert code == 2
     for n in group_lines:
         assert f"{facts}:{n}" in err, err
     assert f"{events}:{anchor_line}" in err and "--force discards" in err, err
-    code, _, err = _run(root, capsys, "remove-source", sid, "--force")
+    code, _, err = run_cli(root, capsys, "remove-source", sid, "--force")
     assert code == 2 and f"{events}:{anchor_line}" in err and f"{facts}:" not in err, err
     assert _state(root) == before
     events.write_text(anchored, encoding="utf-8")
-    code, _, err = _run(root, capsys, "remove-source", sid, "--force")
+    code, _, err = run_cli(root, capsys, "remove-source", sid, "--force")
     assert code == 0, err
     assert not facts.exists() and sid not in (root / "data" / "sources" / "sources.yaml").read_text()
 
@@ -324,7 +319,7 @@ def test_remove_source_is_all_or_nothing(
         raise OSError(28, "No space left on device", str(path))
 
     monkeypatch.setattr(tarihkg.newsource, "write_atomic", full_disk)
-    code, _, err = _run(root, capsys, "remove-source", sid)
+    code, _, err = run_cli(root, capsys, "remove-source", sid)
     assert code == 2, err
     assert _state(root) == before
     assert not [p for p in (root / "data").iterdir() if p.name.startswith(".removing")]
@@ -338,12 +333,12 @@ def test_a_title_the_text_does_not_print_is_said(
     root = copy_project(tmp_path)
     printed = "GENCE’DEN BAKÜ’YE: KAFKAS İSLAM ORDUSU ÜZERİNE Kısa Bir Deneme"
     before = _registered(root)
-    code, _, err = _run(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
+    code, _, err = run_cli(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
                         "--title", printed)
     assert code == 0 and "--title" not in err, err
     sid = _the_new_one(root, before)
-    assert _run(root, capsys, "remove-source", sid)[0] == 0
-    code, _, err = _run(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
+    assert run_cli(root, capsys, "remove-source", sid)[0] == 0
+    code, _, err = run_cli(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
                         "--title", "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Bir Deneme")
     assert code == 0, err
     assert f"warning: data/sources/{sid}.txt:1: the --title given" in err

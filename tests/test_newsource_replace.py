@@ -8,27 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import copy_project
+from helpers import copy_project, run_cli
 
 from tarihkg import newsource
-from tarihkg.cli import main
 from tarihkg.curation import load_sources_meta
 
 DATA = Path(__file__).resolve().parent / "data" / "newsource"
 QUOTE = "Kafkas İslam Ordusu 15 Eylül 1918’de Bakü’ye girdi"
 
 
-def _run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["--root", str(root), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _registered(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     """A project copy with the README's test article registered, curated (a facts group, an
     entity anchored in it) and given a hand-written title_en; its id."""
     before = set(load_sources_meta(root / "data" / "sources" / "sources.yaml"))
-    code, _, err = _run(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
+    code, _, err = run_cli(root, capsys, "new-source", str(DATA / "gence-baku.txt"),
                         "--title", "Gence’den Bakü’ye: Kafkas İslam Ordusu Üzerine Kısa Bir Deneme",
                         "--journal", "Test Dergisi")
     assert code == 0, err
@@ -49,7 +44,7 @@ def _registered(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
                  f"    - {{source: {sid}, quote: \"Gence’de toplandı\"}}\n")
     with (root / "data" / "curation" / "minted-iris.txt").open("a") as fh:
         fh.write("zz-test-toplanma\n")
-    code, out, _ = _run(root, capsys, "check")
+    code, out, _ = run_cli(root, capsys, "check")
     assert code == 0, [line for line in out.splitlines() if ": error: " in line]
     return sid
 
@@ -67,7 +62,7 @@ def test_a_corrected_text_takes_the_old_ones_place_in_one_step(
     corrected = tmp_path / "gence-baku-2.txt"
     corrected.write_text((DATA / "gence-baku.txt").read_text(encoding="utf-8").replace(
         "omuz omuza savaştı", "omuz omuza çarpıştı"), encoding="utf-8")
-    code, _, err = _run(root, capsys, "replace-source", old, str(corrected))
+    code, _, err = run_cli(root, capsys, "replace-source", old, str(corrected))
     assert code == 0, err
     metas = load_sources_meta(root / "data" / "sources" / "sources.yaml")
     [new] = [sid for sid in metas if sid.startswith(old.split("_")[0] + "_")]
@@ -84,7 +79,7 @@ def test_a_corrected_text_takes_the_old_ones_place_in_one_step(
     anchors = (root / "data" / "curation" / "entities" / "additions-002.yaml").read_text(
         encoding="utf-8")
     assert f"{{source: {new}, quote: \"Gence’de toplandı\"}}" in anchors and old not in anchors
-    code, out, _ = _run(root, capsys, "check")
+    code, out, _ = run_cli(root, capsys, "check")
     assert code == 0, [line for line in out.splitlines() if ": error: " in line]
 
 
@@ -97,7 +92,7 @@ def test_a_corrected_text_without_a_quoted_sentence_is_refused_and_nothing_is_wr
     corrected = tmp_path / "gence-baku-2.txt"
     corrected.write_text((DATA / "gence-baku.txt").read_text(encoding="utf-8").replace(
         "15 Eylül 1918’de Bakü’ye girdi", "15 Eylül 1918’de Bakü’ye ulaştı"), encoding="utf-8")
-    code, _, err = _run(root, capsys, "replace-source", old, str(corrected))
+    code, _, err = run_cli(root, capsys, "replace-source", old, str(corrected))
     assert code == 2
     facts = root / "data" / "curation" / "facts" / f"{old}.yaml"
     assert f"{facts}:1: '{QUOTE}'" in err, err
@@ -124,7 +119,7 @@ def test_a_write_that_fails_halfway_leaves_every_file_as_it_was(
         real(path, data)
 
     monkeypatch.setattr(newsource, "write_atomic", failing)
-    code, _, err = _run(root, capsys, "replace-source", old, str(corrected))
+    code, _, err = run_cli(root, capsys, "replace-source", old, str(corrected))
     assert code == 2, err
     assert len(calls) == 3
     assert _snapshot(root) == before

@@ -15,7 +15,7 @@ import pytest
 from helpers import running_server, sample_dataset, send
 
 from server.executor import MEMORY_BODY_BYTES, ExecutorSettings, QueryPool
-from server.sparql import Limits, Operation
+from server.sparql import Limits, Operation, ProtocolResponse
 
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -150,18 +150,7 @@ def test_a_query_process_that_crashes_is_reported_as_a_crash_not_retried(tmp_pat
     ... try again")."""
     pool = _pool(tmp_path, timeout_s=20, memory_mb=1024)
     try:
-        answers = []
-        runner = threading.Thread(
-            target=lambda: answers.append(pool.run(Operation(SLOW, [], [], None, ""))))
-        runner.start()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not _running(pool):
-            time.sleep(0.05)
-        time.sleep(0.3)
-        [victim] = _running(pool)
-        os.kill(victim, signal.SIGSEGV)  # what a stack overflow delivers
-        runner.join(15)
-        answer = answers[0]
+        answer = _answer_after_signal(pool, signal.SIGSEGV)  # what a stack overflow delivers
         body = bytes(answer.body) if isinstance(answer.body, bytes) else b"".join(answer.body)
         assert answer.status == 422, body
         assert b"crashed" in body and b"SIGSEGV" in body, body
@@ -175,23 +164,28 @@ def test_a_query_process_that_crashes_is_reported_as_a_crash_not_retried(tmp_pat
 def test_a_query_process_killed_from_outside_is_not_the_memory_limit(tmp_path: Path) -> None:
     pool = _pool(tmp_path, timeout_s=20, memory_mb=1024)
     try:
-        answers = []
-        runner = threading.Thread(
-            target=lambda: answers.append(pool.run(Operation(SLOW, [], [], None, ""))))
-        runner.start()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not _running(pool):
-            time.sleep(0.05)
-        time.sleep(0.3)  # well into the slow query
-        [victim] = _running(pool)  # the pool's own account, not CPU use (a loaded box starves it)
-        os.kill(victim, signal.SIGKILL)
-        runner.join(15)
-        answer = answers[0]
+        answer = _answer_after_signal(pool, signal.SIGKILL)
         assert answer.status == 503
         assert b"SIGKILL" in answer.body and b"memory" not in answer.body
         assert pool.run(Operation(COUNT, [], [], None, "text/csv")).status == 200
     finally:
         pool.close()
+
+
+def _answer_after_signal(pool: QueryPool, sig: signal.Signals) -> ProtocolResponse:
+    """Start a slow query, send ``sig`` to the process running it, and return the answer."""
+    answers: list[ProtocolResponse] = []
+    runner = threading.Thread(
+        target=lambda: answers.append(pool.run(Operation(SLOW, [], [], None, ""))))
+    runner.start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not _running(pool):
+        time.sleep(0.05)
+    time.sleep(0.3)  # well into the slow query
+    [victim] = _running(pool)  # the pool's own account, not CPU use (a loaded box starves it)
+    os.kill(victim, sig)
+    runner.join(15)
+    return answers[0]
 
 
 def _running(pool: QueryPool) -> list[int]:

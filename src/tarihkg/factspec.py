@@ -217,6 +217,17 @@ FACT_DISPUTES: dict[str, str] = {
     "differently",
 }
 
+#: A text for the subject, the object or both (`mentioned_as`, `mentioned_as_reason`).
+_PER_ROLE_TEXT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "subject": {"type": "string", "minLength": 1},
+        "object": {"type": "string", "minLength": 1},
+    },
+    "additionalProperties": False,
+    "minProperties": 1,
+}
+
 #: Fields every fact may have, whatever its property (besides the qualifiers it allows).
 COMMON_FIELDS: dict[str, dict[str, Any]] = {
     "id": {
@@ -289,29 +300,13 @@ COMMON_FIELDS: dict[str, dict[str, Any]] = {
         "meaning": "a reviewer's note, e.g. a corrected misprint",
     },
     "mentioned_as": {
-        "schema": {
-            "type": "object",
-            "properties": {
-                "subject": {"type": "string", "minLength": 1},
-                "object": {"type": "string", "minLength": 1},
-            },
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
+        "schema": _PER_ROLE_TEXT,
         "rdf": "nothing (a check)",
         "meaning": "words of the sentence that refer to the subject/object where the matcher "
         "finds no name of it (checked: they are in the sentence)",
     },
     "mentioned_as_reason": {
-        "schema": {
-            "type": "object",
-            "properties": {
-                "subject": {"type": "string", "minLength": 1},
-                "object": {"type": "string", "minLength": 1},
-            },
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
+        "schema": _PER_ROLE_TEXT,
         "rdf": "nothing (a check)",
         "meaning": "for a role whose `mentioned_as` words the matcher links to another registry "
         "entity (a warning): why the words mean this one here, as a reviewer read the sentence "
