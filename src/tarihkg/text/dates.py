@@ -109,7 +109,7 @@ def _y(name: str) -> str:
 
 
 _Builder = Callable[[re.Match[str]], "tuple[str, str | None, tuple[int, int] | None] | None"]
-"""A match -> (edtf, note, offset_days) or None to reject it."""
+"""A match -> (edtf, note, offset_days) or None to reject it; ValueError: no calendar date."""
 
 
 def _iso(year: str, month: int, day: int | None = None) -> str:
@@ -212,6 +212,124 @@ def _b_relative(m: re.Match[str]) -> tuple[str, str | None, tuple[int, int] | No
     return "", None, ((0, days) if within else (days, days))
 
 
+# --- the Rumi calendar -------------------------------------------------------------------------
+# Ottoman documents, and the scholarship that quotes them, print dates in the Rumi (Mâlî,
+# fiscal) calendar: Julian months, a year begun on 1 March and numbered 584 less than the
+# Christian year (585 less in January and February). From 1 Mart 1333 (1 March 1917) its days
+# and months are the Gregorian ones (16 Şubat 1332 was followed by 1 Mart 1333: 13 days were
+# dropped); only the year number stayed, until 1926. A year printed 1290-1345 after a month
+# name of the calendar is read as a Rumi year and converted; the printed words stay the
+# wording, and a note says how they were read.
+
+RUMI_YEARS = (1290, 1345)
+"""The Rumi years read as such (1874-1929); a 13xx number outside them is left unread."""
+
+#: The month names the Rumi calendar shares with the Turkish Gregorian ones.
+_RUMI_SHARED = ("Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Şubat")
+#: The names of its own: Teşrinievvel (October), Teşrinisani (November), Kânunuevvel
+#: (December), Kânunusani (January), written joined, hyphenated (Teşrin-i Evvel, Kânun-ı
+#: Sânî) or as Birinci/İkinci Teşrin, Birinci/İkinci Kânun.
+_RUMI_OWN = (
+    r"[Tt]eşr[iî]n(?:-[iı]\s*|[iı]\s*|\s+)(?:[Ee]vvel|[Ss][aâ]n[iî])"
+    r"|[Kk][aâ]n[uû]n(?:-[ıiu]\s*|[ıiu]\s*|\s+)(?:[Ee]vvel|[Ss][aâ]n[iî])"
+    r"|(?:Birinci|İkinci)\s*(?:[Tt]eşr[iî]n|[Kk][aâ]n[uû]n)"
+)
+_RUMI_MONTH = rf"(?<!\w)(?P<rm>{_RUMI_OWN}|{'|'.join(_RUMI_SHARED)})"
+_RUMI_YEAR = (
+    r"(?<![\d.,])(?P<ry>1[23]\d\d|1[5-9]\d\d|20\d\d)(?!\d|[.,]\d)"
+    r"(?:\s*(?:R\.|\(R\)|[Rr][uû]m[iî](?!\w)))?"  # a marker: 1334 R., 1334 (R), 1334 Rumi
+    r"(?:\s*\((?P<gy>1[89]\d\d)\)|\s*/\s*(?P<gy2>1[89]\d\d)(?!\d))?"  # 1334 (1918), 1334/1918
+)
+
+
+def _rumi_month_number(word: str) -> int:
+    """The month number of a Rumi month name (``Teşrin-i Sânî`` -> 11).
+
+    >>> [_rumi_month_number(w) for w in ("Teşrinievvel", "Kânun-ı Sani", "İkinci Teşrin", "Eylül")]
+    [10, 1, 11, 9]
+    """
+    if word in MONTHS:
+        return MONTHS[word]
+    w = tr_lower(re.sub(r"[\s-]", "", word)).translate(str.maketrans("âîû", "aiu"))
+    ordinal = next((o for o in ("birinci", "ikinci") if w.startswith(o)), None)
+    second = ordinal == "ikinci" if ordinal else w.endswith("sani")
+    if "teşrin" in w:
+        return 11 if second else 10
+    return 1 if second else 12
+
+
+def _julian(year: int, month: int, day: int) -> date:
+    """The Gregorian day of a Julian calendar date (its Julian day number, then the
+    Gregorian ordinal). Raises ValueError for a day the Julian month does not have.
+
+    >>> _julian(1917, 2, 16), _julian(1914, 10, 29)
+    (datetime.date(1917, 3, 1), datetime.date(1914, 11, 11))
+    """
+    if not 1 <= day <= _julian_month_days(year, month):
+        raise ValueError(f"no day {day} in Julian {year}-{month:02d}")
+    a = (14 - month) // 12
+    y, m = year + 4800 - a, month + 12 * a - 3
+    jdn = day + (153 * m + 2) // 5 + 365 * y + y // 4 - 32083
+    return date.fromordinal(jdn - 1721425)
+
+
+def _julian_month_days(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def rumi_to_gregorian(year: int, month: int, day: int | None = None) -> str:
+    """The Gregorian EDTF of a Rumi date: a day, or a month (a Gregorian month from 1333 on;
+    before, the Julian month's Gregorian days as an interval). Raises ValueError for a day the
+    month does not have.
+
+    >>> rumi_to_gregorian(1334, 9, 15), rumi_to_gregorian(1335, 1, 1), rumi_to_gregorian(1334, 10)
+    ('1918-09-15', '1920-01-01', '1918-10')
+    >>> rumi_to_gregorian(1332, 2, 16), rumi_to_gregorian(1330, 10)
+    ('1917-03-01', '1914-10-14/1914-11-13')
+    """
+    christian = year + (584 if month >= 3 else 585)
+    if year >= 1333:  # 1 Mart 1333 = 1 March 1917: Gregorian days and months from then on
+        return _iso(f"{christian:04d}", month, day) if day is None else \
+            date(christian, month, day).isoformat()
+    if day is not None:
+        return _julian(christian, month, day).isoformat()
+    first = _julian(christian, month, 1)
+    last = _julian(christian, month, _julian_month_days(christian, month))
+    return f"{first.isoformat()}/{last.isoformat()}"
+
+
+def _b_rumi(m: re.Match[str]) -> tuple[str, str | None, None] | None:
+    """A date with a Rumi month name and year: a Rumi year (1290-1345) converted, or a
+    Gregorian year after one of the calendar's own month names (``1 Teşrinisani 1918``)."""
+    year, word = int(m["ry"]), m["rm"]
+    month = _rumi_month_number(word)
+    names = m.groupdict()
+    days = [int(m[g]) for g in ("d", "d1", "d2") if names.get(g)]
+    if RUMI_YEARS[0] <= year <= RUMI_YEARS[1]:
+        ends = [rumi_to_gregorian(year, month, d) for d in days] or [
+            rumi_to_gregorian(year, month)]
+        edtf = "/".join(ends) if len(ends) == 2 else ends[0]
+        note = (f"printed in the Rumi (Ottoman fiscal) calendar: year {year} R.; read as {edtf}"
+                + (" (Julian days before 1 Mart 1333, converted)" if year < 1333 else ""))
+        glossed = m["gy"] or m["gy2"]
+        if glossed and glossed not in edtf:
+            note += f"; the Christian year printed beside it ({glossed}) does not agree"
+        return edtf, note, None
+    if year < 1500 or word in MONTHS:
+        return None  # not a Rumi year; a Gregorian date with a shared name is read elsewhere
+    ends = [date(year, month, d).isoformat() for d in days] or [_iso(str(year), month)]
+    return "/".join(ends), f"month name of the Rumi calendar ({word}) with a Christian year", None
+
+
+def _b_rumi_own_month(m: re.Match[str]) -> tuple[str, str | None, None]:
+    """``15 Teşrinievvel``: the calendar's own month name without a year; the year comes from
+    the dates before it (from 1917 its months are the Gregorian ones)."""
+    return (_iso(_UNKNOWN_YEAR, _rumi_month_number(m["rm"]), int(m["d"])),
+            f"month name of the Rumi calendar ({m['rm']})", None)
+
+
 _PATTERNS: tuple[tuple[str, re.Pattern[str], _Builder], ...] = tuple(
     (name, re.compile(rx), builder)
     for name, rx, builder in (
@@ -225,6 +343,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], _Builder], ...] = tuple(
          rf"\s+geçen\s+gece{_L}*",
          _b_night),
         ("day", rf"{_d('d')}\s+{_m('m')}(?:\s+{_y('y')})?{_TAIL}", _b_day),
+        ("rumi-day-range", rf"{_d('d1')}{_DASH}{_d('d2')}\s+{_RUMI_MONTH}\s+{_RUMI_YEAR}{_TAIL}",
+         _b_rumi),
+        ("rumi-day", rf"{_d('d')}\s+{_RUMI_MONTH}\s+{_RUMI_YEAR}{_TAIL}", _b_rumi),
+        ("rumi-month", rf"{_RUMI_MONTH}\s+{_RUMI_YEAR}{_TAIL}", _b_rumi),
+        ("rumi-own-month", rf"{_d('d')}\s+(?P<rm>{_RUMI_OWN}){_TAIL}", _b_rumi_own_month),
         ("month-year", rf"{_m('m')}\s+{_y('y')}{_TAIL}", _b_month),
         ("year-month", rf"{_y('y')}\s+{_m('m')}(?:{_AP}?{_L}+)?(?!\w)", _b_month),
         ("year-months",
@@ -298,10 +421,10 @@ def find_dates(text: str, *, default_year: int | None = None,
     candidates: list[DateExpr] = []
     for name, pattern, builder in _PATTERNS:
         for m in pattern.finditer(text):
-            built = builder(m)
-            if built is None:
-                continue
             try:
+                built = builder(m)
+                if built is None:
+                    continue
                 candidates.append(_expr(m, name, built, default_year))
             except ValueError:
                 log.debug("not a calendar date: %r", m.group(0))
