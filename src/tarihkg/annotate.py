@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from tarihkg.curation import (
@@ -182,6 +183,7 @@ def annotate_source(
     return AnnotatedSource(meta, extracted, tuple(sentences))
 
 
+@lru_cache(maxsize=65536)  # find_quote squashes every sentence once per quote looked for
 def _squash(text: str) -> str:
     return " ".join(text.split())
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -270,12 +271,22 @@ def _require_java() -> None:
         )
 
 
+#: The variable the `java` launcher (JDK 9+) adds to its command line; owlready2 builds HermiT's
+#: command itself, so this is the one way to give the JVM flags.
+_JAVA_OPTIONS = "JDK_JAVA_OPTIONS"
+#: HermiT runs a few seconds in a fresh JVM: the optimising JIT (C2) costs more than it gains
+#: there. The quick JIT alone took HermiT on the build's input from 5.8 to 3.3 s (same output).
+_HERMIT_JVM_FLAGS = "-XX:TieredStopAtLevel=1"
+
+
 def _run_hermit(world: owlready2.World, asserted: Graph, ontology: Graph, *, tmp_dir: str
                 ) -> None:
     """HermiT over ``world``. owlready2 writes its input to a temp file that it deletes only
     when HermiT succeeds, so temp files go to ``tmp_dir`` (removed by the caller) meanwhile."""
     system_tmp = tempfile.tempdir
     tempfile.tempdir = tmp_dir
+    java_options = os.environ.get(_JAVA_OPTIONS)
+    os.environ[_JAVA_OPTIONS] = " ".join(filter(None, (java_options, _HERMIT_JVM_FLAGS)))
     try:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError as error:
@@ -288,6 +299,10 @@ def _run_hermit(world: owlready2.World, asserted: Graph, ontology: Graph, *, tmp
         raise InternalError(f"HermiT failed: {error}") from error
     finally:
         tempfile.tempdir = system_tmp
+        if java_options is None:
+            del os.environ[_JAVA_OPTIONS]
+        else:
+            os.environ[_JAVA_OPTIONS] = java_options
 
 
 def _inferred_types(world: owlready2.World, asserted: Graph) -> Graph:

@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tarihkg.errors import CurationError
 from tarihkg.text.turkish import match_fold
@@ -85,8 +86,15 @@ _WORD_START = re.compile(r"(?<![^\W_])[^\W_]")
 _PREFIX = 3
 
 
+_SPACE_OR_HYPHEN = re.compile(r"[\s\-]+")
+
+
 def _compact(s: str) -> str:
-    return re.sub(r"[\s\-]+", "", s)
+    return _SPACE_OR_HYPHEN.sub("", s)
+
+
+#: match_fold of a sentence, kept: check and build look in the same sentences many times.
+_fold = lru_cache(maxsize=65536)(match_fold)
 
 
 def _body(tokens: list[str]) -> str:
@@ -98,6 +106,7 @@ def _body(tokens: list[str]) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=16384)  # every check and build compiles the same ~1500 aliases again
 def _alias_pattern(key: str) -> re.Pattern[str]:
     tokens = key.split()
     direct_ok = len(tokens) > 1 or key in HEAD_NOUNS
@@ -190,7 +199,7 @@ def find_mentions(text: str, lexicon: Lexicon, source: str | None = None) -> lis
     ...     "Kafkas İslam Ordusu’nun Bakü’yü kurtarması", lex)]
     [('Kafkas İslam Ordusu’nun', 'unit/kio'), ('Bakü’yü', 'place/baku')]
     """
-    key = match_fold(text)
+    key = _fold(text)
     if len(key) != len(text):
         log.warning("text is not NFC; offsets may be off: %r", text[:60])
     allowed: dict[str, bool] = {}
