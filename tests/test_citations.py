@@ -157,6 +157,16 @@ def test_citation_broken_across_lines() -> None:
          "bca-030-10-0-0-112-760-5"),
         ("ATASE, A, K.2921, D.511, F.3", "ATASE",
          (("", "A"), ("K", "2921"), ("D", "511"), ("F", "3")), "atase-a-k2921-d511-f3"),
+        # ATASE's parts with their longer abbreviations (Klasör, Dosya, Fihrist, Gömlek), and
+        # the archive named "ATASE Arşivi": the same key as the short form
+        ("ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3", "ATASE",
+         (("", "BDH"), ("Kls", "3825"), ("Dos", "5"), ("F", "12-3")),
+         "atase-bdh-k3825-d5-f12-3"),
+        ("ATASE Arşivi, BDH, K. 3825, D. 5, Fih. 12-3", "ATASE",
+         (("", "BDH"), ("K", "3825"), ("D", "5"), ("Fih", "12-3")),
+         "atase-bdh-k3825-d5-f12-3"),
+        ("ATASE, İSH, Kls. 12, Göm. 4", "ATASE", (("", "İSH"), ("Kls", "12"), ("Göm", "4")),
+         "atase-ish-k12-g4"),
     ],
 )
 def test_record_references(inside: str, archive: str, parts: tuple[tuple[str, str], ...],
@@ -206,3 +216,12 @@ def test_an_ottoman_archive_citation_in_a_sentence_is_a_record_with_its_shelfmar
     [c] = find_citations(text)
     assert (c.text, c.kind) == ("(BOA, DH.ŞFR, 123/45)", "record")
     assert c.refs[0] == RecordRef("BOA", "DH.ŞFR, 123/45", (("", "DH.ŞFR"), ("", "123/45")))
+
+
+def test_an_endnote_of_atase_references_in_the_long_style_is_read_whole() -> None:
+    """An endnote that prints its references without parentheses, ATASE's parts with the
+    longer abbreviations: each a record, none lost to the full stops inside them."""
+    text = "ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3; BOA, DH.ŞFR, 92/158."
+    found = find_citations(text)
+    assert [[(r.archive, r.shelfmark) for r in c.refs] for c in found] == [
+        [("ATASE", "BDH, Kls.3825, Dos.5, F.12-3")], [("BOA", "DH.ŞFR, 92/158")]]

@@ -95,6 +95,28 @@ def test_number_before_capital_that_takes_no_ordinal_ends_a_sentence() -> None:
     assert len(sentences_of("Kayıp sayısı 30. Bakü’ye dönüldü.")) == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an endnote of archive references in the ATASE and BOA styles stays one sentence
+        ("ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3; BOA, DH.ŞFR, 92/158. Bakü’ye gidildi.",
+         ["ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3; BOA, DH.ŞFR, 92/158.", "Bakü’ye gidildi."]),
+        ("ATASE, Kls. 1, Göm. 4, Sh. 25, Vr. 3. Bakü’ye gidildi.",
+         ["ATASE, Kls. 1, Göm. 4, Sh. 25, Vr. 3.", "Bakü’ye gidildi."]),
+        # ranks written short before a name
+        ("Kur. Bnb. Ali Rıza Bey ile Tğm. Hüseyin Efendi geldi. Ordu ilerledi.",
+         ["Kur. Bnb. Ali Rıza Bey ile Tğm. Hüseyin Efendi geldi.", "Ordu ilerledi."]),
+        # a Rumi date's marker
+        ("Emir 15 Eylül 1334 R. Bakü önünde verildi. Ordu ilerledi.",
+         ["Emir 15 Eylül 1334 R. Bakü önünde verildi.", "Ordu ilerledi."]),
+    ],
+)
+def test_archive_references_and_short_ranks_do_not_end_a_sentence(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences_of(text) == expected
+
+
 @pytest.mark.parametrize("word", ["Kafkas", "Piyade", "Alayına", "Tabur’un", "Ordu", "Dünya"])
 def test_words_that_take_ordinals(word: str) -> None:
     assert takes_ordinal(word)

@@ -107,9 +107,12 @@ _NARRATIVE_AUTHOR_RE = re.compile(
     rf"(?<![\w’'‘])(?P<authors>{_NAME}(?:(?:\s*,\s*{_NAME})*\s*(?:\s(?:ve|and)\s|&)\s*{_NAME})?"
     rf"(?:\s+vd\.)?)(?:\s+(?:Paşa|Bey|Efendi|Hanım|Ağa))?(?:[’'‘][a-zçğıöşü]+)?\s*$"
 )
-_ARCHIVE_RE = re.compile(r"^(?P<archive>[A-ZÇĞİÖŞÜ]{3,})(?:\s*,\s*|\s+)(?P<rest>.+)$")
+_ARCHIVE_RE = re.compile(
+    r"^(?P<archive>[A-ZÇĞİÖŞÜ]{3,})(?:\s+Arşivi)?(?:\s*,\s*|\s+)(?P<rest>.+)$"
+)
 _PART_RE = re.compile(
-    r"^(?:(?P<key>[A-Z]{1,3})\s*\.\s*(?P<value>\d[\d\s\-–/]*)"
+    # K.526, F.43-5; and the abbreviations spelled in full case: Kls. 3825, Dos. 5, Göm. 4
+    r"^(?:(?P<key>[A-Z]{1,3}|[A-ZÇĞİÖŞÜ][a-zçğıöşü]{1,5})\s*\.\s*(?P<value>\d[\d\s\-–/]*)"
     r"|(?P<name>[A-ZÇĞİÖŞÜ][a-zçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)*)\s+(?P<number>\d+)"
     r"|(?P<code>[A-ZÇĞİÖŞÜ]{1,6}(?:\.[A-ZÇĞİÖŞÜ]{1,6})*)"
     r"|(?P<bare>\d+(?:[-–/.]\d+)*))$"
@@ -184,6 +187,8 @@ def parse_reference(ref: str) -> WorkRef | RecordRef | None:
 last_page=492)
     >>> parse_reference("ATASE A, K.526, D.369, F.43-5").parts
     (('', 'A'), ('K', '526'), ('D', '369'), ('F', '43-5'))
+    >>> parse_reference("ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3").shelfmark
+    'BDH, Kls.3825, Dos.5, F.12-3'
     >>> parse_reference("Toydemir") is None
     True
     """
@@ -301,11 +306,23 @@ def record_key(ref: RecordRef) -> str:
     'atase-a-k526-d369-f43-5'
     >>> record_key(parse_reference("QAPPODAR, F.277, L.2, B.2, Koruma Birimi 64, K.3"))
     'qappodar-f277-l2-b2-koruma-birimi-64-k3'
+
+    ATASE's parts are abbreviated short or long (``K.3825`` or ``Kls. 3825``, Klasör; ``D.``
+    or ``Dos.``, Dosya; ``F.`` or ``Fih.``, Fihrist; ``G.`` or ``Göm.``, Gömlek): one record.
+
+    >>> record_key(parse_reference("ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3"))
+    'atase-bdh-k3825-d5-f12-3'
     """
     pieces = [ref.archive]
     for key, value in ref.parts:
+        if ref.archive == "ATASE":
+            key = _ATASE_PARTS.get(key, key)
         pieces.append(slugify(f"{key}{value}" if len(key) <= 3 else f"{key} {value}"))
     return slugify(" ".join(pieces))
+
+
+#: ATASE's long abbreviations of its shelfmark parts -> the short ones (record_key).
+_ATASE_PARTS = {"Kls": "K", "Dos": "D", "Fih": "F", "Göm": "G"}
 
 
 _ENTRY = re.compile(r"(?P<author>[^,(]+)[,.]?[^()\d]*\(?(?P<year>\d{4})(?P<suffix>[a-z])?\b")

@@ -25,7 +25,13 @@ log = logging.getLogger(__name__)
 
 ABBREVIATIONS = frozenset(
     "vb vs vd bkz bk yy çev haz ed eds no nr dr prof doç yrd gen alb bnb yzb ör sn st mr mrs "
-    "etc cf vol pp op cit ibid age a.g.e a.g.m ss".split()
+    "etc cf vol pp op cit ibid age a.g.e a.g.m ss "
+    # archive references (ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3; Göm. 4; Sh. 25; Vr. 3)
+    "kls klasör dos göm gmlk fih sh sy sf vr lef "
+    # ranks and titles before a name (Kur. Bnb. Ali Rıza Bey; Tğm. Hüseyin; Hz. Ömer)
+    "kur ütğm tğm yüzb tümg tuğg korg org ks hz "
+    # publishers' places and series (Ank. Üniv. Yay.; İst.)
+    "yay üniv ank ist".split()
 )
 """Words whose full stop is never a sentence end (compared lowercased, without the stop)."""
 
@@ -110,6 +116,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> t = "M. H. Hacinski imzaladı (Şahin, 2022, s. 84). Mürsel Paşa 5. Kafkas Tümenini aldı."
     >>> [t[a:b] for a, b in split_sentences(t)]
     ['M. H. Hacinski imzaladı (Şahin, 2022, s. 84).', 'Mürsel Paşa 5. Kafkas Tümenini aldı.']
+    >>> t = "ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3. Kur. Bnb. Ali Rıza Bey geldi."
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3.', 'Kur. Bnb. Ali Rıza Bey geldi.']
     """
     protected = _protected(text)
     spans: list[tuple[int, int]] = []
