@@ -73,6 +73,7 @@ class Cell:
     processes: int = 0
     load_s: float = 0.0
     wrong_rows: list[str] = field(default_factory=list)
+    peak_parts: list[tuple[str, float]] = field(default_factory=list)  # (role, MB PSS) at the peak
 
 
 def _free_port() -> int:
@@ -155,21 +156,44 @@ def _server(name: str, nquads: Path, work: Path) -> Iterator[tuple[int, str, psu
             proc.wait()
 
 
-def _tree_memory(proc: psutil.Process) -> tuple[float, float, int]:
-    """RSS and PSS (MB) of ``proc``'s whole process tree, and its number of processes. PSS
-    (``/proc/PID/smaps_rollup``) counts a page shared by n processes as 1/n in each, so it sums
-    to what the tree really holds; RSS counts shared pages once per process."""
+def _role(p: psutil.Process, root: psutil.Process) -> str:
+    """What a process of tarihkg's tree is: the supervisor (``root``), the web process (its
+    child), multiprocessing's resource tracker and fork server, a query process (a child of the
+    fork server), or the server itself for a one-process server."""
+    try:
+        if p.pid == root.pid:
+            return "server"
+        command = " ".join(p.cmdline())
+        if "resource_tracker" in command:
+            return "resource tracker"
+        parent = p.ppid()
+        if "forkserver" in command:
+            return "query process" if "forkserver" in " ".join(
+                psutil.Process(parent).cmdline()) else "fork server"
+        return "web process" if parent == root.pid else "query process"
+    except psutil.Error:
+        return "gone"
+
+
+def _tree_memory(proc: psutil.Process) -> tuple[float, float, int, list[tuple[str, float]]]:
+    """RSS and PSS (MB) of ``proc``'s whole process tree, its number of processes, and the PSS
+    of each (role, MB). PSS (``/proc/PID/smaps_rollup``) counts a page shared by n processes as
+    1/n in each, so it sums to what the tree really holds; RSS counts shared pages once per
+    process."""
     rss = pss = 0
     tree = [proc, *proc.children(recursive=True)]
+    parts = []
     for p in tree:
         try:
             rss += p.memory_info().rss
             with open(f"/proc/{p.pid}/smaps_rollup", encoding="ascii") as rollup:
-                pss += next(int(line.split()[1]) * 1024 for line in rollup
-                            if line.startswith("Pss:"))
+                one = next(int(line.split()[1]) * 1024 for line in rollup
+                           if line.startswith("Pss:"))
+            pss += one
+            parts.append((_role(p, proc), round(one / 2**20, 1)))
         except (psutil.Error, OSError, StopIteration):
             pass
-    return rss / 2**20, pss / 2**20, len(tree)
+    return rss / 2**20, pss / 2**20, len(tree), parts
 
 
 def _row_counts(port: int, path: str) -> dict[str, int]:
@@ -201,6 +225,7 @@ def measure(port: int, path: str, proc: psutil.Process, *, clients: int, seconds
     peak = [0.0]
     peak_pss = [0.0]
     peak_processes = [0]
+    peak_parts: list[list[tuple[str, float]]] = [[]]
 
     def client(offset: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_S)
@@ -220,8 +245,10 @@ def measure(port: int, path: str, proc: psutil.Process, *, clients: int, seconds
 
     def sampler() -> None:
         while time.monotonic() < stop:
-            rss, pss, processes = _tree_memory(proc)
+            rss, pss, processes, parts = _tree_memory(proc)
             peak[0] = max(peak[0], rss)
+            if pss > peak_pss[0]:
+                peak_parts[0] = parts
             peak_pss[0] = max(peak_pss[0], pss)
             peak_processes[0] = max(peak_processes[0], processes)
             time.sleep(0.25)
@@ -243,6 +270,7 @@ def measure(port: int, path: str, proc: psutil.Process, *, clients: int, seconds
         cell.p50_ms = cell.p95_ms = cell.p99_ms = latencies[0] * 1000
     cell.peak_rss_mb = peak[0]
     cell.peak_pss_mb = peak_pss[0]
+    cell.peak_parts = sorted(peak_parts[0], key=lambda part: (part[0], -part[1]))
     cell.processes = peak_processes[0]
 
 
@@ -329,6 +357,9 @@ def report(cells: list[Cell]) -> str:
                      f"{c.p50_ms:.1f} | {c.p95_ms:.1f} | {c.p99_ms:.1f} | {p50} | {c.errors} | "
                      f"{c.peak_pss_mb:.0f} | {c.peak_rss_mb:.0f} | {c.processes} | {c.load_s:.1f} | "
                      f"{', '.join(c.wrong_rows) or '-'} |")
+    lines += ["", "PSS per process at each cell's peak (MB):", ""]
+    lines += [f"- {c.graph} {c.server} {c.clients}: "
+              + ", ".join(f"{role} {mb:.1f}" for role, mb in c.peak_parts) for c in cells]
     return "\n".join(lines)
 
 

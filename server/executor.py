@@ -31,7 +31,15 @@ and ``RLIMIT_AS`` set to the memory cap above the address space the open store a
   same deadline. A slow-lane process idle for `SLOW_IDLE_S` is stopped, so the memory of a
   burst of long queries goes back to the machine within seconds.
   After a query that ran longer than `TRIM_AFTER_S`, a query process hands the heap memory it
-  freed back to the system (`_give_back_memory`).
+  freed back to the system (`_give_back_memory`) and sends its private memory with the answer;
+  a process that has grown more than `REPLACE_AFTER_GROWTH_MB` since it opened the store is
+  stopped once it has answered (and, in the fast lane, replaced by a fresh one). What grows is
+  the engine's caches of the store (RocksDB's block caches, up to 32 MB for the indexes and
+  128 MB for the strings in every process, which pyoxigraph does not let us size): on a big
+  store each process would otherwise keep 50-70 MB of them. A process forked from a parent
+  that had warmed them would not share them either: the 32 MB cache turns over under a mix of
+  scans, and each block the child evicts and replaces becomes its own copy (measured on the
+  1M graph: four children of a warmed parent held as much as four fresh ones).
 
 A query demoted the last time it ran (the last `KNOWN_SLOW` are remembered) starts in the slow
 lane directly; one that then finishes within `DEMOTE_AFTER_S` starts in the fast lane again. So
@@ -121,6 +129,10 @@ GONE_CHECK_S = 0.1  # how often a waiting request looks whether its client has l
 KNOWN_SLOW = 1000  # the queries remembered as demoted (they start in the slow lane next time)
 KNOWN_FAST = 1000  # the queries remembered as answered quickly (first in the fast lane's queue)
 TRIM_AFTER_S = 0.05  # after a query that ran longer, the query process gives memory back
+#: A query process whose private memory grew more than this since it opened the store is
+#: replaced after its answer (`QueryPool._answer`): the engine's caches, which pyoxigraph does
+#: not let us bound, stay this small in each process (see `_private_kb`)
+REPLACE_AFTER_GROWTH_MB = 16
 _PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True)
 #: Signals a process gets from its own fault (a stack overflow, a bad address or instruction):
@@ -169,6 +181,8 @@ class _Child:
         self.ready = False
         self.demoted = False
         self.idle_since = time.monotonic()
+        self.opened_kb: int | None = None  # private memory (kB) once the store was open
+        self.private_kb: int | None = None  # and after the last answer, if it was measured
 
     def wait_ready(self, deadline: float) -> None:
         """Block until the child has opened the store. Raises `TimeoutError` at ``deadline``
@@ -185,7 +199,14 @@ class _Child:
                                ) from None
         if head.get("error"):
             raise RuntimeError(f"the query process cannot open the store: {head['error']}")
+        self.opened_kb = head.get("private_kb")
         self.ready = True
+
+    def grew_too_much(self) -> bool:
+        """True if the child's private memory after its last answer was more than
+        `REPLACE_AFTER_GROWTH_MB` above what it held once the store was open."""
+        return (self.private_kb is not None and self.opened_kb is not None
+                and self.private_kb - self.opened_kb > REPLACE_AFTER_GROWTH_MB * 1024)
 
     def is_ready(self) -> bool:
         """True if the child has opened the store (its ready message may still be unread)."""
@@ -588,7 +609,12 @@ class QueryPool:
             self._timed_out(child)
         except (EOFError, OSError):
             self._died(child, op)
-        if child.demoted and child in self._fast and not child.promote():
+        if child.grew_too_much():
+            log.info("query process %s replaced: its memory grew by %d MB (more than %d MB)",
+                     child.proc.pid, ((child.private_kb or 0) - (child.opened_kb or 0)) // 1024,
+                     REPLACE_AFTER_GROWTH_MB)
+            self._forget(child)  # its engine caches go back to the machine
+        elif child.demoted and child in self._fast and not child.promote():
             self._forget(child)  # the next queries get a process at full priority
         else:
             self._release(child)
@@ -664,7 +690,7 @@ def _read_answer(child: _Child, first: bytes, deadline: float
     (see `_send_answer`): the body as bytes if small, else as chunks read from a temporary
     file (the web worker never holds a big answer in memory)."""
     head, _, body = first.partition(b"\n")
-    status, headers, more = json.loads(head)
+    status, headers, more, child.private_kb = json.loads(head)
     if not more:
         return int(status), [(k, v) for k, v in headers], body
     parts = [body]
@@ -834,11 +860,13 @@ def memory_cap_mb(processes: int, *, total_mb: int | None = None, ceiling_mb: in
     return max(256, min(ceiling_mb, int(total_mb * 0.8) // processes))
 
 
-def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes]) -> None:
+def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes],
+                 private_kb: int | None = None) -> None:
     """The answer as one message when it fits in `CHUNK_BYTES` (the JSON head ``[status,
-    headers, more]``, a newline, the body), else that message with the body's first chunk,
-    then the other chunks, then an empty message. The body is ``answer.body`` or, for a 200
-    written to ``spool``, the file."""
+    headers, more, private_kb]``, a newline, the body), else that message with the body's first
+    chunk, then the other chunks, then an empty message. The body is ``answer.body`` or, for a
+    200 written to ``spool``, the file; ``private_kb``: this process's private memory after
+    the query, if measured (`_private_kb`)."""
     if answer.status == 200 and isinstance(answer.body, bytes) and not answer.body:
         spool.seek(0)
         chunks = iter(lambda: spool.read(CHUNK_BYTES), b"")
@@ -847,7 +875,7 @@ def _send_answer(conn: Connection, answer: ProtocolResponse, spool: IO[bytes]) -
         chunks = iter([body[i:i + CHUNK_BYTES] for i in range(0, len(body), CHUNK_BYTES)])
     first = next(chunks, b"")
     following = next(chunks, None)
-    head = json.dumps([answer.status, answer.headers, following is not None])
+    head = json.dumps([answer.status, answer.headers, following is not None, private_kb])
     conn.send_bytes(head.encode("utf-8") + b"\n" + first)
     if following is None:
         return
@@ -871,6 +899,26 @@ def _address_space_bytes() -> int:
             if line.startswith("VmSize:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def _private_kb() -> int | None:
+    """This process's anonymous resident memory in kB (``RssAnon``: its heap, the engine's
+    caches, and the fork server's pages it has written to), None if unknown. It grows as the
+    engine caches blocks of the store (RocksDB's block caches: 32 MB for the indexes and up to
+    128 MB for the strings in each process, which pyoxigraph does not let us bound), and is
+    what `REPLACE_AFTER_GROWTH_MB` is compared with.
+
+    >>> 0 < (_private_kb() or 1) < 1 << 30
+    True
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def _give_back_memory() -> None:
@@ -922,7 +970,7 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any], stderr_path: str
         return
     cap = _address_space_bytes() + settings.limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    conn.send_bytes(json.dumps({"ready": True}).encode("utf-8"))
+    conn.send_bytes(json.dumps({"ready": True, "private_kb": _private_kb()}).encode("utf-8"))
     while True:
         try:
             op = Operation(**json.loads(conn.recv_bytes()))
@@ -944,7 +992,9 @@ def _child_main(conn: Connection, settings_doc: dict[str, Any], stderr_path: str
             except Exception:  # noqa: BLE001 - a bug: logged here, a 500 without details there
                 log.exception("query failed")
                 answer = _error(internal_error(), op, parse_accept(op.accept))
-            _send_answer(conn, answer, spool)
+            private_kb = None
+            if time.monotonic() - began > TRIM_AFTER_S:  # a quick query leaves little behind
+                _give_back_memory()
+                private_kb = _private_kb()
+            _send_answer(conn, answer, spool, private_kb)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        if time.monotonic() - began > TRIM_AFTER_S:
-            _give_back_memory()

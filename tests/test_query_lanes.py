@@ -22,6 +22,8 @@ from server.sparql import Limits, Operation, ProtocolResponse
 
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# tenfold the sample's 182,329 pairs of triples: longer than `TRIM_AFTER_S` (0.4 s here)
+LONGER = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f VALUES ?k { 1 2 3 4 5 6 7 8 9 10 } }"
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +231,29 @@ def test_under_serve_a_byte_capped_query_is_not_stopped_by_queueing(tmp_path: Pa
         # its cap, before its deadline: its process shares the cores with the long ones
         assert status == 503 and "over the limit of 1000000 bytes" in text, (status, text)
         assert seconds < 20, seconds
+
+
+@pytest.mark.timeout(60)
+def test_a_process_whose_memory_grew_is_replaced_after_its_answer(
+        dataset: Path, closing: list[QueryPool], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a query that ran longer than `TRIM_AFTER_S`, the query process gives memory back
+    and reports its private memory with the answer; one that grew more than
+    `REPLACE_AFTER_GROWTH_MB` since it opened the store (the engine's caches) is replaced by a
+    fresh one once it has answered. A quick query is not measured, so never replaced."""
+    monkeypatch.setattr(executor, "DEMOTE_AFTER_S", 30.0)  # all in the fast lane
+    pool = _pool(dataset, size=2, fast=1)
+    closing.append(pool)
+    (first,) = pool._fast
+    answer = pool.run(Operation(LONGER, [], [], None, "text/csv"))
+    assert answer.status == 200 and answer.body == b"n\r\n1823290\r\n", answer.body
+    assert pool._fast == {first} and first.proc.is_alive()  # it grew less than 16 MB
+    assert first.opened_kb and first.private_kb and first.private_kb >= first.opened_kb // 2
+    monkeypatch.setattr(executor, "REPLACE_AFTER_GROWTH_MB", -(1 << 20))  # any size is too much
+    quick = pool.run(Operation("ASK {}", [], [], None, "text/csv"))
+    assert quick.status == 200 and pool._fast == {first} and first.private_kb is None
+    again = pool.run(Operation(LONGER, [], [], None, "text/csv"))
+    assert again.status == 200 and again.body == answer.body
+    assert _wait_for(lambda: not first.proc.is_alive(), 5)
+    (fresh,) = pool._fast
+    assert fresh is not first and fresh.proc.is_alive()
+    assert pool.run(Operation(COUNT, [], [], None, "text/csv")).status == 200
