@@ -181,6 +181,20 @@ def test_build_store_replaces_atomically(tmp_path: Path) -> None:
     assert open_store(tmp_path).triple_count() == SIZES[CURATION] + SIZES[G000] + SIZES[G002]
 
 
+def test_built_store_keeps_no_spent_write_ahead_log(tmp_path: Path) -> None:
+    """The default graph is written by an update after the bulk load, through the engine's
+    write-ahead log, which the engine keeps for reuse once flushed (on the 1M bench graph:
+    400 MB of an 802 MB store; 19.6 of 35 MB on the build). The store written is its live
+    files only, and answers the same."""
+    build_store(SAMPLE, tmp_path / "store")
+    logs = sum(p.stat().st_size for p in (tmp_path / "store").glob("*.log"))
+    assert logs < 4096, logs
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no leftovers
+    store = open_store(tmp_path)
+    assert store.triple_count() == SIZES[CURATION] + SIZES[G000] + SIZES[G002]
+    assert store.graphs() == sorted([CURATION, G000, G002])
+
+
 def test_failed_build_keeps_the_previous_store(tmp_path: Path) -> None:
     target = tmp_path / "store"
     build_store(SAMPLE, target)

@@ -1071,6 +1071,7 @@ def build_store(nquads: Path, target_dir: Path) -> int:
         raise InputError("no such N-Quads file", path=nquads)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.tmp-", dir=target_dir.parent))
+    live = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.tmp-", dir=target_dir.parent))
     try:
         backend = pyoxigraph.Store(str(tmp))
         try:
@@ -1081,12 +1082,17 @@ def build_store(nquads: Path, target_dir: Path) -> int:
         backend.update(_FILL_DEFAULT_GRAPH)
         backend.optimize()
         backend.flush()
+        # the live files only: the engine keeps its spent write-ahead log (the default graph's
+        # update, as big as the rest of the store) for reuse, which a read-only store never does
+        live.rmdir()
+        backend.backup(str(live))
         del backend
-        swap_directory(tmp, target_dir)
+        swap_directory(live, target_dir)
     except OSError as exc:
         raise write_error(exc, path=target_dir) from exc
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        for spent in (tmp, live):
+            if spent.exists():
+                shutil.rmtree(spent, ignore_errors=True)
     log.info("built store %s from %s (%d quads)", target_dir, nquads, count)
     return count
