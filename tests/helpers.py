@@ -18,12 +18,13 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from rdflib import Dataset
@@ -33,6 +34,8 @@ import tarihkg
 from tarihkg.cli import main
 from tarihkg.names import BASE, GRAPH_NS, ONTOLOGY_NS
 from tarihkg.store import build_store
+
+T = TypeVar("T")
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
 S000, S002 = "000_539a70a237dcfef4", "002_afd972166be37c54"
@@ -142,6 +145,15 @@ def sample_reference() -> Dataset:
 def sample_sizes() -> dict[str, int]:
     """Triples per named graph of the sample dataset."""
     return {str(g.identifier): len(g) for g in sample_reference().graphs() if len(g)}
+
+
+def wait_for(condition: Callable[[], T], seconds: float = 10, every: float = 0.02) -> T:
+    """Poll ``condition`` until it returns something true (returned) or ``seconds`` pass (then
+    its last, false, value): wait on what a test needs, never a fixed sleep."""
+    deadline = time.monotonic() + seconds
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(every)
+    return value
 
 
 def free_port() -> int:

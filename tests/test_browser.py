@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,6 +49,8 @@ PAGE_KINDS: dict[str, str] = {
     "polity": "Polity",
     "organization": "Organization",
 }
+#: Page kinds a script draws after the page has loaded: the element that shows it is drawn.
+READY = {"query": ".yasqe .CodeMirror", "map": "#leaflet-map path.leaflet-interactive"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -92,7 +93,15 @@ def console_errors(driver: webdriver.Chrome) -> list[str]:
 
 
 def wait(driver: webdriver.Chrome, condition, seconds: float = 10):
-    return WebDriverWait(driver, seconds).until(condition)
+    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition)
+
+
+def painted(driver: webdriver.Chrome) -> None:
+    """Return once the browser has drawn a frame since the call (two animation frames): the
+    layout after a resize or a click is what a screenshot or a measurement then sees."""
+    driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "requestAnimationFrame(() => requestAnimationFrame(() => done(true)));")
 
 
 def test_landing_search_entity_and_a_link(site, browser):
@@ -207,8 +216,9 @@ def test_timeline_and_map(site, browser):
                    or o.get_attribute("value").endswith("#Capture"))
     capture.click()
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-    time.sleep(0.2)
-    filtered = browser.find_elements(By.CSS_SELECTOR, "svg.timeline circle.event")
+    wait(browser, lambda d: "type=" in d.current_url)
+    filtered = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR,
+                                                       "svg.timeline circle.event"))
     assert 0 < len(filtered) < len(dots)
     browser.get(site + "/map?lang=en")
     markers = wait(browser, lambda d: d.find_elements(
@@ -221,19 +231,18 @@ def test_timeline_and_map(site, browser):
               "return Math.max(...xs) - Math.min(...xs);")
     before = browser.execute_script(spread)
     browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").click()
-    time.sleep(0.8)
-    assert browser.execute_script(spread) > 1.1 * before, "the map zooms"
+    # the map zooms (Leaflet animates the zoom: its end is waited for, not slept through)
+    wait(browser, lambda d: d.execute_script(spread) > 1.1 * before)
     count = browser.find_element(By.ID, "map-count").text
     kind = browser.find_element(By.CSS_SELECTOR, "#map-filters select[name=kind]")
     capture = next(o for o in kind.find_elements(By.TAG_NAME, "option")
                    if o.get_attribute("value").endswith("#Capture"))
     capture.click()
-    time.sleep(0.3)
-    assert browser.find_element(By.ID, "map-count").text != count
+    wait(browser, lambda d: d.find_element(By.ID, "map-count").text != count)
     year = browser.find_element(By.CSS_SELECTOR, "#map-filters select[name=to]")
     next(o for o in year.find_elements(By.TAG_NAME, "option") if o.text == "1917").click()
-    time.sleep(0.3)
-    assert int(browser.find_element(By.ID, "map-count").text.split()[0]) < int(count.split()[0])
+    wait(browser, lambda d: int(d.find_element(By.ID, "map-count").text.split()[0])
+         < int(count.split()[0]))
     browser.get(site + "/map?lang=en")
     baku = wait(browser, ec.presence_of_element_located(
         (By.CSS_SELECTOR, "table.places a[href='/resource/place/baku']")))
@@ -265,7 +274,7 @@ def _whole_page(driver: webdriver.Chrome, width: int, name: str) -> int:
     driver.set_window_size(width, 900)
     height = int(driver.execute_script("return document.documentElement.scrollHeight"))
     driver.set_window_size(width, min(height, 12000))
-    time.sleep(0.2)
+    painted(driver)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SCREENSHOTS / f"{name}-{width}.png"))
     return height
@@ -285,7 +294,9 @@ def test_page_kind_accessible_and_fits_a_phone(site, browser, built_app, kind):
     path = _path(kind, built_app)
     browser.set_window_size(DESKTOP, 900)
     browser.get(site + path + ("&" if "?" in path else "?") + "lang=en")
-    time.sleep(0.5 if kind in ("query", "map") else 0.1)
+    if kind in READY:  # pages drawn by a script after loading: checked once drawn
+        wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, READY[kind])), 20)
+    painted(browser)
     h1 = browser.find_elements(By.TAG_NAME, "h1")
     assert len(h1) == 1 and h1[0].text.strip() and h1[0].text.strip() != "tarihkg", kind
     browser.execute_script(AXE.read_text(encoding="utf-8"))
@@ -330,7 +341,7 @@ def test_a_phone_never_breaks_a_label_letter_by_letter(site, browser, path):
     label must now stand on one line, and the page must not overflow sideways."""
     browser.set_window_size(PHONE, 900)
     browser.get(site + path + "?lang=en")
-    time.sleep(0.1)
+    painted(browser)
     assert browser.find_elements(By.CSS_SELECTOR, WHOLE_WORDS), path
     assert browser.execute_script(BROKEN, WHOLE_WORDS) == [], path
     width = browser.execute_script("return [document.documentElement.scrollWidth, innerWidth]")

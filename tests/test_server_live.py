@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import SAMPLE, get, running_server, sample_dataset
+from helpers import SAMPLE, get, running_server, sample_dataset, wait_for
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import URITooLong
@@ -47,6 +46,12 @@ def test_health(live) -> None:
     assert status == 200
     assert json.loads(body) == {"status": "ok", "graphs": 3,
                                 "triples": len(SAMPLE.read_text(encoding="utf-8").splitlines())}
+
+
+def _access_log(log_path: Path) -> list[dict]:
+    """The JSON access log lines the server wrote so far."""
+    return [json.loads(line) for line in log_path.read_text().splitlines()
+            if line.startswith("{")]
 
 
 @pytest.mark.timeout(60)
@@ -87,11 +92,10 @@ def test_construct(live) -> None:
         (URIRef(KIO), URIRef(TKG + "commander"), URIRef(NURI)),
         (URIRef(B + "resource/unit/5-kafkas-tumeni"), URIRef(TKG + "commander"), URIRef(MURSEL)),
     }
-    time.sleep(0.2)  # let the worker flush its access log line
-    entries = [json.loads(line) for line in log_path.read_text().splitlines()
-               if line.startswith("{")]
-    sparql = [e for e in entries if e["path"] == "/sparql"]
-    assert sparql and all(e["status"] == 200 and e["query_length"] > 0 for e in sparql)
+    # the worker writes its access log line after the answer: wait for it, then check them all
+    entries = wait_for(lambda: [e for e in _access_log(log_path) if e["path"] == "/sparql"])
+    sparql = [e for e in _access_log(log_path) if e["path"] == "/sparql"]
+    assert entries and all(e["status"] == 200 and e["query_length"] > 0 for e in sparql)
 
 
 @pytest.mark.timeout(60)
@@ -117,11 +121,9 @@ def test_tarihkg_serve_writes_the_access_log(tmp_path: Path) -> None:
     sample_dataset(build)
     with running_server(build, project=project) as (base, log_path):
         assert get(base + "/sparql?query=ASK%7B%7D")[0] == 200
-        time.sleep(0.5)
-        entries = [json.loads(line) for line in log_path.read_text().splitlines()
-                   if line.startswith("{")]
-        assert any(e["path"] == "/sparql" and e["status"] == 200 and e["query_length"] == 5
-                   for e in entries), log_path.read_text()
+        assert wait_for(lambda: any(
+            e["path"] == "/sparql" and e["status"] == 200 and e["query_length"] == 5
+            for e in _access_log(log_path))), log_path.read_text()
 
 
 def _raw(base: str, request: bytes) -> tuple[bytes, bytes]:
