@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from helpers import S000, S002, cleaned
+from rdflib import Literal, URIRef
 
+from tarihkg.iri import Minter
+from tarihkg.namespaces import TKG
+from tarihkg.rdfize import _SourceGraph
 from tarihkg.text.citations import (
     KNOWN_VARIANTS,
     RecordRef,
@@ -225,3 +230,39 @@ def test_an_endnote_of_atase_references_in_the_long_style_is_read_whole() -> Non
     found = find_citations(text)
     assert [[(r.archive, r.shelfmark) for r in c.refs] for c in found] == [
         [("ATASE", "BDH, Kls.3825, Dos.5, F.12-3")], [("BOA", "DH.ŞFR, 92/158")]]
+
+
+@pytest.mark.parametrize(
+    ("inside", "authors", "pages", "volume", "bounds"),
+    [
+        # no comma between author and year, where pages follow
+        ("Yüceer 1996: 45", "Yüceer", "45", None, (45, 45)),
+        # a volume of a multi-volume work, kept as printed
+        ("Yüceer, 1996, C. II, s. 45", "Yüceer", "45", "C. II", (45, 45)),
+        ("Yüceer, 1996, Cilt 3: 45-47", "Yüceer", "45-47", "Cilt 3", (45, 47)),
+        # an open range ('ve devamı'): pages as printed, no last page
+        ("Yüceer, 1996, s. 45 vd.", "Yüceer", "45 vd.", None, (45, None)),
+    ],
+)
+def test_work_reference_forms(inside: str, authors: str, pages: str, volume: str | None,
+                              bounds: tuple[int, int | None]) -> None:
+    ref = parse_reference(inside)
+    assert isinstance(ref, WorkRef)
+    assert (ref.authors, ref.year, ref.pages, ref.volume, (ref.first_page, ref.last_page)) == (
+        authors, 1996, pages, volume, bounds)
+
+
+@pytest.mark.parametrize("text", ["Kars (Ekim 1917) alındı.", "Antlaşma (Kars 1921) imzalandı."])
+def test_a_name_and_a_year_without_comma_or_pages_is_no_citation(text: str) -> None:
+    assert find_citations(text) == []
+
+
+def test_the_cited_volume_is_in_the_graph() -> None:
+    src = SimpleNamespace(meta=SimpleNamespace(id="009_test"),
+                          extracted=SimpleNamespace(lifted=[]))
+    sg = _SourceGraph(src, "", {}, Minter())  # type: ignore[arg-type]
+    text = "Ordu ilerledi (Yüceer, 1996, C. II, s. 45)."
+    (c,) = find_citations(text)
+    node = sg.citation(URIRef("urn:x:sentence"), c.start, c.end, c)
+    assert set(sg.g.objects(node, TKG.citedVolume)) == {Literal("C. II")}
+    assert set(sg.g.objects(node, TKG.pages)) == {Literal("45")}

@@ -166,6 +166,7 @@ class TKG(DefinedNamespace):
     characterCount: URIRef  # karakter sayısı / character count
     checkedBy: URIRef  # denetleyen / checked by
     citationInSentence: URIRef  # atıf cümlede / citation in sentence
+    citedVolume: URIRef  # atıftaki cilt / cited volume
     count: URIRef  # adedi / count
     currency: URIRef  # para birimi / currency
     dead: URIRef  # ölü / dead

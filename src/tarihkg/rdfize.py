@@ -305,6 +305,8 @@ class _SourceGraph:
                 self.add(node, TKG.citesWork, work)
                 if ref.pages:
                     self.add(node, TKG.pages, Literal(ref.pages))
+                if ref.volume:
+                    self.add(node, TKG.citedVolume, Literal(ref.volume))
                 self.add(work, RDF.type, TKG.CitedWork)
                 self.add(work, TKG.authorString, Literal(ref.authors))
                 self.add(work, TKG.year, Literal(ref.year, datatype=XSD.integer))

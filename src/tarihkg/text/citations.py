@@ -42,6 +42,8 @@ class WorkRef:
     year_suffix: str | None
     first_page: int | None = None
     last_page: int | None = None
+    volume: str | None = None
+    """The volume the citation names, as printed (``C. II``, ``Cilt 3``, ``Vol. 2``)."""
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,14 @@ KNOWN_VARIANTS: dict[str, KnownVariant] = {
 
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)(?P<suffix>[a-z])?"
-_PAGES = r"(?P<pages>\d+(?:\s*[-–—]\s*\d+)?)"
+#: Pages as printed: one page or a range, maybe open ('45 vd.', ve devamı; '45 ff.').
+_PAGES = r"(?P<pages>\d+(?:\s*[-–—]\s*\d+)?(?:\s+(?:vdd?|ff)\.?)?)"
+#: A volume before the pages: '(Yüceer, 1996, C. II, s. 45)', 'Cilt 3', 'Vol. 2'.
+_VOLUME = r"(?:\s*,\s*(?P<volume>(?:C|Cilt|Vol|vol)\.?\s*(?:[IVXLC]+|\d{1,2})))?"
+#: Author and year, with a comma ('Kurat, 1990: 491') or without one before pages
+#: ('Kurat 1990: 491'; without pages, 'Kars 1921' would be a place and a year).
 _WORK_RE = re.compile(
-    rf"^(?P<authors>[^\W\d_][^,;:()\d]*?)\s*,\s*{_YEAR}"
+    rf"^(?P<authors>[^\W\d_][^,;:()\d]*?)(?P<sep>\s*,\s*|\s+){_YEAR}{_VOLUME}"
     rf"(?:\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES})?$"
 )
 _YEAR_PAGES_RE = re.compile(rf"^\s*{_YEAR}\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES}\s*$")
@@ -126,8 +133,12 @@ def _squash(s: str) -> str:
     return _DASH_RE.sub(r"\1", _WS_RE.sub(" ", s.strip()))
 
 
-def _page_bounds(pages: str) -> tuple[int, int]:
+def _page_bounds(pages: str) -> tuple[int, int | None]:
+    """First and last page; an open range ('45 vd.') has no last page."""
+    pages, opened = re.subn(r"\s+(?:vdd?|ff)\.?$", "", pages)
     first, _, last = pages.translate(_DASHES).partition("-")
+    if opened:
+        return int(first), None
     if not last:
         return int(first), int(first)
     if len(last) < len(first) and int(last) < int(first):
@@ -137,7 +148,7 @@ def _page_bounds(pages: str) -> tuple[int, int]:
 
 def _parse_work(ref: str) -> WorkRef | None:
     m = _WORK_RE.match(ref)
-    if m is None:
+    if m is None or ("," not in m.group("sep") and not m.group("pages")):
         return None
     return _work_ref(m.group("authors"), m)
 
@@ -146,6 +157,7 @@ def _work_ref(authors: str, m: re.Match[str]) -> WorkRef:
     """A work reference from ``authors`` and a match with groups year, suffix and pages."""
     pages = _squash(m.group("pages")) if m.groupdict().get("pages") else None
     first, last = _page_bounds(pages) if pages else (None, None)
+    volume = m.groupdict().get("volume")
     return WorkRef(
         authors=_squash(authors),
         year=int(m.group("year")),
@@ -153,6 +165,7 @@ def _work_ref(authors: str, m: re.Match[str]) -> WorkRef:
         year_suffix=m.group("suffix"),
         first_page=first,
         last_page=last,
+        volume=_squash(volume) if volume else None,
     )
 
 
@@ -184,7 +197,7 @@ def parse_reference(ref: str) -> WorkRef | RecordRef | None:
 
     >>> parse_reference("Kurat, 1990: 491-492")
     WorkRef(authors='Kurat', year=1990, pages='491-492', year_suffix=None, first_page=491, \
-last_page=492)
+last_page=492, volume=None)
     >>> parse_reference("ATASE A, K.526, D.369, F.43-5").parts
     (('', 'A'), ('K', '526'), ('D', '369'), ('F', '43-5'))
     >>> parse_reference("ATASE, BDH, Kls. 3825, Dos. 5, F. 12-3").shelfmark
