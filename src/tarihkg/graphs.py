@@ -5,9 +5,10 @@ from __future__ import annotations
 from rdflib import Dataset, Graph
 
 
-def union_graph(data: Dataset | Graph) -> Graph:
-    """Every triple of every named graph of ``data`` (or ``data`` itself), in one new graph."""
-    union = Graph()
+def union_graph(data: Dataset | Graph, into: Graph | None = None) -> Graph:
+    """Every triple of every named graph of ``data`` (or ``data`` itself), in one new graph
+    (``into``, an empty graph of the caller's class, when given)."""
+    union = Graph() if into is None else into
     if isinstance(data, Dataset):
         for s, p, o, _ in data.quads((None, None, None, None)):
             union.add((s, p, o))
