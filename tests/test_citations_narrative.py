@@ -146,9 +146,11 @@ def test_check_reads_a_narrative_citation_and_reports_an_unread_one_at_its_line(
     added = (
         "\nSonuç\nGökdemir’in (2003: 24) belirttiğine göre son birlikler Kasım’da ayrıldı.\n"
         "Bu çalışmada (2003: 30) sayı verilmez.\n"
+        "Ordu geri çekildi (ATASE, 1993, C. III, K. 1, s. 45).\n"
+        "Kayıplar azdı (Kurat, a.g.e., s. 491).\n"
     )
     text.write_text(raw + added, encoding="utf-8")
-    line = raw.count("\n") + added.count("\n")
+    line = raw.count("\n") + added.count("\n") - 2
     exe = Path(sys.executable).with_name("tarihkg")
     done = subprocess.run([str(exe), "--root", str(root), "check"], capture_output=True,
                           text=True, timeout=300, check=False)
@@ -156,6 +158,12 @@ def test_check_reads_a_narrative_citation_and_reports_an_unread_one_at_its_line(
     assert f"{THIRD_SID}.txt:{line}: warning: '(2003: 30)' looks like a citation" in out, out
     assert out.count("looks like a citation") == 1, out
     assert "prints 2003" not in out, out  # neither year is a date (it would be out of period)
+    # references in forms the parser does not read are reported, not dropped in silence
+    for n, printed in ((line + 1, "(ATASE, 1993, C. III, K. 1, s. 45)"),
+                       (line + 2, "(Kurat, a.g.e., s. 491)")):
+        assert (f"{THIRD_SID}.txt:{n}: warning: '{printed}' looks like a reference in a form "
+                "not read") in out, out
+    assert "prints 1993" not in out, out
 
 
 # --- a year alone after a name; several works in one parenthesis (know6, brief step 5) -----

@@ -45,7 +45,7 @@ from tarihkg.factspec import is_a
 from tarihkg.names import DATASET
 from tarihkg.project import Project
 from tarihkg.retired import read_retired
-from tarihkg.text.citations import unread_citations
+from tarihkg.text.citations import unparsed_references, unread_citations
 from tarihkg.text.extract import extract_source, read_source
 from tarihkg.text.layout import layout_warnings
 from tarihkg.text.mentions import LexEntry, Lexicon, find_mentions
@@ -190,9 +190,10 @@ def misprint_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]
 
 
 def unread_citation_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]]:
-    """Each parenthesis of a year and pages (``(2003: 24)``) read as no citation, at its 1-based
-    line of ``raw``: no author is named just before it, so no work is cited and its year is
-    not read as a date either."""
+    """Each parenthesis read as no citation that looks like one, at its 1-based line of
+    ``raw``: a year and pages (``(2003: 24)``) with no author named just before it, and a
+    reference in a form the parser does not read (``(ATASE, 1993, C. III, K. 1, s. 45)``,
+    ``(Kurat, a.g.e., s. 491)``): no work is cited, and its year is not read as a date."""
     out = []
     for sent in source.sentences:
         for a, b in unread_citations(sent.sentence.text,
@@ -205,6 +206,19 @@ def unread_citation_warnings(source: AnnotatedSource, raw: str) -> list[tuple[in
                 "no author just before it ('Gökdemir’in (2003: 24)', '(Gökdemir, 2003: 24)'): "
                 "it is read as no citation and not as a date; the sentence's facts take the next "
                 "citation of the paragraph, so give them `cited: []` if that is not their source",
+            ))
+        for a, b in unparsed_references(sent.sentence.text,
+                                        works_after=(source.meta.period or DATASET.period)[1]):
+            span = source.extracted.original_span(sent.sentence.clean_start + a,
+                                                  sent.sentence.clean_start + b)
+            out.append((
+                raw.count("\n", 0, span.start) + 1,
+                f"'{sent.sentence.text[a:b]}' looks like a reference in a form not read "
+                "(read are '(Gökdemir, 2003: 24)', '(Gökdemir 2003: 24)', '(Gökdemir, 2003, s. "
+                "24)', '(Gökdemir, 2003, C. II, s. 24)', '(ATASE, A, K.526, D.369, F.43-5)'; "
+                "'a.g.e.', 'İbid.' are not resolved to a work): no work is cited by it; the "
+                "sentence's facts take the next citation of the paragraph, so give them `cited: "
+                "[]` if that is not their source",
             ))
     return out
 

@@ -99,7 +99,7 @@ _VOLUME = r"(?:\s*,\s*(?P<volume>(?:C|Cilt|Vol|vol)\.?\s*(?:[IVXLC]+|\d{1,2})))?
 #: ('Kurat 1990: 491'; without pages, 'Kars 1921' would be a place and a year).
 _WORK_RE = re.compile(
     rf"^(?P<authors>[^\W\d_][^,;:()\d]*?)(?P<sep>\s*,\s*|\s+){_YEAR}{_VOLUME}"
-    rf"(?:\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES})?$"
+    rf"(?:\s*(?::|,\s*(?:ss?|pp?)\.|,)\s*{_PAGES})?$"
 )
 _YEAR_PAGES_RE = re.compile(rf"^\s*{_YEAR}\s*(?::|,\s*(?:ss?|pp?)\.)\s*{_PAGES}\s*$")
 _YEAR_ONLY_RE = re.compile(rf"^\s*{_YEAR}\s*$")
@@ -260,6 +260,37 @@ def unread_citations(text: str, *, works_after: int | None = None) -> list[tuple
         m.span()
         for m in _PAREN_RE.finditer(text)
         if _YEAR_PAGES_RE.match(m.group(1)) and not any(a <= m.start() < b for a, b in taken)
+    ]
+
+
+#: What a reference the parser cannot read looks like, inside a parenthesis: a capitalised
+#: word, then a year and a page ('(ATASE, 1993, C. III, K. 1, s. 45)'), or an op. cit. form
+#: ('(Kurat, a.g.e., s. 491)', '(İbid., s. 5)', '(Aynı eser, s. 12)').
+_REFERENCE_LIKE = re.compile(
+    r"[A-ZÇĞİÖŞÜ][^\W\d_]+.*?(?:(?<!\d)(?:1[5-9]\d\d|20\d\d)[a-z]?(?!\d).*?"
+    r"(?:\bs{1,2}\.\s*\d|:\s*\d|\bpp?\.\s*\d)"
+    r"|\ba\.\s?g\.\s?[emy]\.?|\bag[em]\b|\b[İI]bid\b|\b[Aa]ynı\s+eser)",
+    re.S,
+)
+
+
+def unparsed_references(text: str, *, works_after: int | None = None) -> list[tuple[int, int]]:
+    """Parentheses that read like a reference (a name, a year and a page; or an op. cit. form,
+    'a.g.e.', 'İbid.', 'Aynı eser') in a form :func:`find_citations` does not read, and that
+    are not :func:`unread_citations`' year and pages alone: check reports them, since the
+    facts of their sentence take no citation from them. Not dates either.
+
+    >>> t = "Ordu (ATASE, 1993, C. III, K. 1, s. 45) ve (Kurat, a.g.e., s. 491) (Kurat, 1990: 5)."
+    >>> [t[a:b] for a, b in unparsed_references(t)]
+    ['(ATASE, 1993, C. III, K. 1, s. 45)', '(Kurat, a.g.e., s. 491)']
+    """
+    taken = [(c.start, c.end) for c in find_citations(text, works_after=works_after)]
+    return [
+        m.span()
+        for m in _PAREN_RE.finditer(text)
+        if not any(a <= m.start() < b for a, b in taken)
+        and not _YEAR_PAGES_RE.match(m.group(1))
+        and _REFERENCE_LIKE.search(m.group(1))
     ]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from tarihkg.text.citations import find_citations, unread_citations
+from tarihkg.text.citations import find_citations, unparsed_references, unread_citations
 from tarihkg.text.edtf import edtf_bounds
 from tarihkg.text.turkish import APOSTROPHES, tr_lower
 
@@ -417,7 +417,8 @@ def find_dates(text: str, *, default_year: int | None = None,
     # A year in a citation, or in a parenthesis of a year and pages read as no citation
     # (reported by check and the build), is never a date.
     blocked = [(c.start, c.end) for c in find_citations(text, works_after=works_after)] \
-        + unread_citations(text, works_after=works_after)
+        + unread_citations(text, works_after=works_after) \
+        + unparsed_references(text, works_after=works_after)
     candidates: list[DateExpr] = []
     for name, pattern, builder in _PATTERNS:
         for m in pattern.finditer(text):
