@@ -20,6 +20,15 @@ MONTHS = {
            "September", "October", "November", "December"),
 }
 
+#: EDTF seasons (level 1, northern hemisphere) written out: ``1919-21`` is spring 1919, not
+#: 1919–1921.
+SEASONS = {
+    "tr": {"21": "{year} ilkbaharı", "22": "{year} yazı", "23": "{year} sonbaharı",
+           "24": "{year} kışı"},
+    "en": {"21": "spring {year}", "22": "summer {year}", "23": "autumn {year}",
+           "24": "winter {year}"},
+}
+
 #: The dataset's period as shown to readers (``data/dataset.yaml``), e.g. ``1917–1921``.
 PERIOD = DATASET.period_text
 
@@ -198,6 +207,8 @@ def format_edtf(edtf: str, lang: str) -> str:
     '13 September 1918 – 14 September 1918'
     >>> format_edtf("1918-13-40", "en")
     '1918-13-40'
+    >>> format_edtf("1919-21", "tr"), format_edtf("1918-22", "en")
+    ('1919 ilkbaharı', 'summer 1918')
     """
     if "/" in edtf:
         return " – ".join(format_edtf(part, lang) for part in edtf.split("/", 1))
@@ -207,6 +218,8 @@ def format_edtf(edtf: str, lang: str) -> str:
     year, month, day = m.groups()
     if month is None:
         return year
+    if day is None and month in SEASONS[lang]:  # EDTF level 1 seasons: 21 spring ... 24 winter
+        return SEASONS[lang][month].format(year=year)
     if not 1 <= int(month) <= 12 or (day is not None and not 1 <= int(day) <= 31):
         return edtf
     name = MONTHS[lang][int(month) - 1]

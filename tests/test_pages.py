@@ -529,3 +529,12 @@ def test_a_reported_fact_says_whose_words_it_is_and_an_effect_is_no_article(buil
     assert "sona erdirecek iki girişimden ikincisi" in brief  # its effect, in brief
     assert "TreatyArticle" not in html and "maddesi" not in html.split('id="brief"', 1)[1].split(
         "</section>", 1)[0]
+
+
+def test_a_season_is_written_out_not_shown_as_its_edtf_code(built_client):
+    """'1918 yazında' is EDTF 1918-22 (summer 1918): a reader took the code for 1918–1922."""
+    for lang, words in (("en", "summer 1918"), ("tr", "1918 yazı")):
+        html = page(built_client, f"/resource/organization/turk-birlikleri?lang={lang}")
+        facts = _section(html, "facts")
+        assert words in facts, lang
+        assert not re.search(r">\s*1918-22\s*<", facts), lang
