@@ -78,3 +78,36 @@ def test_the_build_stage_warns_with_file_and_line(tmp_path: Path) -> None:
         f"{text}:1: a 'sentence' of 270 words: the text may lack sentence punctuation "
         "(the splitter ends sentences at . ! ? …)"
     ]
+
+
+# An invented article (tests/data/layout/oltu-sonnotlar.txt) laid out as Turkish military
+# history journals print it: keywords lines directly under their abstracts, endnote markers
+# after the full stop ('ediyordu.1'), a 'Sonnotlar' block before the bibliography.
+OLTU = DATA / "layout" / "oltu-sonnotlar.txt"
+
+
+def test_a_keywords_line_directly_under_its_abstract_ends_the_abstract() -> None:
+    ex = extract_source("x", read_source(OLTU))
+    keywords = [x.text for x in ex.lifted if x.kind == "keywords"]
+    assert keywords == [
+        "Anahtar Kelimeler: Oltu, Millî Teşkilat, İngiliz İşgali, Kazım Karabekir Paşa",
+        "Keywords: Oltu, National Organisation, British Occupation, Kazım Karabekir Pasha",
+    ]
+    abstract = [s for s in ex.sentences if s.zone == "abstract"]
+    assert [s.section for s in abstract] == ["Öz"] * 3 + ["Abstract"] * 3
+    assert abstract[2].text == "Teşkilat 1920 yazında Kazım Karabekir Paşa’nın kuvvetlerine katıldı."
+    assert not any("Keywords" in s.text or "Anahtar" in s.text for s in ex.sentences)
+    body = [s for s in ex.sentences if s.zone == "body"]
+    assert body[0].text.startswith("Oltu, Mondros Mütarekesi") and body[0].section == "1. Giriş"
+
+
+def test_a_keywords_line_under_an_abstract_sentence_left_open_stays_in_it() -> None:
+    """Only a line after the abstract's last full stop can be its keywords line: a sentence
+    that wraps onto a line opening 'Keywords:' is not cut."""
+    raw = (
+        "Öz\nOrdu Kars’a girdi ve şehirde yeni bir yönetim kurdu. Yazının konusu şu\n"
+        "Keywords: bir terim listesi değildir.\n\n1. Giriş\nOrdu Kars’a girdi.\n"
+    )
+    ex = extract_source("x", raw)
+    assert [x.kind for x in ex.lifted if x.kind == "keywords"] == []
+    assert ex.sentences[1].text == "Yazının konusu şu Keywords: bir terim listesi değildir."

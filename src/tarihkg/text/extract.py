@@ -462,7 +462,10 @@ def _roles(layout: _Layout) -> None:
             k += 1
             continue
         m_abs = _ABSTRACT.fullmatch(line.text) if para else None
-        if m_abs or (para and _KEYWORDS.match(line.text)):
+        # a keywords line opens a paragraph, or is printed directly under its abstract's last
+        # sentence (no blank line between): it ends the abstract either way
+        keywords_at = para or (state == "abstract" and not is_open["abstract"])
+        if m_abs or (keywords_at and _KEYWORDS.match(line.text)):
             close_block()
             state = "abstract" if m_abs else "keywords"
             block.append(i)
