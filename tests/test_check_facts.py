@@ -152,3 +152,28 @@ def test_an_event_with_its_own_date_fact_is_not_warned(
     code, lines = _check(root, capsys)
     assert code == 0, [line for line in lines if ": error: " in line]
     assert not [line for line in lines if "no date fact" in line]
+
+
+def test_another_articles_own_entity_does_not_make_a_warning_here(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An article's own entity (its `sources` name that article only) that shares a name with
+    words of another article's facts: those facts are not warned (in their article the name is
+    not that entity's; README "Add an article", step 4), the facts of its own article are. The
+    outside trial newart4 registered 'İngilizler' for its 1919 force and got warnings at 000's
+    'İngilizler' for the British state."""
+    root = copy_project(tmp_path)
+    with (root / "data" / "curation" / "entities" / "additions-002.yaml").open("a") as fh:
+        fh.write(
+            "\n- id: zz-ingiliz-kuvvetleri-test\n  type: MilitaryUnit\n  echelon: detachment\n"
+            "  label: {tr: İngiliz kuvvetleri (test), en: British force (test)}\n"
+            f"  aliases: [İngilizler]\n  sources: [{S002}]\n"
+        )
+    with (root / "data" / "curation" / "minted-iris.txt").open("a") as fh:
+        fh.write("zz-ingiliz-kuvvetleri-test\n")
+    code, lines = _check(root, capsys)
+    assert code == 0, [line for line in lines if ": error: " in line]
+    warned = [line for line in lines if "zz-ingiliz-kuvvetleri-test" in line
+              and "mentioned_as" in line]
+    assert not [w for w in warned if "/facts/000.yaml:" in w], warned
+    assert [w for w in warned if "/facts/002.yaml:" in w], lines

@@ -709,7 +709,10 @@ def _others_named(words: str, named: str, text: str, found: list[MentionMatch],
     whole = [m for m in found if (m.start, m.end) == span]
     if not whole:
         return []
-    ids = dict.fromkeys((*whole[0].candidates, *whole[0].held))
+    # Only what the words name in this article: an entity held here (its `sources` name other
+    # articles: another article's own entity sharing a name) is not what they name here
+    # (README "Add an article", step 4; the outside trial newart4's 'İngilizler').
+    ids = dict.fromkeys(whole[0].candidates)
     if not ids or named in ids:
         return []
     if named in lexicon.ids and any(
@@ -725,8 +728,8 @@ def mentioned_as_warnings(
 ) -> list[CurationError]:
     """A warning (at the fact's file:line) for each `mentioned_as` whose words, as a whole, are
     where the matcher finds a name of another registry entity than the one the fact names in
-    that role, linked or held (a generic name in an article it is not confirmed for), naming
-    both: 'Nahçıvan’ı' for kars, 'İngiliz birlikleri' for ingiltere (the British force of
+    that role, linked in the fact's article (an entity whose `sources` name other articles
+    only, another article's own, is not what the words name there), naming both: 'Nahçıvan’ı' for kars, 'İngiliz birlikleri' for ingiltere (the British force of
     1918, not the state). Not reported (docs/curation.md, "mentioned_as"): words that also name
     the fact's entity ('Batum Konferansı' for Batum, '38. Alayın 3. taburu' for 38. Alay: a
     unit named through its sub-unit, a place through its station); a polity named by the land
