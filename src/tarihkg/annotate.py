@@ -726,16 +726,17 @@ def _others_named(words: str, named: str, text: str, found: list[MentionMatch],
 def mentioned_as_warnings(
     anchored: Iterable[AnchoredFact], lexicon: Lexicon, registry: Mapping[str, Entity]
 ) -> list[CurationError]:
-    """A warning (at the fact's file:line) for each `mentioned_as` whose words, as a whole, are
-    where the matcher finds a name of another registry entity than the one the fact names in
-    that role, linked in the fact's article (an entity whose `sources` name other articles
-    only, another article's own, is not what the words name there), naming both: 'Nahçıvan’ı'
-    for kars, 'İngiliz birlikleri' for ingiltere (the British force of 1918, not the state). Not reported (docs/curation.md, "mentioned_as"): words that also name
-    the fact's entity ('Batum Konferansı' for Batum, '38. Alayın 3. taburu' for 38. Alay: a
-    unit named through its sub-unit, a place through its station); a polity named by the land
-    it is named after ('Azerbaycan' for Azerbaycan Cumhuriyeti); words a reviewer kept on
-    purpose, with the reason in the fact's `mentioned_as_reason` for that role; words that are
-    part of a longer description ('Bakü’yü kurtarmayı' for the liberation of Baku)."""
+    """A warning (at the fact's file:line) for each `mentioned_as` whose words, as a whole, are where
+    the matcher finds a name of another registry entity than the one the fact names in that role,
+    linked in the fact's article (an entity whose `sources` name other articles only, another
+    article's own, is not what the words name there), naming both: 'Nahçıvan’ı' for kars, 'İngiliz
+    birlikleri' for ingiltere (the British force of 1918, not the state). Not reported
+    (docs/curation.md, "mentioned_as"): words that also name the fact's entity ('Batum Konferansı'
+    for Batum, '38. Alayın 3. taburu' for 38. Alay: a unit named through its sub-unit, a place
+    through its station); a polity named by the land it is named after ('Azerbaycan' for Azerbaycan
+    Cumhuriyeti); words a reviewer kept on purpose, with the reason in the fact's
+    `mentioned_as_reason` for that role; words that are part of a longer description ('Bakü’yü
+    kurtarmayı' for the liberation of Baku)."""
     out = []
     for af in anchored:
         fact = af.fact
