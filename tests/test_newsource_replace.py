@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import copy_project, run_cli
 
 from tarihkg import newsource
@@ -72,6 +73,12 @@ def test_a_corrected_text_takes_the_old_ones_place_in_one_step(
     assert (meta.file, meta.title_en, meta.journal) == (f"{new}.txt", "From Ganja to Baku",
                                                         "Test Dergisi")
     assert (root / "data" / "sources" / f"{new}.txt").read_bytes() == corrected.read_bytes()
+    # the entry says its text was replaced, and what it replaced (newart4)
+    entries = yaml.safe_load((root / "data" / "sources" / "sources.yaml").read_text("utf-8"))
+    [entry] = [e for e in entries["sources"] if e["id"] == new]
+    assert entry["provenance"]["registered"] == "tarihkg new-source gence-baku.txt"
+    assert entry["provenance"]["text"].startswith(f"replaced {old} (sha256 ")
+    assert entry["provenance"]["text"].endswith(f"tarihkg replace-source {old} gence-baku-2.txt")
     assert not (root / "data" / "sources" / f"{old}.txt").exists()
     assert not (root / "data" / "curation" / "facts" / f"{old}.yaml").exists()
     facts = (root / "data" / "curation" / "facts" / f"{new}.yaml").read_text(encoding="utf-8")

@@ -393,6 +393,8 @@ def replace_source(project: Project, old: str, text_file: Path) -> ReplacedSourc
         line = yaml_lines[i].replace(old, new)
         line = re.sub(r"^(\s*sha256:\s*)[\"']?[0-9a-fA-F]{64}[\"']?", rf"\g<1>{digest}", line)
         yaml_lines[i] = line
+    _note_replacement(yaml_lines, start, end, f"replaced {old} (sha256 {old_meta.sha256}) by "
+                      f"tarihkg replace-source {old} {text_file.name}")
     writes[project.sources_yaml] = "\n".join(yaml_lines)
     old_facts = project.facts_dir / f"{old}.yaml"
     new_facts = project.facts_dir / f"{new}.yaml" if old_facts.exists() else None
@@ -408,6 +410,26 @@ def replace_source(project: Project, old: str, text_file: Path) -> ReplacedSourc
     log.info("replaced source %s by %s (%s)", old, new, text_file)
     return ReplacedSource(old, new, text_target, new_facts, tuple(rewritten),
                           tuple(p for p in removes), tuple(layout_warnings(raw, extracted)))
+
+
+def _note_replacement(lines: list[str], start: int, end: int, note: str) -> None:
+    """Say in the entry's `provenance` (lines ``start``-``end`` of sources.yaml) that its text
+    was replaced, under the key `text`: in an inline mapping (``provenance: {registered: …}``,
+    as new-source writes it), or as the block mapping's first key, or as a new `provenance`
+    line after `sha256`."""
+    value = _scalar(note)
+    for i in range(start, end):
+        m = re.match(r"^(\s*)provenance:\s*(\{.*\})?\s*$", lines[i])
+        if m is None:
+            continue
+        if m.group(2):
+            lines[i] = f"{m.group(1)}provenance: {m.group(2)[:-1].rstrip()}, text: {value}}}"
+        else:
+            lines.insert(i + 1, f"{m.group(1)}  text: {value}")
+        return
+    at = next((i for i in range(start, end) if lines[i].lstrip().startswith("sha256:")), end - 1)
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines.insert(at + 1, f"{indent}provenance: {{text: {value}}}")
 
 
 def _write_all_or_nothing(project: Project, writes: dict[Path, str | bytes],
