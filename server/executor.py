@@ -132,7 +132,7 @@ TRIM_AFTER_S = 0.05  # after a query that ran longer, the query process gives me
 #: A query process whose private memory grew more than this since it opened the store is
 #: replaced after its answer (`QueryPool._answer`): the engine's caches, which pyoxigraph does
 #: not let us bound, stay this small in each process (see `_private_kb`)
-REPLACE_AFTER_GROWTH_MB = 16
+REPLACE_AFTER_GROWTH_MB = 12
 _PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True)
 #: Signals a process gets from its own fault (a stack overflow, a bad address or instruction):
