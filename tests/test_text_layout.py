@@ -25,6 +25,7 @@ def _warnings(raw: str) -> list[tuple[int, str]]:
         *sorted(SOURCES.glob("*.txt")),
         DATA / "newsource" / "gence-baku.txt",
         DATA / "third" / "003_mondros_ve_tahliye.txt",
+        DATA / "layout" / "oltu-sonnotlar.txt",
     ],
     ids=lambda p: p.name,
 )
@@ -111,3 +112,48 @@ def test_a_keywords_line_under_an_abstract_sentence_left_open_stays_in_it() -> N
     ex = extract_source("x", raw)
     assert [x.kind for x in ex.lifted if x.kind == "keywords"] == []
     assert ex.sentences[1].text == "Yazının konusu şu Keywords: bir terim listesi değildir."
+
+
+def test_endnote_markers_after_the_full_stop_and_their_notes_block() -> None:
+    raw = read_source(OLTU)
+    ex = extract_source("x", raw)
+    assert [h.text for h in ex.headings] == [
+        "Öz", "Abstract", "1. Giriş", "2. Teşkilatın Kuruluşu",
+        "3. İngiliz Kuvvetleriyle İlişkiler", "4. Sonuç", "Sonnotlar", "Kaynakça",
+    ]
+    markers = {
+        1: "endişe ediyordu.",
+        2: "eğitimini üstlendi.",
+        3: "kazadan çekildi.",
+    }
+    assert [f.number for f in ex.footnotes] == [1, 2, 3]
+    for f in ex.footnotes:
+        assert f.marker_offset == raw.index(markers[f.number]) + len(markers[f.number])
+        assert raw[f.marker_offset] == str(f.number)
+    assert ex.footnotes[1].text == (
+        "Subayların adları ATASE kayıtlarında geçmektedir; sayıları on ikiyi bulmuyordu."
+    )
+    assert [(f.page_index, f.page) for f in ex.footnotes] == [(3, "73")] * 3
+    body = [s for s in ex.sentences if s.zone == "body"]
+    texts = [s.text for s in body]
+    assert "Halk, Ermeni birliklerinin kazaya gireceğinden endişe ediyordu." in texts
+    assert (
+        "Teşkilat kendi milis kuvvetlerini kurdu ve 9. Ordu’dan ayrılan subaylar bu kuvvetlerin "
+        "eğitimini üstlendi." in texts
+    )
+    assert not any(s.section == "Sonnotlar" or s.text[0].isdigit() for s in body)
+    first = next(s for s in body if s.text.startswith("Oltu Millî Teşkilatı 12 Şubat"))
+    assert first.section == "2. Teşkilatın Kuruluşu"
+    notes = [s for s in ex.sentences if s.zone == "footnote"]
+    assert [(s.footnote, s.section) for s in notes] == [
+        (1, "1. Giriş"), (2, "2. Teşkilatın Kuruluşu"), (3, "3. İngiliz Kuvvetleriyle İlişkiler"),
+    ]
+    assert layout_warnings(raw, ex) == []
+
+
+def test_a_marker_after_an_abbreviation_or_a_year_is_no_note_marker() -> None:
+    raw = read_source(OLTU).replace(
+        "reddetti (Kaya, 2005: 95).", "reddetti (ATASE, Kls. 12, Dos.3 F. 7). Yıl 1919.3 oldu."
+    )
+    ex = extract_source("x", raw)
+    assert ex.footnotes[2].marker_offset == raw.index("kazadan çekildi.3") + 16

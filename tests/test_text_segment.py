@@ -347,3 +347,13 @@ def test_third_article_in_the_same_style() -> None:
     assert [h.text for h in x.headings] == ["Öz", "Abstract", "1. Giriş", "2. Sonuç"]
     last = x.sentences[-1]
     assert (last.section, last.page) == ("2. Sonuç", "47")
+
+
+def test_a_note_marker_after_the_full_stop_ends_the_sentence() -> None:
+    t = "Halk endişe ediyordu.1 Sonra ordu geldi (Kaya, 2005: 3).2 Şura Dos.5 F. 7 dedi. Yıl 1918.3 Ordu."
+    assert [t[a:b] for a, b in split_sentences(t)] == [
+        "Halk endişe ediyordu.1",
+        "Sonra ordu geldi (Kaya, 2005: 3).2",
+        "Şura Dos.5 F. 7 dedi.",
+        "Yıl 1918.3 Ordu.",
+    ]

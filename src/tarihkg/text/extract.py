@@ -17,8 +17,13 @@ The layout rules (all generic, none tied to a file's offsets):
   every line ``N' text`` with ``N'`` the next number opens a footnote and other lines continue
   it. Footnote ``N``'s marker is the first ``N`` on the body lines of the footnote's page,
   after marker ``N-1``, glued to a preceding letter, closing parenthesis or quote and not
-  followed by a letter or digit (``Kerenski’ye1``, ``(Bayur, 1995: 13)5.``); markers are
-  lifted out of the text.
+  followed by a letter or digit (``Kerenski’ye1``, ``(Bayur, 1995: 13)5.``), or printed right
+  after a word's full stop (``endişe ediyordu.1``; not after an abbreviation, ``Dos.5``);
+  markers are lifted out of the text. A line ending in such a marker ends its sentence.
+* **Endnotes.** A heading ``Notlar``/``Sonnotlar``/``Dipnotlar``/``Notes``/``Endnotes`` whose
+  next line opens ``1 text`` (or ``1. text``), in a text whose page footnotes do not take
+  number 1, opens a notes block running to the next heading: its notes are read as footnotes,
+  each marker searched on every body line after the previous marker.
 * **Front matter.** A paragraph opening with ``Öz``/``Özet``/``Abstract``/``Summary`` alone or
   followed by ``.``/``:`` starts an abstract (its label becomes a heading); a paragraph opening
   with ``Anahtar Kelimeler:``/``Anahtar Sözcükler:``/``Keywords:``/``Key Words:`` is a keywords
@@ -61,7 +66,7 @@ from tarihkg.text.model import (
     Span,
 )
 from tarihkg.text.normalise import Normalised, normalise_chunks
-from tarihkg.text.segment import split_sentences, turkish_lower
+from tarihkg.text.segment import ABBREVIATIONS, split_sentences, turkish_lower
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +110,11 @@ _ENTRY_START = re.compile(r"[^\W\d_][^\s,]*(?: [^\W\d_][^\s,]*){0,3},\s")
 _NOTE_LINE = re.compile(r"(?:\*{1,3}|[†‡])[ \t]*(?=[^\W\d_])")
 _PAGE_HEADER = re.compile(r"\S.*\S {8,}\S.*")
 _SENTENCE_FINAL = re.compile(r"[.!?…][”’\"')\]]*$")
+_MARKED_FINAL = re.compile(r"(?:[^\W\d_]{2}|[)”’\"\]])[.!?…][”’\"')\]]*\d{1,3}$")
+"""A line ending in a note marker printed after its full stop (``endişe ediyordu.1``)."""
+_NOTES = re.compile(r"(?i)(?:son\s*notlar|dip\s*notlar|notlar|end\s*notes|notes)\s*:?")
+"""The heading of a notes block at the end of the text (endnotes)."""
+_ENDNOTE_LINE = re.compile(r"(\d{1,3})[.)]?[ \t]+(?=\S)")
 _OPENERS = "(“‘\"'"
 
 
@@ -216,6 +226,8 @@ class _Layout:
     headings: list[Heading] = field(default_factory=list)
     paragraphs: list[_Paragraph] = field(default_factory=list)
     markers: dict[int, int] = field(default_factory=dict)
+    endnotes: set[int] = field(default_factory=set)
+    """The numbers of the notes read from a notes block at the end of the text (endnotes)."""
 
 
 def _split_lines(raw: str) -> list[_Line]:
@@ -425,9 +437,9 @@ def _abstract_label(layout: _Layout, line: _Line, m_abs: re.Match[str]) -> None:
     )
 
 
-# Complexity 28: one state machine over the lines in reading order (abstract, keywords, title,
-# headings, body, bibliography); every branch reads and moves the same state, open-paragraph flags and block,
-# which helpers would have to pass back and forth.
+# Complexity 29: one state machine over the lines in reading order (abstract, keywords, title,
+# headings, body, notes, bibliography); every branch reads and moves the same state,
+# open-paragraph flags and block, which helpers would have to pass back and forth.
 def _roles(layout: _Layout) -> None:
     """Second pass: front matter, headings and body/abstract lines, in reading order."""
     content = [i for i, x in enumerate(layout.lines) if x.kind == "content"]
@@ -457,15 +469,12 @@ def _roles(layout: _Layout) -> None:
         i = content[k]
         line = lines[i]
         para = para_at(k)
-        if state == "bibliography":
-            line.role = "bibliography"
+        if _stays_to_the_end(state, line, para):
+            line.role = "endnote" if state == "notes" else state
             k += 1
             continue
         m_abs = _ABSTRACT.fullmatch(line.text) if para else None
-        # a keywords line opens a paragraph, or is printed directly under its abstract's last
-        # sentence (no blank line between): it ends the abstract either way
-        keywords_at = para or (state == "abstract" and not is_open["abstract"])
-        if m_abs or (keywords_at and _KEYWORDS.match(line.text)):
+        if m_abs or _keywords_line(line, para, state == "abstract" and not is_open["abstract"]):
             close_block()
             state = "abstract" if m_abs else "keywords"
             block.append(i)
@@ -500,26 +509,90 @@ def _roles(layout: _Layout) -> None:
             end = _run_end(k, min(len(content), k + 3), para_at, lambda e: lines[content[e]].text,
                            _title_like)
             close_block()
-            state = "body"
-            first, last = lines[content[k]], lines[content[end - 1]]
-            layout.headings.append(
-                Heading(
-                    _span_text(layout, first.first, last.last), first.first, last.last, first.page
-                )
-            )
-            for j in content[k:end]:
-                lines[j].role = "heading"
+            _add_heading(layout, [lines[j] for j in content[k:end]])
             is_open["body"] = False
             k = end
-            if _BIBLIOGRAPHY.fullmatch(_strip_numbering(layout.headings[-1].text)):
-                state = "bibliography"
+            state = _state_after_heading(layout, lines[content[k]] if k < len(content) else None)
             continue
         line.role = state
         if state == "abstract":
             block.append(i)
-        is_open[flow] = not _SENTENCE_FINAL.search(line.text)
+        is_open[flow] = not _ends_sentence(line.text)
         k += 1
     close_block()
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether a line of running text ends a sentence: in . ! ? … (closing quotes after it or
+    not), or in a note marker printed after that full stop (``endişe ediyordu.1``)."""
+    return bool(_SENTENCE_FINAL.search(text) or _MARKED_FINAL.search(text))
+
+
+def _opens_endnote(line: _Line, expected: int) -> int | None:
+    """Where the text of note `expected` starts on `line` (``1 Bkz. Kaya…``, ``1. …``)."""
+    m = _ENDNOTE_LINE.match(line.raw)
+    return m.end() if m and int(m.group(1)) == expected else None
+
+
+def _endnotes(layout: _Layout) -> None:
+    """The notes of a notes block ('Notlar', 'Sonnotlar', 'Dipnotlar', 'Notes'): a line
+    ``N text`` with N the next number opens note N, other lines continue it. They are read
+    as footnotes of the text (their markers anywhere in the body before the block)."""
+    expected, current = 1, None
+    for i, line in enumerate(layout.lines):
+        if line.role != "endnote":
+            continue
+        start = _opens_endnote(line, expected)
+        if start is not None:
+            current, expected = expected, expected + 1
+            layout.endnotes.add(current)
+            layout.footnote_lines[current] = []
+            layout.footnote_pages[current] = line.page
+            layout.footnote_starts[current] = line.start + start
+        if current is not None:
+            layout.footnote_lines[current].append(i)
+            line.kind = "footnote"
+
+
+def _stays_to_the_end(state: str, line: _Line, para: bool) -> bool:
+    """Whether `line` stays in the bibliography or the notes block it stands in: a
+    bibliography runs to the end; a notes block to the next heading ('Kaynakça', 'Ekler')."""
+    if state == "bibliography":
+        return True
+    if state != "notes":
+        return False
+    return not (para and _title_like(line.text) and not _ENDNOTE_LINE.match(line.raw))
+
+
+def _keywords_line(line: _Line, para: bool, after_abstract: bool) -> bool:
+    """Whether `line` opens a keywords block: opening a paragraph, or printed directly under
+    its abstract's last sentence (no blank line between): it ends the abstract either way."""
+    return (para or after_abstract) and bool(_KEYWORDS.match(line.text))
+
+
+def _add_heading(layout: _Layout, run: list[_Line]) -> None:
+    first, last = run[0], run[-1]
+    layout.headings.append(
+        Heading(_span_text(layout, first.first, last.last), first.first, last.last, first.page)
+    )
+    for line in run:
+        line.role = "heading"
+
+
+def _state_after_heading(layout: _Layout, following: _Line | None) -> str:
+    """What the last heading opens: the bibliography, a notes block (a notes heading followed
+    by note 1, in a text whose page footnotes do not take that number), or body text."""
+    heading = _strip_numbering(layout.headings[-1].text)
+    if _BIBLIOGRAPHY.fullmatch(heading):
+        return "bibliography"
+    if (
+        _NOTES.fullmatch(heading)
+        and following is not None
+        and 1 not in layout.footnote_lines
+        and _opens_endnote(following, 1) is not None
+    ):
+        return "notes"
+    return "body"
 
 
 def _strip_numbering(text: str) -> str:
@@ -614,33 +687,51 @@ def _number_under_entry(layout: _Layout, prev: _Line | None, i: int) -> bool:
 
 
 def _find_markers(layout: _Layout) -> None:
-    """Footnote markers, in order, each on the body lines of its footnote's page."""
+    """Footnote markers, in order, each on the body lines of its footnote's page (an endnote's
+    on any body line: the notes block stands at the end of the text)."""
     after = 0
     for number in sorted(layout.footnote_lines):
         page = layout.footnote_pages[number]
-        digits = str(number)
         found = None
         for line in layout.lines:
-            if line.role != "body" or line.page != page or line.end <= after:
+            if line.role != "body" or line.end <= after:
                 continue
-            for m in re.finditer(rf"(?<!\d){digits}(?!\d)", line.raw):
-                pos = line.start + m.start()
-                if pos < after or m.start() == 0:
-                    continue
-                prev = line.raw[m.start() - 1]
-                nxt = line.raw[m.end() : m.end() + 1]
-                glued = prev.isalpha() or prev in ')”’"]' or unicodedata.combining(prev) != 0
-                if glued and not (nxt.isalpha() or nxt.isdigit()):
-                    found = pos
-                    break
+            if number not in layout.endnotes and line.page != page:
+                continue
+            found = _marker_on(line, str(number), after)
             if found is not None:
                 break
         if found is None:
             log.warning("no marker found for footnote %d on page %d", number, page)
             continue
         layout.markers[number] = found
-        after = found + len(digits)
-        _lift(layout, "footnote-marker", found, after, digits)
+        after = found + len(str(number))
+        _lift(layout, "footnote-marker", found, after, str(number))
+
+
+def _marker_on(line: _Line, digits: str, after: int) -> int | None:
+    """Where marker `digits` stands on `line` at or after offset `after`: glued to a letter, a
+    closing parenthesis or quote (``Kerenski’ye1``, ``13)5.``), or printed right after the full
+    stop of a word (``ediyordu.1``, ``oldu.3 Sonra``; not after an abbreviation, ``Dos.5``),
+    and not followed by a letter or digit."""
+    for m in re.finditer(rf"(?<!\d){digits}(?!\d)", line.raw):
+        pos = line.start + m.start()
+        if pos < after or m.start() == 0:
+            continue
+        before = line.raw[: m.start()]
+        prev = before[-1]
+        nxt = line.raw[m.end() : m.end() + 1]
+        glued = prev.isalpha() or prev in ')”’"]' or unicodedata.combining(prev) != 0
+        if glued and not (nxt.isalpha() or nxt.isdigit()):
+            return pos
+        stop = re.search(r"(?:([^\W\d_]{2,})|[)”’\"\]])[.!?…][”’\"')\]]*$", before)
+        if (
+            stop
+            and (not nxt or nxt.isspace())
+            and not (stop.group(1) and turkish_lower(stop.group(1)) in ABBREVIATIONS)
+        ):
+            return pos
+    return None
 
 
 def _width(layout: _Layout) -> float:
@@ -659,7 +750,7 @@ def _two_space_ends(layout: _Layout) -> bool:
 def _ends_paragraph(
     layout: _Layout, prev: _Line, line: _Line, width: float, two_spaces: bool
 ) -> bool:
-    if not _SENTENCE_FINAL.search(prev.text):
+    if not _ends_sentence(prev.text):
         return False
     blank = any(x.kind in ("blank", "separator") for x in layout.lines[prev.no : line.no - 1])
     words = line.text.split()
@@ -757,6 +848,7 @@ def extract_source(source_id: str, raw: str) -> ExtractedSource:
     layout = _Layout(raw=raw, lines=_split_lines(raw))
     _pages_and_footnotes(layout)
     _roles(layout)
+    _endnotes(layout)
     _bibliography(layout)
     _find_markers(layout)
     _flows(layout)

@@ -12,6 +12,10 @@ A full stop does not end a sentence when
   year and end the sentence. Before a lowercase word a numbered full stop is always an
   ordinal (``10. alayla``), and ``9., 10.`` has no space to split at.
 
+A note marker printed right after the full stop of a word (``endişe ediyordu.1 Sonra``) ends
+the sentence there, the marker with it, when the text has no note to cut it out for (the layout
+check reports such markers); ``Dos.5`` (an abbreviation) and ``1918.3`` are no marker.
+
 A "sentence" that is only a parenthesis (``oldu. (Qaffarov-Aliyev, 1999: 15-16).``) is a
 citation and joins the sentence before it.
 """
@@ -42,6 +46,8 @@ ORDINAL_HEADS = tuple(
 """Word beginnings (Turkish-lowercased) that take an ordinal: ``15. Piyade``, ``3. Ordu``."""
 
 _TERMINAL = re.compile(r"[.!?…]+[”’\"'»)\]]*")
+_MARKER_AFTER = re.compile(r"\d{1,3}(?=\s|$)")
+_WORD_BEFORE = re.compile(r"(?:([^\W\d_]{2,})|[)”’\"\]])$")
 _OPENERS = "“‘\"'«([-–"
 _ROMAN = re.compile(r"[IVXLC]+")
 _TR_LOWER = str.maketrans({"I": "ı", "İ": "i"})
@@ -124,10 +130,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     begin = 0
     for m in _TERMINAL.finditer(text):
-        if _is_end(text, m.start(), m.end(), protected):
-            if text[begin : m.end()].strip():
-                spans.append((begin, m.end()))
-            begin = m.end()
+        end = _marker_end(text, m.start(), m.end())
+        if _is_end(text, m.start(), end, protected):
+            if text[begin:end].strip():
+                spans.append((begin, end))
+            begin = end
             while begin < len(text) and text[begin].isspace():
                 begin += 1
     if begin < len(text) and text[begin:].strip():
@@ -139,6 +146,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
+
+
+def _marker_end(text: str, stop: int, after: int) -> int:
+    """Where a terminal mark's run ends, with a note marker printed right after it
+    (``ediyordu.1``: after the marker), else `after`."""
+    marker = _MARKER_AFTER.match(text, after)
+    word = _WORD_BEFORE.search(text, 0, stop)
+    if marker is None or word is None or (word.group(1) and turkish_lower(word.group(1)) in ABBREVIATIONS):
+        return after
+    return marker.end()
 
 
 def _only_parenthesis(sentence: str, protected: list[tuple[int, int]], offset: int) -> bool:
