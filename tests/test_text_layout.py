@@ -157,3 +157,37 @@ def test_a_marker_after_an_abbreviation_or_a_year_is_no_note_marker() -> None:
     )
     ex = extract_source("x", raw)
     assert ex.footnotes[2].marker_offset == raw.index("kazadan çekildi.3") + 16
+
+
+def test_endnote_markers_without_their_notes_block_are_reported() -> None:
+    """The notes heading missing: the markers end their sentences but stay in them, and the
+    report names them (not 'the text may lack sentence punctuation')."""
+    raw = read_source(OLTU).replace("Sonnotlar\n", "Ekler\n")
+    ex, warnings = extract_source("x", raw), _warnings(raw)
+    assert ex.footnotes == ()
+    assert "Halk, Ermeni birliklerinin kazaya gireceğinden endişe ediyordu.1" in [
+        s.text for s in ex.sentences
+    ]
+    assert "2. Teşkilatın Kuruluşu" in [h.text for h in ex.headings]
+    [(line, message)] = warnings
+    assert line == 29 and message.startswith("3 note markers after a full stop without a note")
+    assert "'Notlar'" in message and "punctuation" not in message
+
+
+def test_a_notes_block_not_read_is_reported() -> None:
+    raw = read_source(OLTU).replace("\n1 Kazadaki", "\nKazadaki")
+    warnings = _warnings(raw)
+    assert (51, "note 1 of the notes block has no marker") not in warnings
+    assert any(
+        line == 51 and message.startswith("the notes under 'Sonnotlar' are read as body")
+        for line, message in warnings
+    )
+
+
+def test_a_keywords_line_inside_a_sentence_is_reported() -> None:
+    raw = (
+        "Öz\nOrdu Kars’a girdi ve şehirde yeni bir yönetim kurdu. Yazının konusu şu\n"
+        "Keywords: bir terim listesi değildir.\n\n1. Giriş\nOrdu Kars’a girdi.\n"
+    )
+    [(line, message)] = _warnings(raw)
+    assert line == 3 and message.startswith("a keywords line read as running text")

@@ -23,6 +23,17 @@ REPEATED_LINE = 3
 REPEATED_HEADER = 2
 _FAR_APART = re.compile(r"\S.*\S {8,}\S.*")
 _MARKER = re.compile(r"(?<=[^\W\d_]|[’'”)])(\d{1,3})(?=[\s.,;:)]|$)")
+#: A note marker printed right after a word's full stop ('endişe ediyordu.1 Sonra').
+_MARKER_AFTER_STOP = re.compile(
+    r"(?:([^\W\d_]{2,})|[)”’\"\]])[.!?…][”’\"')\]]*(\d{1,3})(?=\s|$)"
+)
+_NOTES_HEADING = re.compile(
+    r"(?i)(?:(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+)?"
+    r"(?:son\s*notlar|dip\s*notlar|notlar|end\s*notes|notes)\s*:?"
+)
+_KEYWORDS = re.compile(
+    r"(?:Anahtar\s+(?:Kelimeler|Sözcükler)|Key\s*[Ww]ords|Keywords)\s*:", re.IGNORECASE
+)
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
 _JOURNAL = re.compile(r"(?i)\b(?:cilt|sayı|vol(?:ume)?|issue)\.?\s*:?\s*\d")
@@ -58,6 +69,9 @@ def layout_warnings(raw: str, extracted: ExtractedSource) -> list[LayoutWarning]
         + _unlifted_title_block(raw, extracted)
         + _unknown_headers(raw, extracted)
         + _orphan_markers(raw, extracted)
+        + _markers_after_full_stop(raw, extracted)
+        + _unread_notes(raw, extracted)
+        + _keywords_in_text(raw, extracted)
         + _footnotes_without_markers(raw, extracted)
     )
     return sorted(found, key=lambda w: w.line)
@@ -135,6 +149,67 @@ def _orphan_markers(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
     ]
 
 
+def _markers_after_full_stop(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    """Note markers printed after a full stop ('ediyordu.1') left in the sentences: the notes
+    they point to were not found (the punctuation is there: the marker follows it)."""
+    from tarihkg.text.segment import ABBREVIATIONS, turkish_lower
+
+    hits = [
+        (s, m)
+        for s in ex.sentences
+        if s.zone != "footnote"
+        for m in _MARKER_AFTER_STOP.finditer(s.text)
+        if not (m.group(1) and turkish_lower(m.group(1)) in ABBREVIATIONS)
+    ]
+    if not hits:
+        return []
+    s, m = hits[0]
+    where = ex.original_span(s.clean_start + m.start(2), s.clean_start + m.end(2)).start
+    return [
+        LayoutWarning(
+            _line_of(raw, where),
+            f"{len(hits)} note markers after a full stop without a note (first: "
+            f"{s.text[max(0, m.start(2) - 20) : m.end()]!r}): the notes they point to were "
+            "not found, so the markers stay in the sentences (endnotes: a heading 'Notlar', "
+            "'Sonnotlar', 'Dipnotlar' or 'Notes' after the body, then lines 'N text' numbered "
+            "from 1; footnotes: a line of spaces, then lines 'N text' at the page foot)",
+        )
+    ]
+
+
+def _unread_notes(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    """A notes heading ('Notlar') whose notes were read as body sentences."""
+    found = []
+    for h in ex.headings:
+        if not _NOTES_HEADING.fullmatch(h.text):
+            continue
+        under = [s for s in ex.sentences if s.zone == "body" and s.section == h.text]
+        if under:
+            found.append(LayoutWarning(
+                _line_of(raw, under[0].start),
+                f"the notes under '{h.text}' are read as body sentences (first: "
+                f"{under[0].text[:40]!r}): a notes block is read when its first line opens "
+                "'1 ' (or '1. ') and the text has no page footnotes numbered 1",
+            ))
+    return found
+
+
+def _keywords_in_text(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    """A keywords line read as part of a sentence ('… ediyordu. Anahtar Kelimeler: …')."""
+    return [
+        LayoutWarning(
+            _line_of(raw, s.start + s.text.index(m.group(0))),
+            f"a keywords line read as running text ({s.text[m.start() : m.start() + 40]!r}…): "
+            "a keywords line is lifted when it opens a paragraph or stands on the line right "
+            "under its abstract's last full stop",
+        )
+        for s in ex.sentences
+        if s.zone != "footnote"
+        for m in [_KEYWORDS.search(s.text)]
+        if m is not None
+    ]
+
+
 def _unread_block(raw: str, ex: ExtractedSource, number: int) -> str:
     """Why the first line of spaces not read as a footnote separator was not: the line after it."""
     read = {x.start for x in ex.lifted if x.kind == "footnote-separator"}
@@ -154,10 +229,18 @@ def _unread_block(raw: str, ex: ExtractedSource, number: int) -> str:
 
 
 def _footnotes_without_markers(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    notes_at = min(
+        (h.start for h in ex.headings if _NOTES_HEADING.fullmatch(h.text)), default=len(raw)
+    )
+    separators = [x.start for x in ex.lifted if x.kind == "footnote-separator"]
     return [
         LayoutWarning(
             _line_of(raw, f.start),
-            f"footnote {f.number} has no marker in the text of its page",
+            f"note {f.number} of the notes block has no marker in the text (expected its "
+            "number right after a word, a closing parenthesis or a full stop, in the order of "
+            "the notes)"
+            if notes_at < f.start and not any(notes_at < x < f.start for x in separators)
+            else f"footnote {f.number} has no marker in the text of its page",
         )
         for f in ex.footnotes
         if f.marker_offset is None
