@@ -191,3 +191,20 @@ def test_a_keywords_line_inside_a_sentence_is_reported() -> None:
     )
     [(line, message)] = _warnings(raw)
     assert line == 3 and message.startswith("a keywords line read as running text")
+
+
+def test_a_work_cited_without_parentheses_in_a_note_is_a_citation_not_a_date() -> None:
+    from tarihkg.text.citations import find_citations
+    from tarihkg.text.dates import find_dates
+
+    ex = extract_source("x", read_source(OLTU))
+    note = next(s for s in ex.sentences if s.footnote == 1)
+    assert note.text == "Kazadaki endişe için bkz. Kaya, 2005: 89."
+    [citation] = find_citations(note.text)
+    assert citation.text == "Kaya, 2005: 89"
+    assert [(r.authors, r.year, r.pages) for r in citation.refs] == [("Kaya", 2005, "89")]
+    assert find_dates(note.text) == []
+    several = find_citations("Ayrıca bkz. Kaya, 2005: 89; Demir, 2010, s. 4. Sonra bkz. yukarıda.")
+    assert [[(r.authors, r.pages) for r in c.refs] for c in several] == [
+        [("Kaya", "89"), ("Demir", "4")]
+    ]

@@ -229,6 +229,30 @@ def _bare_records(text: str, taken: list[tuple[int, int]]) -> list[Citation]:
     return found
 
 
+#: A work cited without parentheses after 'bkz.'/'bk.'/'krş.' (as notes print it: '1 Kars
+#: halkının endişesi için bkz. Bayur, 1983: 515.'), up to the text's end, a ')' or a full stop
+#: before a capital.
+_BARE_SEE = re.compile(
+    r"(?<![\w(])(?:(?:[Aa]yrıca)\s+)?(?:[Bb]kz|[Bb]k|[Kk]rş|[Kk]arş)\.\s*"
+    r"(?P<refs>[^()]+?)(?=\.?\s*$|\.\s+(?=[A-ZÇĞİÖŞÜ])|\s*\))"
+)
+
+
+def _bare_works(text: str, taken: list[tuple[int, int]]) -> list[Citation]:
+    """Works cited without parentheses after 'bkz.', 'bk.', 'krş.' (``bkz. Bayur, 1983:
+    515``; several separated by ``;``, each of which must parse), outside ``taken``."""
+    found = []
+    for m in _BARE_SEE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        refs = [_parse_work(_WS_RE.sub(" ", r.strip())) for r in m.group("refs").split(";")]
+        if refs and all(r is not None for r in refs):
+            start, end = m.span("refs")
+            found.append(Citation(start, end, text[start:end], "work",
+                                  tuple(r for r in refs if r is not None)))
+    return found
+
+
 def _narrative(text: str, paren: re.Match[str], works_after: int | None) -> Citation | None:
     """The narrative citation ending with ``paren`` (a year and pages, or a year alone later
     than ``works_after``) in ``text``: its author named just before it, or None."""
@@ -299,7 +323,8 @@ def find_citations(text: str, *, works_after: int | None = None) -> list[Citatio
     references separated by ``;`` and counts only if every one of them parses; a reference may
     open with 'bkz.', 'bk.', 'krş.', 'ayrıca bkz.', 'see', 'cf.'), narrative ones
     (``Gökdemir’in (2003: 24)``: the author before a parenthesis of a year and pages), and
-    archival references printed without parentheses, as footnotes cite (``bk. ATASE, A, K.3820``).
+    archival references and works printed without parentheses, as footnotes cite
+    (``bk. ATASE, A, K.3820``, ``bkz. Bayur, 1983: 515``).
 
     A name before a parenthesis of a year alone (``Gökdemir (2003)``, ``Gökdemir’in (2003)
     eserinde``) is a narrative citation of that work, with no pages, only where the year is
@@ -329,6 +354,7 @@ def find_citations(text: str, *, works_after: int | None = None) -> list[Citatio
             log.debug("mixed work and record references in %r", m.group())
         found.append(Citation(m.start(), m.end(), m.group(), kind, parsed))
     found += _bare_records(text, [(c.start, c.end) for c in found])
+    found += _bare_works(text, [(c.start, c.end) for c in found])
     return sorted(found, key=lambda c: c.start)
 
 
