@@ -208,3 +208,20 @@ def test_a_work_cited_without_parentheses_in_a_note_is_a_citation_not_a_date() -
     assert [[(r.authors, r.pages) for r in c.refs] for c in several] == [
         [("Kaya", "89"), ("Demir", "4")]
     ]
+
+
+def test_a_running_header_printed_once_inside_a_sentence_is_reported() -> None:
+    """A two-column extraction may print a page's header in the middle of a paragraph: once,
+    so not a repeated line, but its two texts far apart give it away."""
+    header = "Oltu’da Millî Teşkilat" + " " * 30 + "Mehmet Yıldırım"
+    raw = read_source(OLTU).replace(
+        "bölgesinde bulunuyordu. Ordu\n", f"bölgesinde bulunuyordu. Ordu\n{header}\n"
+    )
+    [(line, message)] = _warnings(raw)
+    assert line == _line_number(raw, header)
+    assert message.startswith("a line of two texts far apart inside a sentence")
+    assert "'Oltu’da Millî Teşkilat' … 'Mehmet Yıldırım'" in message
+
+
+def _line_number(raw: str, text: str) -> int:
+    return raw[: raw.index(text)].count("\n") + 1

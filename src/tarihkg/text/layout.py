@@ -68,6 +68,7 @@ def layout_warnings(raw: str, extracted: ExtractedSource) -> list[LayoutWarning]
         + _pages_without_number(raw, extracted)
         + _unlifted_title_block(raw, extracted)
         + _unknown_headers(raw, extracted)
+        + _headers_inside_sentences(raw, extracted)
         + _orphan_markers(raw, extracted)
         + _markers_after_full_stop(raw, extracted)
         + _unread_notes(raw, extracted)
@@ -99,6 +100,31 @@ def _unknown_headers(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
         )
         for starts in _repeated_lines(raw, ex)
     ]
+
+
+def _headers_inside_sentences(raw: str, ex: ExtractedSource) -> list[LayoutWarning]:
+    """Lines holding two texts far apart (a running header's shape) printed once inside a
+    sentence, not on a page's first line: a header a two-column extraction put mid-page."""
+    repeated = {_line_of(raw, a) for starts in _repeated_lines(raw, ex) for a in starts}
+    lines = raw.split("\n")
+    found: dict[int, LayoutWarning] = {}
+    for s in ex.sentences:
+        if s.zone == "footnote":
+            continue
+        for p in s.pieces:
+            for no in range(_line_of(raw, p.start), _line_of(raw, max(p.start, p.end - 1)) + 1):
+                text = lines[no - 1].strip()
+                if no in repeated or no in found or not _FAR_APART.fullmatch(text):
+                    continue
+                left, right = re.split(r" {8,}", text, maxsplit=1)
+                found[no] = LayoutWarning(
+                    no,
+                    f"a line of two texts far apart inside a sentence ({left!r} … {right!r}): "
+                    "likely a running header the extraction put in the middle of a page (two "
+                    "columns); its words are read as part of the sentence. Take it out of the "
+                    "text before `tarihkg new-source` (a registered text is never edited)",
+                )
+    return list(found.values())
 
 
 def _repeated_lines(raw: str, ex: ExtractedSource) -> list[list[int]]:
