@@ -500,7 +500,7 @@ def test_who_was_to_command_and_where_a_headquarters_was_to_be(built_project) ->
     Güzdek’te, 15. Piyade Tümeni’nin karargâhı Binegadi’de olacaktı'."""
     project, _ = built_project
     store = open_store(project.build_dir)
-    to_command, either, headquarters = _arrangement_queries()
+    to_command, either, headquarters, planned = _arrangement_queries()
     rows = store.query(to_command).rows()
     assert set(cols(rows, "person", "role")) == {("Selim Bey", "10. Kafkas Alayına komuta (edilecekti)")}
     rows = store.query(either).rows()
@@ -512,6 +512,14 @@ def test_who_was_to_command_and_where_a_headquarters_was_to_be(built_project) ->
         ("5. Kafkas Tümeni", "Güzdek"),
         ("15. Piyade Tümeni", "Binegadi"),
     }
+    # '… 11 Eylül’e planlamıştı': the day set by the plan, kept on the plan, with its wording
+    rows = store.query(planned).rows()
+    assert set(cols(rows, "byLabel", "day", "wording")) == {
+        ("Kafkas İslam Ordusu", "1918-09-11", "11 Eylül’e")}
+    # ... and never the date of a march or an assault
+    assert store.query("""
+        PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+        SELECT ?e WHERE { ?e tkg:date|tkg:startDate ?d . ?d tkg:edtf "1918-09-11" }""").rows() == []
     # An arranged command is no command: the 10th Caucasian Regiment has no commander.
     assert store.query("""
         PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
@@ -544,3 +552,52 @@ def test_order_of_battle_at_a_date_and_two_acts_of_money_aid(built_project) -> N
     for r in rows:
         by_event.setdefault(r["event"], set()).add(r["edtf"])
     assert sorted(by_event.values(), key=sorted) == [{"1919-12"}, {"1920"}]
+
+
+def _section_queries(heading: str) -> list[str]:
+    """The SPARQL blocks of the docs/model.md section whose heading starts with ``heading``."""
+    doc = MODEL_DOC.read_text(encoding="utf-8")
+    section = doc.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```sparql\n")[1:]]
+
+
+def test_what_followed_the_armistice_and_what_prompted_the_baku_campaign(built_project) -> None:
+    """docs/model.md's queries for tkg:after and tkg:promptedBy answer what 000 says: the
+    withdrawal came after the Mudros armistice ('Mondros Mütarekesini müteakip bölgeden çekilen')
+    and as its result ('Mondros Mütarekesi neticesinde … çekilecektir'), the evacuation order
+    answered its articles ('… maddeleri üzerine'); the Baku campaign answered the bilateral
+    agreement and Azerbaijan's request ('… gereğince ve Azerbaycan’ın isteği doğrultusunda')."""
+    project, _ = built_project
+    store = open_store(project.build_dir)
+    armistice, before = _section_queries("Order and cause")
+    rows = store.query(armistice).rows()
+    found = {(r["eventLabel"], r["how"]) for r in rows}
+    assert {("Türk Ordusunun Azerbaycan’dan Çekilmesi", "after"),
+            ("Türk Ordusunun Azerbaycan’dan Çekilmesi", "in response to / as a result of"),
+            ("Osmanlı Genel Kurmayı’nın tahliye emri", "in response to / as a result of")} <= found
+    assert any("müteakip" in r["quote"] for r in rows if r["how"] == "after")
+    rows = store.query(before).rows()
+    assert set(cols(rows, "earlierLabel", "how")) == {
+        ("Batum Antlaşması", "prompted by"),
+        ("Azerbaycanlıların Osmanlı Devleti’nden yardım istemesi", "prompted by")}
+    # time order and cause are two properties: a link stated as one is not the other
+    assert store.query("""
+        PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+        SELECT ?e WHERE { ?e tkg:promptedBy <https://w3id.org/tarihkg/resource/event/subat-ihtilali> }
+        """).rows() == []
+
+
+def test_a_name_read_as_another_entity_keeps_its_printed_words(built_project) -> None:
+    """002 prints 'Sovyetler Birliği' for the occupier of 1920: the claim's object is Soviet
+    Russia, the printed words stay on the claim (tkg:printedObject) and in a note shown with it."""
+    project, _ = built_project
+    store = open_store(project.build_dir)
+    query = next(q for q in _section_queries("Conflicts") if "printedObject" in q)
+    rows = store.query(query).rows()
+    assert set(cols(rows, "readAs", "printed")) == {("Sovyet Rusya", "Sovyetler Birliği")}
+    notes = store.query("""
+        PREFIX tkg: <https://w3id.org/tarihkg/ontology#>
+        SELECT ?n WHERE { <https://w3id.org/tarihkg/resource/claim/f-002-7227-sovyet-isgal-by-rsfsr>
+                          tkg:note ?n }""").rows()
+    assert any("prints 'Sovyetler Birliği'" in r["n"] for r in notes)
+

@@ -471,3 +471,100 @@ def test_a_date_printed_in_an_earlier_sentence_of_the_paragraph(tmp_path: Path) 
     wrong_date = DATED_EARLIER.replace("date: 1918-09-13/1918-09-14", 'date: "1918-09-14"')
     ((line, message),) = refused(wrong_date)
     assert line == 8 and "which reads 1918-09-13/1918-09-14" in message  # at `date:`
+
+
+ORDER_AND_CAUSE = """\
+- source: 000_539a70a237dcfef4
+  sentence: "1917 Şubat ihtilalinden sonra Mavera-yı Kafkas’ta (Transkafkasya) Gürcü Menşeviklerce"
+  facts:
+    - id: f-t-mkk-after-subat
+      subject: mavera-yi-kafkas-komitesinin-kurulmasi
+      property: after
+      object: subat-ihtilali
+- source: 000_539a70a237dcfef4
+  sentence: "Trabzon görüşmelerinin olumlu bir sonuç getirmeyeceğinin anlaşılması üzerine"
+  facts:
+    - id: f-t-move-prompted-by-talks
+      subject: 1-kafkas-kolordusunun-kars-ve-batum-harekati
+      property: promptedBy
+      object: trabzon-gorusmeleri
+"""
+
+
+def test_an_event_after_another_and_one_prompted_by_another(tmp_path: Path) -> None:
+    """'… ihtilalinden sonra … kurulmuştur' is tkg:after (time order), '… anlaşılması üzerine' is
+    tkg:promptedBy (a response): two distinct triples, each with its claim; a link from or to
+    something that is no event or treaty (a person, a place) and a link to itself are refused."""
+    project = _facts_file(tmp_path, ORDER_AND_CAUSE)
+    founding = "event/mavera-yi-kafkas-komitesinin-kurulmasi"
+    revolution = URIRef("https://w3id.org/tarihkg/resource/event/subat-ihtilali")
+    assert revolution in _objects(project, founding, TKG.after)
+    assert revolution not in _objects(project, founding, TKG.promptedBy)
+    move = "event/1-kafkas-kolordusunun-kars-ve-batum-harekati"
+    talks = URIRef("https://w3id.org/tarihkg/resource/event/trabzon-gorusmeleri")
+    assert talks in _objects(project, move, TKG.promptedBy)
+    assert talks not in _objects(project, move, TKG.after)
+    assert _objects(project, "claim/f-t-move-prompted-by-talks", TKG.claimPredicate) == {
+        TKG.promptedBy}
+
+    to_place = ORDER_AND_CAUSE.replace("object: trabzon-gorusmeleri",
+                                       "object: trabzon\n      mentioned_as: {object: Trabzon}")
+    problems = _problems(project, to_place)
+    assert [p.line for p in problems] == [11], problems  # the fact's id line
+    assert "promptedBy" in problems[0].message and "Place" in problems[0].message
+    from_person = ORDER_AND_CAUSE.replace(
+        "subject: mavera-yi-kafkas-komitesinin-kurulmasi",
+        "subject: enver-pasa\n      mentioned_as: {subject: Mavera-yı Kafkas}")
+    problems = _problems(project, from_person)
+    assert [p.line for p in problems] == [4], problems
+    assert "Person" in problems[0].message and "after" in problems[0].message
+    to_itself = ORDER_AND_CAUSE.replace("object: subat-ihtilali",
+                                        "object: mavera-yi-kafkas-komitesinin-kurulmasi")
+    problems = _problems(project, to_itself)
+    assert len(problems) == 1 and problems[0].line == 4, problems
+    assert "to itself" in problems[0].message
+
+
+PRINTED = """\
+- source: 002_afd972166be37c54
+  sentence: "Ancak Kafkas İslam Ordusu’nun çekilmesiyle birlikte Azerbaycan Sovyetler Birliği"
+  facts:
+    - id: f-t-occupier-read-as-soviet-russia
+      subject: kizil-rus-istilasi
+      property: carriedOutBy
+      object: sovyet-rusya
+      mentioned_as: {subject: "işgal", object: "Sovyetler Birliği"}
+      printed_object: "Sovyetler Birliği"
+      note: "The USSR was founded in 1922: the occupier of 1920 is Soviet Russia."
+"""
+
+
+def test_a_name_read_as_another_entity_keeps_the_printed_words_on_the_claim(
+    tmp_path: Path,
+) -> None:
+    """`printed_object` keeps the words beside the reading (tkg:printedObject on the claim, and a
+    note quoting them); refused without a note saying why, or where the sentence does not print
+    them; only a fact with an `object:` takes it."""
+    from rdflib import Literal
+
+    from tarihkg.factspec import check_fact_fields
+
+    text = PRINTED.replace('  sentence: "Ancak Kafkas İslam Ordusu’nun çekilmesiyle birlikte '
+                           'Azerbaycan Sovyetler Birliği"',
+                           '  sentence: "Ancak Kafkas İslam Ordusu’nun çekilmesiyle birlikte '
+                           'Azerbaycan Sovyetler Birliği tarafından işgal edildi"')
+    project = _facts_file(tmp_path, text)
+    claim = "claim/f-t-occupier-read-as-soviet-russia"
+    assert _objects(project, claim, TKG.printedObject) == {Literal("Sovyetler Birliği", lang="tr")}
+    notes = {str(n) for n in _objects(project, claim, TKG.note)}
+    assert any("prints 'Sovyetler Birliği'" in n and "Soviet Russia" in n for n in notes), notes
+
+    raw = yaml.safe_load(text)[0]["facts"][0]
+    assert any("needs a note" in p for p in check_fact_fields({**raw, "note": None}))
+    on_value = {**raw, "property": "outcome", "value": "işgal edildi"}
+    del on_value["object"]
+    assert any("printed_object" in p for p in check_fact_fields(on_value))
+    problems = _problems(project, text.replace('printed_object: "Sovyetler Birliği"',
+                                               'printed_object: "SSCB"'))
+    assert [(p.line, p.message) for p in problems] == [
+        (4, "fact f-t-occupier-read-as-soviet-russia: printed_object 'SSCB' is not in its sentence")]

@@ -23,7 +23,7 @@ from tarihkg.curation import (
     repeated_groups,
 )
 from tarihkg.errors import CurationError
-from tarihkg.factspec import DATE_SENTENCE, SPEC, WORDINGS, is_a, object_classes
+from tarihkg.factspec import DATE_SENTENCE, PRINTED_OBJECT, SPEC, WORDINGS, is_a, object_classes
 from tarihkg.names import DATASET
 from tarihkg.text.citations import Citation, find_citations
 from tarihkg.text.dates import DateExpr, find_dates, resolve_dates
@@ -337,7 +337,7 @@ def _anchor(
     if fact.mention_check:
         _check_mentioned(fact, sent, registry)
     date_occ = _date_occurrence(fact, _dating_sentence(fact, src, sent), sent)
-    for name in (*WORDINGS.values(), "approximate"):
+    for name in (*WORDINGS.values(), "approximate", PRINTED_OBJECT):
         wording = fact.qualifiers.get(name)
         if wording and tr_casefold(_squash(wording)) not in text:
             raise _refuse(fact, f"{name} {wording!r} is not in its sentence")

@@ -136,6 +136,8 @@ class PropertySpec:
 
 
 _WORDING = {"type": "string", "minLength": 1}
+#: The qualifier keeping the words a sentence prints for an object read as another entity.
+PRINTED_OBJECT = "printed_object"
 #: The field naming an earlier sentence of the paragraph that prints the fact's date.
 DATE_SENTENCE = "date_sentence"
 
@@ -201,6 +203,17 @@ QUALIFIERS: dict[str, dict[str, Any]] = {
         "rdf": "claim `tkg:inRole` a string @tr",
         "meaning": "the capacity in which the subject or object acts, as printed "
         "(a person's role in an event: `murahhas`, `komutan`)",
+    },
+    PRINTED_OBJECT: {
+        "schema": {"type": "string", "minLength": 1},
+        "kind": "langString",
+        "predicate": "printedObject",
+        "rdf": "claim `tkg:printedObject` a string @tr, and a claim `tkg:note` quoting it",
+        "meaning": "the words the sentence prints for the object where the object is a reading "
+        "of them that names something else (an anachronism: `Sovyetler Birliği` for Soviet "
+        "Russia in 1920; a misprinted name): the printed words are kept beside the reading, as "
+        "`tkg:printedEdtf` keeps a misprinted date beside its reading (checked: in the sentence; "
+        "the fact's `note` says why it is read so)",
     },
 }
 #: Time qualifiers -> the field holding their wording.
@@ -329,6 +342,7 @@ _PLACE = ("Place",)
 _PERSON = ("Person",)
 _TREATY = ("Treaty",)
 _GROUPS = ("Organization", "Polity")
+_DATED = ("Event", "Treaty")  # what happens or is concluded at a time: an event, a treaty
 _ANY = ("Person", "Organization", "Polity", "Place", "Event", "Treaty")
 
 PROPERTIES: tuple[PropertySpec, ...] = (
@@ -427,6 +441,15 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         date_object=True,
         qualifiers=(),
     ),
+    PropertySpec(
+        "plannedDate",
+        _EVENT,
+        "the date a plan or arrangement set for what it laid down (\"… 11 Eylül’e "
+        "planlamıştı\"): never the date that happened, nor the plan's own `date`; the fact's "
+        "`date`",
+        date_object=True,
+        qualifiers=(),
+    ),
     PropertySpec("place", _EVENT, "where it happened", object=_PLACE),
     PropertySpec(
         "carriedOutBy",
@@ -457,6 +480,21 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "what brought it about, in the sentence's words (\"… yüzünden\", \"… nedeniyle\", "
         "\"… sonucunda\"): a cause the text gives, never stored as the outcome",
         value="langString",
+    ),
+    PropertySpec(
+        "after",
+        _DATED,
+        "happened after that other event or treaty, as the sentence orders them (\"… -den "
+        "sonra\", \"… -i müteakip\", \"… ardından\"): time order only, no cause",
+        object=_DATED,
+    ),
+    PropertySpec(
+        "promptedBy",
+        _DATED,
+        "happened in response to, or was brought about by, that other event or treaty, as the "
+        "sentence gives it (\"… üzerine\", \"… neticesinde\", \"… sonucunda\", \"… "
+        "nedeniyle\", \"… gereğince\"): the cause as a resource (`cause` keeps it in words)",
+        object=_DATED,
     ),
     PropertySpec(
         "statedContent",
@@ -638,9 +676,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     ),
 )
 
-#: Qualifiers any fact may carry, whatever its property.
+#: Qualifiers any fact may carry, whatever its property; a fact naming an object by its
+#: `object:` may also keep the words printed for it (`printed_object`).
 EVERY_FACT = ("according_to",)
-PROPERTIES = tuple(replace(p, qualifiers=p.qualifiers + EVERY_FACT) for p in PROPERTIES)
+PROPERTIES = tuple(
+    replace(p, qualifiers=p.qualifiers + EVERY_FACT + ((PRINTED_OBJECT,) if p.object else ()))
+    for p in PROPERTIES
+)
 
 SPEC: dict[str, PropertySpec] = {p.name: p for p in PROPERTIES}
 
@@ -757,9 +799,12 @@ def _check_qualifier_fields(raw: dict[str, Any]) -> list[str]:
         elif "date_wording" not in raw:
             problems.append(f"'{DATE_SENTENCE}' without 'date_wording': say which words of that "
                             "sentence print the date")
-    for q in ("side", "role"):
+    for q in ("side", "role", PRINTED_OBJECT):
         if q in raw and not (isinstance(raw[q], str) and raw[q].strip()):
             problems.append(f"'{q}' must be a registry id or text, not {raw[q]!r}")
+    if PRINTED_OBJECT in raw and not raw.get("note"):
+        problems.append(f"'{PRINTED_OBJECT}' needs a note saying why the object is read as "
+                        "another entity than the printed words name")
     if "disputes" in raw:
         if raw["disputes"] not in FACT_DISPUTES:
             problems.append(
@@ -810,7 +855,11 @@ def _check_object(spec: PropertySpec, raw: dict[str, Any]) -> list[str]:
         return [f"'{spec.name}' needs '{spec.takes}'"]
     val = raw[spec.takes]
     if spec.object:
-        return [] if isinstance(val, str) else [f"'object' must be a registry id, not {val!r}"]
+        if not isinstance(val, str):
+            return [f"'object' must be a registry id, not {val!r}"]
+        if val == raw.get("subject"):
+            return [f"'{spec.name}' links {val!r} to itself: the object must be another entity"]
+        return []
     if spec.value is not None:
         return [] if isinstance(val, str) and val.strip() else [f"'value' must be text: {val!r}"]
     if spec.structure is not None:

@@ -81,6 +81,7 @@ class TKG(DefinedNamespace):
 
     # Object properties
     accordingTo: URIRef  # kaynağına göre / according to
+    after: URIRef  # sonrasında / after
     appointedTo: URIRef  # atandığı yer / appointed to
     appointee: URIRef  # atanan / appointee
     article: URIRef  # maddesi / article
@@ -129,9 +130,11 @@ class TKG(DefinedNamespace):
     piece: URIRef  # parçası / piece
     place: URIRef  # yeri / place
     placeKind: URIRef  # yer türü / place kind
+    plannedDate: URIRef  # planlandığı tarih / planned date
     positionedAt: URIRef  # konuşlandığı yer / positioned at
     positionedBetween: URIRef  # arasında konuşlandığı yer / positioned between
     precision: URIRef  # kesinliği / precision
+    promptedBy: URIRef  # üzerine / neticesinde / prompted by
     quantity: URIRef  # miktarı / quantity
     replaces: URIRef  # yerine geçtiği / replaces
     result: URIRef  # sonuç / result
@@ -204,6 +207,7 @@ class TKG(DefinedNamespace):
     printedCitation: URIRef  # basıldığı biçimiyle atıf / citation as printed
     printedEdtf: URIRef  # basılı EDTF / printed EDTF
     printedName: URIRef  # basılı adı / printed name
+    printedObject: URIRef  # basılı nesne adı / printed object
     purpose: URIRef  # amacı / purpose
     quantityAmount: URIRef  # miktar / amount
     quantityKind: URIRef  # miktar türü / quantity kind

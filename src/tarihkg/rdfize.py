@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV
 from tarihkg.annotate import AnchoredFact, AnnotatedSource, DateOcc
 from tarihkg.curation import TYPE_SEGMENTS, Coordinates, Entity, Fact, WikidataLink
 from tarihkg.errors import CurationError, SourceError
-from tarihkg.factspec import DATE_SENTENCE, QUALIFIERS, SPEC, WORDINGS
+from tarihkg.factspec import DATE_SENTENCE, PRINTED_OBJECT, QUALIFIERS, SPEC, WORDINGS
 from tarihkg.iri import Minter
 from tarihkg.names import SCHEMA, WD
 from tarihkg.namespaces import TKG
@@ -388,6 +388,15 @@ def _claim(sg: _SourceGraph, af: AnchoredFact) -> URIRef:
             f"The date ('{af.date.date.wording}', {sg.sid} {af.date.start}-{af.date.end}) is "
             "printed in an earlier sentence of the same paragraph, which sets the time for this "
             "one; this sentence prints none.",
+            lang="en",
+        ))
+    printed = fact.qualifiers.get(PRINTED_OBJECT)
+    if printed and fact.object:
+        # The printed words beside the reading: said where the claim is read, not only as data.
+        label = sg.registry[fact.object].label_en
+        sg.add(claim, TKG.note, Literal(
+            f"The sentence prints '{printed}'; the object is read as {label} (the printed words "
+            "are kept as tkg:printedObject).",
             lang="en",
         ))
     for other in fact.conflicts_with:
