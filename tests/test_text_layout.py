@@ -225,3 +225,19 @@ def test_a_running_header_printed_once_inside_a_sentence_is_reported() -> None:
 
 def _line_number(raw: str, text: str) -> int:
     return raw[: raw.index(text)].count("\n") + 1
+
+
+def test_an_endnote_running_on_over_a_page_break_leaves_the_page_number_and_header_out() -> None:
+    header = " Mehmet Yıldırım" + " " * 50 + "Kafkas Cephesi Tarihi Dergisi"
+    raw = read_source(OLTU).replace(
+        "sayıları on ikiyi\nbulmuyordu.", f"sayıları on ikiyi\n\n73\n\n{header}\n\nbulmuyordu."
+    ).replace("Kafkas Yayınları.\n\n73\n", "Kafkas Yayınları.\n\n74\n")
+    ex = extract_source("x", raw)
+    note = ex.footnotes[1]
+    assert note.text == (
+        "Subayların adları ATASE kayıtlarında geçmektedir; sayıları on ikiyi bulmuyordu."
+    )
+    [sentence] = [s for s in ex.sentences if s.footnote == 2]
+    assert sentence.text == note.text and len(sentence.pieces) == 2
+    assert "73" not in sentence.text and "Yıldırım" not in sentence.text
+    assert layout_warnings(raw, ex) == []

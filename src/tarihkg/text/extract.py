@@ -793,8 +793,14 @@ def _flows(layout: _Layout) -> None:
         start = layout.footnote_starts[number]
         marker = layout.markers.get(number)
         section = _section_at(layout, marker if marker is not None else start)
-        chunk = (start, layout.lines[indices[-1]].last)
-        layout.paragraphs.append(_Paragraph("footnote", [chunk], section, number))
+        chunks = []
+        for prev, line in zip(indices, indices[1:], strict=False):
+            # an endnote running on over a page break: the page's number and header are no text
+            if any(x.kind not in ("blank", "footnote") for x in layout.lines[prev + 1 : line]):
+                chunks.append((start, layout.lines[prev].after))
+                start = layout.lines[line].first
+        chunks.append((start, layout.lines[indices[-1]].last))
+        layout.paragraphs.append(_Paragraph("footnote", chunks, section, number))
 
 
 def _add_paragraph(layout: _Layout, zone: str, para: list[_Line]) -> None:
