@@ -701,18 +701,18 @@ def _named_by_its_land(named: Entity, others: list[Entity]) -> bool:
 
 
 def _others_named(words: str, named: str, text: str, found: list[MentionMatch],
-                  lexicon: Lexicon, registry: Mapping[str, Entity]) -> list[Entity]:
+                  lexicon: Lexicon, registry: Mapping[str, Entity],
+                  held_count: bool = True) -> list[Entity]:
     """The registry entities other than ``named`` that ``words`` name, as a whole, where they
     stand in the sentence ``text`` (``found``: the matcher's mentions there); [] where they
-    name ``named`` too, or the rules of `mentioned_as_warnings` leave them unreported."""
+    name ``named`` too, or the rules of `mentioned_as_warnings` leave them unreported.
+    ``held_count``: an entity held there (a generic name not confirmed for the article) is
+    among them."""
     span = _words_span(text, words)
     whole = [m for m in found if (m.start, m.end) == span]
     if not whole:
         return []
-    # Only what the words name in this article: an entity held here (its `sources` name other
-    # articles: another article's own entity sharing a name) is not what they name here
-    # (README "Add an article", step 4; the outside trial newart4's 'İngilizler').
-    ids = dict.fromkeys(whole[0].candidates)
+    ids = dict.fromkeys((*whole[0].candidates, *(whole[0].held if held_count else ())))
     if not ids or named in ids:
         return []
     if named in lexicon.ids and any(
@@ -726,17 +726,22 @@ def _others_named(words: str, named: str, text: str, found: list[MentionMatch],
 def mentioned_as_warnings(
     anchored: Iterable[AnchoredFact], lexicon: Lexicon, registry: Mapping[str, Entity]
 ) -> list[CurationError]:
-    """A warning (at the fact's file:line) for each `mentioned_as` whose words, as a whole, are where
-    the matcher finds a name of another registry entity than the one the fact names in that role,
-    linked in the fact's article (an entity whose `sources` name other articles only, another
-    article's own, is not what the words name there), naming both: 'Nahçıvan’ı' for kars, 'İngiliz
-    birlikleri' for ingiltere (the British force of 1918, not the state). Not reported
-    (docs/curation.md, "mentioned_as"): words that also name the fact's entity ('Batum Konferansı'
-    for Batum, '38. Alayın 3. taburu' for 38. Alay: a unit named through its sub-unit, a place
-    through its station); a polity named by the land it is named after ('Azerbaycan' for Azerbaycan
-    Cumhuriyeti); words a reviewer kept on purpose, with the reason in the fact's
-    `mentioned_as_reason` for that role; words that are part of a longer description ('Bakü’yü
-    kurtarmayı' for the liberation of Baku)."""
+    """A warning (at the fact's file:line) for each `mentioned_as` whose words, as a whole, are
+    where the matcher finds a name of another registry entity than the one the fact names in
+    that role, linked in the fact's article, or held there (a generic name not confirmed for it)
+    while no registry entry's `sources` names the article yet (once a curator has reviewed its
+    generic names, another article's own entity is not what its words name), naming both:
+    'Nahçıvan’ı' for kars, 'İngiliz birlikleri' for ingiltere (the British force of 1918, not
+    the state). Not reported (docs/curation.md, "mentioned_as"): words that also name the fact's
+    entity ('Batum Konferansı' for Batum, '38. Alayın 3. taburu' for 38. Alay: a unit named
+    through its sub-unit, a place through its station); a polity named by the land it is named
+    after ('Azerbaycan' for Azerbaycan Cumhuriyeti); words a reviewer kept on purpose, with the
+    reason in the fact's `mentioned_as_reason` for that role; words that are part of a longer
+    description ('Bakü’yü kurtarmayı' for the liberation of Baku)."""
+    # An article whose generic names a curator has reviewed (a registry entry's `sources`
+    # names it): a name held there, confirmed for other articles only (another article's own
+    # entity), is not what its words name. In an article not yet reviewed it may be.
+    curated = {sid for e in registry.values() for sid in e.sources}
     out = []
     for af in anchored:
         fact = af.fact
@@ -749,7 +754,7 @@ def mentioned_as_warnings(
             if not found:
                 found = find_mentions(af.sentence.sentence.text, lexicon, fact.source)
             others = _others_named(words, named, af.sentence.sentence.text, found, lexicon,
-                                   registry)
+                                   registry, held_count=fact.source not in curated)
             if not others:
                 continue
             names = ", ".join(
