@@ -177,3 +177,37 @@ def test_another_articles_own_entity_does_not_make_a_warning_here(
               and "mentioned_as" in line]
     assert not [w for w in warned if "/facts/000.yaml:" in w], warned
     assert [w for w in warned if "/facts/002.yaml:" in w], lines
+
+
+DUNSTERVILLE = sentence(S002, "Türk Kafkas İslam Ordusu’nun Bakü’ye ikinci yürüyüşünün karşısında",
+                        "Bakü’den çıkma emri verdi")
+
+
+@pytest.mark.parametrize(("when", "warned"), [("1334-09-14", True), ("1918-09-14", False)])
+def test_a_date_no_wording_checked_outside_the_period_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], when: str, warned: bool
+) -> None:
+    """'aynı günde' is no date the parser reads, so nothing checks the value: a year outside the
+    article's period (a date copied from another calendar) is warned at the fact (newart4)."""
+    root = _project(tmp_path, (
+        f'- source: {S002}\n  sentence: "{DUNSTERVILLE}"\n  facts:\n'
+        "    - {id: f-t-1, subject: ingiliz-birliklerinin-bakuden-cekilmesi, property: commander,\n"
+        f"       object: dunsterville, date: \"{when}\", date_wording: aynı günde}}\n"
+    ))
+    code, lines = _check(root, capsys)
+    assert code == 0, [line for line in lines if ": error: " in line]
+    found = [line for line in lines if "nothing checked it" in line]
+    path = root / "data" / "curation" / "facts" / "zz-t.yaml"
+    assert found == ([f"{path}:4: warning: fact f-t-1: date '{when}' lies outside the article's "
+                      "period (1917–1921) and its wording 'aynı günde' is not a date the parser "
+                      "reads, so nothing checked it: a date printed in another calendar is "
+                      "written as its Gregorian reading (Rumi dates are read: docs/curation.md, "
+                      "'Dates in the Rumi calendar'); if the value is right, name its year in "
+                      "the fact's note"] if warned else []), lines
+    if warned:  # a note naming the year: a reviewer has looked, nothing to say
+        facts = root / "data" / "curation" / "facts" / "zz-t.yaml"
+        facts.write_text(facts.read_text(encoding="utf-8").replace(
+            "date_wording: aynı günde}", "date_wording: aynı günde, note: {en: 'Rumi 1334'}}"),
+            encoding="utf-8")
+        code, lines = _check(root, capsys)
+        assert code == 0 and not [line for line in lines if "nothing checked it" in line], lines

@@ -41,7 +41,7 @@ from tarihkg.curation import (
     unprinted_metadata,
 )
 from tarihkg.errors import CurationError, TarihkgError
-from tarihkg.factspec import is_a
+from tarihkg.factspec import WORDINGS, is_a, wording_reading
 from tarihkg.names import DATASET
 from tarihkg.project import Project
 from tarihkg.retired import read_retired
@@ -259,14 +259,49 @@ def event_date_warnings(facts: Iterable[Fact], registry: Mapping[str, Entity]
     return out
 
 
-def fact_warnings(anchored: list[AnchoredFact], registry: Mapping[str, Entity]
-                  ) -> list[CurationError]:
+def fact_warnings(anchored: list[AnchoredFact], registry: Mapping[str, Entity],
+                  sources: Mapping[str, AnnotatedSource] | None = None) -> list[CurationError]:
     """The warnings of the facts (check and build give the same): `mentioned_as` words that name
-    another entity, and an event dated only on its agents' or participants' facts."""
+    another entity, an event dated only on its agents' or participants' facts, and a date no
+    wording checked that lies outside its article's period (``sources``: the articles)."""
+    periods = {sid: src.meta.period or DATASET.period for sid, src in (sources or {}).items()}
     return [
         *mentioned_as_warnings(anchored, build_lexicon(registry), registry),
         *event_date_warnings((af.fact for af in anchored), registry),
+        *unchecked_date_warnings((af.fact for af in anchored), periods),
     ]
+
+
+_YEARS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def unchecked_date_warnings(facts: Iterable[Fact], periods: Mapping[str, tuple[int, int]]
+                            ) -> list[CurationError]:
+    """A warning at each date (`date`, `from`, `until`) whose wording the parser does not read,
+    so that nothing checked the value, and whose year lies outside the article's period: the
+    slip of a date copied from another calendar ('1335-01-17' for '17 Kânunusani 1335', before
+    Rumi dates were read; a Hijri date) passes otherwise (the outside trial newart4)."""
+    out = []
+    for fact in facts:
+        period = periods.get(fact.source)
+        if period is None:
+            continue
+        for q, wq in WORDINGS.items():
+            when = fact.date if q == "date" else fact.qualifiers.get(q)
+            wording = fact.date_wording if q == "date" else fact.qualifiers.get(wq)
+            if not (when and wording) or wording_reading(wording) is not None:
+                continue
+            outside = [y for y in _YEARS.findall(when) if not period[0] <= int(y) <= period[1]]
+            if not outside or all(y in " ".join(fact.note.values()) for y in outside):
+                continue  # in the period, or the note names the year: a reviewer said so
+            out.append(CurationError(
+                f"fact {fact.id}: {q} {when!r} lies outside the article's period "
+                f"({period[0]}–{period[1]}) and its wording {wording!r} is not a date the parser "
+                "reads, so nothing checked it: a date printed in another calendar is written as "
+                "its Gregorian reading (Rumi dates are read: docs/curation.md, 'Dates in the Rumi "
+                "calendar'); if the value is right, name its year in the fact's note",
+                path=fact.path, line=fact.line))
+    return out
 
 
 def printed_texts(sources: dict[str, AnnotatedSource]) -> list[str]:
@@ -373,7 +408,7 @@ def check_project(project: Project) -> list[Finding]:
     anchored, problems = check_anchors(facts, sources, registry)
     findings += [_finding(p) for p in problems if not _names_refused(p, refused)]
     findings += [_finding(p) for p in stated_disputes(anchored)[1]]
-    findings += [_finding(p, "warning") for p in fact_warnings(anchored, registry)]
+    findings += [_finding(p, "warning") for p in fact_warnings(anchored, registry, sources)]
     if not unread_sources:  # "mentioned nowhere" needs every text read
         findings += [
             Finding("warning", w.split(": ", 1)[0], w.split(": ", 1)[1])

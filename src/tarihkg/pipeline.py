@@ -218,7 +218,7 @@ def rdfize_stage(project: Project, inputs: Inputs, warnings: list[str] | None = 
         raise first_problem(problems)
     if warnings is not None:
         warnings += [f"{w.path}:{w.line}: {w.message}"
-                     for w in fact_warnings(anchored, inputs.registry)]
+                     for w in fact_warnings(anchored, inputs.registry, inputs.sources)]
     minter = Minter()
     ds = rdfize_dataset(
         inputs.sources,
