@@ -18,10 +18,10 @@ from helpers import (
     registered_sources,
     virtuoso_server,
 )
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 #: Fixtures that pay for the session's full build (HermiT included): a test using one is slow.
-BUILD_FIXTURES = {"built_project", "build_dir", "built_app", "built_client"}
+BUILD_FIXTURES = {"built_project", "build_dir", "built_dataset", "built_app", "built_client"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,6 +84,16 @@ def build_dir(built_project) -> Path:
     """data/build/ of the built copy of the project."""
     project, _ = built_project
     return Path(project.build_dir)
+
+
+@pytest.fixture(scope="session")
+def built_dataset(build_dir: Path) -> Dataset:
+    """The build's data/build/tarihkg.nq read once by rdflib, for the tests that only read it
+    (each module parsed it again: 2-5 s each). Its default graph is the union of the named
+    graphs, so ``subjects``/``objects`` see them all; ``quads`` gives each triple's graph."""
+    ds = Dataset(default_union=True)
+    ds.parse(build_dir / "tarihkg.nq", format="nquads")
+    return ds
 
 
 @pytest.fixture(scope="session")

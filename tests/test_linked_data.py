@@ -17,10 +17,8 @@ RDF_TYPES = {"ttl": ("text/turtle", "turtle"), "nt": ("application/n-triples", "
 
 
 @pytest.fixture(scope="module")
-def dump(build_dir) -> Dataset:
-    ds = Dataset()
-    ds.parse(build_dir / "tarihkg.nq", format="nquads")
-    return ds
+def dump(built_dataset: Dataset) -> Dataset:
+    return built_dataset
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

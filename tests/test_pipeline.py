@@ -22,11 +22,8 @@ from tarihkg.text.normalise import normalise_text
 
 
 @pytest.fixture(scope="module")
-def dataset(built_project: tuple[Project, object]) -> Dataset:
-    project, _ = built_project
-    ds = Dataset(default_union=True)
-    ds.parse(project.build_dir / "tarihkg.nq", format="nquads")
-    return ds
+def dataset(built_dataset: Dataset) -> Dataset:
+    return built_dataset
 
 
 def digest(path: Path) -> str:

@@ -78,12 +78,10 @@ def test_undated_links_are_not_chained(ontology_graph: Graph) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_union(build_dir: Path) -> Graph:
+def built_union(built_dataset: Dataset) -> Graph:
     """What the endpoint serves as its default graph: every named graph but graph/candidates."""
-    ds = Dataset()
-    ds.parse(build_dir / "tarihkg.nq", format="nquads")
     union = Graph()
-    for s, p, o, g in ds.quads((None, None, None, None)):
+    for s, p, o, g in built_dataset.quads((None, None, None, None)):
         if not str(g).endswith("/graph/candidates"):
             union.add((s, p, o))
     return union

@@ -57,11 +57,8 @@ def registry():
 
 
 @pytest.fixture(scope="module")
-def built(built_project) -> Dataset:
-    project, _ = built_project
-    ds = Dataset()
-    ds.parse(project.build_dir / "tarihkg.nq", format="nquads")
-    return ds
+def built(built_dataset: Dataset) -> Dataset:
+    return built_dataset
 
 
 def _value(ds: Dataset, s: URIRef, p: URIRef) -> str | None:
