@@ -794,11 +794,11 @@ def _flows(layout: _Layout) -> None:
         marker = layout.markers.get(number)
         section = _section_at(layout, marker if marker is not None else start)
         chunks = []
-        for prev, line in zip(indices, indices[1:], strict=False):
+        for a, b in zip(indices, indices[1:], strict=False):
             # an endnote running on over a page break: the page's number and header are no text
-            if any(x.kind not in ("blank", "footnote") for x in layout.lines[prev + 1 : line]):
-                chunks.append((start, layout.lines[prev].after))
-                start = layout.lines[line].first
+            if any(x.kind not in ("blank", "footnote") for x in layout.lines[a + 1 : b]):
+                chunks.append((start, layout.lines[a].after))
+                start = layout.lines[b].first
         chunks.append((start, layout.lines[indices[-1]].last))
         layout.paragraphs.append(_Paragraph("footnote", chunks, section, number))
 
