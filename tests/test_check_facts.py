@@ -191,7 +191,7 @@ def test_a_date_no_wording_checked_outside_the_period_is_a_warning(
     article's period (a date copied from another calendar) is warned at the fact (newart4)."""
     root = _project(tmp_path, (
         f'- source: {S002}\n  sentence: "{DUNSTERVILLE}"\n  facts:\n'
-        "    - {id: f-t-1, subject: ingiliz-birliklerinin-bakuden-cekilmesi, property: commander,\n"
+        "    - {id: f-t-1, subject: deustervilin-bakuden-cekilme-emri, property: carriedOutBy,\n"
         f"       object: dunsterville, date: \"{when}\", date_wording: aynı günde}}\n"
     ))
     code, lines = _check(root, capsys)
