@@ -189,37 +189,36 @@ def misprint_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]
     return out
 
 
+_NEXT_CITATION = ("the sentence's facts take the next citation of the paragraph, so give them "
+                  "`cited: []` if that is not their source")
+
+#: What looks like a citation and is read as none: the finder, then what to say of it.
+_UNREAD = (
+    (unread_citations,
+     "looks like a citation (a year and pages) but names no author just before it "
+     "('Gökdemir’in (2003: 24)', '(Gökdemir, 2003: 24)'): it is read as no citation and not as "
+     "a date; " + _NEXT_CITATION),
+    (unparsed_references,
+     "looks like a reference in a form not read (read are '(Gökdemir, 2003: 24)', '(Gökdemir "
+     "2003: 24)', '(Gökdemir, 2003, s. 24)', '(Gökdemir, 2003, C. II, s. 24)', '(ATASE, A, "
+     "K.526, D.369, F.43-5)'; 'a.g.e.', 'İbid.' are not resolved to a work): no work is cited "
+     "by it; " + _NEXT_CITATION),
+)
+
+
 def unread_citation_warnings(source: AnnotatedSource, raw: str) -> list[tuple[int, str]]:
     """Each parenthesis read as no citation that looks like one, at its 1-based line of
     ``raw``: a year and pages (``(2003: 24)``) with no author named just before it, and a
     reference in a form the parser does not read (``(ATASE, 1993, C. III, K. 1, s. 45)``,
     ``(Kurat, a.g.e., s. 491)``): no work is cited, and its year is not read as a date."""
+    works_after = (source.meta.period or DATASET.period)[1]
     out = []
     for sent in source.sentences:
-        for a, b in unread_citations(sent.sentence.text,
-                                     works_after=(source.meta.period or DATASET.period)[1]):
-            span = source.extracted.original_span(sent.sentence.clean_start + a,
-                                                  sent.sentence.clean_start + b)
-            out.append((
-                raw.count("\n", 0, span.start) + 1,
-                f"'{sent.sentence.text[a:b]}' looks like a citation (a year and pages) but names "
-                "no author just before it ('Gökdemir’in (2003: 24)', '(Gökdemir, 2003: 24)'): "
-                "it is read as no citation and not as a date; the sentence's facts take the next "
-                "citation of the paragraph, so give them `cited: []` if that is not their source",
-            ))
-        for a, b in unparsed_references(sent.sentence.text,
-                                        works_after=(source.meta.period or DATASET.period)[1]):
-            span = source.extracted.original_span(sent.sentence.clean_start + a,
-                                                  sent.sentence.clean_start + b)
-            out.append((
-                raw.count("\n", 0, span.start) + 1,
-                f"'{sent.sentence.text[a:b]}' looks like a reference in a form not read "
-                "(read are '(Gökdemir, 2003: 24)', '(Gökdemir 2003: 24)', '(Gökdemir, 2003, s. "
-                "24)', '(Gökdemir, 2003, C. II, s. 24)', '(ATASE, A, K.526, D.369, F.43-5)'; "
-                "'a.g.e.', 'İbid.' are not resolved to a work): no work is cited by it; the "
-                "sentence's facts take the next citation of the paragraph, so give them `cited: "
-                "[]` if that is not their source",
-            ))
+        text, at = sent.sentence.text, sent.sentence.clean_start
+        for find, message in _UNREAD:
+            for a, b in find(text, works_after=works_after):
+                span = source.extracted.original_span(at + a, at + b)
+                out.append((raw.count("\n", 0, span.start) + 1, f"'{text[a:b]}' {message}"))
     return out
 
 
